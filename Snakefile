@@ -1,0 +1,28 @@
+# showrunner: source material in, reviewed episodes out. See README.md and ../shared/DESIGN.md.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/brief.smk"
+include: "rules/research.smk"
+include: "rules/outline.smk"
+include: "rules/script.smk"
+include: "rules/storyboard.smk"
+include: "rules/scene.smk"
+include: "rules/episode_audio.smk"
+include: "rules/captions.smk"
+include: "rules/final.smk"
+include: "rules/podcast.smk"
+include: "rules/acceptance.smk"
+include: "rules/show_memory.smk"
+
+
+rule all:
+    input:
+        get_default_targets,
+    default_target: True

@@ -1,0 +1,70 @@
+# Config validation and every input/params function. Logic lives in showrunner.workflow.
+import sys
+from pathlib import Path
+
+from showrunner.config import SLUG_PATTERN, load_config
+from showrunner.errors import ShowrunnerError
+from showrunner import workflow as wf
+
+ROOT = Path.cwd()
+
+try:
+    CONFIG = load_config(config)
+    wf.check_sources(CONFIG, ROOT)
+except ShowrunnerError as err:
+    sys.stderr.write(f"\nshowrunner: invalid configuration\n{err}\n\n")
+    sys.exit(1)
+
+
+wildcard_constraints:
+    slug=SLUG_PATTERN,
+    scene=r"\d+",
+
+
+localrules:
+    all,
+    approval_gate,
+
+
+def get_default_targets(wildcards):
+    return wf.default_targets(CONFIG, ROOT)
+
+
+def settings_for(stage):
+    """The config sections a stage reads, as params: changing them reruns that stage."""
+
+    def settings(wildcards):
+        return wf.stage_settings(CONFIG, wildcards.slug, stage)
+
+    return settings
+
+
+def get_sources(wildcards):
+    return CONFIG.episodes[wildcards.slug].sources
+
+
+def get_feedback(wildcards):
+    path = Path(f"results/{wildcards.slug}/feedback.json")
+    return [str(path)] if path.exists() else []
+
+
+def get_scene_names(wildcards):
+    storyboard = checkpoints.storyboard.get(slug=wildcards.slug).output.storyboard
+    return wf.scene_names(storyboard)
+
+
+def scene_files(pattern):
+    """Every scene's file of one kind, known once the storyboard checkpoint has run."""
+
+    def files(wildcards):
+        return expand(pattern, slug=wildcards.slug, scene=get_scene_names(wildcards))
+
+    return files
+
+
+onsuccess:
+    waiting = wf.awaiting_approval(CONFIG, ROOT)
+    if waiting:
+        print("\nAwaiting approval (review results/<slug>/outline.md, then `showrunner approve <slug>`):")
+        for slug in waiting:
+            print(f"    {slug}: results/{slug}/outline.md")

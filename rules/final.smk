@@ -1,0 +1,16 @@
+rule final:
+    input:
+        clips=scene_files("results/{slug}/media/{scene}/clip.mp4"),
+        narration="results/{slug}/narration.wav",
+        bed="results/{slug}/music/bed.wav",
+        captions="results/{slug}/captions.srt",
+    output:
+        video=report("results/{slug}/final.mp4", caption="../report/final.rst", category="Episode"),
+    params:
+        settings=settings_for("final"),
+    log:
+        "logs/final/{slug}.log",
+    benchmark:
+        "benchmarks/final/{slug}.tsv"
+    script:
+        "../scripts/final.py"

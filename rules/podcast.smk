@@ -1,0 +1,19 @@
+rule podcast:
+    input:
+        narration="results/{slug}/narration.wav",
+        timings=scene_files("results/{slug}/media/{scene}/timings.json"),
+        storyboard="results/{slug}/storyboard.json",
+        outline="results/{slug}/outline.json",
+        bed="results/{slug}/music/bed.wav",
+        intro="results/{slug}/music/intro.wav",
+        outro="results/{slug}/music/outro.wav",
+    output:
+        podcast=report("results/{slug}/podcast.mp3", caption="../report/podcast.rst", category="Episode"),
+    params:
+        settings=settings_for("podcast"),
+    log:
+        "logs/podcast/{slug}.log",
+    benchmark:
+        "benchmarks/podcast/{slug}.tsv"
+    script:
+        "../scripts/podcast.py"

@@ -1,0 +1,54 @@
+# Per scene: a picture, a voice track with measured line timings, and a video-only clip.
+
+
+rule scene_image:
+    input:
+        scene="results/{slug}/scenes/{scene}.json",
+    output:
+        image="results/{slug}/media/{scene}/image.png",
+        provenance="results/{slug}/media/{scene}/image.provenance.json",
+    params:
+        settings=settings_for("scene_image"),
+    resources:
+        model=1,
+    log:
+        "logs/scene_image/{slug}/{scene}.log",
+    benchmark:
+        "benchmarks/scene_image/{slug}/{scene}.tsv"
+    script:
+        "../scripts/scene_image.py"
+
+
+rule scene_voice:
+    input:
+        scene="results/{slug}/scenes/{scene}.json",
+    output:
+        voice="results/{slug}/media/{scene}/voice.wav",
+        timings="results/{slug}/media/{scene}/timings.json",
+        provenance="results/{slug}/media/{scene}/voice.provenance.json",
+    params:
+        settings=settings_for("scene_voice"),
+    resources:
+        model=1,
+    log:
+        "logs/scene_voice/{slug}/{scene}.log",
+    benchmark:
+        "benchmarks/scene_voice/{slug}/{scene}.tsv"
+    script:
+        "../scripts/scene_voice.py"
+
+
+rule scene_clip:
+    input:
+        image="results/{slug}/media/{scene}/image.png",
+        timings="results/{slug}/media/{scene}/timings.json",
+    output:
+        clip="results/{slug}/media/{scene}/clip.mp4",
+    params:
+        settings=settings_for("scene_clip"),
+    log:
+        "logs/scene_clip/{slug}/{scene}.log",
+    benchmark:
+        "benchmarks/scene_clip/{slug}/{scene}.tsv"
+    script:
+        "../scripts/scene_clip.py"

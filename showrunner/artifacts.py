@@ -1,0 +1,222 @@
+"""The file contract: what each stage writes under results/<slug>/, as pydantic models.
+
+Every JSON artifact is one of these models, so a stage (or a person editing a file by hand)
+that writes something malformed is stopped with the file and the field named.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Artifact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- brief.json ---------------------------------------------------------------------------
+
+
+class Block(Artifact):
+    """One structural piece of a source document, as plain text."""
+
+    kind: Literal["heading", "paragraph", "list", "code", "table", "quote"]
+    text: str = Field(description="plain text; for a list, items joined by newlines; a table as rows of cells")
+    level: int | None = Field(default=None, description="heading level, 1 = top")
+    items: list[str] = Field(default_factory=list, description="list items")
+    language: str | None = Field(default=None, description="code language when known")
+    location: str = Field(description="where in the source: 'line 12', 'page 3', 'element 7'")
+
+
+class SourceDocument(Artifact):
+    path: str
+    format: Literal["markdown", "text", "html", "pdf"]
+    title: str
+    sha256: str
+    blocks: list[Block] = Field(min_length=1)
+
+
+class CoveredConcept(Artifact):
+    """A concept a finished episode of the show already covered (from results/show/)."""
+
+    episode: str
+    concept: str
+
+
+class BriefHost(Artifact):
+    id: str
+    name: str
+    persona: str = ""
+
+
+class Brief(Artifact):
+    slug: str
+    title: str
+    topic: str | None = None
+    show_name: str
+    show_description: str = ""
+    audience: str = ""
+    tone: str = ""
+    language: str = "en"
+    hosts: list[BriefHost] = Field(min_length=1)
+    target_minutes: float
+    target_words: int
+    sources: list[SourceDocument] = Field(default_factory=list)
+    covered_elsewhere: list[CoveredConcept] = Field(default_factory=list)
+
+
+# --- research.json ------------------------------------------------------------------------
+
+
+class Fact(Artifact):
+    id: str = Field(pattern=r"^f\d+$")
+    text: str = Field(min_length=1)
+    section: str = Field(description="the heading path it sits under, or the topic")
+    source: str | None = Field(default=None, description="source path; None when the model supplied it")
+    location: str | None = None
+    sourced: bool = True
+    score: float = 0.0
+
+    @model_validator(mode="after")
+    def _unsourced_has_no_location(self) -> Fact:
+        if self.source is None:
+            self.sourced = False
+        return self
+
+
+class CodeSample(Artifact):
+    section: str
+    language: str | None = None
+    code: str
+    source: str | None = None
+    location: str | None = None
+
+
+class Research(Artifact):
+    slug: str
+    facts: list[Fact] = Field(min_length=1)
+    code_samples: list[CodeSample] = Field(default_factory=list)
+
+
+# --- outline.json / outline.md ------------------------------------------------------------
+
+
+class OutlineSection(Artifact):
+    id: str = Field(pattern=r"^s\d+$")
+    title: str = Field(min_length=1)
+    key_points: list[str] = Field(min_length=1)
+    fact_ids: list[str] = Field(default_factory=list)
+    notes: str = ""
+
+
+class Outline(Artifact):
+    slug: str
+    title: str = Field(min_length=1)
+    summary: str = ""
+    sections: list[OutlineSection] = Field(min_length=1)
+    feedback: list[str] = Field(default_factory=list, description="reviewer feedback this outline was written with")
+
+    @model_validator(mode="after")
+    def _unique_section_ids(self) -> Outline:
+        ids = [s.id for s in self.sections]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"section ids must be unique, got {ids}")
+        return self
+
+
+# --- script.json / script.review.json -----------------------------------------------------
+
+
+class Segment(Artifact):
+    id: str = Field(pattern=r"^seg\d+$")
+    speaker: str = Field(description="a host id from the show blueprint")
+    text: str = Field(min_length=1, description="speakable text: no markdown, no URLs")
+    section_id: str
+
+
+class Script(Artifact):
+    slug: str
+    title: str
+    segments: list[Segment] = Field(min_length=1)
+
+    @property
+    def words(self) -> int:
+        return sum(len(s.text.split()) for s in self.segments)
+
+
+class Critique(Artifact):
+    score: int = Field(ge=0, le=100)
+    reasons: list[str] = Field(default_factory=list)
+    metrics: dict[str, float] = Field(default_factory=dict)
+
+
+class Draft(Artifact):
+    iteration: int
+    script: Script
+    critique: Critique
+
+
+class ScriptReview(Artifact):
+    threshold: int
+    max_iterations: int
+    accepted_iteration: int
+    passed: bool
+    drafts: list[Draft] = Field(min_length=1)
+
+
+# --- storyboard.json / scenes/<n>.json ----------------------------------------------------
+
+
+class Scene(Artifact):
+    index: int = Field(ge=1)
+    section_id: str
+    title: str = Field(min_length=1)
+    bullets: list[str] = Field(default_factory=list)
+    code: str | None = None
+    code_language: str | None = None
+    visual_prompt: str = ""
+    segments: list[Segment] = Field(min_length=1, description="the narration this scene covers")
+    estimated_seconds: float = Field(gt=0)
+
+
+class SceneRef(Artifact):
+    index: int
+    file: str
+    title: str
+    section_id: str
+
+
+class Storyboard(Artifact):
+    slug: str
+    title: str
+    scenes: list[SceneRef] = Field(min_length=1)
+
+
+def scene_name(index: int) -> str:
+    """The scene wildcard: scenes/01.json, media/01/..."""
+    return f"{index:02d}"
+
+
+# --- media/<n>/timings.json ---------------------------------------------------------------
+
+
+class LineTiming(Artifact):
+    segment_id: str
+    speaker: str
+    text: str
+    start: float = Field(ge=0, description="seconds from the start of the scene's audio")
+    end: float
+
+
+class SceneTimings(Artifact):
+    scene: int
+    sample_rate: int
+    samples: int = Field(description="total samples in voice.wav: a whole number of video frames")
+    fps: int
+    frames: int
+    lines: list[LineTiming] = Field(min_length=1)
+
+    @property
+    def duration(self) -> float:
+        return self.samples / self.sample_rate

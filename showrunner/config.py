@@ -1,0 +1,347 @@
+"""The show blueprint, providers, stage settings and episodes, validated with pydantic.
+
+`load_config(raw)` turns the dict Snakemake read from config.yaml (with `--config` overrides
+applied) into a `Config`; every problem is reported with its key path. `config.episode(slug)`
+gives the settings one episode runs with: the top-level sections with that episode's
+`overrides` merged in.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from showrunner.errors import ConfigError
+
+SLUG_PATTERN = r"[a-z0-9][a-z0-9_-]{0,63}"
+RESERVED_SLUGS = {"show"}  # results/show/ holds what belongs to the whole show
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in config.yaml must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Host(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1)
+    persona: str = ""
+    voice: str = Field(min_length=1, description="provider-specific voice id, e.g. en-us+f3 for espeak")
+
+
+class Style(Strict):
+    background: str = "#0f1420"
+    foreground: str = "#f4f1ea"
+    accent: str = "#f2a93b"
+    font: str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    font_bold: str = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+    font_mono: str = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+
+    @field_validator("background", "foreground", "accent")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            raise ValueError("must be a colour like #1a2b3c")
+        return value
+
+
+class Show(Strict):
+    name: str = Field(min_length=1)
+    description: str = ""
+    audience: str = "curious listeners"
+    tone: str = "warm and clear"
+    language: str = "en"
+    hosts: list[Host] = Field(min_length=1)
+    style: Style = Style()
+
+    @model_validator(mode="after")
+    def _unique_hosts(self) -> Show:
+        ids = [h.id for h in self.hosts]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"host ids must be unique, got {ids}")
+        return self
+
+    def host(self, host_id: str) -> Host:
+        for h in self.hosts:
+            if h.id == host_id:
+                return h
+        raise KeyError(host_id)
+
+
+class ProviderSettings(Strict):
+    """One model provider. `name` picks the implementation; the rest are its settings.
+
+    `api_key_env` names the environment variable holding the key: keys never live in files.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=())
+
+    name: str
+    model: str | None = None
+    base_url: str | None = None
+    api_key_env: str | None = None
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    seed: int | None = None
+    max_tokens: int | None = Field(default=None, gt=0)
+    timeout_s: float = Field(default=60.0, gt=0)
+    max_attempts: int = Field(default=3, ge=1, le=10)
+    max_reasks: int = Field(default=2, ge=0, le=10)
+    breaker_failures: int = Field(default=5, ge=1)
+    breaker_cooldown_s: float = Field(default=300.0, ge=0)
+    model_path: str | None = Field(default=None, description="local weights (piper voice, diffusers model)")
+    options: dict[str, Any] = Field(default_factory=dict, description="provider-specific extras")
+
+
+class Providers(Strict):
+    language: ProviderSettings = ProviderSettings(name="extractive")
+    speech: ProviderSettings = ProviderSettings(name="espeak")
+    image: ProviderSettings = ProviderSettings(name="slides")
+
+
+class Price(Strict):
+    """Prices in USD. Keyed in `prices` by "<provider>:<model>"."""
+
+    input_per_1m_tokens: float = 0.0
+    output_per_1m_tokens: float = 0.0
+    per_1m_characters: float = 0.0
+    per_image: float = 0.0
+
+
+class Cache(Strict):
+    dir: str = ".showrunner-cache"
+
+
+class Critic(Strict):
+    threshold: int = Field(default=80, ge=0, le=100)
+    max_iterations: int = Field(default=3, ge=1, le=10)
+
+
+class Writing(Strict):
+    words_per_minute: int = Field(default=150, ge=60, le=300)
+    target_minutes: float = Field(default=3.0, gt=0, le=180)
+    max_sentence_words: int = Field(default=28, ge=8)
+    critic: Critic = Critic()
+    max_scene_seconds: float = Field(default=40.0, gt=5)
+
+
+ASPECTS = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
+
+
+class Video(Strict):
+    aspect: Literal["16:9", "9:16", "1:1"] = "16:9"
+    height: int = Field(default=1080, ge=64, le=4320, description="the short side for 9:16")
+    fps: int = Field(default=30, ge=1, le=120)
+    motion: Literal["still", "zoom"] = "still"
+    preset: str = "veryfast"
+    crf: int = Field(default=23, ge=0, le=51)
+    threads: int = Field(default=2, ge=1, le=64, description="fixed so encodes are reproducible")
+    subtitles: Literal["soft", "burned", "none"] = "soft"
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height), both even, from the aspect and the short side."""
+        w_ratio, h_ratio = ASPECTS[self.aspect]
+        short = self.height - self.height % 2
+        if w_ratio >= h_ratio:
+            width = short * w_ratio // h_ratio
+            return width - width % 2, short
+        height = short * h_ratio // w_ratio
+        return short, height - height % 2
+
+
+class Music(Strict):
+    bed: str = Field(default="generated", description="'generated' or a path to the user's own audio file")
+    bed_gain_db: float = -20.0
+    duck_db: float = Field(default=12.0, ge=0, description="how far the bed drops under speech")
+    intro_seconds: float = Field(default=4.0, ge=0)
+    outro_seconds: float = Field(default=4.0, ge=0)
+    seed: int = 7
+
+
+class Audio(Strict):
+    sample_rate: int = Field(default=48000, ge=8000)
+    pause_between_lines_s: float = Field(default=0.35, ge=0, le=3)
+    pause_between_speakers_s: float = Field(default=0.5, ge=0, le=3)
+    scene_tail_s: float = Field(default=0.4, ge=0, le=5)
+    podcast_lufs: float = Field(default=-16.0, le=-5, ge=-40)
+    podcast_true_peak_db: float = Field(default=-1.0, le=0)
+    podcast_bitrate: str = "128k"
+    music: Music = Music()
+
+
+class Acceptance(Strict):
+    duration_tolerance: float = Field(default=0.15, ge=0, le=1)
+    av_sync_ms: float = Field(default=100.0, ge=0)
+    max_silence_s: float = Field(default=2.0, gt=0)
+    silence_threshold_db: float = -50.0
+    loudness_tolerance_lu: float = Field(default=1.0, ge=0)
+    caption_max_chars: int = 42
+    caption_max_lines: int = 2
+    caption_max_seconds: float = 7.0
+
+
+class EpisodeSpec(Strict):
+    title: str | None = None
+    sources: list[str] = Field(default_factory=list)
+    topic: str | None = None
+    target_minutes: float | None = Field(default=None, gt=0, le=180)
+    approval: Literal["required", "auto"] | None = None
+    budget_usd: float | None = Field(default=None, ge=0)
+    overrides: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _needs_material(self) -> EpisodeSpec:
+        if not self.sources and not (self.topic and self.topic.strip()):
+            raise ValueError("an episode needs 'sources' or a 'topic'")
+        return self
+
+
+OVERRIDABLE = ("show", "providers", "writing", "video", "audio", "acceptance")
+
+
+class Config(Strict):
+    show: Show
+    approval: Literal["required", "auto"] = "required"
+    providers: Providers = Providers()
+    prices: dict[str, Price] = Field(default_factory=dict)
+    cache: Cache = Cache()
+    writing: Writing = Writing()
+    video: Video = Video()
+    audio: Audio = Audio()
+    acceptance: Acceptance = Acceptance()
+    episodes: dict[str, EpisodeSpec] = Field(min_length=1)
+
+    @field_validator("episodes")
+    @classmethod
+    def _safe_slugs(cls, episodes: dict[str, EpisodeSpec]) -> dict[str, EpisodeSpec]:
+        for slug in episodes:
+            check_slug(slug)
+        return episodes
+
+    @model_validator(mode="after")
+    def _overrides_are_known(self) -> Config:
+        for slug, spec in self.episodes.items():
+            unknown = set(spec.overrides) - set(OVERRIDABLE)
+            if unknown:
+                raise ValueError(
+                    f"episodes.{slug}.overrides: unknown section(s) {sorted(unknown)}; "
+                    f"allowed: {list(OVERRIDABLE)}"
+                )
+            self.episode(slug)  # validates the merged settings now, not in a job later
+        return self
+
+    def episode(self, slug: str) -> Episode:
+        if slug not in self.episodes:
+            raise ConfigError(f"config: no episode '{slug}' in 'episodes' (have: {', '.join(self.episodes)})")
+        spec = self.episodes[slug]
+        base = self.model_dump(include=set(OVERRIDABLE))
+        merged = _deep_merge(base, spec.overrides)
+        try:
+            sections = {name: type(getattr(self, name)).model_validate(merged[name]) for name in OVERRIDABLE}
+        except ValidationError as err:
+            raise ConfigError(format_validation_error(err, "config", prefix=f"episodes.{slug}.overrides"))
+        return Episode(
+            slug=slug,
+            spec=spec,
+            approval=spec.approval or self.approval,
+            target_minutes=spec.target_minutes or sections["writing"].target_minutes,
+            cache=self.cache,
+            prices=self.prices,
+            **sections,
+        )
+
+
+class Episode(Strict):
+    """Everything one episode's stages read: the show-wide sections with its overrides applied."""
+
+    slug: str
+    spec: EpisodeSpec
+    approval: Literal["required", "auto"]
+    target_minutes: float
+    show: Show
+    providers: Providers
+    writing: Writing
+    video: Video
+    audio: Audio
+    acceptance: Acceptance
+    cache: Cache
+    prices: dict[str, Price]
+
+    @property
+    def title(self) -> str:
+        return self.spec.title or self.spec.topic or self.slug
+
+    @property
+    def target_words(self) -> int:
+        return round(self.target_minutes * self.writing.words_per_minute)
+
+
+def check_slug(slug: str) -> str:
+    if not isinstance(slug, str) or not re.fullmatch(SLUG_PATTERN, slug):
+        raise ValueError(
+            f"episode slug {slug!r} is not allowed: use lowercase letters, digits, '-' and '_' "
+            "(no path separators, no '..', at most 64 characters)"
+        )
+    if slug in RESERVED_SLUGS:
+        raise ValueError(f"episode slug {slug!r} is reserved (results/{slug}/ holds show-wide files)")
+    return slug
+
+
+def _deep_merge(base: dict, override: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def format_validation_error(err: ValidationError, file: str, prefix: str = "") -> str:
+    """One line per problem: `<file>: <key.path>: <message>`."""
+    lines = []
+    for problem in err.errors():
+        path = ".".join(str(p) for p in problem["loc"])
+        if prefix:
+            path = f"{prefix}.{path}" if path else prefix
+        lines.append(f"{file}: {path or '(top level)'}: {problem['msg']}")
+    return "\n".join(lines)
+
+
+def load_config(raw: dict, file: str = "config.yaml") -> Config:
+    """Validate the raw config dict; raise ConfigError naming the file and every bad key path."""
+    raw = _apply_dotted_overrides(raw)
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as err:
+        raise ConfigError(format_validation_error(err, file)) from None
+
+
+def _apply_dotted_overrides(raw: dict) -> dict:
+    """`--config video.fps=24` arrives as a top-level key "video.fps": fold it into the tree."""
+    out: dict = {}
+    dotted = []
+    for key, value in raw.items():
+        if isinstance(key, str) and "." in key:
+            dotted.append((key, value))
+        else:
+            out[key] = copy.deepcopy(value)
+    for key, value in dotted:
+        node = out
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"--config {key}: '{part}' is not a section")
+        node[parts[-1]] = value
+    return out
+
+
+def resolve_path(path: str, root: Path) -> Path:
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else root / p

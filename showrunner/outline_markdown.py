@@ -1,0 +1,106 @@
+"""outline.md: the outline as a person reviews and edits it, and back.
+
+    # Title
+
+    Summary paragraph.
+
+    > Reviewer feedback: make it shorter
+
+    ## Section title
+    <!-- id: s1; facts: f1 f4 -->
+    - a key point
+    - another key point
+
+    Notes for this section (any other text).
+
+`parse_outline_markdown(render_outline_markdown(o))` gives `o` back.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import ValidationError
+
+from showrunner.artifacts import Outline, OutlineSection
+from showrunner.errors import ArtifactError
+
+_META = re.compile(r"^<!--\s*id:\s*(?P<id>\S+?)\s*(?:;\s*facts:\s*(?P<facts>[^>]*?))?\s*-->$")
+_FEEDBACK = "> Reviewer feedback: "
+
+
+def render_outline_markdown(outline: Outline) -> str:
+    lines = [f"# {outline.title}", ""]
+    if outline.summary:
+        lines += [outline.summary, ""]
+    for item in outline.feedback:
+        lines += [f"{_FEEDBACK}{item}", ""]
+    for section in outline.sections:
+        lines.append(f"## {section.title}")
+        facts = f"; facts: {' '.join(section.fact_ids)}" if section.fact_ids else ""
+        lines.append(f"<!-- id: {section.id}{facts} -->")
+        lines += [f"- {point}" for point in section.key_points]
+        lines.append("")
+        if section.notes:
+            lines += [section.notes, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def parse_outline_markdown(text: str, slug: str, path: str = "outline.md") -> Outline:
+    """Read an edited outline.md; a problem names the file, the line and the field."""
+    title = None
+    summary: list[str] = []
+    feedback: list[str] = []
+    sections: list[dict] = []
+    current: dict | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("# ") and not line.startswith("## "):
+            if title is not None:
+                raise ArtifactError(f"{path}: line {number}: title: a second '# ' title line; use '## ' for sections")
+            title = line[2:].strip()
+        elif line.startswith("## "):
+            current = {"title": line[3:].strip(), "key_points": [], "fact_ids": [], "notes": [], "line": number}
+            sections.append(current)
+        elif line.startswith(_FEEDBACK.strip()) and current is None:
+            feedback.append(line[len(_FEEDBACK.strip()):].strip())
+        elif current is None:
+            if title is None:
+                raise ArtifactError(f"{path}: line {number}: title: the outline must start with a '# Title' line")
+            summary.append(line)
+        elif (meta := _META.match(line)):
+            current["id"] = meta["id"]
+            current["fact_ids"] = (meta["facts"] or "").split()
+        elif line.startswith(("- ", "* ")):
+            current["key_points"].append(line[2:].strip())
+        else:
+            current["notes"].append(line)
+    if title is None:
+        raise ArtifactError(f"{path}: title: missing '# Title' line")
+    if not sections:
+        raise ArtifactError(f"{path}: sections: no '## Section' headings; an outline needs at least one section")
+    used = {s["id"] for s in sections if "id" in s}
+    next_id = 1
+    built = []
+    for s in sections:
+        if "id" not in s:
+            while f"s{next_id}" in used:
+                next_id += 1
+            s["id"] = f"s{next_id}"
+            used.add(s["id"])
+        if not s["key_points"]:
+            raise ArtifactError(f"{path}: line {s['line']}: sections[{s['id']}].key_points: section "
+                                f"'{s['title']}' has no key points (add lines starting with '- ')")
+        try:
+            built.append(OutlineSection(id=s["id"], title=s["title"], key_points=s["key_points"],
+                                        fact_ids=s["fact_ids"], notes="\n".join(s["notes"])))
+        except ValidationError as err:
+            field = ".".join(str(p) for p in err.errors()[0]["loc"])
+            raise ArtifactError(f"{path}: line {s['line']}: sections[{s['id']}].{field}: "
+                                f"{err.errors()[0]['msg']}") from None
+    try:
+        return Outline(slug=slug, title=title, summary=" ".join(summary), sections=built, feedback=feedback)
+    except ValidationError as err:
+        raise ArtifactError(f"{path}: {err.errors()[0]['msg']}") from None

@@ -1,0 +1,40 @@
+"""Provider registry: config names a provider by `name`; adding one is a file and a line here."""
+
+from __future__ import annotations
+
+import importlib
+
+from showrunner.config import Episode
+from showrunner.errors import ConfigError
+
+REGISTRY: dict[str, dict[str, str]] = {
+    "language": {
+        "extractive": "showrunner.providers.language.extractive:ExtractiveLanguage",
+        "openai": "showrunner.providers.language.openai_chat:OpenAILanguage",
+    },
+    "speech": {
+        "espeak": "showrunner.providers.speech.espeak:EspeakSpeech",
+        "openai": "showrunner.providers.speech.openai_tts:OpenAISpeech",
+        "edge": "showrunner.providers.speech.edge:EdgeSpeech",
+        "piper": "showrunner.providers.speech.piper:PiperSpeech",
+    },
+    "image": {
+        "slides": "showrunner.providers.image.slides:SlideImages",
+        "openai": "showrunner.providers.image.openai_images:OpenAIImages",
+        "diffusers": "showrunner.providers.image.diffusers_local:DiffusersImages",
+    },
+}
+
+
+def provider_for(kind: str, episode: Episode, calls):
+    """Instantiate the provider of `kind` that this episode's config names."""
+    settings = getattr(episode.providers, kind)
+    known = REGISTRY[kind]
+    if settings.name not in known:
+        raise ConfigError(
+            f"config.yaml: providers.{kind}.name: unknown provider '{settings.name}' "
+            f"(known: {', '.join(sorted(known))})"
+        )
+    module_name, class_name = known[settings.name].split(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    return cls(settings, calls, episode)

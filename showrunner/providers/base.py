@@ -1,0 +1,72 @@
+"""One small interface per kind of model. The offline provider of each kind is the reference.
+
+Providers never touch files under results/: they take artifacts and a rendered prompt and
+return artifacts (language), audio bytes (speech) or image bytes (image). Every request they
+make goes through `ModelCalls.call`, which caches it, retries it, prices it and records it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, Script
+from showrunner.config import Episode, ProviderSettings
+from showrunner.providers.calls import ModelCalls
+
+
+class Provider(ABC):
+    kind: str = ""  # "language" | "speech" | "image"
+
+    def __init__(self, settings: ProviderSettings, calls: ModelCalls, episode: Episode):
+        self.settings = settings
+        self.calls = calls
+        self.episode = episode
+
+    @property
+    def model(self) -> str:
+        return self.settings.model or self.settings.name
+
+
+class LanguageModel(Provider):
+    kind = "language"
+
+    @abstractmethod
+    def research(self, brief: Brief, prompt: str) -> Research: ...
+
+    @abstractmethod
+    def outline(self, brief: Brief, research: Research, feedback: list[str], prompt: str) -> Outline: ...
+
+    @abstractmethod
+    def write_script(self, brief: Brief, outline: Outline, research: Research, prompt: str,
+                     previous: Script | None = None, critique: Critique | None = None) -> Script:
+        """Write a draft; with `previous` and `critique`, revise that draft to answer the critique."""
+
+    @abstractmethod
+    def critique(self, brief: Brief, outline: Outline, script: Script, prompt: str) -> Critique: ...
+
+    @abstractmethod
+    def storyboard(self, brief: Brief, outline: Outline, research: Research, script: Script,
+                   prompt: str) -> list[Scene]: ...
+
+
+@dataclass(frozen=True)
+class SpeechRequest:
+    text: str
+    voice: str  # the host's voice id from the blueprint
+
+
+class SpeechModel(Provider):
+    kind = "speech"
+
+    @abstractmethod
+    def speak(self, request: SpeechRequest) -> bytes:
+        """Audio file bytes (WAV, MP3, ...) of the text in that voice; the stage decodes them."""
+
+
+class ImageModel(Provider):
+    kind = "image"
+
+    @abstractmethod
+    def render(self, scene: Scene, size: tuple[int, int]) -> bytes:
+        """PNG bytes of the scene's picture at `size` (width, height)."""

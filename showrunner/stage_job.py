@@ -1,0 +1,100 @@
+"""The bridge between a Snakemake `script:` job and a stage function in the package.
+
+A script in scripts/ is two lines: it hands the `snakemake` object and the stage's `run`
+function to `run_stage`. Stages receive a plain `StageJob`, so they are tested without
+Snakemake by building a StageJob by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from showrunner.config import Config, Episode, load_config
+from showrunner.errors import ShowrunnerError
+from showrunner.secrets import redact
+
+log = logging.getLogger("showrunner")
+
+
+@dataclass
+class StageJob:
+    """What a stage needs to know: its named files, the episode's settings and where it runs."""
+
+    stage: str
+    config: Config
+    episode: Episode
+    input: dict[str, Any]  # name -> path, or list of paths
+    output: dict[str, Any]
+    params: dict[str, Any] = field(default_factory=dict)
+    wildcards: dict[str, str] = field(default_factory=dict)
+    root: Path = field(default_factory=Path.cwd)
+    threads: int = 1
+    started: float = field(default_factory=time.time)
+
+    @property
+    def slug(self) -> str:
+        return self.episode.slug
+
+    @property
+    def results(self) -> Path:
+        return self.root / "results" / self.slug
+
+
+def _paths(named) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in named.items():
+        if isinstance(value, (list, tuple)):
+            out[name] = [Path(str(v)) for v in value]
+        else:
+            out[name] = Path(str(value))
+    return out
+
+
+def job_from_snakemake(smk) -> StageJob:
+    config = load_config(dict(smk.config))
+    wildcards = dict(smk.wildcards.items())
+    return StageJob(
+        stage=smk.rule,
+        config=config,
+        episode=config.episode(wildcards["slug"]),
+        input=_paths(smk.input),
+        output=_paths(smk.output),
+        params=dict(smk.params.items()),
+        wildcards=wildcards,
+        root=Path.cwd(),
+        threads=smk.threads,
+    )
+
+
+def configure_logging(log_path: str | None) -> None:
+    handlers: list[logging.Handler] = []
+    if log_path:
+        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
+    logging.basicConfig(level=logging.INFO, handlers=handlers or None, force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def run_stage(smk, stage: Callable[[StageJob], None]) -> None:
+    """Run a stage for a Snakemake job: log to the rule's log, print user errors plainly."""
+    configure_logging(smk.log[0] if smk.log else None)
+    try:
+        job = job_from_snakemake(smk)
+        log.info("stage %s for %s", smk.rule, dict(smk.wildcards.items()))
+        stage(job)
+        log.info("stage %s done in %.2fs", smk.rule, time.time() - job.started)
+    except ShowrunnerError as err:
+        message = redact(str(err))
+        log.error("%s", message)
+        print(f"\nshowrunner: {smk.rule} failed:\n{message}\n", file=sys.stderr)
+        sys.exit(1)
+    except Exception as err:  # a bug: keep the traceback in the log, show a short line here
+        log.exception("unexpected error")
+        print(f"\nshowrunner: {smk.rule} failed unexpectedly: {redact(repr(err))}\n"
+              f"(traceback in {smk.log[0] if smk.log else 'stderr'})\n", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,104 @@
+"""Pure functions behind rules/common.smk: targets, approval state, each stage's settings.
+
+Kept out of the .smk files so they are unit-tested without Snakemake.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from showrunner.approval import approval_state
+from showrunner.artifacts import Storyboard, scene_name
+from showrunner.config import Config
+from showrunner.errors import ConfigError
+from showrunner.files import read_model
+from showrunner.sources import SUPPORTED_SUFFIXES
+
+# Which config sections each stage reads. They become the rule's `params`, so changing one of
+# them reruns exactly the stages that read it (Snakemake's "params" rerun trigger).
+STAGE_SECTIONS: dict[str, tuple[str, ...]] = {
+    "brief": ("spec", "show", "target_minutes", "writing"),
+    "research": ("show", "providers.language"),
+    "outline": ("show", "providers.language", "target_minutes", "writing"),
+    "approval_gate": ("approval",),
+    "script": ("show", "providers.language", "target_minutes", "writing"),
+    "storyboard": ("show", "providers.language", "writing", "video.aspect"),
+    "scene_image": ("show.style", "providers.image", "video"),
+    "scene_voice": ("show.hosts", "providers.speech", "audio", "video.fps"),
+    "scene_clip": ("video",),
+    "narration": ("audio.sample_rate",),
+    "captions": ("acceptance", "video.fps"),
+    "music": ("audio.music", "audio.sample_rate"),
+    "final": ("video", "audio"),
+    "podcast": ("show.name", "audio"),
+    "acceptance": ("acceptance", "video", "audio", "target_minutes"),
+    "show_memory": (),
+}
+
+EPISODE_FILES_TO_GATE = ("outline.md",)
+EPISODE_FINAL_FILES = ("final.mp4", "podcast.mp3", "acceptance.json")
+
+
+def stage_settings(config: Config, slug: str, stage: str) -> dict[str, Any]:
+    episode = config.episode(slug)
+    dumped = episode.model_dump(mode="json")
+    out: dict[str, Any] = {}
+    for dotted in STAGE_SECTIONS[stage]:
+        node: Any = dumped
+        for part in dotted.split("."):
+            node = node[part]
+        out[dotted] = node
+    return out
+
+
+def check_sources(config: Config, root: Path) -> None:
+    """Fail before any job runs when a configured source is missing, empty or unsupported."""
+    problems = []
+    for slug, spec in config.episodes.items():
+        for i, source in enumerate(spec.sources):
+            where = f"config.yaml: episodes.{slug}.sources[{i}]"
+            path = root / source
+            if Path(source).is_absolute() or ".." in Path(source).parts:
+                problems.append(f"{where}: {source}: give a path inside the project, without '..'")
+            elif not path.exists():
+                problems.append(f"{where}: {source}: file not found")
+            elif not path.is_file():
+                problems.append(f"{where}: {source}: not a file")
+            elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                problems.append(f"{where}: {source}: unsupported kind '{path.suffix}' "
+                                f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
+            elif path.stat().st_size == 0:
+                problems.append(f"{where}: {source}: file is empty")
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
+def results_dir(root: Path, slug: str) -> Path:
+    return root / "results" / slug
+
+
+def default_targets(config: Config, root: Path) -> list[str]:
+    """Approved episodes to the end; the others as far as the gate (their outline)."""
+    targets = []
+    for slug in config.episodes:
+        files = EPISODE_FINAL_FILES if is_past_gate(config, root, slug) else EPISODE_FILES_TO_GATE
+        targets += [f"results/{slug}/{name}" for name in files]
+        if is_past_gate(config, root, slug):
+            targets.append(f"results/show/episodes/{slug}.json")
+    return targets
+
+
+def is_past_gate(config: Config, root: Path, slug: str) -> bool:
+    if config.episode(slug).approval == "auto":
+        return True
+    return approval_state(results_dir(root, slug)).approved
+
+
+def awaiting_approval(config: Config, root: Path) -> list[str]:
+    return [slug for slug in config.episodes if not is_past_gate(config, root, slug)]
+
+
+def scene_names(storyboard_json: str | Path) -> list[str]:
+    storyboard = read_model(storyboard_json, Storyboard)
+    return [scene_name(ref.index) for ref in storyboard.scenes]
