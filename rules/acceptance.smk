@@ -11,6 +11,8 @@ rule acceptance:
         markdown=report("results/{slug}/acceptance.md", caption="../report/acceptance.rst", category="Episode"),
     params:
         settings=settings_for("acceptance"),
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/acceptance/{slug}.log",
     benchmark:

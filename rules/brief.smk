@@ -6,6 +6,8 @@ rule brief:
         provenance="results/{slug}/brief.provenance.json",
     params:
         settings=settings_for("brief"),
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/brief/{slug}.log",
     benchmark:

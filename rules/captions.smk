@@ -7,6 +7,8 @@ rule captions:
         vtt="results/{slug}/captions.vtt",
     params:
         settings=settings_for("captions"),
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/captions/{slug}.log",
     benchmark:

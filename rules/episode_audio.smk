@@ -10,6 +10,8 @@ rule narration:
         narration="results/{slug}/narration.wav",
     params:
         settings=settings_for("narration"),
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/narration/{slug}.log",
     benchmark:
@@ -25,6 +27,8 @@ rule music:
         outro="results/{slug}/music/outro.wav",
     params:
         settings=settings_for("music"),
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/music/{slug}.log",
     benchmark:

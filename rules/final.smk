@@ -8,6 +8,8 @@ rule final:
         video=report("results/{slug}/final.mp4", caption="../report/final.rst", category="Episode"),
     params:
         settings=settings_for("final"),
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/final/{slug}.log",
     benchmark:

@@ -13,6 +13,8 @@ rule outline:
         settings=settings_for("outline"),
     resources:
         model=1,
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/outline/{slug}.log",
     benchmark:
@@ -31,6 +33,8 @@ rule approval_gate:
         flag="results/{slug}/approved.flag",
     params:
         settings=settings_for("approval_gate"),
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/approval_gate/{slug}.log",
     script:

@@ -11,6 +11,8 @@ rule podcast:
         podcast=report("results/{slug}/podcast.mp3", caption="../report/podcast.rst", category="Episode"),
     params:
         settings=settings_for("podcast"),
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/podcast/{slug}.log",
     benchmark:

@@ -10,6 +10,8 @@ rule research:
         settings=settings_for("research"),
     resources:
         model=1,
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/research/{slug}.log",
     benchmark:

@@ -11,6 +11,8 @@ rule scene_image:
         settings=settings_for("scene_image"),
     resources:
         model=1,
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/scene_image/{slug}/{scene}.log",
     benchmark:
@@ -30,6 +32,8 @@ rule scene_voice:
         settings=settings_for("scene_voice"),
     resources:
         model=1,
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/scene_voice/{slug}/{scene}.log",
     benchmark:
@@ -46,6 +50,8 @@ rule scene_clip:
         clip="results/{slug}/media/{scene}/clip.mp4",
     params:
         settings=settings_for("scene_clip"),
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/scene_clip/{slug}/{scene}.log",
     benchmark:

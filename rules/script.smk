@@ -15,6 +15,8 @@ rule script:
         settings=settings_for("script"),
     resources:
         model=1,
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/script/{slug}.log",
     benchmark:

@@ -6,6 +6,8 @@ rule show_memory:
         acceptance="results/{slug}/acceptance.json",
     output:
         memory="results/show/episodes/{slug}.json",
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/show_memory/{slug}.log",
     script:

@@ -15,6 +15,8 @@ checkpoint storyboard:
         settings=settings_for("storyboard"),
     resources:
         model=1,
+    conda:
+        "../envs/showrunner.yaml"
     log:
         "logs/storyboard/{slug}.log",
     benchmark:

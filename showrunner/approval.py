@@ -65,7 +65,9 @@ def approve(results: Path, slug: str) -> Outline:
         outline = read_model(json_path, Outline)
         if outline.slug != slug:
             raise ApprovalError(f"{json_path}: slug: '{outline.slug}' does not match episode '{slug}'")
-        write_text(md_path, render_outline_markdown(outline))
+        markdown = render_outline_markdown(outline)
+        if md_path.read_text(encoding="utf-8") != markdown:  # unchanged files keep their mtime
+            write_text(md_path, markdown)
     write_json(results / RECORD, {"slug": slug, "approved_at": time.time(), "outline": _fingerprint(results)})
     return outline
 

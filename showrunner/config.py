@@ -90,6 +90,8 @@ class ProviderSettings(Strict):
     max_tokens: int | None = Field(default=None, gt=0)
     timeout_s: float = Field(default=60.0, gt=0)
     max_attempts: int = Field(default=3, ge=1, le=10)
+    backoff_s: float = Field(default=1.0, ge=0, description="wait before the first retry; doubles each retry")
+    max_wait_s: float = Field(default=60.0, gt=0, description="longest wait between attempts, Retry-After included")
     max_reasks: int = Field(default=2, ge=0, le=10)
     breaker_failures: int = Field(default=5, ge=1)
     breaker_cooldown_s: float = Field(default=300.0, ge=0)
@@ -241,10 +243,13 @@ class Config(Strict):
         spec = self.episodes[slug]
         base = self.model_dump(include=set(OVERRIDABLE))
         merged = _deep_merge(base, spec.overrides)
-        try:
-            sections = {name: type(getattr(self, name)).model_validate(merged[name]) for name in OVERRIDABLE}
-        except ValidationError as err:
-            raise ConfigError(format_validation_error(err, "config", prefix=f"episodes.{slug}.overrides"))
+        sections = {}
+        for name in OVERRIDABLE:
+            try:
+                sections[name] = type(getattr(self, name)).model_validate(merged[name])
+            except ValidationError as err:
+                raise ConfigError(format_validation_error(err, "config.yaml",
+                                                          prefix=f"episodes.{slug}.overrides.{name}")) from None
         return Episode(
             slug=slug,
             spec=spec,

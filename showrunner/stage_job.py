@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from showrunner.config import Config, Episode, load_config
 from showrunner.errors import ShowrunnerError

@@ -15,7 +15,7 @@ from showrunner.config import Episode, ProviderSettings
 from showrunner.providers.calls import ModelCalls
 
 
-class Provider(ABC):
+class Provider:  # noqa: B024 (a base for the three abstract kinds below)
     kind: str = ""  # "language" | "speech" | "image"
 
     def __init__(self, settings: ProviderSettings, calls: ModelCalls, episode: Episode):
@@ -28,7 +28,7 @@ class Provider(ABC):
         return self.settings.model or self.settings.name
 
 
-class LanguageModel(Provider):
+class LanguageModel(Provider, ABC):
     kind = "language"
 
     @abstractmethod
@@ -56,7 +56,7 @@ class SpeechRequest:
     voice: str  # the host's voice id from the blueprint
 
 
-class SpeechModel(Provider):
+class SpeechModel(Provider, ABC):
     kind = "speech"
 
     @abstractmethod
@@ -64,7 +64,7 @@ class SpeechModel(Provider):
         """Audio file bytes (WAV, MP3, ...) of the text in that voice; the stage decodes them."""
 
 
-class ImageModel(Provider):
+class ImageModel(Provider, ABC):
     kind = "image"
 
     @abstractmethod

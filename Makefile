@@ -1,0 +1,48 @@
+# Quick start on a fresh Debian/Ubuntu machine: `make demo`, then `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core python3-venv
+SNAKEMAKE := $(BIN)/snakemake
+
+.PHONY: setup system-deps demo test lint bench clean
+
+# System tools: ffmpeg (with ffprobe, libx264, libass, loudnorm), espeak-ng, DejaVu fonts.
+system-deps:
+	@if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null && command -v espeak-ng >/dev/null \
+	   && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] && python3 -c 'import ensurepip' 2>/dev/null; then \
+	  echo "system packages: present"; \
+	else \
+	  echo "installing system packages: $(APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+$(BIN)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+setup: system-deps $(BIN)/.installed
+
+# Builds the bundled episode ep1: up to the approval gate, approves the outline (a person would
+# review results/ep1/outline.md here), then the video, the podcast and the acceptance report.
+demo: setup
+	$(SNAKEMAKE) results/ep1/outline.md
+	@echo "--- demo: approving results/ep1/outline.md for you (normally: review it, then approve) ---"
+	$(BIN)/showrunner approve ep1
+	$(SNAKEMAKE) results/ep1/final.mp4 results/ep1/podcast.mp3 results/ep1/acceptance.json
+	@echo "--- demo done: results/ep1/final.mp4, results/ep1/podcast.mp3, results/ep1/acceptance.md ---"
+
+test: setup
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(SNAKEMAKE) --lint
+
+bench: setup
+	$(BIN)/python bench/build_episode.py
+
+clean:
+	rm -rf results logs benchmarks .snakemake .showrunner-cache

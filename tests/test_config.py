@@ -1,0 +1,83 @@
+import pytest
+
+from showrunner.config import load_config
+from showrunner.errors import ConfigError
+from showrunner.workflow import check_sources, default_targets, stage_settings
+from tests.project import small_config
+
+
+def test_valid_config_resolves_episode_with_overrides():
+    raw = small_config(overrides={"video": {"fps": 24}, "writing": {"words_per_minute": 120}})
+    config = load_config(raw)
+    episode = config.episode("tea")
+    assert episode.video.fps == 24 and config.video.fps == 10
+    assert episode.target_words == 60  # 0.5 minutes x 120 wpm
+    assert episode.approval == "required"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda c: c["video"].update(fps="fast"), "config.yaml: video.fps:"),
+        (lambda c: c["show"].update(colour="red"), "config.yaml: show.colour: Extra inputs are not permitted"),
+        (lambda c: c["show"]["hosts"][1].update(id="ada"), "host ids must be unique"),
+        (lambda c: c["episodes"].update({"../evil": {"topic": "x"}}), "episode slug '../evil' is not allowed"),
+        (lambda c: c["episodes"].update({"show": {"topic": "x"}}), "reserved"),
+        (lambda c: c["episodes"]["tea"].update(sources=[], topic=None), "episodes.tea: Value error, an episode needs"),
+        (lambda c: c["episodes"]["tea"].update(overrides={"vidoe": {}}), "episodes.tea.overrides: unknown section"),
+        (lambda c: c["episodes"]["tea"].update(overrides={"video": {"fps": 0}}),
+         "episodes.tea.overrides.video.fps"),
+        (lambda c: c.update(approval="sometimes"), "config.yaml: approval:"),
+    ],
+)
+def test_bad_config_names_the_key_path(mutate, expected):
+    raw = small_config()
+    mutate(raw)
+    with pytest.raises(ConfigError) as err:
+        load_config(raw)
+    assert expected in str(err.value)
+
+
+def test_dotted_command_line_overrides_are_folded_in():
+    raw = small_config()
+    raw["video.fps"] = 25
+    raw["approval"] = "auto"
+    config = load_config(raw)
+    assert config.video.fps == 25 and config.episode("tea").approval == "auto"
+
+
+def test_video_size_follows_aspect():
+    for aspect, size in {"16:9": (1920, 1080), "9:16": (1080, 1920), "1:1": (1080, 1080)}.items():
+        raw = small_config()
+        raw["video"] = {"aspect": aspect, "height": 1080}
+        assert load_config(raw).video.size == size
+
+
+def test_sources_are_checked_before_any_job(tmp_path):
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "empty.md").write_text("")
+    (tmp_path / "sources" / "notes.docx").write_text("x")
+    raw = small_config(sources=["sources/missing.md", "sources/empty.md", "sources/notes.docx", "../x.md"])
+    with pytest.raises(ConfigError) as err:
+        check_sources(load_config(raw), tmp_path)
+    message = str(err.value)
+    assert "episodes.tea.sources[0]: sources/missing.md: file not found" in message
+    assert "episodes.tea.sources[1]: sources/empty.md: file is empty" in message
+    assert "episodes.tea.sources[2]: sources/notes.docx: unsupported kind '.docx'" in message
+    assert "episodes.tea.sources[3]" in message
+
+
+def test_stage_settings_hold_only_what_the_stage_reads():
+    config = load_config(small_config())
+    clip = stage_settings(config, "tea", "scene_clip")
+    assert set(clip) == {"video"} and clip["video"]["fps"] == 10
+    changed = load_config(small_config(overrides={"audio": {"sample_rate": 16000}}))
+    assert stage_settings(changed, "tea", "scene_clip") == clip  # audio does not touch clips
+    assert stage_settings(changed, "tea", "scene_voice") != stage_settings(config, "tea", "scene_voice")
+
+
+def test_default_targets_stop_unapproved_episodes_at_the_outline(tmp_path):
+    config = load_config(small_config())
+    assert default_targets(config, tmp_path) == ["results/tea/outline.md"]
+    auto = load_config(small_config(approval="auto"))
+    assert "results/tea/final.mp4" in default_targets(auto, tmp_path)
