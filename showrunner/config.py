@@ -99,6 +99,11 @@ class ProviderSettings(Strict):
     options: dict[str, Any] = Field(default_factory=dict, description="provider-specific extras")
 
 
+# How a provider is called rather than what it is asked: changing these reruns nothing.
+CALL_POLICY_FIELDS = ("timeout_s", "max_attempts", "backoff_s", "max_wait_s", "max_reasks",
+                      "breaker_failures", "breaker_cooldown_s")
+
+
 class Providers(Strict):
     language: ProviderSettings = ProviderSettings(name="extractive")
     speech: ProviderSettings = ProviderSettings(name="espeak")

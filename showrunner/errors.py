@@ -35,3 +35,7 @@ class ToolMissing(ShowrunnerError):
 
 class AcceptanceFailed(ShowrunnerError):
     """A hard acceptance check failed."""
+
+
+class MediaError(ShowrunnerError):
+    """ffmpeg could not read or make a media file (a bad user audio file, a damaged clip)."""

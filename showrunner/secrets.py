@@ -24,9 +24,11 @@ def api_key(env_name: str | None, provider: str) -> str | None:
 
 
 def redact(text: str) -> str:
-    """Replace every known key's value (and anything shaped like a bearer key) with ***."""
+    """Replace every known key's value (and anything shaped like a bearer or sk- key) with ***."""
     for name in _KNOWN_ENV | {n for n in os.environ if n.endswith(("_API_KEY", "_TOKEN", "_SECRET"))}:
         value = os.environ.get(name)
         if value and len(value) >= 6:
             text = text.replace(value, "***")
-    return re.sub(r"(Bearer\s+)[A-Za-z0-9._\-]{8,}", r"\1***", text)
+    text = re.sub(r"(Bearer\s+)[A-Za-z0-9._\-]{8,}", r"\1***", text)
+    # OpenAI-style keys, also as services echo them half-masked ("sk-proj-****...abcd")
+    return re.sub(r"\bsk-[A-Za-z0-9_*.\-]{6,}", "sk-***", text)

@@ -54,33 +54,29 @@ def _outputs(results: Path, stage: str) -> list[Path]:
 def episode_status(config: Config, root: Path, slug: str) -> list[StageStatus]:
     results = root / "results" / slug
     episode = config.episode(slug)
-    newest: dict[str, float] = {}  # stage -> newest output mtime, for stages that are done
-    oldest: dict[str, float] = {}
+    newest: dict[str, float] = {"sources": max((p.stat().st_mtime for p in
+                                               (root / s for s in episode.spec.sources) if p.exists()), default=0)}
+    state: dict[str, str] = {"sources": "done"}
     rows = []
-    sources = [root / s for s in episode.spec.sources]
     for stage, (_, upstream) in STAGES.items():
         outputs = _outputs(results, stage)
         exists = bool(outputs) and all(p.exists() for p in outputs)
+        if exists:
+            newest[stage] = max(p.stat().st_mtime for p in outputs)
         if stage == "approval_gate":
-            rows.append(_approval_row(results, episode.approval))
-            if not exists:
-                continue
-        elif not exists:
+            row = _approval_row(results, episode.approval)
+            state[stage] = "done" if exists and row.state in ("approved", "auto") else "missing"
+            rows.append(row)
+            continue
+        if not exists:
+            state[stage] = "missing"
             rows.append(StageStatus(stage, "missing"))
             continue
-        mtimes = [p.stat().st_mtime for p in outputs]
-        oldest[stage], newest[stage] = min(mtimes), max(mtimes)
-        inputs = [newest.get(u) for u in upstream]
-        if stage == "brief":
-            inputs = [s.stat().st_mtime for s in sources if s.exists()]
-        stale_upstream = [u for u in upstream if any(r.stage == u and r.state in ("stale", "missing") for r in rows)]
-        if stage == "approval_gate":
-            continue
-        if stale_upstream or any(t is None or t > oldest[stage] for t in inputs):
-            why = f"upstream {', '.join(stale_upstream)} changed" if stale_upstream else "an input is newer"
-            rows.append(StageStatus(stage, "stale", why))
-        else:
-            rows.append(StageStatus(stage, "done"))
+        oldest = min(p.stat().st_mtime for p in outputs)
+        upstream = upstream or ["sources"]
+        changed = [u for u in upstream if state[u] != "done" or newest.get(u, 0) > oldest]
+        state[stage] = "stale" if changed else "done"
+        rows.append(StageStatus(stage, state[stage], f"changed upstream: {', '.join(changed)}" if changed else ""))
     return rows
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from showrunner.approval import approval_state
 from showrunner.artifacts import Storyboard, scene_name
-from showrunner.config import Config
+from showrunner.config import CALL_POLICY_FIELDS, Config
 from showrunner.errors import ConfigError
 from showrunner.files import read_model
 from showrunner.sources import SUPPORTED_SUFFIXES
@@ -43,6 +43,9 @@ EPISODE_FINAL_FILES = ("final.mp4", "podcast.mp3", "acceptance.json")
 def stage_settings(config: Config, slug: str, stage: str) -> dict[str, Any]:
     episode = config.episode(slug)
     dumped = episode.model_dump(mode="json")
+    for provider in dumped["providers"].values():
+        for name in CALL_POLICY_FIELDS:
+            provider.pop(name, None)
     out: dict[str, Any] = {}
     for dotted in STAGE_SECTIONS[stage]:
         node: Any = dumped

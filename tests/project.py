@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-WORKFLOW_PARTS = ("Snakefile", "rules", "scripts", "prompts", "report", "profiles")
+WORKFLOW_PARTS = ("Snakefile", "rules", "scripts", "prompts", "report", "profiles", "envs")
 
 SMALL_SOURCE = """# Why tea cools
 

@@ -81,3 +81,13 @@ def test_default_targets_stop_unapproved_episodes_at_the_outline(tmp_path):
     assert default_targets(config, tmp_path) == ["results/tea/outline.md"]
     auto = load_config(small_config(approval="auto"))
     assert "results/tea/final.mp4" in default_targets(auto, tmp_path)
+
+
+def test_call_policy_is_not_a_rerun_trigger():
+    base = stage_settings(load_config(small_config()), "tea", "outline")
+    patient = small_config()
+    patient["providers"] = {"language": {"name": "extractive", "timeout_s": 300, "max_attempts": 6}}
+    assert stage_settings(load_config(patient), "tea", "outline") == base
+    hotter = small_config()
+    hotter["providers"] = {"language": {"name": "extractive", "temperature": 0.9}}
+    assert stage_settings(load_config(hotter), "tea", "outline") != base

@@ -1,20 +1,41 @@
-"""Every model call goes through `ModelCalls.call`: cached by its full request, recorded.
+"""Every model call goes through `ModelCalls.call`: the one place for the policy around it.
 
-(Retries, the circuit breaker, prices and the budget are added here too: one place for the
-policy around a model call, whichever provider makes it.)
+    cache    the answer to an identical request (provider, model, base_url, every parameter,
+             the prompt or text, the voice, the seed; never the API key) comes from the
+             content-addressed cache, costs nothing and contacts no one
+    breaker  a provider endpoint that failed `breaker_failures` times in a row is not called
+             again until `breaker_cooldown_s` has passed; the stage fails at once instead
+    budget   a call whose estimated price would take the episode past `budget_usd` is not made
+    retry    HTTP 429/5xx, connection errors and timeouts are retried (tenacity) up to
+             `max_attempts`, waiting as Retry-After asks or backing off exponentially
+    record   usage and price go into the stage's call records (its provenance) and the
+             episode's cost ledger and cost.json; only then is the answer cached
+
+Whichever provider makes the call, offline or online, the same policy applies.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
+from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from showrunner import __version__
-from showrunner.config import Episode, resolve_path
+from showrunner.config import Episode, ProviderSettings, resolve_path
+from showrunner.errors import BudgetExceeded, ProviderError, ShowrunnerError
 from showrunner.files import canonical_json, sha256_text, write_bytes
+from showrunner.providers.breaker import CircuitBreaker
+from showrunner.providers.cost import CostLedger, cost_usd, price_key
+from showrunner.providers.retry import is_api_error, is_transient, retry_after, status_of, wait_retry_after
+from showrunner.secrets import redact
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,35 +66,154 @@ class CallRecord:
     cost_usd: float = 0.0
 
 
+class RejectedReply(ProviderError):
+    """`accept` refused an answer: it was paid for and recorded, but is not cached."""
+
+    def __init__(self, body: bytes, error: str):
+        super().__init__(f"reply rejected: {error}")
+        self.body = body
+        self.error = error
+
+
 class ModelCalls:
     """The calls one stage job makes, with the cache they share with every other job."""
 
-    def __init__(self, episode: Episode, stage: str, root: Path):
+    def __init__(self, episode: Episode, stage: str, root: Path, sleep: Callable[[float], None] = time.sleep):
         self.episode = episode
         self.stage = stage
         self.root = root
         self.cache_dir = resolve_path(episode.cache.dir, root)
         self.records: list[CallRecord] = []
+        self.ledger = CostLedger(root / "results" / episode.slug, episode.slug)
+        self.sleep = sleep  # tenacity's sleep between attempts (tests may pass their own)
+        self._unpriced_warned: set[str] = set()
 
     def call(self, *, kind: str, provider: str, model: str, version: str, request: dict[str, Any],
-             perform: Callable[[], CallResult]) -> CallResult:
-        """Return the cached answer to `request`, or perform it and cache the answer.
+             perform: Callable[[], CallResult], estimate: Usage | None = None,
+             accept: Callable[[bytes], Any] | None = None, settings: ProviderSettings | None = None) -> CallResult:
+        """Return the cached answer to `request`, or perform it (under the policy above) and cache it.
 
         `version` is part of the key: a local provider passes a hash of its own code, so a
-        changed provider never serves an old answer.
+        changed provider never serves an old answer. `request` must hold everything the answer
+        depends on (an online provider includes its base_url) and never a secret.
+        `estimate` is the usage the call may take, priced before it is made for `budget_usd`.
+        `accept(body)` raises when an answer is unusable (a language reply that fails its
+        schema): such an answer is recorded and paid for, never cached, and RejectedReply is
+        raised so the provider can ask again. `settings` defaults to the episode's provider
+        settings of this `kind`.
         """
+        settings = settings or self._settings(kind)
         key = sha256_text(canonical_json({"kind": kind, "provider": provider, "model": model,
                                           "version": version, "request": request,
                                           "showrunner": __version__.split(".")[0]}))
+        label = f"{kind} call to {price_key(provider, model)}"
         started = time.monotonic()
         hit = self._cache_get(key)
-        if hit is not None:
-            self._record(kind, provider, model, key, hit, attempts=0, started=started)
+        if hit is not None and _accepts(accept, hit.body):
+            log.info("%s: from the cache (%s)", label, key[:12])
+            self._record(kind, provider, model, key, hit, attempts=0, started=started, cost=0.0)
             return hit
-        result = perform()
-        self._cache_put(key, result)
-        self._record(kind, provider, model, key, result, attempts=1, started=started)
+
+        breaker = self._breaker(provider, settings, request)
+        breaker.check()
+        price = self.episode.prices.get(price_key(provider, model))
+        self._check_budget(label, provider, model, price, estimate)
+        result, attempts = self._perform(perform, settings, breaker, label)
+
+        cost = cost_usd(price, result.usage)
+        self._record(kind, provider, model, key, result, attempts=attempts, started=started, cost=cost)
+        self.ledger.add(stage=self.stage, kind=kind, provider=provider, model=model, request_sha256=key,
+                        attempts=attempts, usage=result.usage, cost=cost, priced=price is not None)
+        log.info("%s: made in %d attempt(s), usage %s, $%.6f", label, attempts, _usage_text(result.usage), cost)
+        if accept is not None:
+            try:
+                accept(result.body)
+            except Exception as err:  # whatever the check raises, the answer is unusable
+                raise RejectedReply(result.body, redact(str(err))) from None
+        self._cache_put(key, result, kind=kind, provider=provider, model=model)
         return result
+
+    # --- policy -------------------------------------------------------------------------
+    def _settings(self, kind: str) -> ProviderSettings:
+        return getattr(self.episode.providers, kind)
+
+    def _breaker(self, provider: str, settings: ProviderSettings, request: dict[str, Any]) -> CircuitBreaker:
+        endpoint = str(request.get("base_url") or settings.base_url or "")
+        return CircuitBreaker(self.cache_dir / "breakers", provider, endpoint, settings.breaker_failures,
+                              settings.breaker_cooldown_s)
+
+    def _check_budget(self, label: str, provider: str, model: str, price, estimate: Usage | None) -> None:
+        budget = self.episode.spec.budget_usd
+        if budget is None:
+            return
+        if price is None:
+            if price_key(provider, model) not in self._unpriced_warned:
+                self._unpriced_warned.add(price_key(provider, model))
+                log.warning("%s: no price for '%s' in config.yaml prices: counted as $0 against budget_usd",
+                            label, price_key(provider, model))
+            return
+        needed = cost_usd(price, estimate or Usage())
+        spent = self.ledger.spent()
+        if spent + needed > budget:
+            raise BudgetExceeded(
+                f"{label} not made: episode '{self.episode.slug}' would go over its budget: "
+                f"spent ${spent:.4f}, needed about ${needed:.4f}, budget ${budget:.4f} "
+                f"(config.yaml: episodes.{self.episode.slug}.budget_usd; spending in {self.ledger.summary})"
+            )
+
+    def _perform(self, perform: Callable[[], CallResult], settings: ProviderSettings, breaker: CircuitBreaker,
+                 label: str) -> tuple[CallResult, int]:
+        """Make the call, retrying transient failures; every transient failure counts for the breaker."""
+        opened = False
+
+        def stop(state: RetryCallState) -> bool:
+            if opened or state.attempt_number >= settings.max_attempts:
+                return True
+            hinted = retry_after(state.outcome.exception() if state.outcome else None)
+            return hinted is not None and hinted > settings.max_wait_s
+
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            log.warning("%s: attempt %d failed (%s); retrying in %.2f s", label, state.attempt_number,
+                        describe(exc), state.upcoming_sleep)
+
+        retrying = Retrying(stop=stop, wait=wait_retry_after(settings.backoff_s, settings.max_wait_s),
+                            retry=retry_if_exception(is_transient), before_sleep=before_sleep,
+                            sleep=self.sleep, reraise=True)
+        attempts = 0
+        try:
+            for attempt in retrying:
+                with attempt:
+                    attempts = attempt.retry_state.attempt_number
+                    try:
+                        result = perform()
+                    except Exception as err:
+                        if is_transient(err):
+                            opened = breaker.failure(f"{label}: {describe(err)}") or opened
+                        raise
+                    breaker.success()
+        except ShowrunnerError:
+            raise
+        except Exception as err:
+            if not is_api_error(err):
+                raise  # a bug, not the service: keep the traceback
+            message = f"{label} failed after {attempts} attempt(s): {describe(err)}"
+            hinted = retry_after(err)
+            if hinted is not None and hinted > settings.max_wait_s:
+                message += (f"; the server asked to wait {hinted:.0f} s, longer than max_wait_s "
+                            f"({settings.max_wait_s:.0f} s): rerun later")
+            if opened:
+                message += f"\n{breaker.open_message()}"
+            log.error("%s", redact(message))
+            raise ProviderError(redact(message)) from None
+        return result, attempts
+
+    def _record(self, kind, provider, model, key, result: CallResult, attempts: int, started: float,
+                cost: float) -> None:
+        self.records.append(CallRecord(kind=kind, provider=provider, model=model, request_sha256=key,
+                                       cached=result.cached, attempts=attempts,
+                                       duration_s=round(time.monotonic() - started, 4),
+                                       usage=asdict(result.usage), cost_usd=cost))
 
     # --- cache: one body file and one meta file per request, content-addressed ---------
     def _paths(self, key: str) -> tuple[Path, Path]:
@@ -84,16 +224,40 @@ class ModelCalls:
         body_path, meta_path = self._paths(key)
         if not (body_path.exists() and meta_path.exists()):
             return None
-        meta = json.loads(meta_path.read_text())
-        return CallResult(body=body_path.read_bytes(), usage=Usage(**meta["usage"]), cached=True)
+        try:
+            meta = json.loads(meta_path.read_text())
+            return CallResult(body=body_path.read_bytes(), usage=Usage(**meta["usage"]), cached=True)
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning("cache entry %s is unreadable: asking again", meta_path)
+            return None
 
-    def _cache_put(self, key: str, result: CallResult) -> None:
+    def _cache_put(self, key: str, result: CallResult, **about: str) -> None:
         body_path, meta_path = self._paths(key)
         write_bytes(body_path, result.body)  # body first: meta present means body complete
-        write_bytes(meta_path, canonical_json({"usage": asdict(result.usage)}).encode())
+        write_bytes(meta_path, canonical_json({"usage": asdict(result.usage), **about}).encode())
 
-    def _record(self, kind, provider, model, key, result: CallResult, attempts: int, started: float) -> None:
-        self.records.append(CallRecord(kind=kind, provider=provider, model=model, request_sha256=key,
-                                       cached=result.cached, attempts=attempts,
-                                       duration_s=round(time.monotonic() - started, 4),
-                                       usage=asdict(result.usage)))
+
+def _accepts(accept: Callable[[bytes], Any] | None, body: bytes) -> bool:
+    if accept is None:
+        return True
+    try:
+        accept(body)
+    except Exception as err:
+        log.warning("cached answer no longer accepted (%s): asking again", redact(str(err))[:200])
+        return False
+    return True
+
+
+def describe(exc: BaseException | None) -> str:
+    """A short, key-free description of a failure: its kind, HTTP status and message."""
+    if exc is None:
+        return "unknown error"
+    status = status_of(exc)
+    text = str(exc) or type(exc).__name__
+    prefix = f"HTTP {status}: " if status is not None and str(status) not in text[:40] else ""
+    return redact(f"{type(exc).__name__}: {prefix}{text}")[:1000]
+
+
+def _usage_text(usage: Usage) -> str:
+    parts = [f"{value} {name.replace('_', ' ')}" for name, value in asdict(usage).items() if value]
+    return ", ".join(parts) or "none reported"
