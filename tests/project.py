@@ -97,7 +97,7 @@ class Project:
 
     def jobs_planned(self, *targets: str) -> list[str]:
         """The rules a dry run would execute, one entry per job."""
-        result = self.snakemake("-n", "--quiet", "rules", *targets)
+        result = self.snakemake("-n", "--quiet", "rules", "--", *targets)
         out = result.stdout + result.stderr
         return parse_job_counts(out)
 

@@ -1,0 +1,101 @@
+"""The script: a writer/critic loop over the outline.
+
+The writer drafts; the critic scores the draft 0-100 with reasons; the writer revises to answer
+them, until a draft reaches writing.critic.threshold or max_iterations drafts were written.
+Every draft and its critique go into script.review.json; the accepted draft (the passing one,
+or else the best-scoring) becomes script.json.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from showrunner.artifacts import Brief, Draft, Outline, Research, Script, ScriptReview
+from showrunner.errors import ArtifactError
+from showrunner.files import read_model, write_json, write_text
+from showrunner.prompts import render
+from showrunner.provenance import write_provenance
+from showrunner.stage_job import StageJob
+from showrunner.stages.language import language_provider, prompt_context, provider_fields
+
+log = logging.getLogger(__name__)
+
+
+def check_script(script: Script, brief: Brief, outline: Outline, where: str) -> Script:
+    """Every speaker a host, every section the outline's, segment ids unique; the slug is ours."""
+    hosts = [h.id for h in brief.hosts]
+    sections = {s.id for s in outline.sections}
+    problems = []
+    seen: set[str] = set()
+    for i, segment in enumerate(script.segments):
+        if segment.speaker not in hosts:
+            problems.append(f"{where}: segments[{i}].speaker: '{segment.speaker}' is not a host "
+                            f"(hosts: {', '.join(hosts)})")
+        if segment.section_id not in sections:
+            problems.append(f"{where}: segments[{i}].section_id: '{segment.section_id}' is not an outline section "
+                            f"({', '.join(sorted(sections))})")
+        if segment.id in seen:
+            problems.append(f"{where}: segments[{i}].id: '{segment.id}' is used twice")
+        seen.add(segment.id)
+    if problems:
+        raise ArtifactError("\n".join(problems))
+    return script.model_copy(update={"slug": brief.slug})
+
+
+def accepted_index(drafts: list[Draft], threshold: int) -> int:
+    """The last passing draft, or else the best-scoring one (the later on a tie)."""
+    passing = [i for i, d in enumerate(drafts) if d.critique.score >= threshold]
+    if passing:
+        return passing[-1]
+    return max(range(len(drafts)), key=lambda i: (drafts[i].critique.score, i))
+
+
+def run(job: StageJob) -> None:
+    brief = read_model(job.input["brief"], Brief)
+    research = read_model(job.input["research"], Research)
+    outline = read_model(job.input["outline"], Outline)
+    critic = job.episode.writing.critic
+    provider, calls = language_provider(job)
+
+    drafts: list[Draft] = []
+    prompts: dict[str, str] = {}
+    writer_prompts: list[str] = []
+    previous = critique = None
+    for iteration in range(1, critic.max_iterations + 1):
+        context = prompt_context(job, brief=brief, research=research, outline=outline, previous=previous,
+                                 critique=critique, iteration=iteration)
+        writer_prompt = render(job.input["writer_prompt"], **context)
+        script = provider.write_script(brief, outline, research, writer_prompt, previous, critique)
+        script = check_script(script, brief, outline, f"script draft {iteration}")
+        if previous is not None and script == previous:
+            log.info("draft %d: the revision changed nothing; keeping draft %d", iteration, iteration - 1)
+            break
+        prompts[f"writer_{iteration}"] = writer_prompt
+        writer_prompts.append(writer_prompt)
+        critic_prompt = render(job.input["critic_prompt"],
+                               **prompt_context(job, brief=brief, research=research, outline=outline, script=script,
+                                                iteration=iteration))
+        prompts[f"critic_{iteration}"] = critic_prompt
+        critique = provider.critique(brief, outline, script, critic_prompt)
+        drafts.append(Draft(iteration=iteration, script=script, critique=critique))
+        log.info("draft %d: %d words, score %d%s", iteration, script.words, critique.score,
+                 "".join(f"\n    - {r}" for r in critique.reasons))
+        if critique.score >= critic.threshold:
+            break
+        previous = script
+
+    chosen = accepted_index(drafts, critic.threshold)
+    accepted = drafts[chosen]
+    review = ScriptReview(threshold=critic.threshold, max_iterations=critic.max_iterations,
+                          accepted_iteration=accepted.iteration,
+                          passed=accepted.critique.score >= critic.threshold, drafts=drafts)
+    if not review.passed:
+        log.warning("no draft reached the critic's threshold %d; accepted draft %d (score %d)", critic.threshold,
+                    accepted.iteration, accepted.critique.score)
+    write_text(job.output["prompt"], writer_prompts[chosen])
+    write_json(job.output["review"], review)
+    write_json(job.output["script"], accepted.script)
+    write_provenance(job, job.output["provenance"], **provider_fields(job, provider), prompts=prompts,
+                     calls=calls.records,
+                     extra={"accepted_iteration": accepted.iteration, "score": accepted.critique.score,
+                            "passed": review.passed, "words": accepted.script.words})

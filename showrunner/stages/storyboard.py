@@ -1,0 +1,87 @@
+"""The storyboard: the script cut into scenes, each with its slide (title, bullets or code), a
+picture prompt and the narration it covers. A Snakemake checkpoint: the scene count is known
+only once it has run.
+
+scenes/<NN>.json are written into a temporary sibling directory that is renamed into place, so a
+crash never leaves half a set of scenes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from showrunner.artifacts import Brief, Outline, Research, Scene, SceneRef, Script, Storyboard, scene_name
+from showrunner.errors import ArtifactError
+from showrunner.files import canonical_json, read_model, write_json, write_text
+from showrunner.prompts import render
+from showrunner.provenance import write_provenance
+from showrunner.stage_job import StageJob
+from showrunner.stages.language import language_provider, prompt_context, provider_fields
+
+log = logging.getLogger(__name__)
+
+
+def check_scenes(scenes: list[Scene], script: Script, where: str) -> list[Scene]:
+    """Scenes numbered 1..n that narrate every segment of the script once, in order, unchanged."""
+    if not scenes:
+        raise ArtifactError(f"{where}: scenes: the storyboard has no scenes")
+    problems = []
+    for i, scene in enumerate(scenes, start=1):
+        if scene.index != i:
+            problems.append(f"{where}: scenes[{i - 1}].index: is {scene.index}, expected {i}")
+    said = [seg for scene in scenes for seg in scene.segments]
+    if [s.id for s in said] != [s.id for s in script.segments]:
+        problems.append(f"{where}: segments: the scenes must cover every script segment once and in order "
+                        f"(got {' '.join(s.id for s in said)})")
+    elif said != list(script.segments):
+        changed = [s.id for s, t in zip(said, script.segments, strict=True) if s != t]
+        problems.append(f"{where}: segments: scenes changed the narration of {', '.join(changed)}")
+    if problems:
+        raise ArtifactError("\n".join(problems))
+    return scenes
+
+
+def write_scene_dir(directory: Path, scenes: list[Scene]) -> None:
+    """Write scenes/<NN>.json into a temporary sibling, then swap it into place."""
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".part", dir=directory.parent))
+    try:
+        for scene in scenes:
+            (tmp / f"{scene_name(scene.index)}.json").write_text(canonical_json(scene), encoding="utf-8")
+        old = None
+        if directory.exists():
+            old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
+            os.replace(directory, old)
+        os.replace(tmp, directory)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def run(job: StageJob) -> None:
+    brief = read_model(job.input["brief"], Brief)
+    research = read_model(job.input["research"], Research)
+    outline = read_model(job.input["outline"], Outline)
+    script = read_model(job.input["script"], Script)
+    prompt = render(job.input["prompt"],
+                    **prompt_context(job, brief=brief, research=research, outline=outline, script=script))
+    provider, calls = language_provider(job)
+    scenes = check_scenes(provider.storyboard(brief, outline, research, script, prompt), script,
+                          str(job.output["storyboard"]))
+    scenes_dir = Path(job.output["scenes"])
+    refs = [SceneRef(index=s.index, file=f"{scenes_dir.name}/{scene_name(s.index)}.json", title=s.title,
+                     section_id=s.section_id) for s in scenes]
+    storyboard = Storyboard(slug=job.slug, title=outline.title, scenes=refs)
+    write_text(job.output["prompt"], prompt)
+    write_scene_dir(scenes_dir, scenes)
+    write_json(job.output["storyboard"], storyboard)
+    log.info("storyboard: %d scenes, about %.0f seconds", len(scenes), sum(s.estimated_seconds for s in scenes))
+    write_provenance(job, job.output["provenance"], **provider_fields(job, provider), prompts={"storyboard": prompt},
+                     calls=calls.records)

@@ -1,0 +1,270 @@
+"""The script stage with the offline writer and critic: speakable, split between the hosts,
+fitted to the target length, and revised until the critic is satisfied."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from showrunner.artifacts import Brief, Critique, Outline, Research, Script, ScriptReview, Segment
+from showrunner.errors import ArtifactError
+from showrunner.files import read_model, sha256_text
+from showrunner.providers import provider_for
+from showrunner.providers.calls import ModelCalls
+from showrunner.stages import script as script_stage
+from showrunner.writing.speakable import describe_code, speakable
+from tests.conftest import EP1_TITLE, writing_config
+
+
+def load(project):
+    return (read_model(project.path("brief.json"), Brief), read_model(project.path("research.json"), Research),
+            read_model(project.path("outline.json"), Outline))
+
+
+def written(project) -> Script:
+    project.run_until("script")
+    return read_model(project.path("script.json"), Script)
+
+
+def language(project):
+    job = project.job("script")
+    return provider_for("language", job.episode, ModelCalls(job.episode, "script", project.root))
+
+
+def test_script_is_speakable(writing_project):
+    script = written(writing_project())
+    for segment in script.segments:
+        for banned in ("#", "`", "*", "http", "www.", "_", "|", "[", "](", "def ", "{"):
+            assert banned not in segment.text, (banned, segment.text)
+        assert segment.text[0].isupper() and segment.text[-1] in ".?!"
+    text = " ".join(s.text for s in script.segments)
+    assert "a Python function called needs rebuild that takes target, inputs and recorded" in text
+
+
+def test_two_hosts_take_turns(writing_project):
+    script = written(writing_project())
+    speakers = [s.speaker for s in script.segments]
+    assert set(speakers) == {"ada", "ben"}
+    assert all(a != b for a, b in zip(speakers, speakers[1:], strict=False))  # never twice in a row
+    opening = script.segments[0]
+    assert opening.speaker == "ada"
+    assert "Plain Circuits" in opening.text and "how a build cache decides what to rebuild" in opening.text
+    assert "Ben" in opening.text
+    assert "Thanks for listening to Plain Circuits" in script.segments[-1].text
+    # the curious host bridges into sections with questions; the engineer signposts the rest himself
+    bridges = [s for s in script.segments if re.search(r"\b(Ada|Ben)\b", s.text) and len(s.text.split()) <= 12]
+    assert len(bridges) >= 2 and all(s.speaker == "ada" and "Ben" in s.text for s in bridges)
+    openers = [s for s in script.segments if re.match(r"(Next|Now|Finally), ", s.text)]
+    assert openers and all(s.speaker == "ben" for s in openers)
+    assert [s.id for s in script.segments] == [f"seg{i}" for i in range(1, len(script.segments) + 1)]
+
+
+def test_segments_follow_the_outline(writing_project):
+    project = writing_project()
+    script = written(project)
+    _, _, outline = load(project)
+    order = [s.id for s in outline.sections]
+    seen = [s.section_id for s in script.segments]
+    assert set(seen) == set(order)
+    assert seen == sorted(seen, key=order.index)  # sections in the outline's order
+
+
+def test_one_host_is_a_monologue(writing_project):
+    project = writing_project(writing_config(hosts=1))
+    script = written(project)
+    assert {s.speaker for s in script.segments} == {"ada"}
+    text = " ".join(s.text for s in script.segments)
+    assert "I'm Ada." in text and "here with" not in text
+    assert "Next, the action key." in text  # a monologue signposts its sections
+
+
+def test_three_hosts_rotate(writing_project):
+    project = writing_project(writing_config(hosts=3))
+    script = written(project)
+    speakers = [s.speaker for s in script.segments]
+    assert set(speakers) == {"ada", "ben", "cy"}
+    assert all(a != b for a, b in zip(speakers, speakers[1:], strict=False))
+
+
+@pytest.mark.parametrize("minutes", [1, 2, 3])
+def test_length_fits_the_target(writing_project, minutes):
+    project = writing_project(writing_config(target_minutes=minutes))
+    script = written(project)
+    target = minutes * 150
+    assert abs(script.words - target) <= 0.15 * target, (script.words, target)
+
+
+def test_review_records_every_draft_and_prompt(writing_project):
+    project = writing_project()
+    script = written(project)
+    review = read_model(project.path("script.review.json"), ScriptReview)
+    assert review.threshold == 80 and review.max_iterations == 3
+    assert review.passed and review.drafts[-1].critique.score >= 80
+    assert review.drafts[review.accepted_iteration - 1].script == script
+    metrics = review.drafts[0].critique.metrics
+    assert metrics["words"] == script.words and metrics["target_words"] == 300
+    assert metrics["key_point_coverage"] == 1.0
+    provenance = json.loads(project.path("script.provenance.json").read_text())
+    assert set(provenance["prompt_sha256"]) == {"writer_1", "critic_1"}
+    prompt = project.path("script.prompt.md").read_text()
+    assert provenance["prompt_sha256"]["writer_1"] == sha256_text(prompt)
+    assert "Hosts (use these ids as speakers):" in prompt and "- ada: Ada" in prompt
+    assert [c["provider"] for c in provenance["calls"]] == ["extractive", "extractive"]
+
+
+class BloatedFirstDraft:
+    """The offline provider, except that its first draft says everything twice."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.model = inner.model
+        self.drafts = 0
+
+    def write_script(self, brief, outline, research, prompt, previous=None, critique=None):
+        script = self.inner.write_script(brief, outline, research, prompt, previous, critique)
+        self.drafts += 1
+        if self.drafts == 1:
+            body = script.segments[1:-2]
+            segments = script.segments[:-2] + body + script.segments[-2:]
+            script = script.model_copy(update={"segments": [
+                Segment(id=f"seg{i}", speaker=s.speaker, text=s.text, section_id=s.section_id)
+                for i, s in enumerate(segments, start=1)]})
+        return script
+
+    def critique(self, *args):
+        return self.inner.critique(*args)
+
+
+def test_critic_loop_revises_a_bad_draft(writing_project, monkeypatch):
+    project = writing_project()
+    project.run_until("outline")
+    real = script_stage.language_provider
+    wrapped = {}
+
+    def bloated(job):
+        provider, calls = real(job)
+        wrapped["provider"] = BloatedFirstDraft(provider)
+        return wrapped["provider"], calls
+
+    monkeypatch.setattr(script_stage, "language_provider", bloated)
+    project.run("script")
+    review = read_model(project.path("script.review.json"), ScriptReview)
+    first, second = review.drafts[0], review.drafts[1]
+    assert first.critique.score < 80
+    assert any("too long" in r for r in first.critique.reasons)
+    assert any("near-duplicate" in r or "repetitive" in r for r in first.critique.reasons)
+    assert second.critique.score > first.critique.score and second.critique.score >= 80
+    assert second.script.words < first.script.words
+    assert review.accepted_iteration == 2 and review.passed
+    assert read_model(project.path("script.json"), Script) == second.script
+    provenance = json.loads(project.path("script.provenance.json").read_text())
+    assert {"writer_1", "critic_1", "writer_2", "critic_2"} == set(provenance["prompt_sha256"])
+    prompt = project.path("script.prompt.md").read_text()
+    assert "Revise the draft below" in prompt and "too long" in prompt  # the critique reached the writer
+
+
+def test_critic_penalises_too_long_and_repetitive_drafts(writing_project):
+    project = writing_project()
+    good = written(project)
+    brief, research, outline = load(project)
+    lm = language(project)
+    fine = lm.critique(brief, outline, good, "critic prompt")
+    assert fine.score >= 90 and fine.reasons == []
+
+    # twice as long with new material: the reasons say to cut, and by how much
+    long_text = " ".join(f.text for f in research.facts[:30])
+    too_long = good.model_copy(update={"segments": [*good.segments[:-2], Segment(
+        id="seg90", speaker="ben", text=speakable(long_text), section_id="s6"), *good.segments[-2:]]})
+    verdict = lm.critique(brief, outline, too_long, "critic prompt")
+    assert verdict.score < 80 and verdict.score < fine.score
+    assert re.search(r"too long: \d+ words .* cut about \d+ words", verdict.reasons[0])
+    assert verdict.metrics["duration_ratio"] > 1.2
+
+    # the same length, but one sentence said over and over
+    sentence = "A build cache is a promise that the same inputs give the same output."
+    repetitive = good.model_copy(update={"segments": [
+        s.model_copy(update={"text": sentence if i % 2 else s.text}) for i, s in enumerate(good.segments)]})
+    verdict = lm.critique(brief, outline, repetitive, "critic prompt")
+    assert verdict.score < fine.score and verdict.score < 80
+    assert any("near-duplicate" in r for r in verdict.reasons)
+    assert verdict.metrics["near_duplicate_sentences"] >= 3
+
+    # markdown and a URL read aloud
+    leaky = good.model_copy(update={"segments": [
+        s.model_copy(update={"text": s.text + " See **https://example.org** and `make -j`."}) if i == 3 else s
+        for i, s in enumerate(good.segments)]})
+    verdict = lm.critique(brief, outline, leaky, "critic prompt")
+    assert verdict.score <= 70 and any("not speakable" in r and "a URL" in r for r in verdict.reasons)
+
+
+def test_revision_answers_the_critique(writing_project):
+    project = writing_project()
+    good = written(project)
+    brief, research, outline = load(project)
+    lm = language(project)
+    short = good.model_copy(update={"segments": good.segments[:3] + good.segments[-2:]})
+    critique = lm.critique(brief, outline, short, "critic prompt")
+    assert any("too short" in r for r in critique.reasons) and critique.metrics["key_point_coverage"] < 0.5
+    revised = lm.write_script(brief, outline, research, "writer prompt", short, critique)
+    after = lm.critique(brief, outline, revised, "critic prompt")
+    assert after.score > critique.score and after.metrics["key_point_coverage"] == 1.0
+    assert abs(revised.words - 300) <= 30
+
+
+def test_critique_is_measured_not_guessed(writing_project):
+    project = writing_project()
+    good = written(project)
+    brief, _, outline = load(project)
+    lm = language(project)
+    verdict = lm.critique(brief, outline, good, "critic prompt")
+    assert verdict.metrics["words"] == good.words
+    assert verdict.metrics["minutes"] == pytest.approx(good.words / 150, abs=0.01)
+    assert verdict.metrics["max_sentence_words"] <= 28
+    assert isinstance(verdict, Critique)
+
+
+def test_speakers_must_be_hosts(writing_project):
+    project = writing_project()
+    good = written(project)
+    brief, _, outline = load(project)
+    stranger = good.model_copy(update={"segments": [good.segments[0].model_copy(update={"speaker": "zed"}),
+                                                    *good.segments[1:]]})
+    with pytest.raises(ArtifactError, match=r"script draft 1: segments\[0\]\.speaker: 'zed' is not a host"):
+        script_stage.check_script(stranger, brief, outline, "script draft 1")
+
+
+def test_speakable_text():
+    assert speakable("Build with `cc -O2 main.c` (see https://gcc.gnu.org/onlinedocs/).") == \
+        "Build with cc dash O 2 main dot c."
+    assert speakable("See https://bazel.build/remote/caching for one tool's take.") == \
+        "See the link in the show notes for one tool's take."
+    assert speakable("## The **action** key & its [docs](http://x.y), e.g. SHA-256") == \
+        "The action key and its docs, for example SHA 256."
+    assert speakable("The function above calls `needs_rebuild()`") == "This function calls needs rebuild."
+    assert describe_code("def f(a, b):\n    return a < b\n", "python") == \
+        "The code on screen is a Python function called f that takes a and b, and returns the result of a comparison."
+    assert describe_code("$ make -j4 all", "console") == "The code on screen runs the make command."
+
+
+def test_episode_title_in_the_opening(writing_project):
+    script = written(writing_project())
+    assert EP1_TITLE.lower() in script.segments[0].text.lower()
+
+
+def test_hand_edited_outline_is_followed(writing_project):
+    project = writing_project()
+    project.run_until("outline")
+    outline = read_model(project.path("outline.json"), Outline)
+    sections = [s for s in outline.sections if s.title != "The action key"]  # a reviewer cut one section
+    sections[-1] = sections[-1].model_copy(update={"key_points": [
+        *sections[-1].key_points, "Build farms run thousands of builds at once"]})  # and added a point of their own
+    edited = outline.model_copy(update={"sections": sections})
+    project.path("outline.json").write_text(edited.model_dump_json())
+    project.run("script")
+    script = read_model(project.path("script.json"), Script)
+    text = " ".join(s.text for s in script.segments)
+    assert "Build farms run thousands of builds at once." in text
+    assert "An output depends on more than its input files" not in text  # the cut section's lead
+    assert {s.section_id for s in script.segments} == {s.id for s in sections}
