@@ -48,6 +48,11 @@ def get_feedback(wildcards):
     return [str(path)] if path.exists() else []
 
 
+def get_music_bed(wildcards):
+    """The user's own music bed (audio.music.bed), so that replacing the file reruns `music`."""
+    return wf.music_inputs(CONFIG, wildcards.slug)
+
+
 def get_scene_names(wildcards):
     storyboard = checkpoints.storyboard.get(slug=wildcards.slug).output.storyboard
     return wf.scene_names(storyboard)

@@ -10,6 +10,8 @@ rule narration:
         narration="results/{slug}/narration.wav",
     params:
         settings=settings_for("narration"),
+    # the audio joins need no clips: run them as soon as the voices are done, while clips encode
+    priority: 1
     conda:
         "../envs/showrunner.yaml"
     log:
@@ -21,6 +23,8 @@ rule narration:
 
 
 rule music:
+    input:
+        bed=get_music_bed,
     output:
         bed="results/{slug}/music/bed.wav",
         intro="results/{slug}/music/intro.wav",

@@ -11,6 +11,8 @@ rule podcast:
         podcast=report("results/{slug}/podcast.mp3", caption="../report/podcast.rst", category="Episode"),
     params:
         settings=settings_for("podcast"),
+    # the audio joins need no clips: run them as soon as the voices are done, while clips encode
+    priority: 1
     conda:
         "../envs/showrunner.yaml"
     log:

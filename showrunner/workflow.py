@@ -25,12 +25,12 @@ STAGE_SECTIONS: dict[str, tuple[str, ...]] = {
     "script": ("show", "providers.language", "target_minutes", "writing"),
     "storyboard": ("show", "providers.language", "writing", "video.aspect"),
     "scene_image": ("show.style", "providers.image", "video"),
-    "scene_voice": ("show.hosts", "providers.speech", "audio", "video.fps"),
+    "scene_voice": ("show.hosts", "providers.speech", "audio", "video.fps", "writing.words_per_minute"),
     "scene_clip": ("video",),
     "narration": ("audio.sample_rate",),
     "captions": ("acceptance", "video.fps"),
     "music": ("audio.music", "audio.sample_rate"),
-    "final": ("video", "audio"),
+    "final": ("video", "audio", "show.language"),
     "podcast": ("show.name", "audio"),
     "acceptance": ("acceptance", "video", "audio", "target_minutes"),
     "show_memory": (),
@@ -100,6 +100,12 @@ def is_past_gate(config: Config, root: Path, slug: str) -> bool:
 
 def awaiting_approval(config: Config, root: Path) -> list[str]:
     return [slug for slug in config.episodes if not is_past_gate(config, root, slug)]
+
+
+def music_inputs(config: Config, slug: str) -> list[str]:
+    """The music rule's input: the user's own bed file, or nothing when the bed is generated."""
+    bed = config.episode(slug).audio.music.bed
+    return [] if bed == "generated" else [bed]
 
 
 def scene_names(storyboard_json: str | Path) -> list[str]:

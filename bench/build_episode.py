@@ -1,0 +1,153 @@
+"""How fast is an episode, against the floor of the work it cannot avoid? (`make bench`)
+
+In a temporary copy of the repository (the checkout is never touched) this:
+
+1. builds ep1 cold: every stage from the sources to final.mp4, podcast.mp3 and acceptance.json
+   (`--config approval=auto`, the default profile: model stages single-lane);
+2. runs again with nothing changed (should do no work);
+3. edits one scene (scenes/NN.json: the title and one line of narration) and rebuilds;
+4. measures the floor in the same run, on the same machine: espeak-ng speaking the whole
+   narration in one call, plus one ffmpeg encode of the episode's slides as a slideshow of the
+   same length, size, fps, x264 preset, crf and threads (concat demuxer with durations, the
+   picture converted once and repeated by fps=; x264 with its default tuning);
+
+and prints the ratios against the targets: cold build <= 1.3x floor, one-scene rebuild <= 20%
+of cold. The "tuned floor" (the same encode with the clips' own still-picture x264 settings)
+is printed too, for honesty: it is the floor the pipeline could reach with zero overhead.
+
+    .venv/bin/python bench/build_episode.py [--slug ep1] [--scene 2] [--keep] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+IGNORE = shutil.ignore_patterns(".venv", "results", "logs", "benchmarks", ".snakemake", ".showrunner-cache",
+                                ".git", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache")
+COLD_TARGET = 1.3
+EDIT_TARGET = 0.20
+
+
+def snakemake(root: Path, slug: str, label: str) -> tuple[float, list[str]]:
+    """Build the episode's final files; (seconds, the rules of the jobs that ran). Snakemake's
+    output goes to bench-<label>.log in the copy (see --keep)."""
+    targets = [f"results/{slug}/{name}" for name in ("final.mp4", "podcast.mp3", "acceptance.json")]
+    cmd = [sys.executable, "-m", "snakemake", "--profile", "profiles/default", "--config", "approval=auto",
+           "--", *targets]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    (root / f"bench-{label}.log").write_text(proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-8000:])
+        raise SystemExit(f"bench: snakemake failed in {root} (exit {proc.returncode})")
+    rules = re.findall(r"^\s*(?:local)?(?:rule|checkpoint) (\w+):", proc.stdout + proc.stderr, flags=re.M)
+    return seconds, rules
+
+
+def edit_scene(results: Path, scene: int) -> str:
+    """Change one scene's title and one line, in place (the scenes/ folder itself is untouched)."""
+    path = results / "scenes" / f"{scene:02d}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["title"] = data["title"] + " (revised)"
+    data["segments"][0]["text"] = data["segments"][0]["text"].rstrip(".") + ", as we will see."
+    with open(path, "r+", encoding="utf-8") as f:
+        f.seek(0)
+        f.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        f.truncate()
+    return str(path.relative_to(results.parent.parent))
+
+
+def floor(root: Path, slug: str) -> dict[str, float]:
+    """espeak-ng on the whole narration + one slideshow encode of the same length."""
+    sys.path.insert(0, str(root))
+    import yaml
+
+    from showrunner import media
+    from showrunner.artifacts import Scene, SceneTimings, Storyboard, scene_name
+    from showrunner.config import load_config
+    from showrunner.files import read_model
+
+    config = load_config({**yaml.safe_load((root / "config.yaml").read_text()), "approval": "auto"})
+    episode = config.episode(slug)
+    results = root / "results" / slug
+    storyboard = read_model(results / "storyboard.json", Storyboard)
+    text, slides = [], []
+    for ref in storyboard.scenes:
+        scene = read_model(results / ref.file, Scene)
+        text += [s.text for s in scene.segments]
+        timings = read_model(results / "media" / scene_name(ref.index) / "timings.json", SceneTimings)
+        slides.append((results / "media" / scene_name(ref.index) / "image.png", timings.duration))
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="showrunner-floor-") as tmp:
+        started = time.perf_counter()
+        subprocess.run(["espeak-ng", "-v", episode.show.hosts[0].voice, "-s", str(episode.writing.words_per_minute),
+                        "-w", str(Path(tmp) / "all.wav"), "--stdin"], input=" ".join(text).encode(), check=True)
+        out["espeak_s"] = time.perf_counter() - started
+        for name, tuned in (("encode_s", False), ("tuned_encode_s", True)):
+            started = time.perf_counter()
+            media.slideshow_floor(slides, Path(tmp) / f"{name}.mp4", video=episode.video, tuned=tuned)
+            out[name] = time.perf_counter() - started
+    out["seconds_of_video"] = sum(seconds for _, seconds in slides)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--slug", default="ep1")
+    parser.add_argument("--scene", type=int, default=2, help="the scene to edit")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary copy")
+    parser.add_argument("--json", help="also write the numbers to this file")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="showrunner-bench-"))
+    root = tmp / "repo"
+    shutil.copytree(REPO, root, ignore=IGNORE)
+    try:
+        cold, cold_rules = snakemake(root, args.slug, "cold")
+        noop, noop_rules = snakemake(root, args.slug, "noop")
+        edited = edit_scene(root / "results" / args.slug, args.scene)
+        edit, edit_rules = snakemake(root, args.slug, "edit")
+        measured = floor(root, args.slug)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    floor_s = measured["espeak_s"] + measured["encode_s"]
+    tuned_s = measured["espeak_s"] + measured["tuned_encode_s"]
+    report = {
+        "cold_s": round(cold, 2), "cold_jobs": len(cold_rules),
+        "noop_s": round(noop, 2), "noop_jobs": len(noop_rules),
+        "edit_s": round(edit, 2), "edit_jobs": sorted(edit_rules), "edited": edited,
+        "floor_s": round(floor_s, 2), "tuned_floor_s": round(tuned_s, 2),
+        **{k: round(v, 2) for k, v in measured.items()},
+        "cold_over_floor": round(cold / floor_s, 2), "cold_over_tuned_floor": round(cold / tuned_s, 2),
+        "edit_over_cold": round(edit / cold, 3), "cpus": os.cpu_count(),
+    }
+    print(f"episode: {measured['seconds_of_video']:.1f} s of video; {os.cpu_count()} CPUs")
+    print(f"floor:   {floor_s:6.2f} s  (espeak-ng {measured['espeak_s']:.2f} s + slideshow encode "
+          f"{measured['encode_s']:.2f} s); tuned floor {tuned_s:.2f} s")
+    print(f"cold:    {cold:6.2f} s  ({len(cold_rules)} jobs)   cold/floor = {cold / floor_s:.2f}  "
+          f"(target <= {COLD_TARGET})  {'OK' if cold / floor_s <= COLD_TARGET else 'MISSED'}")
+    print(f"no-op:   {noop:6.2f} s  ({len(noop_rules)} jobs)")
+    print(f"edit:    {edit:6.2f} s  ({len(edit_rules)} jobs: {', '.join(sorted(edit_rules))})")
+    print(f"         edit/cold = {edit / cold:.2f}  (target <= {EDIT_TARGET})  "
+          f"{'OK' if edit / cold <= EDIT_TARGET else 'MISSED'}")
+    if args.keep:
+        print(f"kept: {root}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,494 @@
+"""The one module that drives ffmpeg, ffprobe and espeak-ng.
+
+Stages say what they want (a clip of this picture lasting N frames; the episode from these
+clips, this soundtrack and these captions; a podcast at -16 LUFS with these chapters); this
+module knows how to get it from the tools quickly, exactly and reproducibly:
+
+- Exact lengths. A scene's audio is a whole number of video frames (the voice stage pads it),
+  a clip is encoded with exactly that many frames (`-frames:v`), so clip and audio boundaries
+  coincide everywhere and the joins add no drift.
+- Video is encoded once per scene, video-only. The episode joins the clips with the concat
+  demuxer and `-c:v copy`; the whole soundtrack is encoded once, as one AAC stream, so no
+  per-clip audio priming and no non-monotonous timestamps at the boundaries. No `-shortest`
+  (it cuts the video short when a subtitle stream is present): the lengths already agree.
+- Stills are cheap: the picture is read at 1 frame/s and converted to yuv420p once per input
+  frame, then `fps=` repeats it (conversion before `fps`, never after); x264 gets
+  `-tune stillimage` and, for a still, no motion search or lookahead it cannot use.
+- Reproducible: `-fflags +bitexact`, `-flags +bitexact` on every encoder, `-map_metadata -1`,
+  a fixed number of x264 threads, no creation times; WAV files are written by Python's `wave`.
+- Every command and ffmpeg's stderr go to the log (the rule's log under Snakemake).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import math
+import re
+import shlex
+import shutil
+import subprocess
+import tempfile
+import time
+import wave
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from showrunner.config import Video
+from showrunner.errors import MediaError, ToolMissing
+from showrunner.files import atomic_path
+
+log = logging.getLogger(__name__)
+
+FFMPEG, FFPROBE, ESPEAK = "ffmpeg", "ffprobe", "espeak-ng"
+INSTALL_HINT = "install them with `sudo apt-get install ffmpeg espeak-ng` (or run `make demo`, which installs them)"
+BASE = ["-hide_banner", "-nostdin", "-nostats", "-y"]
+BITEXACT = ["-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact"]
+COLOUR_TAGS = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]
+ZOOM = 0.05  # how far a `zoom` clip moves in: well inside the slides' margins, so no text is cropped
+AAC_BITRATE = "128k"
+LOG_LINES = 60
+CODEC_SLACK_LU = 0.3
+
+# x264 settings for a still picture: every frame after the first is a skip frame, so motion
+# search, B-frames and lookahead only cost time. The preset and crf stay the configured ones.
+STILL_X264 = "bframes=0:rc-lookahead=0:mbtree=0:me=dia:subme=1:ref=1"
+
+LANGUAGES = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por", "nl": "nld",
+             "sv": "swe", "da": "dan", "no": "nor", "fi": "fin", "pl": "pol", "cs": "ces", "ru": "rus",
+             "uk": "ukr", "ja": "jpn", "zh": "zho", "ko": "kor", "ar": "ara", "tr": "tur", "hi": "hin"}
+
+
+# --- tools ---------------------------------------------------------------------------------
+
+
+def require(*tools: str) -> None:
+    """Raise ToolMissing naming every tool that is not on PATH, and how to install it."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        raise ToolMissing(f"{', '.join(missing)} not found on PATH: {INSTALL_HINT}")
+
+
+@functools.cache
+def version(tool: str) -> str:
+    """The first line of the tool's version banner, e.g. 'ffmpeg version 5.1.6-0+deb12u1 ...'."""
+    require(tool)
+    flag = "--version" if tool == ESPEAK else "-version"
+    out = subprocess.run([tool, flag], capture_output=True, text=True, check=False).stdout.strip()
+    line = out.splitlines()[0] if out else "unknown"
+    return line.split(" Copyright")[0].strip()
+
+
+def versions(*tools: str) -> dict[str, str]:
+    return {tool: version(tool) for tool in tools}
+
+
+def run(cmd: Sequence[str | Path], *, what: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    """Run a tool, logging the command line and its stderr; MediaError (with stderr's tail) if it fails."""
+    args = [str(c) for c in cmd]
+    require(args[0])
+    log.info("%s: %s", what, shlex.join(args))
+    started = time.monotonic()
+    proc = subprocess.run(args, input=stdin, capture_output=True, check=False)
+    err = proc.stderr.decode("utf-8", "replace").strip()
+    if err:
+        lines = err.splitlines()
+        if len(lines) > LOG_LINES:  # ebur128 prints a line every 100 ms: keep the summary at the end
+            lines = [f"[... {len(lines) - LOG_LINES} lines ...]", *lines[-LOG_LINES:]]
+        log.info("%s stderr:\n%s", args[0], "\n".join(lines))
+    log.info("%s: exit %d after %.2fs", what, proc.returncode, time.monotonic() - started)
+    if proc.returncode != 0:
+        tail = "\n".join(err.splitlines()[-12:])
+        raise MediaError(f"{what}: {args[0]} failed (exit {proc.returncode}):\n{tail}")
+    return proc
+
+
+def ffmpeg(args: Sequence[str | Path], *, what: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return run([FFMPEG, *BASE, *args], what=what, stdin=stdin)
+
+
+# --- speech --------------------------------------------------------------------------------
+
+
+def espeak(text: str, voice: str, *, speed: int, pitch: int | None = None, amplitude: int | None = None) -> bytes:
+    """WAV bytes of `text` spoken by espeak-ng in `voice` (e.g. en-us+f3) at `speed` words a minute."""
+    with tempfile.TemporaryDirectory(prefix="showrunner-espeak-") as tmp:
+        wav = Path(tmp) / "speech.wav"
+        cmd = [ESPEAK, "-v", voice, "-s", str(speed), "-b", "1", "-w", str(wav)]
+        if pitch is not None:
+            cmd += ["-p", str(pitch)]
+        if amplitude is not None:
+            cmd += ["-a", str(amplitude)]
+        run([*cmd, "--stdin"], what=f"speak with espeak-ng voice {voice}", stdin=text.encode("utf-8"))
+        data = wav.read_bytes()
+    if len(data) <= 44:
+        raise MediaError(f"espeak-ng produced no audio for voice {voice!r} (is the voice installed? "
+                         f"`espeak-ng --voices` lists them)")
+    return data
+
+
+# --- PCM audio -----------------------------------------------------------------------------
+
+
+def read_wav(path: str | Path) -> tuple[np.ndarray, int]:
+    """(int16 mono samples, sample rate) of a 16-bit mono PCM WAV file."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            if w.getsampwidth() != 2 or w.getnchannels() != 1:
+                raise MediaError(f"{path}: expected 16-bit mono PCM WAV, got {w.getnchannels()} channel(s) "
+                                 f"of {8 * w.getsampwidth()} bits")
+            return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.int16), w.getframerate()
+    except FileNotFoundError:
+        raise MediaError(f"{path}: file is missing") from None
+    except (wave.Error, EOFError) as err:
+        raise MediaError(f"{path}: not a readable WAV file ({err})") from None
+
+
+def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int) -> None:
+    """Write int16 mono samples as a PCM WAV, atomically; the same samples give the same bytes."""
+    data = np.asarray(samples, dtype="<i2").tobytes()
+    with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sample_rate)
+        w.writeframes(data)
+
+
+def decode_audio(blobs: Sequence[bytes], sample_rate: int, *, what: str = "decode speech") -> list[np.ndarray]:
+    """Decode audio files held in memory (WAV, MP3, ...) to int16 mono at `sample_rate`: one ffmpeg run."""
+    if not blobs:
+        return []
+    with tempfile.TemporaryDirectory(prefix="showrunner-decode-") as tmp:
+        args: list[str | Path] = []
+        for i, blob in enumerate(blobs):
+            source = Path(tmp) / f"in{i}"
+            source.write_bytes(blob)
+            args += ["-i", source]
+        outputs = [Path(tmp) / f"out{i}.raw" for i in range(len(blobs))]
+        for i, out in enumerate(outputs):
+            args += ["-map", f"{i}:a:0", "-ac", "1", "-ar", str(sample_rate), "-c:a", "pcm_s16le", "-f", "s16le", out]
+        ffmpeg(args, what=what)
+        return [np.fromfile(out, dtype="<i2").astype(np.int16) for out in outputs]
+
+
+def decode_file(path: str | Path, sample_rate: int, *, what: str) -> np.ndarray:
+    """Any audio file ffmpeg reads, as int16 mono samples at `sample_rate`."""
+    proc = ffmpeg(["-i", path, "-map", "0:a:0", "-ac", "1", "-ar", str(sample_rate), "-c:a", "pcm_s16le",
+                   "-f", "s16le", "pipe:1"], what=what)
+    samples = np.frombuffer(proc.stdout, dtype="<i2").astype(np.int16)
+    if samples.size == 0:
+        raise MediaError(f"{what}: {path} holds no audio")
+    return samples
+
+
+# --- video ---------------------------------------------------------------------------------
+
+
+def _x264(video: Video, *, still: bool) -> list[str]:
+    args = ["-c:v", "libx264", "-preset", video.preset, "-crf", str(video.crf), "-threads", str(video.threads),
+            "-pix_fmt", "yuv420p", "-flags:v", "+bitexact"]
+    if still:
+        args += ["-tune", "stillimage", "-x264-params", STILL_X264]
+    return args + COLOUR_TAGS
+
+
+def _timescales(fps: int) -> list[str]:
+    """Track and movie timescales in which a frame is a whole number of ticks. The movie's
+    matters: the concat demuxer starts each clip where the previous one's container duration
+    ends, and the default (1/1000 s) would round it, leaving a gap at every join."""
+    return ["-video_track_timescale", str(fps * 1000), "-movie_timescale", str(fps * 1000)]
+
+
+def encode_clip(image: str | Path, out: str | Path, *, frames: int, video: Video, zoom_in: bool = True) -> None:
+    """A video-only H.264 clip of `image` lasting exactly `frames` frames at video.fps.
+
+    motion `still`: the picture as is. motion `zoom`: a slow zoom (in, or out when `zoom_in`
+    is False) of at most ZOOM, drawn from the picture scaled up twice so the motion is smooth.
+    """
+    if frames < 1:
+        raise MediaError(f"a clip needs at least one frame, asked for {frames}")
+    width, height = video.size
+    to_yuv = "scale={w}:{h}:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p"
+    if video.motion == "zoom":
+        span = max(frames - 1, 1)
+        z = f"1+{ZOOM}*on/{span}" if zoom_in else f"{1 + ZOOM}-{ZOOM}*on/{span}"
+        chain = (to_yuv.format(w=2 * width, h=2 * height)
+                 + f",zoompan=z='{z}':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d={frames}:s={width}x{height}"
+                 f":fps={video.fps},setsar=1")
+        inputs = ["-i", image]
+    else:
+        chain = to_yuv.format(w=width, h=height) + f",setsar=1,fps={video.fps}"
+        inputs = ["-framerate", "1", "-loop", "1", "-i", image]
+    with atomic_path(out) as tmp:
+        ffmpeg([*inputs, "-vf", chain, "-frames:v", str(frames), "-an", *_x264(video, still=video.motion == "still"),
+                *_timescales(video.fps), *BITEXACT, "-f", "mp4", tmp],
+               what=f"encode {Path(out).name} ({frames} frames)")
+
+
+def slideshow_floor(images: Sequence[tuple[Path, float]], out: Path, *, video: Video, tuned: bool) -> None:
+    """The bench's floor: one encode of the pictures as a slideshow (concat demuxer, durations).
+
+    `tuned` uses the clips' own x264 settings; otherwise the plain preset, as a person would.
+    """
+    with tempfile.TemporaryDirectory(prefix="showrunner-floor-") as tmp:
+        listing = Path(tmp) / "slides.txt"
+        lines = ["ffconcat version 1.0"]
+        for image, seconds in images:
+            lines += [f"file {_concat_quote(Path(image).resolve())}", f"duration {seconds:.6f}"]
+        listing.write_text("\n".join(lines) + "\n")
+        width, height = video.size
+        x264 = _x264(video, still=True) if tuned else ["-c:v", "libx264", "-preset", video.preset, "-crf",
+                                                        str(video.crf), "-threads", str(video.threads)]
+        total = sum(seconds for _, seconds in images)
+        ffmpeg(["-f", "concat", "-safe", "0", "-i", listing, "-vf",
+                f"scale={width}:{height},format=yuv420p,fps={video.fps}", "-t", f"{total:.6f}", "-an",
+                *x264, "-pix_fmt", "yuv420p", out], what="floor: encode a slideshow")
+
+
+def _concat_quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "'\\''") + "'"
+
+
+def mux_episode(clips: Sequence[str | Path], out: str | Path, *, audio: np.ndarray, sample_rate: int,
+                captions: str | Path | None, subtitles: str, video: Video, language: str = "en") -> None:
+    """final.mp4: the clips joined without re-encoding, the soundtrack encoded once as AAC,
+    captions as a soft mov_text track (`soft`), burned into the picture (`burned`) or left out.
+
+    `audio` is int16 mono and as long as the clips (the voice stage made it a whole number of
+    frames), so no -shortest is needed.
+    """
+    with tempfile.TemporaryDirectory(prefix="showrunner-final-") as tmp:
+        listing = Path(tmp) / "clips.txt"
+        listing.write_text("ffconcat version 1.0\n"
+                           + "".join(f"file {_concat_quote(Path(c).resolve())}\n" for c in clips))
+        args: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", listing,
+                                  "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+        maps = ["-map", "0:v:0", "-map", "1:a:0"]
+        codecs: list[str | Path] = []
+        if subtitles == "burned" and captions is not None:
+            srt = Path(tmp) / "captions.srt"
+            shutil.copyfile(captions, srt)
+            style = "FontName=DejaVu Sans,FontSize=20,Outline=1,Shadow=0,MarginV=18"
+            codecs += ["-vf", f"subtitles=filename={srt}:force_style='{style}'",
+                       *_x264(video, still=video.motion == "still")]
+        else:
+            codecs += ["-c:v", "copy"]
+        if subtitles == "soft" and captions is not None:
+            args += ["-f", "srt", "-i", captions]
+            maps += ["-map", "2:s:0"]
+            codecs += ["-c:s", "mov_text", "-metadata:s:s:0", f"language={LANGUAGES.get(language, 'und')}"]
+        codecs += ["-c:a", "aac", "-aac_coder", "fast", "-b:a", AAC_BITRATE, "-flags:a", "+bitexact"]
+        pcm = np.asarray(audio, dtype="<i2").tobytes()
+        with atomic_path(out) as part:
+            ffmpeg([*args, *maps, *codecs, *_timescales(video.fps), *BITEXACT, "-movflags", "+faststart",
+                    "-f", "mp4", part],
+                   what=f"mux {Path(out).name} from {len(clips)} clip(s)", stdin=pcm)
+
+
+# --- podcast -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float  # seconds
+    end: float
+    title: str
+
+
+def _meta_escape(value: str) -> str:
+    return re.sub(r"([=;#\\\n])", r"\\\1", value)
+
+
+def ffmetadata(tags: dict[str, str], chapters: Sequence[Chapter]) -> str:
+    """An ffmpeg FFMETADATA1 file: global tags and one [CHAPTER] per chapter (times in ms)."""
+    lines = [";FFMETADATA1"]
+    lines += [f"{key}={_meta_escape(value)}" for key, value in tags.items()]
+    for chapter in chapters:
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(chapter.start * 1000)}",
+                  f"END={round(chapter.end * 1000)}", f"title={_meta_escape(chapter.title)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _loudnorm_json(stderr: bytes) -> dict[str, str]:
+    text = stderr.decode("utf-8", "replace")
+    start = text.rfind("{")
+    end = text.rfind("}")
+    if start < 0 or end < start:
+        raise MediaError("loudnorm printed no measurement")
+    return json.loads(text[start:end + 1])
+
+
+def master_podcast(samples: np.ndarray, sample_rate: int, out: str | Path, *, lufs: float, true_peak: float,
+                   bitrate: str, tags: dict[str, str], chapters: Sequence[Chapter]) -> dict[str, object]:
+    """podcast.mp3 from float32 mono samples: loudness-normalised with ffmpeg's loudnorm in two
+    passes (measure, then linear=true with the measured values), MP3 with ID3v2 tags and a CHAP
+    frame per chapter. Returns what was measured along the way.
+
+    Synthetic speech peaks high for its loudness, so a plain linear gain up to `lufs` would push
+    the true peak past `true_peak` (and loudnorm would fall back to dynamic mode). The chain
+    therefore applies the gain towards the target (measured with ebur128, then once more after
+    the limiter, which takes a little loudness with the peaks) and a lookahead limiter 1 dB under
+    the loudnorm ceiling; loudnorm then only has a small exact linear offset left to apply. The
+    ceiling sits 1 dB under the configured true peak: the room MP3 encoding takes. Finally the
+    MP3 itself is measured, and encoded once more if the codec moved it off target.
+    """
+    pcm = np.asarray(samples, dtype="<f4").tobytes()
+    source = ["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+    tp_target = max(true_peak - 1.0, -9.0)
+    limiter = f"alimiter=limit={max(10 ** ((tp_target - 1.0) / 20), 0.0625):.6f}:attack=5:release=80:level=0:latency=1"
+    raw = loudness_of(source, stdin=pcm, what="podcast: measure the mix", true_peak=False)
+    gain = lufs - raw["integrated"] if math.isfinite(raw["integrated"]) else 0.0
+    # the limiter takes some loudness with the peaks: measure how much, and give it back
+    limited = loudness_of(source, stdin=pcm, what="podcast: measure the limited mix",
+                          filters=f"volume={gain:.3f}dB,{limiter}", true_peak=False)
+    if math.isfinite(limited["integrated"]):
+        gain += lufs - limited["integrated"]
+    chain = f"volume={gain:.3f}dB,{limiter}"
+    # Pass 1 only measures its input (input_i, input_tp, input_lra, input_thresh). Placeholder
+    # "measured" values put it in linear mode, which measures the input just the same but skips
+    # the dynamic processing whose output a measuring pass throws away: 5-6x faster.
+    measuring = f"measured_I={lufs}:measured_TP=-60:measured_LRA=1:measured_thresh=-70.01:linear=true"
+    first = ffmpeg([*source, "-af", f"{chain},loudnorm=I={lufs}:TP={tp_target}:LRA=11:{measuring}:print_format=json",
+                    "-f", "null", "-"], what="podcast: loudnorm pass 1 (measure)", stdin=pcm)
+    m = _loudnorm_json(first.stderr)
+    lra = min(max(11.0, math.ceil(float(m["input_lra"]) + 1)), 50.0)
+
+    def chain_to(target: float, ceiling: float) -> str:
+        return (f"{chain},loudnorm=I={target:.2f}:TP={ceiling:.2f}:LRA={lra}:measured_I={m['input_i']}"
+                f":measured_TP={m['input_tp']}:measured_LRA={m['input_lra']}:measured_thresh={m['input_thresh']}"
+                f":offset=0:linear=true:print_format=json,aresample={sample_rate}")
+
+    def encode(target: float, ceiling: float) -> dict[str, str]:
+        with tempfile.TemporaryDirectory(prefix="showrunner-podcast-") as tmp:
+            meta = Path(tmp) / "metadata.txt"
+            meta.write_text(ffmetadata(tags, chapters), encoding="utf-8")
+            with atomic_path(out) as part:
+                done = ffmpeg([*source, "-i", meta, "-map", "0:a:0", "-map_metadata", "1", "-map_chapters", "1",
+                               "-af", chain_to(target, ceiling), "-c:a", "libmp3lame", "-b:a", bitrate,
+                               "-flags:a", "+bitexact", "-fflags", "+bitexact", "-id3v2_version", "3",
+                               "-write_id3v1", "0", "-f", "mp3", part],
+                              what=f"podcast: loudnorm pass 2 (linear, to {target:.2f} LUFS) and MP3", stdin=pcm)
+        applied = _loudnorm_json(done.stderr)
+        if applied.get("normalization_type") != "linear":
+            log.warning("loudnorm fell back to %s normalisation", applied.get("normalization_type"))
+        return applied
+
+    def ceiling_for(allowance: float) -> float:
+        return min(tp_target + max(allowance, 0.0), true_peak - 0.3)
+
+    # MP3 at podcast bitrates takes a little of synthetic speech's loudness (~0.4 LU for espeak-ng
+    # at 128k). Measure that on an excerpt (the same chain, encoded and measured: a fraction of a
+    # second), aim the one full encode that much higher, then measure the file itself, and encode
+    # again only if it is still off by more than CODEC_SLACK_LU.
+    allowance = _codec_allowance(samples, sample_rate, chain_to(lufs, tp_target), bitrate)
+    applied = encode(lufs + allowance, ceiling_for(allowance))
+    result = loudness(out)
+    off = lufs - result["integrated"]
+    if abs(off) > CODEC_SLACK_LU and result["true_peak"] + off <= true_peak - 0.3:
+        allowance += off
+        applied = encode(lufs + allowance, ceiling_for(allowance))
+        result = loudness(out)
+    return {"mix": raw, "limited": limited, "gain_db": round(gain, 3), "pass1": m, "pass2": applied,
+            "codec_allowance_lu": round(allowance, 2), "podcast": result}
+
+
+def _codec_allowance(samples: np.ndarray, sample_rate: int, chain: str, bitrate: str, seconds: float = 30.0) -> float:
+    """How much loudness (LU) MP3 encoding takes from the middle `seconds` of the program after `chain`."""
+    take = min(samples.size, int(seconds * sample_rate))
+    start = (samples.size - take) // 2
+    pcm = np.asarray(samples[start:start + take], dtype="<f4").tobytes()
+    with tempfile.TemporaryDirectory(prefix="showrunner-excerpt-") as tmp:
+        mp3 = Path(tmp) / "excerpt.mp3"
+        proc = ffmpeg(["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-filter_complex",
+                       f"[0:a]{chain},asplit[a][b];[a]ebur128[measured]", "-map", "[measured]", "-f", "null", "-",
+                       "-map", "[b]", "-c:a", "libmp3lame", "-b:a", bitrate, mp3],
+                      what="podcast: what MP3 takes from an excerpt", stdin=pcm)
+        before = _ebur128_summary(proc.stderr)["integrated"]
+        after = loudness_of(["-i", mp3], what="podcast: measure the excerpt's MP3", true_peak=False)["integrated"]
+    if not (math.isfinite(before) and math.isfinite(after)):
+        return 0.0
+    return max(min(before - after, 1.0), -1.0)
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+
+def probe(path: str | Path) -> dict:
+    """ffprobe's view of a file: format, streams and chapters."""
+    proc = run([FFPROBE, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters",
+                path], what=f"probe {Path(path).name}")
+    return json.loads(proc.stdout)
+
+
+_EBUR128 = {"integrated": r"I:\s+(-?[\d.]+|-inf) LUFS", "lra": r"LRA:\s+(-?[\d.]+) LU",
+            "true_peak": r"Peak:\s+(-?[\d.]+|-inf) dBFS"}
+
+
+def loudness_of(source: Sequence[str | Path], *, stdin: bytes | None = None, what: str,
+                filters: str = "", true_peak: bool = True) -> dict[str, float]:
+    """EBU R128 integrated loudness (LUFS), loudness range (LU) and true peak (dBTP) of an input
+    (after `filters`, when given; without true_peak the peak is not measured, which is faster)."""
+    meter = "ebur128=peak=true" if true_peak else "ebur128"
+    chain = f"{filters},{meter}" if filters else meter
+    proc = ffmpeg([*source, "-map", "0:a:0", "-af", chain, "-f", "null", "-"], what=what, stdin=stdin)
+    return _ebur128_summary(proc.stderr)
+
+
+def _ebur128_summary(stderr: bytes) -> dict[str, float]:
+    text = stderr.decode("utf-8", "replace")
+    summary = text[text.rfind("Summary:"):]
+    out = {}
+    for key, pattern in _EBUR128.items():
+        found = re.search(pattern, summary)
+        out[key] = float(found.group(1)) if found else float("nan")
+    return out
+
+
+def loudness(path: str | Path) -> dict[str, float]:
+    return loudness_of(["-i", path], what=f"measure the loudness of {Path(path).name}")
+
+
+def silences(path: str | Path, *, threshold_db: float, min_seconds: float) -> list[tuple[float, float]]:
+    """(start, end) of every stretch of the first audio stream quieter than threshold_db for min_seconds."""
+    proc = ffmpeg(["-i", path, "-map", "0:a:0", "-af", f"silencedetect=noise={threshold_db}dB:d={min_seconds}",
+                   "-f", "null", "-"], what=f"find silences in {Path(path).name}")
+    text = proc.stderr.decode("utf-8", "replace")
+    starts = [float(s) for s in re.findall(r"silence_start: (-?[\d.]+)", text)]
+    ends = [float(e) for e in re.findall(r"silence_end: (-?[\d.]+)", text)]
+    duration = duration_of(path)
+    return [(start, ends[i] if i < len(ends) else duration) for i, start in enumerate(starts)]
+
+
+def duration_of(path: str | Path) -> float:
+    info = probe(path)
+    return float(info.get("format", {}).get("duration", 0.0))
+
+
+@dataclass(frozen=True)
+class Decoded:
+    frames: int
+    errors: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def decode_video(path: str | Path) -> Decoded:
+    """Decode every frame of the first video stream; the number decoded and any decoder errors."""
+    args = [FFMPEG, "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v:0", "-f", "null",
+            "-progress", "pipe:1", "-"]
+    require(FFMPEG)
+    log.info("decode %s: %s", Path(path).name, shlex.join(args))
+    proc = subprocess.run(args, capture_output=True, check=False)
+    errors = proc.stderr.decode("utf-8", "replace").strip()
+    frames = re.findall(r"^frame=(\d+)$", proc.stdout.decode("utf-8", "replace"), flags=re.M)
+    if proc.returncode != 0 and not errors:
+        errors = f"ffmpeg exit {proc.returncode}"
+    if errors:
+        log.info("decode %s: %s", Path(path).name, errors)
+    return Decoded(frames=int(frames[-1]) if frames else 0, errors=errors)

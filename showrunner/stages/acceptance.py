@@ -1,0 +1,310 @@
+"""acceptance: measure the finished episode against the configured thresholds.
+
+Everything is measured from the files themselves with ffprobe and ffmpeg (durations, streams,
+decoding every clip, EBU R128 loudness, silencedetect), never taken from what the stages
+meant to make. acceptance.json lists every check (name, passed, measured, expected, hard) and
+acceptance.md shows them as a table; both are written before a failed hard check fails the
+rule, and the error lists every failure.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from showrunner import media
+from showrunner.artifacts import SceneTimings, Storyboard, scene_name
+from showrunner.config import resolve_path
+from showrunner.errors import AcceptanceFailed, ArtifactError, MediaError
+from showrunner.files import read_model, sha256_file, sha256_text, write_json, write_text
+from showrunner.stage_job import StageJob
+from showrunner.stages.captions import Cue, parse_srt
+
+log = logging.getLogger(__name__)
+
+SLACK = 0.0015  # seconds: captions are written to the millisecond
+
+
+@dataclass
+class Check:
+    name: str
+    passed: bool
+    measured: Any
+    expected: Any
+    hard: bool = True
+
+
+def run(job: StageJob) -> None:
+    checks = measure(job)
+    failed = [c for c in checks if not c.passed and c.hard]
+    report = {"slug": job.slug, "passed": not failed, "checks": [asdict(c) for c in checks]}
+    write_json(job.output["json"], report)
+    write_text(job.output["markdown"], markdown(job.slug, checks))
+    for check in checks:
+        log.info("%s %s: measured %s, expected %s", "PASS" if check.passed else "FAIL", check.name,
+                 check.measured, check.expected)
+    if failed:
+        lines = "\n".join(f"  {c.name}: measured {_show(c.measured)}, expected {_show(c.expected)}" for c in failed)
+        raise AcceptanceFailed(f"{job.slug}: {len(failed)} hard acceptance check(s) failed "
+                               f"(see {job.output['markdown']}):\n{lines}")
+
+
+def measure(job: StageJob) -> list[Check]:
+    """Every check, in the order of the report."""
+    episode = job.episode
+    storyboard = read_model(job.input["storyboard"], Storyboard)
+    timings = [read_model(path, SceneTimings) for path in job.input["timings"]]
+    clips = list(job.input["clips"])
+    narration = job.input.get("narration")
+    limits = episode.acceptance
+
+    workers = min(4, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        cache = resolve_path(episode.cache.dir, job.root) / "measurements"
+        decoded = [pool.submit(_decode, clip, cache) for clip in clips]
+        final_info = pool.submit(_probe, job.input["video"])
+        podcast_info = pool.submit(_probe, job.input["podcast"])
+        podcast_loudness = pool.submit(_safely, media.loudness, job.input["podcast"])
+        final_quiet = pool.submit(_safely, _silences, job.input["video"], limits)
+        speech_quiet = pool.submit(_safely, _silences, narration, limits) if narration else None
+        checks = _video_checks(job, final_info.result(), timings)
+        checks += _scene_checks(storyboard, timings, clips, [d.result() for d in decoded])
+        checks += _caption_checks(job, timings)
+        checks += _silence_checks(final_quiet.result(), speech_quiet.result() if speech_quiet else None, limits)
+        checks += _podcast_checks(job, podcast_info.result(), podcast_loudness.result())
+    return checks
+
+
+# --- measuring helpers ---------------------------------------------------------------------
+
+
+def _safely(fn, *args):
+    """The measurement, or the error that stopped it (a broken file is a failed check, not a crash)."""
+    try:
+        return fn(*args)
+    except (MediaError, OSError) as err:
+        return err
+
+
+def _probe(path: Path) -> dict | Exception:
+    if not Path(path).is_file():
+        return MediaError(f"{path} is missing")
+    return _safely(media.probe, path)
+
+
+def _decode(path: Path, cache: Path) -> media.Decoded:
+    """Decode a clip, or recall the clean decode of these very bytes (keyed by their sha256 and
+    ffmpeg's version), so a one-scene edit decodes only the clip that changed."""
+    if not Path(path).is_file():
+        return media.Decoded(0, "file is missing")
+    key = sha256_text(f"{sha256_file(path)} {media.version(media.FFMPEG)}")
+    remembered = cache / f"decode-{key}.json"
+    if remembered.is_file():
+        try:
+            return media.Decoded(**json.loads(remembered.read_text()))
+        except (ValueError, TypeError):
+            pass
+    decoded = media.decode_video(path)
+    if decoded.ok:
+        write_json(remembered, asdict(decoded))
+    return decoded
+
+
+def _silences(path: Path, limits) -> list[tuple[float, float]]:
+    return media.silences(path, threshold_db=limits.silence_threshold_db, min_seconds=limits.max_silence_s)
+
+
+def _stream(info: dict, kind: str) -> dict | None:
+    return next((s for s in info.get("streams", []) if s.get("codec_type") == kind), None)
+
+
+def _seconds(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _moov_first(path: Path) -> bool:
+    """+faststart: the index (moov) comes before the media data (mdat), so a browser plays at once."""
+    with open(path, "rb") as f:
+        while header := f.read(8):
+            if len(header) < 8:
+                return False
+            size = int.from_bytes(header[:4], "big")
+            kind = header[4:8]
+            if kind in (b"moov", b"mdat"):
+                return kind == b"moov"
+            if size == 1:
+                size = int.from_bytes(f.read(8), "big") - 8
+            elif size < 8:
+                return False
+            f.seek(size - 8, os.SEEK_CUR)
+    return False
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def _video_checks(job: StageJob, info: dict | Exception, timings: list[SceneTimings]) -> list[Check]:
+    episode = job.episode
+    video, limits = episode.video, episode.acceptance
+    target = episode.target_minutes * 60
+    low, high = target * (1 - limits.duration_tolerance), target * (1 + limits.duration_tolerance)
+    if isinstance(info, Exception):
+        return [Check("final.mp4 readable", False, str(info), "a readable MP4")]
+    v, a, s = _stream(info, "video"), _stream(info, "audio"), _stream(info, "subtitle")
+    duration = _seconds(info.get("format", {}).get("duration"))
+    checks = [Check("episode duration", low <= duration <= high, round(duration, 3),
+                    f"{low:.1f}-{high:.1f} s ({episode.target_minutes:g} min ± {limits.duration_tolerance:.0%})")]
+    if v is None or a is None:
+        return checks + [Check("video and audio streams", False, f"video: {v is not None}, audio: {a is not None}",
+                               "one of each")]
+    gap_ms = abs(_seconds(v.get("duration")) - _seconds(a.get("duration"))) * 1000
+    width, height = video.size
+    frames = sum(t.frames for t in timings)
+    faststart = _moov_first(job.input["video"])
+    checks += [
+        Check("audio/video sync", gap_ms <= limits.av_sync_ms, round(gap_ms, 1), f"<= {limits.av_sync_ms:g} ms"),
+        Check("resolution", (v.get("width"), v.get("height")) == (width, height), f"{v.get('width')}x{v.get('height')}",
+              f"{width}x{height}"),
+        Check("frame rate", v.get("r_frame_rate") == f"{video.fps}/1" and v.get("avg_frame_rate") == f"{video.fps}/1",
+              v.get("avg_frame_rate"), f"{video.fps}/1"),
+        Check("frames", _seconds(v.get("nb_frames")) == frames, v.get("nb_frames"), f"{frames} (every scene's)"),
+        Check("video codec", (v.get("codec_name"), v.get("pix_fmt")) == ("h264", "yuv420p"),
+              f"{v.get('codec_name')} {v.get('pix_fmt')} {v.get('profile')}", "h264 yuv420p"),
+        Check("audio codec", a.get("codec_name") == "aac", a.get("codec_name"), "aac"),
+        Check("subtitles", (s.get("codec_name") if s else None) == ("mov_text" if video.subtitles == "soft" else None),
+              s.get("codec_name") if s else "none", "mov_text" if video.subtitles == "soft" else "none"),
+        Check("fast start", faststart, "moov first" if faststart else "mdat first",
+              "moov first (plays while downloading)"),
+    ]
+    return checks
+
+
+def _scene_checks(storyboard: Storyboard, timings: list[SceneTimings], clips: list[Path],
+                  decoded: list[media.Decoded]) -> list[Check]:
+    checks = []
+    by_name = {Path(c).parent.name: (c, d) for c, d in zip(clips, decoded, strict=True)}
+    frames = {scene_name(t.scene): t.frames for t in timings}
+    for ref in storyboard.scenes:
+        name = scene_name(ref.index)
+        clip, result = by_name.get(name, (None, media.Decoded(0, "no clip for this scene")))
+        expected = frames.get(name)
+        problems = []
+        if not result.ok:
+            problems.append(result.errors.splitlines()[0][:200])
+        if expected is not None and result.frames != expected:
+            problems.append(f"{result.frames} frames decoded")
+        measured = "; ".join(problems) if problems else f"{result.frames} frames decode cleanly"
+        checks.append(Check(f"scene {name} clip", not problems, measured,
+                            f"{expected} frames, no decoder errors" if expected is not None else "a clip"))
+    return checks
+
+
+def _caption_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]:
+    limits = job.episode.acceptance
+    try:
+        cues = parse_srt(job.input["srt"])
+    except (ArtifactError, OSError) as err:
+        return [Check("captions readable", False, str(err), "a valid SRT file")]
+    disorder = [i + 1 for i in range(len(cues)) if cues[i].end <= cues[i].start
+                or (i and cues[i].start < cues[i - 1].end - SLACK)]
+    over = [i + 1 for i, c in enumerate(cues) if len(c.lines) > limits.caption_max_lines
+            or any(len(line) > limits.caption_max_chars for line in c.lines)
+            or c.end - c.start > limits.caption_max_seconds + SLACK]
+    uncovered = _uncovered_lines(cues, timings, frame=1 / job.episode.video.fps)
+    return [
+        Check("captions in order", not disorder and bool(cues),
+              f"{len(cues)} cues" + (f", out of order: {disorder[:10]}" if disorder else ""),
+              "cues one after another, none empty"),
+        Check("caption limits", not over, f"cues over the limits: {over[:10]}" if over else "all within",
+              f"<= {limits.caption_max_lines} lines of {limits.caption_max_chars} characters, "
+              f"<= {limits.caption_max_seconds:g} s"),
+        Check("captions cover the speech", not uncovered,
+              f"lines not covered: {uncovered[:10]}" if uncovered else "every line", "every spoken line, to a frame"),
+    ]
+
+
+def _uncovered_lines(cues: list[Cue], timings: list[SceneTimings], frame: float) -> list[str]:
+    """Spoken lines (by segment id) that the cues leave uncovered for more than a frame."""
+    out = []
+    offset = 0.0
+    for scene in timings:
+        for line in scene.lines:
+            start, end = offset + line.start, offset + line.end
+            if end - start <= frame:
+                continue
+            covered = sum(max(0.0, min(end, c.end) - max(start, c.start)) for c in cues)
+            if (end - start) - covered > frame:
+                out.append(f"{scene_name(scene.scene)}/{line.segment_id}")
+        offset += scene.samples / scene.sample_rate
+    return out
+
+
+def _silence_checks(final: Any, speech: Any, limits) -> list[Check]:
+    expected = f"none over {limits.max_silence_s:g} s below {limits.silence_threshold_db:g} dB"
+    checks = []
+    for name, found in (("silence in final.mp4", final), ("silence in the narration", speech)):
+        if found is None:
+            continue
+        if isinstance(found, Exception):
+            checks.append(Check(name, False, str(found), expected))
+            continue
+        longest = max((end - start for start, end in found), default=0.0)
+        measured = (f"{len(found)} gap(s), longest {longest:.2f} s at {found[0][0]:.2f} s" if found
+                    else "no gap that long")
+        checks.append(Check(name, not found, measured, expected))
+    return checks
+
+
+def _podcast_checks(job: StageJob, info: Any, loudness: Any) -> list[Check]:
+    settings, limits = job.episode.audio, job.episode.acceptance
+    if isinstance(info, Exception):
+        return [Check("podcast.mp3 readable", False, str(info), "a readable MP3")]
+    checks = []
+    if isinstance(loudness, Exception):
+        checks.append(Check("podcast loudness", False, str(loudness), f"{settings.podcast_lufs:g} LUFS"))
+    else:
+        integrated, peak = loudness["integrated"], loudness["true_peak"]
+        checks += [
+            Check("podcast loudness", abs(integrated - settings.podcast_lufs) <= limits.loudness_tolerance_lu,
+                  f"{integrated:g} LUFS", f"{settings.podcast_lufs:g} ± {limits.loudness_tolerance_lu:g} LUFS"),
+            Check("podcast true peak", peak <= settings.podcast_true_peak_db, f"{peak:g} dBTP",
+                  f"<= {settings.podcast_true_peak_db:g} dBTP"),
+        ]
+    tags = {k.lower(): v for k, v in info.get("format", {}).get("tags", {}).items()}
+    chapters = info.get("chapters", [])
+    audio = _stream(info, "audio") or {}
+    checks += [
+        Check("podcast codec", audio.get("codec_name") == "mp3", audio.get("codec_name"), "mp3", hard=True),
+        Check("podcast tags and chapters", bool(tags.get("title") and tags.get("album") and chapters),
+              f"title {tags.get('title')!r}, show {tags.get('album')!r}, {len(chapters)} chapter(s)",
+              "ID3 title, album/artist and a chapter per section", hard=False),
+    ]
+    return checks
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(slug: str, checks: list[Check]) -> str:
+    failed_hard = [c for c in checks if c.hard and not c.passed]
+    failed_soft = [c for c in checks if not c.hard and not c.passed]
+    verdict = "PASSED" if not failed_hard else f"FAILED ({len(failed_hard)} hard check(s))"
+    if failed_soft:
+        verdict += f", {len(failed_soft)} warning(s)"
+    rows = [f"| {_show(c.name)} | {'pass' if c.passed else ('FAIL' if c.hard else 'warn')} | {_show(c.measured)} "
+            f"| {_show(c.expected)} | {'hard' if c.hard else 'soft'} |" for c in checks]
+    return "\n".join([f"# Acceptance: {slug}", "", f"**{verdict}**", "",
+                      "| Check | Result | Measured | Expected | Kind |", "|---|---|---|---|---|", *rows]) + "\n"

@@ -1,0 +1,23 @@
+"""scene_clip: the scene's picture as a video-only clip lasting exactly the scene's frames.
+
+Each scene is encoded once, on its own, with the same encoder settings as every other clip,
+so the episode joins them without re-encoding and a changed scene re-encodes only itself.
+"""
+
+from __future__ import annotations
+
+from showrunner import media
+from showrunner.artifacts import SceneTimings
+from showrunner.errors import ArtifactError
+from showrunner.files import read_model
+from showrunner.stage_job import StageJob
+
+
+def run(job: StageJob) -> None:
+    timings = read_model(job.input["timings"], SceneTimings)
+    video = job.episode.video
+    if timings.fps != video.fps:
+        raise ArtifactError(f"{job.input['timings']}: fps: {timings.fps}, but video.fps is {video.fps} "
+                            "(the voice stage is out of date; rerun it)")
+    media.encode_clip(job.input["image"], job.output["clip"], frames=timings.frames, video=video,
+                      zoom_in=timings.scene % 2 == 1)

@@ -1,0 +1,95 @@
+"""captions.srt / captions.vtt from the measured timings."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from showrunner.artifacts import LineTiming, SceneTimings
+from showrunner.config import Acceptance
+from showrunner.files import read_model
+from showrunner.stages.captions import episode_cues, line_cues, parse_srt, split_line, to_srt, to_vtt, wrap
+
+LIMITS = Acceptance()
+LONG = ("A build cache remembers what it made, keyed by a hash of everything that went in, and when the same "
+        "hash shows up again it simply hands back the stored output instead of running the task again.")
+
+
+def _timings(scene: int, lines: list[tuple[str, float, float]], seconds: float, rate: int = 24000) -> SceneTimings:
+    return SceneTimings(scene=scene, sample_rate=rate, samples=round(seconds * rate), fps=12,
+                        frames=round(seconds * 12),
+                        lines=[LineTiming(segment_id=f"seg{i}", speaker="ada", text=text, start=start, end=end)
+                               for i, (text, start, end) in enumerate(lines, start=1)])
+
+
+def test_wrap_respects_the_width_and_keeps_the_words():
+    rows = wrap(LONG, 42)
+    assert all(len(row) <= 42 for row in rows)
+    assert " ".join(rows) == LONG
+    assert wrap("x" * 100, 42) == ["x" * 42, "x" * 42, "x" * 16]
+
+
+def test_a_long_line_becomes_balanced_cues_within_the_limits():
+    groups = split_line(LONG, 12.0, LIMITS)
+    assert len(groups) == 3
+    assert all(len(g) <= 2 and all(len(row) <= 42 for row in g) for g in groups)
+    assert " ".join(" ".join(g) for g in groups) == LONG
+    sizes = [len(" ".join(g)) for g in groups]
+    assert max(sizes) - min(sizes) < 30  # no two-word flash at the end
+
+
+def test_cues_share_the_measured_span_by_characters_and_keep_to_seven_seconds():
+    rate = 24000
+    cues = line_cues(LONG, 2 * rate, 32 * rate, rate, LIMITS)  # a slow line: 30 s
+    assert cues[0].start == 2.0 and cues[-1].end == 32.0
+    assert all(c.end - c.start <= LIMITS.caption_max_seconds for c in cues)
+    for a, b in zip(cues, cues[1:], strict=False):
+        assert a.end == b.start  # contiguous inside a line
+    chars = [len(" ".join(c.lines)) for c in cues]
+    for cue, n in zip(cues, chars, strict=True):
+        assert cue.end - cue.start == pytest.approx(30 * n / sum(chars), abs=1 / rate)
+
+
+def test_scene_offsets_are_exact_sample_counts():
+    first = _timings(1, [("Hello there.", 0.0, 1.0)], seconds=1.5)
+    second = _timings(2, [("And welcome back.", 0.25, 1.25)], seconds=2.0)
+    cues = episode_cues([first, second], LIMITS)
+    assert [(c.start, c.end) for c in cues] == [(0.0, 1.0), (1.75, 2.75)]
+
+
+def test_srt_and_vtt_are_well_formed_and_read_back():
+    cues = episode_cues([_timings(1, [(LONG, 0.0, 12.0), ("Short.", 12.5, 13.0)], seconds=13.5)], LIMITS)
+    srt, vtt = to_srt(cues), to_vtt(cues)
+    assert srt.startswith("1\n00:00:00,000 --> ") and vtt.startswith("WEBVTT\n\n00:00:00.000 --> ")
+    assert "00:00:12,500 --> 00:00:13,000\nShort.\n" in srt
+    assert "00:00:12.500 --> 00:00:13.000\nShort.\n" in vtt
+
+
+def test_the_built_captions_line_up_with_the_timings(media_built):
+    episode = media_built
+    timings = [read_model(p, SceneTimings) for p in episode.each("timings.json")]
+    cues = parse_srt(episode.path("captions.srt"))
+    expected = episode_cues(timings, LIMITS)
+    assert [c.lines for c in cues] == [c.lines for c in expected]
+    for got, want in zip(cues, expected, strict=True):  # written to the millisecond
+        assert abs(got.start - want.start) <= 0.0005 and abs(got.end - want.end) <= 0.0005
+    offset = 0.0
+    spans = []
+    for scene in timings:
+        for line in scene.lines:
+            spans.append((offset + line.start, offset + line.end))
+        offset += scene.samples / scene.sample_rate
+    frame = 1 / 12
+    for start, end in spans:  # every spoken line is covered from its start to its end, to a frame
+        inside = [c for c in cues if c.end > start and c.start < end]
+        assert abs(inside[0].start - start) < frame and abs(inside[-1].end - end) < frame
+    for a, b in zip(cues, cues[1:], strict=False):
+        assert a.start < a.end <= b.start
+
+
+def test_ffmpeg_reads_both_caption_files(media_built):
+    for name in ("captions.srt", "captions.vtt"):
+        out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(media_built.path(name)), "-f", "srt", "-"],
+                             capture_output=True, text=True, check=True).stdout
+        assert "Welcome to Plain Circuits." in out.replace("\n", " ")

@@ -1,0 +1,155 @@
+"""showrunner.media (ffmpeg, ffprobe, espeak-ng) and showrunner.audio (sample arithmetic)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from showrunner import audio, media
+from showrunner.config import Video
+from showrunner.errors import MediaError, ToolMissing
+
+SMALL = Video(height=180, fps=12, threads=2)
+
+
+def test_a_missing_tool_names_itself_and_how_to_install_it(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(ToolMissing) as err:
+        media.require(media.FFMPEG, media.ESPEAK)
+    message = str(err.value)
+    assert "ffmpeg" in message and "espeak-ng" in message
+    assert "sudo apt-get install ffmpeg espeak-ng" in message and "make demo" in message
+
+
+def test_versions_are_recorded():
+    assert media.version(media.FFMPEG).startswith("ffmpeg version")
+    assert "eSpeak NG" in media.version(media.ESPEAK)
+
+
+@pytest.mark.parametrize(("rate", "fps", "per_frame"), [(48000, 30, 1600), (24000, 12, 2000), (44100, 25, 1764)])
+def test_whole_frames_when_a_frame_is_whole_samples(rate, fps, per_frame):
+    assert audio.frame_quantum(rate, fps) == 1
+    assert audio.whole_frames(1, rate, fps) == (1, per_frame)
+    assert audio.whole_frames(per_frame, rate, fps) == (1, per_frame)
+    assert audio.whole_frames(per_frame + 1, rate, fps) == (2, 2 * per_frame)
+
+
+def test_whole_frames_rounds_up_to_exact_samples_when_a_frame_is_not():
+    # 44100 Hz at 24 fps: a frame is 1837.5 samples, two frames are exactly 3675
+    assert audio.frame_quantum(44100, 24) == 2
+    frames, samples = audio.whole_frames(1, 44100, 24)
+    assert (frames, samples) == (2, 3675)
+    frames, samples = audio.whole_frames(10_000, 44100, 24)
+    assert frames % 2 == 0 and samples == frames * 44100 // 24 and samples >= 10_000
+
+
+def test_join_lines_pauses_by_speaker_and_pads_to_whole_frames():
+    rate, fps = 24000, 12
+    lines = [np.full(1000, 1000, np.int16), np.full(500, 1000, np.int16), np.full(700, 1000, np.int16)]
+    voice, placed, frames = audio.join_lines(lines, ["ada", "ada", "ben"], sample_rate=rate, fps=fps,
+                                             pause_between_lines_s=0.1, pause_between_speakers_s=0.5, tail_s=0.2)
+    assert [(p.start, p.end) for p in placed] == [(0, 1000), (3400, 3900), (15900, 16600)]
+    assert voice.size == frames * rate // fps and voice.size >= 16600 + 4800
+    assert (frames - 1) * rate // fps < 16600 + 4800  # no more frames than needed
+    assert not voice[1000:3400].any() and not voice[16600:].any()
+
+
+def test_trim_silence_keeps_a_little_around_the_speech():
+    rate = 24000
+    samples = np.zeros(rate, np.int16)
+    samples[10000:12000] = 5000
+    trimmed = audio.trim_silence(samples, rate)
+    keep = audio.samples_of(audio.EDGE_KEEP_S, rate)
+    assert trimmed.size == 2000 + 2 * keep
+    assert audio.trim_silence(np.zeros(100, np.int16), rate).size == 0
+
+
+def test_the_bed_ducks_under_speech_and_comes_back_in_gaps():
+    rate = 24000
+    speech = np.zeros(rate * 6, np.int16)
+    speech[rate * 2: rate * 3] = (8000 * np.sin(np.arange(rate) / 5)).astype(np.int16)
+    gain = audio.duck_gain(speech, rate, duck_db=12)
+    assert gain.size == speech.size
+    low = 10 ** (-12 / 20)
+    assert abs(gain[int(rate * 2.5)] - low) < 1e-3  # under speech
+    assert gain[int(rate * 0.5)] == pytest.approx(1.0)  # long before it
+    assert gain[int(rate * 5.5)] == pytest.approx(1.0)  # long after it
+    assert gain[int(rate * 1.95)] < 0.6  # already going down just before speech starts
+
+
+def test_wav_round_trip_is_exact_and_deterministic(tmp_path):
+    samples = (np.arange(5000) % 300 - 150).astype(np.int16)
+    media.write_wav(tmp_path / "a.wav", samples, 24000)
+    media.write_wav(tmp_path / "b.wav", samples, 24000)
+    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+    back, rate = media.read_wav(tmp_path / "a.wav")
+    assert rate == 24000 and np.array_equal(back, samples)
+    (tmp_path / "bad.wav").write_bytes(b"not a wav")
+    with pytest.raises(MediaError, match="bad.wav"):
+        media.read_wav(tmp_path / "bad.wav")
+
+
+def test_decode_audio_resamples_every_blob_in_one_run():
+    one = media.espeak("Hello.", "en-us+f3", speed=150)
+    two = media.espeak("Hello there, again.", "en-gb+m3", speed=150)
+    decoded = media.decode_audio([one, two], 24000)
+    assert len(decoded) == 2 and all(d.dtype == np.int16 for d in decoded)
+    assert decoded[1].size > decoded[0].size > 24000 // 4  # ~22050 Hz speech now at 24000 Hz
+
+
+def test_a_clip_lasts_exactly_its_frames_and_clips_join_without_reencoding(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", SMALL.size, "#204060").save(tmp_path / "a.png")
+    Image.new("RGB", SMALL.size, "#604020").save(tmp_path / "b.png")
+    media.encode_clip(tmp_path / "a.png", tmp_path / "a.mp4", frames=17, video=SMALL)
+    media.encode_clip(tmp_path / "b.png", tmp_path / "b.mp4", frames=30, video=SMALL)
+    for name, frames in (("a.mp4", 17), ("b.mp4", 30)):
+        decoded = media.decode_video(tmp_path / name)
+        assert decoded.ok and decoded.frames == frames
+        video = next(s for s in media.probe(tmp_path / name)["streams"] if s["codec_type"] == "video")
+        assert (video["width"], video["height"], video["pix_fmt"]) == (320, 180, "yuv420p")
+        assert float(video["duration"]) == pytest.approx(frames / 12, abs=1e-6)
+    rate = 24000
+    soundtrack = np.zeros(47 * rate // 12, np.int16)
+    media.mux_episode([tmp_path / "a.mp4", tmp_path / "b.mp4"], tmp_path / "joined.mp4", audio=soundtrack,
+                      sample_rate=rate, captions=None, subtitles="none", video=SMALL)
+    info = media.probe(tmp_path / "joined.mp4")
+    video = next(s for s in info["streams"] if s["codec_type"] == "video")
+    assert int(video["nb_frames"]) == 47 and video["avg_frame_rate"] == "12/1"
+    assert float(video["duration"]) == pytest.approx(47 / 12, abs=1e-6)  # no gap at the join
+    assert [s["codec_type"] for s in info["streams"]] == ["video", "audio"]
+
+
+def test_a_zoom_clip_has_its_frames_too(tmp_path):
+    from PIL import Image
+
+    zoom = SMALL.model_copy(update={"motion": "zoom"})
+    Image.new("RGB", zoom.size, "#204060").save(tmp_path / "a.png")
+    media.encode_clip(tmp_path / "a.png", tmp_path / "z.mp4", frames=13, video=zoom, zoom_in=False)
+    assert media.decode_video(tmp_path / "z.mp4").frames == 13
+
+
+def test_a_damaged_clip_does_not_decode_cleanly(tmp_path):
+    from PIL import Image
+
+    Image.effect_noise(SMALL.size, 60).convert("RGB").save(tmp_path / "a.png")
+    media.encode_clip(tmp_path / "a.png", tmp_path / "a.mp4", frames=24, video=SMALL)
+    data = bytearray((tmp_path / "a.mp4").read_bytes())
+    start = data.find(b"mdat") + 200
+    data[start:start + 2000] = bytes(range(256)) * 7 + bytes(208)
+    (tmp_path / "a.mp4").write_bytes(bytes(data))
+    assert not media.decode_video(tmp_path / "a.mp4").ok
+
+
+def test_ffmetadata_escapes_and_lists_chapters():
+    text = media.ffmetadata({"title": "A=B; #1"}, [media.Chapter(0, 1.5, "One\\two"), media.Chapter(1.5, 3, "Two")])
+    assert text.startswith(";FFMETADATA1\n")
+    assert "title=A\\=B\\; \\#1" in text
+    assert "[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=One\\\\two" in text
+    assert text.count("[CHAPTER]") == 2
+
+
+def test_a_failed_ffmpeg_run_says_what_it_was_doing(tmp_path):
+    with pytest.raises(MediaError, match="convert the test file"):
+        media.decode_file(tmp_path / "missing.mp3", 24000, what="convert the test file")
