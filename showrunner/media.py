@@ -57,6 +57,7 @@ CODEC_SLACK_LU = 0.3
 # x264 settings for a still picture: every frame after the first is a skip frame, so motion
 # search, B-frames and lookahead only cost time. The preset and crf stay the configured ones.
 STILL_X264 = "bframes=0:rc-lookahead=0:mbtree=0:me=dia:subme=1:ref=1"
+STILL_SEGMENT_SECONDS = 4  # a still clip is encoded as segments this long, joined by stream copy
 
 LANGUAGES = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por", "nl": "nld",
              "sv": "swe", "da": "dan", "no": "nor", "fi": "fin", "pl": "pol", "cs": "ces", "ru": "rus",
@@ -223,10 +224,45 @@ def encode_clip(image: str | Path, out: str | Path, *, frames: int, video: Video
     else:
         chain = to_yuv.format(w=width, h=height) + f",setsar=1,fps={video.fps}"
         inputs = ["-framerate", "1", "-loop", "1", "-i", image]
+        segment = STILL_SEGMENT_SECONDS * video.fps
+        if frames > 2 * segment:
+            _encode_still_by_segments(inputs, chain, out, frames=frames, segment=segment, video=video)
+            return
     with atomic_path(out) as tmp:
         ffmpeg([*inputs, "-vf", chain, "-frames:v", str(frames), "-an", *_x264(video, still=video.motion == "still"),
                 *_timescales(video.fps), *BITEXACT, "-f", "mp4", tmp],
                what=f"encode {Path(out).name} ({frames} frames)")
+
+
+def _encode_still_by_segments(inputs: list, chain: str, out: str | Path, *, frames: int, segment: int,
+                              video: Video) -> None:
+    """A still clip as one encoded segment of `segment` frames repeated, plus the remainder.
+
+    Every frame of a still is the same picture, so encoding it once for each `segment` frames and
+    joining the copies by stream copy gives the same constant-rate H.264 clip, frame for frame,
+    for a fraction of the encode: x264 sees at most two segments' frames, whatever the length.
+    Each segment starts with a key frame (one every STILL_SEGMENT_SECONDS, like a streaming GOP).
+    """
+    repeats, rest = divmod(frames, segment)
+    x264 = _x264(video, still=True)
+    with tempfile.TemporaryDirectory(prefix="showrunner-clip-") as tmp:
+        full, tail = Path(tmp) / "segment.mp4", Path(tmp) / "rest.mp4"
+        outputs = ["-map", "[a]", "-frames:v", str(segment), "-an", *x264, *_timescales(video.fps), *BITEXACT,
+                   "-f", "mp4", full]
+        graph = f"[0:v]{chain}[a]"
+        if rest:
+            graph = f"[0:v]{chain},split[a][b]"
+            outputs += ["-map", "[b]", "-frames:v", str(rest), "-an", *x264, *_timescales(video.fps), *BITEXACT,
+                        "-f", "mp4", tail]
+        ffmpeg([*inputs, "-filter_complex", graph, *outputs],
+               what=f"encode {Path(out).name} segments ({segment} and {rest} frames)")
+        listing = Path(tmp) / "segments.txt"
+        parts = [full] * repeats + ([tail] if rest else [])
+        listing.write_text("ffconcat version 1.0\n" + "".join(f"file {_concat_quote(p)}\n" for p in parts))
+        with atomic_path(out) as part:
+            ffmpeg(["-f", "concat", "-safe", "0", "-i", listing, "-map", "0:v:0", "-c:v", "copy",
+                    *_timescales(video.fps), *BITEXACT, "-f", "mp4", part],
+                   what=f"join {Path(out).name} ({repeats} x {segment} + {rest} frames)")
 
 
 def slideshow_floor(images: Sequence[tuple[Path, float]], out: Path, *, video: Video, tuned: bool) -> None:
@@ -324,15 +360,15 @@ def _loudnorm_json(stderr: bytes) -> dict[str, str]:
 
 def master_podcast(samples: np.ndarray, sample_rate: int, out: str | Path, *, lufs: float, true_peak: float,
                    bitrate: str, tags: dict[str, str], chapters: Sequence[Chapter]) -> dict[str, object]:
-    """podcast.mp3 from float32 mono samples: loudness-normalised with ffmpeg's loudnorm in two
-    passes (measure, then linear=true with the measured values), MP3 with ID3v2 tags and a CHAP
-    frame per chapter. Returns what was measured along the way.
+    """podcast.mp3 from float32 mono samples: loudness-normalised in two passes (loudnorm measures,
+    then the linear gain it would apply is applied as a plain volume), MP3 with ID3v2 tags and a
+    CHAP frame per chapter. Returns what was measured along the way.
 
     Synthetic speech peaks high for its loudness, so a plain linear gain up to `lufs` would push
     the true peak past `true_peak` (and loudnorm would fall back to dynamic mode). The chain
     therefore applies the gain towards the target (measured with ebur128, then once more after
     the limiter, which takes a little loudness with the peaks) and a lookahead limiter 1 dB under
-    the loudnorm ceiling; loudnorm then only has a small exact linear offset left to apply. The
+    the ceiling; only a small exact linear offset is left to apply. The
     ceiling sits 1 dB under the configured true peak: the room MP3 encoding takes. Finally the
     MP3 itself is measured, and encoded once more if the codec moved it off target.
     """
@@ -355,27 +391,28 @@ def master_podcast(samples: np.ndarray, sample_rate: int, out: str | Path, *, lu
     first = ffmpeg([*source, "-af", f"{chain},loudnorm=I={lufs}:TP={tp_target}:LRA=11:{measuring}:print_format=json",
                     "-f", "null", "-"], what="podcast: loudnorm pass 1 (measure)", stdin=pcm)
     m = _loudnorm_json(first.stderr)
-    lra = min(max(11.0, math.ceil(float(m["input_lra"]) + 1)), 50.0)
 
     def chain_to(target: float, ceiling: float) -> str:
-        return (f"{chain},loudnorm=I={target:.2f}:TP={ceiling:.2f}:LRA={lra}:measured_I={m['input_i']}"
-                f":measured_TP={m['input_tp']}:measured_LRA={m['input_lra']}:measured_thresh={m['input_thresh']}"
-                f":offset=0:linear=true:print_format=json,aresample={sample_rate}")
+        # What loudnorm's linear mode does, without its 192 kHz resampling (3 s of a 4 s stage):
+        # one constant gain from the measured loudness to the target.
+        offset = target - float(m["input_i"])
+        if float(m["input_tp"]) + offset > ceiling:
+            log.warning("podcast: a %.2f dB offset takes the true peak to %.2f dBTP, over %.2f",
+                        offset, float(m["input_tp"]) + offset, ceiling)
+        return f"{chain},volume={offset:.3f}dB"
 
     def encode(target: float, ceiling: float) -> dict[str, str]:
         with tempfile.TemporaryDirectory(prefix="showrunner-podcast-") as tmp:
             meta = Path(tmp) / "metadata.txt"
             meta.write_text(ffmetadata(tags, chapters), encoding="utf-8")
             with atomic_path(out) as part:
-                done = ffmpeg([*source, "-i", meta, "-map", "0:a:0", "-map_metadata", "1", "-map_chapters", "1",
-                               "-af", chain_to(target, ceiling), "-c:a", "libmp3lame", "-b:a", bitrate,
-                               "-flags:a", "+bitexact", "-fflags", "+bitexact", "-id3v2_version", "3",
-                               "-write_id3v1", "0", "-f", "mp3", part],
-                              what=f"podcast: loudnorm pass 2 (linear, to {target:.2f} LUFS) and MP3", stdin=pcm)
-        applied = _loudnorm_json(done.stderr)
-        if applied.get("normalization_type") != "linear":
-            log.warning("loudnorm fell back to %s normalisation", applied.get("normalization_type"))
-        return applied
+                ffmpeg([*source, "-i", meta, "-map", "0:a:0", "-map_metadata", "1", "-map_chapters", "1",
+                        "-af", chain_to(target, ceiling), "-c:a", "libmp3lame", "-b:a", bitrate,
+                        "-flags:a", "+bitexact", "-fflags", "+bitexact", "-id3v2_version", "3",
+                        "-write_id3v1", "0", "-f", "mp3", part],
+                       what=f"podcast: linear gain to {target:.2f} LUFS and MP3", stdin=pcm)
+        return {"normalization_type": "linear", "target_lufs": round(target, 2),
+                "offset_db": round(target - float(m["input_i"]), 3)}
 
     def ceiling_for(allowance: float) -> float:
         return min(tp_target + max(allowance, 0.0), true_peak - 0.3)
