@@ -29,6 +29,7 @@ rule music:
         bed="results/{slug}/music/bed.wav",
         intro="results/{slug}/music/intro.wav",
         outro="results/{slug}/music/outro.wav",
+        provenance="results/{slug}/music/music.provenance.json",
     params:
         settings=settings_for("music"),
     conda:

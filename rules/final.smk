@@ -6,6 +6,7 @@ rule final:
         captions="results/{slug}/captions.srt",
     output:
         video=report("results/{slug}/final.mp4", caption="../report/final.rst", category="Episode"),
+        provenance="results/{slug}/final.provenance.json",
     params:
         settings=settings_for("final"),
     conda:

@@ -9,6 +9,7 @@ rule podcast:
         outro="results/{slug}/music/outro.wav",
     output:
         podcast=report("results/{slug}/podcast.mp3", caption="../report/podcast.rst", category="Episode"),
+        provenance="results/{slug}/podcast.provenance.json",
     params:
         settings=settings_for("podcast"),
     # the audio joins need no clips: run them as soon as the voices are done, while clips encode

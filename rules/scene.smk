@@ -48,6 +48,7 @@ rule scene_clip:
         timings="results/{slug}/media/{scene}/timings.json",
     output:
         clip="results/{slug}/media/{scene}/clip.mp4",
+        provenance="results/{slug}/media/{scene}/clip.provenance.json",
     params:
         settings=settings_for("scene_clip"),
     conda:

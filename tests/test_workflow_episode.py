@@ -35,6 +35,20 @@ def test_episode_is_built_and_accepted(built):
         assert built.path("results/tea", ref["file"]).exists()
 
 
+def test_every_stage_records_what_made_its_output(built):
+    for stage in ("brief", "research", "outline", "script", "storyboard", "final", "podcast", "music/music"):
+        record = json.loads(built.path(f"results/tea/{stage}.provenance.json").read_text())
+        assert record["stage"] == stage.split("/")[0] and record["slug"] == "tea"
+        assert record["inputs"] or stage == "music/music", stage
+        assert record["duration_s"] >= 0
+    outline = json.loads(built.path("results/tea/outline.provenance.json").read_text())
+    assert outline["provider"] == "extractive" and set(outline["prompt_sha256"]) and outline["calls"]
+    for kind in ("image", "voice", "clip"):
+        record = json.loads(built.path(f"results/tea/media/01/{kind}.provenance.json").read_text())
+        assert record["wildcards"] == {"slug": "tea", "scene": "01"}
+    assert "ffmpeg" in json.loads(built.path("results/tea/media/01/clip.provenance.json").read_text())["tools"]
+
+
 def test_second_run_does_nothing(built):
     assert built.jobs_planned(*EPISODE) == []
 

@@ -7,6 +7,7 @@ import logging
 
 from showrunner import audio, media
 from showrunner.errors import ArtifactError
+from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
 
 log = logging.getLogger(__name__)
@@ -33,3 +34,6 @@ def run(job: StageJob) -> None:
     media.mux_episode(job.input["clips"], job.output["video"], audio=audio.to_int16(mix), sample_rate=rate,
                       captions=job.input["captions"], subtitles=video.subtitles, video=video,
                       language=job.episode.show.language)
+    write_provenance(job, job.output["provenance"], tools=media.versions("ffmpeg"),
+                     parameters={"video": video.model_dump(), "music": job.episode.audio.music.model_dump(),
+                                 "soundtrack_samples": int(mix.size), "sample_rate": rate})

@@ -15,6 +15,7 @@ import numpy as np
 
 from showrunner import audio, media
 from showrunner.config import Music, resolve_path
+from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
 
 BED_RMS_DBFS = -18.0
@@ -37,6 +38,8 @@ def run(job: StageJob) -> None:
     intro, outro = stings(rate, music)
     media.write_wav(job.output["intro"], audio.to_int16(intro), rate)
     media.write_wav(job.output["outro"], audio.to_int16(outro), rate)
+    write_provenance(job, job.output["provenance"], parameters=job.episode.audio.music.model_dump(),
+                     extra={"generated": job.episode.audio.music.bed == "generated"})
 
 
 def at_rms(samples: np.ndarray, dbfs: float) -> np.ndarray:

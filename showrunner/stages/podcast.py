@@ -12,6 +12,7 @@ from showrunner import audio, media
 from showrunner.artifacts import Outline, SceneRef, SceneTimings, Storyboard
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model
+from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
 
 log = logging.getLogger(__name__)
@@ -63,3 +64,7 @@ def run(job: StageJob) -> None:
                                     true_peak=settings.podcast_true_peak_db, bitrate=settings.podcast_bitrate,
                                     tags=tags, chapters=marks)
     log.info("podcast: %.2f s, %d chapters, loudness %s", total_s, len(marks), measured)
+    write_provenance(job, job.output["provenance"], tools=media.versions("ffmpeg"),
+                     parameters={"audio": settings.model_dump(), "tags": tags,
+                                 "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in marks]},
+                     extra={"loudness": measured})

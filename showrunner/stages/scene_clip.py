@@ -10,6 +10,7 @@ from showrunner import media
 from showrunner.artifacts import SceneTimings
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model
+from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
 
 
@@ -21,3 +22,5 @@ def run(job: StageJob) -> None:
                             "(the voice stage is out of date; rerun it)")
     media.encode_clip(job.input["image"], job.output["clip"], frames=timings.frames, video=video,
                       zoom_in=timings.scene % 2 == 1)
+    write_provenance(job, job.output["provenance"], parameters={"frames": timings.frames, **video.model_dump()},
+                     tools=media.versions("ffmpeg"))
