@@ -22,6 +22,25 @@ REPO = Path(__file__).resolve().parent.parent
 EP1_SOURCE = REPO / "sources" / "ep1" / "build-caches.md"
 EP1_TITLE = "How a build cache decides what to rebuild"
 
+# --- online providers: a fake OpenAI-compatible server on 127.0.0.1 (tests/fake_openai.py) ---
+
+
+@pytest.fixture
+def server():
+    from tests.fake_openai import FakeOpenAI
+
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def api_key(monkeypatch):
+    """The fake server's key in the environment variable the test config names."""
+    from tests.fake_openai import KEY, KEY_ENV
+
+    monkeypatch.setenv(KEY_ENV, KEY)
+
+
 # --- writing stages ------------------------------------------------------------------------
 
 

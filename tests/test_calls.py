@@ -24,15 +24,7 @@ from tests.fake_openai import KEY, KEY_ENV, FakeOpenAI, raw_config
 CHAT = "/v1/chat/completions"
 
 
-@pytest.fixture
-def server():
-    with FakeOpenAI() as fake:
-        yield fake
-
-
-@pytest.fixture(autouse=True)
-def api_key(monkeypatch):
-    monkeypatch.setenv(KEY_ENV, KEY)
+pytestmark = pytest.mark.usefixtures("api_key")
 
 
 def make_config(server, tmp_path, **kw):

@@ -31,15 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 CHAT = "/v1/chat/completions"
 
 
-@pytest.fixture
-def server():
-    with FakeOpenAI() as fake:
-        yield fake
-
-
-@pytest.fixture(autouse=True)
-def api_key(monkeypatch):
-    monkeypatch.setenv(KEY_ENV, KEY)
+pytestmark = pytest.mark.usefixtures("api_key")
 
 
 def episode_for(server, tmp_path, **kw):
