@@ -89,7 +89,9 @@ def _approval_row(results: Path, mode: str) -> StageStatus:
     if state.waiting_since is None:
         return StageStatus("approval_gate", "missing", state.reason)
     days = state.waiting_days or 0.0
-    row = StageStatus("approval_gate", "awaiting approval", f"{state.reason}, for {_age(days)}")
+    waited = f"for {_age(days)}"
+    row = StageStatus("approval_gate", "awaiting approval",
+                      waited if state.reason == "awaiting approval" else f"{state.reason}, {waited}")
     if days > STALE_AFTER_DAYS:
         row.warning = f"waiting for more than {STALE_AFTER_DAYS} days: review results/{results.name}/outline.md"
     return row

@@ -73,6 +73,12 @@ def check_sources(config: Config, root: Path) -> None:
                                 f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
             elif path.stat().st_size == 0:
                 problems.append(f"{where}: {source}: file is empty")
+        if not spec.sources and config.episode(slug).providers.language.name == "extractive":
+            problems.append(f"config.yaml: episodes.{slug}.topic: a topic-only episode needs a language model: "
+                            "the offline 'extractive' provider writes only from sources. Add 'sources', or set "
+                            "providers.language (for this episode: overrides.providers.language) to name: openai "
+                            "with a base_url and model (any OpenAI-compatible endpoint, e.g. Ollama at "
+                            "http://localhost:11434/v1)")
     if problems:
         raise ConfigError("\n".join(problems))
 

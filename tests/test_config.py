@@ -91,3 +91,15 @@ def test_call_policy_is_not_a_rerun_trigger():
     hotter = small_config()
     hotter["providers"] = {"language": {"name": "extractive", "temperature": 0.9}}
     assert stage_settings(load_config(hotter), "tea", "outline") != base
+
+
+def test_topic_only_episode_with_the_offline_writer_is_refused_before_any_job(tmp_path):
+    raw = small_config()
+    raw["episodes"]["sky"] = {"topic": "Why the sky is blue"}
+    with pytest.raises(ConfigError) as err:
+        check_sources(load_config(raw), tmp_path / "nowhere")
+    assert "episodes.sky.topic: a topic-only episode needs a language model" in str(err.value)
+    raw["episodes"]["sky"]["overrides"] = {"providers": {"language": {"name": "openai", "model": "m"}}}
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "tea.md").write_text("# Tea\n\nTea cools.\n")
+    check_sources(load_config(raw), tmp_path)

@@ -58,7 +58,7 @@ def run(job: StageJob) -> None:
     show = ep.show
     brief = Brief(
         slug=ep.slug,
-        title=ep.title,
+        title=ep.spec.title or ep.spec.topic or (sources[0].title if sources else ep.slug),
         topic=ep.spec.topic,
         show_name=show.name,
         show_description=show.description,
