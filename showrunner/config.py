@@ -176,6 +176,7 @@ class Audio(Strict):
     pause_between_speakers_s: float = Field(default=0.5, ge=0, le=3)
     scene_tail_s: float = Field(default=0.4, ge=0, le=5)
     podcast_lufs: float = Field(default=-16.0, le=-5, ge=-40)
+    video_lufs: float = Field(default=-16.0, le=-5, ge=-40, description="final.mp4's soundtrack loudness")
     podcast_true_peak_db: float = Field(default=-1.0, le=0)
     podcast_bitrate: str = "128k"
     music: Music = Music()

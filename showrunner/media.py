@@ -290,7 +290,8 @@ def _concat_quote(path: Path) -> str:
 
 
 def mux_episode(clips: Sequence[str | Path], out: str | Path, *, audio: np.ndarray, sample_rate: int,
-                captions: str | Path | None, subtitles: str, video: Video, language: str = "en") -> None:
+                captions: str | Path | None, subtitles: str, video: Video, language: str = "en",
+                audio_filters: str = "") -> None:
     """final.mp4: the clips joined without re-encoding, the soundtrack encoded once as AAC,
     captions as a soft mov_text track (`soft`), burned into the picture (`burned`) or left out.
 
@@ -317,12 +318,33 @@ def mux_episode(clips: Sequence[str | Path], out: str | Path, *, audio: np.ndarr
             args += ["-f", "srt", "-i", captions]
             maps += ["-map", "2:s:0"]
             codecs += ["-c:s", "mov_text", "-metadata:s:s:0", f"language={LANGUAGES.get(language, 'und')}"]
+        if audio_filters:
+            codecs += ["-af", audio_filters]
         codecs += ["-c:a", "aac", "-aac_coder", "fast", "-b:a", AAC_BITRATE, "-flags:a", "+bitexact"]
         pcm = np.asarray(audio, dtype="<i2").tobytes()
         with atomic_path(out) as part:
             ffmpeg([*args, *maps, *codecs, *_timescales(video.fps), *BITEXACT, "-movflags", "+faststart",
                     "-f", "mp4", part],
                    what=f"mux {Path(out).name} from {len(clips)} clip(s)", stdin=pcm)
+
+
+def loudness_chain(pcm: bytes, sample_rate: int, *, lufs: float, peak_db: float, what: str) -> tuple[str, dict]:
+    """Filters that bring int16 mono `pcm` to `lufs` integrated, sample peaks held under `peak_db`.
+
+    The gain is measured (EBU R128), then measured once more after the limiter, which takes a
+    little loudness with the peaks of synthetic speech, and given back.
+    """
+    source = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+    limiter = f"alimiter=limit={10 ** (peak_db / 20):.6f}:attack=5:release=80:level=0:latency=1"
+    raw = loudness_of(source, stdin=pcm, what=f"{what}: measure", true_peak=False)
+    if not math.isfinite(raw["integrated"]):
+        return "", {"mix": raw}
+    gain = lufs - raw["integrated"]
+    limited = loudness_of(source, stdin=pcm, what=f"{what}: measure the limited mix",
+                          filters=f"volume={gain:.3f}dB,{limiter}", true_peak=False)
+    if math.isfinite(limited["integrated"]):
+        gain += lufs - limited["integrated"]
+    return f"volume={gain:.3f}dB,{limiter}", {"mix": raw, "limited": limited, "gain_db": round(gain, 3)}
 
 
 # --- podcast -------------------------------------------------------------------------------

@@ -71,6 +71,7 @@ def measure(job: StageJob) -> list[Check]:
         final_info = pool.submit(_probe, job.input["video"])
         podcast_info = pool.submit(_probe, job.input["podcast"])
         podcast_loudness = pool.submit(_safely, media.loudness, job.input["podcast"])
+        video_loudness = pool.submit(_safely, media.loudness, job.input["video"])
         final_quiet = pool.submit(_safely, _silences, job.input["video"], limits)
         speech_quiet = pool.submit(_safely, _silences, narration, limits) if narration else None
         checks = _video_checks(job, final_info.result(), timings)
@@ -78,6 +79,7 @@ def measure(job: StageJob) -> list[Check]:
         checks += _caption_checks(job, timings)
         checks += _silence_checks(final_quiet.result(), speech_quiet.result() if speech_quiet else None, limits)
         checks += _podcast_checks(job, podcast_info.result(), podcast_loudness.result())
+        checks += _video_loudness_checks(job, video_loudness.result())
     return checks
 
 
@@ -262,6 +264,15 @@ def _silence_checks(final: Any, speech: Any, limits) -> list[Check]:
                     else "no gap that long")
         checks.append(Check(name, not found, measured, expected))
     return checks
+
+
+def _video_loudness_checks(job: StageJob, loudness: Any) -> list[Check]:
+    target, limits = job.episode.audio.video_lufs, job.episode.acceptance
+    if isinstance(loudness, Exception):
+        return [Check("video loudness", False, str(loudness), f"{target:g} LUFS")]
+    return [Check("video loudness", abs(loudness["integrated"] - target) <= limits.loudness_tolerance_lu,
+                  f"{loudness['integrated']:g} LUFS, {loudness['true_peak']:g} dBTP",
+                  f"{target:g} ± {limits.loudness_tolerance_lu:g} LUFS")]
 
 
 def _podcast_checks(job: StageJob, info: Any, loudness: Any) -> list[Check]:

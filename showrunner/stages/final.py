@@ -31,9 +31,15 @@ def run(job: StageJob) -> None:
     mix, rate = soundtrack(job)
     frames = mix.size * video.fps / rate
     log.info("soundtrack: %d samples = %.3f s = %.2f frames", mix.size, mix.size / rate, frames)
-    media.mux_episode(job.input["clips"], job.output["video"], audio=audio.to_int16(mix), sample_rate=rate,
+    pcm = audio.to_int16(mix)
+    target = job.episode.audio.video_lufs
+    filters, loudness = media.loudness_chain(pcm.astype("<i2").tobytes(), rate, lufs=target, peak_db=-2.0,
+                                             what="final: soundtrack loudness")
+    log.info("soundtrack loudness: %s -> %g LUFS with %s", loudness, target, filters)
+    media.mux_episode(job.input["clips"], job.output["video"], audio=pcm, sample_rate=rate,
                       captions=job.input["captions"], subtitles=video.subtitles, video=video,
-                      language=job.episode.show.language)
+                      language=job.episode.show.language, audio_filters=filters)
     write_provenance(job, job.output["provenance"], tools=media.versions("ffmpeg"),
                      parameters={"video": video.model_dump(), "music": job.episode.audio.music.model_dump(),
-                                 "soundtrack_samples": int(mix.size), "sample_rate": rate})
+                                 "soundtrack_samples": int(mix.size), "sample_rate": rate,
+                                 "loudness": loudness, "audio_filters": filters})
