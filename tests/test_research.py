@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import json
+from pathlib import Path
 
 import pytest
 
 from showrunner.artifacts import Brief, Research
 from showrunner.errors import ConfigError
 from showrunner.files import read_model, sha256_text
+from showrunner.providers.language import extractive
+from showrunner.writing.critique import build_critique
+from showrunner.writing.feedback import Feedback
+from showrunner.writing.outline import build_outline
+from showrunner.writing.research import build_research
+from showrunner.writing.script_writer import ScriptWriter
 from showrunner.writing.sentences import Candidate, score_candidates, split_sentences
+from showrunner.writing.storyboard import build_storyboard
 from tests.conftest import writing_config
 
 
@@ -81,6 +91,15 @@ def test_research_is_a_recorded_cached_model_call(writing_project):
     assert [c["cached"] for c in second["calls"]] == [True]
     assert second["calls"][0]["request_sha256"] == first["calls"][0]["request_sha256"]
     assert project.path("research.json").read_bytes() == before
+
+
+def test_the_cache_version_covers_every_module_the_offline_provider_writes_with():
+    # a change to the provider or to any module doing its work must refuse the cached answers
+    writing = Path(extractive.__file__).resolve().parents[2] / "writing"
+    files = [Path(extractive.__file__), *sorted(writing.glob("*.py"))]
+    assert extractive.VERSION == hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
+    for work in (build_research, Feedback, build_outline, ScriptWriter, build_critique, build_storyboard):
+        assert Path(inspect.getsourcefile(work)).resolve().parent == writing
 
 
 def test_topic_only_episode_needs_a_real_model(writing_project):

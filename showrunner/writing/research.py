@@ -1,0 +1,64 @@
+"""Research from the sources: every source sentence becomes a Fact with a salience score (TF-IDF,
+position, heading overlap, length); code blocks become CodeSamples; tables are described in a sentence.
+"""
+
+from __future__ import annotations
+
+from showrunner.artifacts import Brief, CodeSample, Fact, Research
+from showrunner.errors import ConfigError
+from showrunner.writing import sentences as sent
+from showrunner.writing import speakable as spk
+from showrunner.writing.sentences import Candidate, content_stems, split_sentences, word_count
+
+SECTION_SEPARATOR = " > "
+MAX_FACTS = 400
+
+
+def build_research(brief: Brief) -> Research:
+    candidates: list[Candidate] = []
+    code_samples: list[CodeSample] = []
+    for doc in brief.sources:
+        h1s = [b for b in doc.blocks if b.kind == "heading" and (b.level or 1) == 1]
+        root_is_h1 = len(h1s) == 1 and doc.blocks[0].kind == "heading" and (doc.blocks[0].level or 1) == 1
+        path: list[tuple[int, str]] = [] if root_is_h1 else [(0, doc.title)]
+        block_in_section = 0
+        for block in doc.blocks:
+            if block.kind == "heading":
+                level = block.level or 1
+                path = [p for p in path if p[0] < level] + [(level, block.text)]
+                block_in_section = 0
+                continue
+            section = SECTION_SEPARATOR.join(text for _, text in path) or doc.title
+            heading = path[-1][1] if path else doc.title
+
+            said: list[tuple[str, int, str]] = []  # (sentence, its index in the block, kind)
+            if block.kind == "code":
+                code_samples.append(CodeSample(section=section, language=block.language, code=block.text,
+                                               source=doc.path, location=block.location))
+            elif block.kind == "table":
+                rows = spk.table_rows(block.text)
+                said.append((spk.describe_table(block.text), 0, "table"))
+                said += [(spk.describe_table_row(rows[0], row), k, "table") for k, row in enumerate(rows[1:], 1)]
+            elif block.kind == "list":
+                for k, item in enumerate(block.items or block.text.splitlines()):
+                    said += [(spk.tidy(sentence), k + j, "list") for j, sentence in enumerate(split_sentences(item))]
+            else:
+                said += [(sentence, k, block.kind) for k, sentence in enumerate(split_sentences(block.text))]
+            for text, index, kind in said:
+                text = " ".join(text.split())
+                if word_count(text) < 3 or len(set(content_stems(text))) < 2:  # too little to say anything
+                    continue
+                candidates.append(Candidate(text=text, section=section, heading=heading, source=doc.path,
+                                            location=block.location, sentence_in_block=index,
+                                            block_in_section=block_in_section, kind=kind))
+            block_in_section += 1
+    if not candidates:
+        raise ConfigError(f"{', '.join(d.path for d in brief.sources)}: no sentences to work from "
+                          "(the sources hold only headings or code)")
+    sent.score_candidates(candidates, brief.title)
+    if len(candidates) > MAX_FACTS:
+        keep = set(sorted(range(len(candidates)), key=lambda i: (-candidates[i].score, i))[:MAX_FACTS])
+        candidates = [c for i, c in enumerate(candidates) if i in keep]
+    facts = [Fact(id=f"f{i}", text=c.text, section=c.section, source=c.source, location=c.location,
+                  score=c.score) for i, c in enumerate(candidates, start=1)]
+    return Research(slug=brief.slug, facts=facts, code_samples=code_samples)

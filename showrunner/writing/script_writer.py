@@ -1,0 +1,455 @@
+"""The script: the ranked sentences of each outline section made speakable, fitted to the target
+length and split between the hosts; a revision answers the critique's measured problems.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from showrunner.artifacts import Brief, Critique, Outline, Research, Script, Segment
+from showrunner.writing import measures
+from showrunner.writing import sentences as sent
+from showrunner.writing import speakable as spk
+from showrunner.writing.outline import _code_key, _covered_penalty, _group_key
+from showrunner.writing.sentences import content_stems, jaccard, split_sentences, word_count
+
+
+@dataclass
+class Unit:
+    """Something the narration can say: a source sentence, a code description, a key point."""
+
+    uid: str
+    section_id: str
+    order: float
+    text: str  # speakable
+    rank: float
+    needs: str | None = None
+
+    @property
+    def words(self) -> int:
+        return word_count(self.text)
+
+
+def _location_number(location: str | None) -> int:
+    match = re.search(r"\d+", location or "")
+    return int(match.group(0)) if match else 0
+
+
+_ASKER = re.compile(r"\b(ask|asks|asking|question|questions|curious|learner|newcomer|interview\w*|beginner)\b", re.I)
+
+
+def split_long(sentence: str, max_words: int) -> list[str]:
+    """Split a sentence over `max_words` at the clause boundary nearest its middle."""
+    n = word_count(sentence)
+    if n <= max_words:
+        return [sentence]
+    best: tuple[float, int, int] | None = None
+    for match in re.finditer(r";\s|:\s|,\s(?=(?:and|but|so|because|while|which|whereas|yet)\s)|,\s", sentence):
+        left = word_count(sentence[:match.start()])
+        if left < 5 or n - left < 5:
+            continue
+        strength = 0 if match.group(0).startswith((";", ":")) else 1 if "," in match.group(0) and \
+            re.match(r"(and|but|so|because|while|which|whereas|yet)\s", sentence[match.end():]) else 2
+        candidate = (abs(left - n / 2) + 4 * strength, match.start(), match.end())
+        if best is None or candidate < best:
+            best = candidate
+    if best is None:
+        return [sentence]
+    first = spk.tidy(sentence[:best[1]])
+    rest = sentence[best[2]:].strip()
+    rest = re.sub(r"^which\b", "This", rest)
+    second = spk.tidy(rest)
+    return split_long(first, max_words) + split_long(second, max_words)
+
+
+class ScriptWriter:
+    """Plans and assembles a script; `write(previous, critique)` drafts or revises."""
+
+    def __init__(self, brief: Brief, outline: Outline, research: Research, words_per_minute: int,
+                 max_sentence_words: int):
+        self.brief = brief
+        self.words_per_minute = words_per_minute
+        self.outline = outline
+        self.research = research
+        self.max_sentence_words = max_sentence_words
+        self.hosts = brief.hosts
+        self.short = brief.target_words < 200  # under about a minute and a half: a lean frame
+        # hosts whose persona is to ask (a curious host, an interviewer) bridge with questions;
+        # when the show also has explainers, an explainer opens a section with a signpost instead
+        self.askers = {h.id for h in self.hosts if _ASKER.search(h.persona or "")}
+        self.roles = bool(self.askers) and len(self.askers) < len(self.hosts)
+        self.proper = {w.strip("'") for f in research.facts
+                       for w in re.findall(r"(?<=[a-z,;] )[A-Z][\w'-]*", f.text)}
+        self.units = self._units()
+        self.by_id = {u.uid: u for u in self.units}
+
+    # -- units ------------------------------------------------------------------------------
+    def _units(self) -> list[Unit]:
+        facts = {f.id: (i, f) for i, f in enumerate(self.research.facts)}
+        units: list[Unit] = []
+        for section in self.outline.sections:
+            members = sorted((facts[fid] for fid in section.fact_ids if fid in facts), key=lambda t: t[0])
+            section_units: list[Unit] = []
+            point_stems = [set(content_stems(p)) for p in section.key_points]
+            previous: Unit | None = None
+            lead_in: tuple[Unit, str | None] | None = None  # "... failure modes:" and the block it introduces
+            for index, fact in members:
+                stems = set(content_stems(fact.text))
+                penalty, _ = _covered_penalty(stems, self.brief)
+                best_point = max((len(ps & stems) / len(ps) for ps in point_stems if ps), default=0.0)
+                rank = fact.score * penalty + (1.0 + best_point if best_point >= 0.5 else 0.0)
+                unit = Unit(uid=fact.id, section_id=section.id, order=float(index),
+                            text=self._speakable(fact.text), rank=rank)
+                leaning = sent.leans_back(fact.text)
+                if leaning and previous is not None:
+                    unit.needs = previous.uid
+                elif leaning == 2:  # a dangling "They ..." with nothing before it
+                    unit.rank *= 0.5
+                if lead_in is not None and lead_in[1] is None:
+                    lead_in = (lead_in[0], fact.location)  # the block right after the lead-in
+                if lead_in is not None and fact.location == lead_in[1] and unit.needs is None:
+                    unit.needs = lead_in[0].uid  # an item of a list needs the sentence that introduces it
+                elif lead_in is not None and fact.location != lead_in[1]:
+                    lead_in = None
+                if fact.text.rstrip().endswith(":"):
+                    lead_in = (unit, None)
+                section_units.append(unit)
+                previous = unit
+            # code samples of this section, placed where they stood in the source
+            group_keys = {_group_key(f) for _, f in members}
+            for k, code in enumerate(self.research.code_samples):
+                if _code_key(code) not in group_keys:
+                    continue
+                line = _location_number(code.location)
+                after = [u for (_, f), u in zip(members, section_units[:len(members)], strict=True)
+                         if f.source == code.source and _location_number(f.location) <= line]
+                order = (after[-1].order + 0.5) if after else (section_units[0].order - 0.5 if section_units else 0)
+                top = max((u.rank for u in section_units), default=1.0)
+                code_unit = Unit(uid=f"code{k + 1}", section_id=section.id, order=order,
+                                 text=spk.describe_code(code.code, code.language), rank=top * 0.9 + 0.3)
+                for u in section_units:
+                    if u.order > order and re.search(r"\b(above|below)\b", self._fact_text(u.uid) or ""):
+                        u.needs = code_unit.uid
+                        break
+                section_units.append(code_unit)
+            # key points no source sentence covers (e.g. added by hand in outline.md)
+            for k, (point, ps) in enumerate(zip(section.key_points, point_stems, strict=True), start=1):
+                if not ps or any(len(ps & set(content_stems(u.text))) / len(ps) >= 0.5 for u in section_units):
+                    continue
+                order = (max((u.order for u in section_units), default=0.0)) + k * 0.01
+                section_units.append(Unit(uid=f"{section.id}p{k}", section_id=section.id, order=order,
+                                          text=self._speakable(point), rank=2.0))
+            units.extend(section_units)
+        return units
+
+    def _fact_text(self, uid: str) -> str | None:
+        return next((f.text for f in self.research.facts if f.id == uid), None)
+
+    def _speakable(self, text: str) -> str:
+        return spk.speakable(text)
+
+    def _pack(self, uid: str, chosen: set[str]) -> list[str]:
+        pack: list[str] = []
+        current: str | None = uid
+        while current and current not in chosen and current not in pack and current in self.by_id:
+            pack.append(current)
+            current = self.by_id[current].needs
+        return pack
+
+    def _words(self, uids) -> int:
+        return sum(self.by_id[u].words for u in uids)
+
+    # -- selection --------------------------------------------------------------------------
+    def key_point_units(self) -> list[Unit]:
+        """For each key point of the outline (in order), the unit of its section that says most of it."""
+        found: list[Unit] = []
+        for section in self.outline.sections:
+            units = [u for u in self.units if u.section_id == section.id]
+            for point in section.key_points:
+                ps = set(content_stems(point))
+                if not ps or not units:
+                    continue
+                best = max(units, key=lambda u: (len(ps & set(content_stems(u.text))) / len(ps), u.rank, -u.order))
+                if best not in found:
+                    found.append(best)
+        return found
+
+    def _select(self, budget: int) -> set[str]:
+        """Key points and code descriptions first (in rank order, while they fit), a unit for every
+        section, then more of each section in turn."""
+        chosen: set[str] = set()
+        total = 0
+        # a code sample is on screen in its scene, so the narration says what it is
+        musts = self.key_point_units() + [u for u in self.units if u.uid.startswith("code")]
+        for unit in sorted(musts, key=lambda u: (u.uid.startswith("code"), -u.rank, u.order)):
+            pack = self._pack(unit.uid, chosen)
+            cost = self._words(pack)
+            if pack and total + cost <= budget * 1.02:
+                chosen.update(pack)
+                total += cost
+        for section in self.outline.sections:
+            units = [u for u in self.units if u.section_id == section.id]
+            if units and not any(u.uid in chosen for u in units):
+                chosen.update(self._pack(max(units, key=lambda u: (u.rank, -u.order)).uid, chosen))
+        return self._fit(chosen, budget, keep=set(chosen))
+
+    def _fit(self, chosen: set[str], budget: int, keep: set[str] | None = None) -> set[str]:
+        """Add the best remaining units while short of the budget; drop the weakest while over it."""
+        keep = keep or set()
+        total = self._words(chosen)
+        ranked = sorted(self.units, key=lambda u: (-u.rank, u.order))
+        sections = [s.id for s in self.outline.sections]
+        while total < budget * 0.97:
+            # a round: each section offers its best unit that still fits; the thinnest sections
+            # (fewest words so far) go first, the strongest unit among equals
+            offers = []
+            for sid in sections:
+                said = sum(self.by_id[c].words for c in chosen if self.by_id[c].section_id == sid)
+                for u in ranked:
+                    if u.section_id != sid:
+                        continue
+                    pack = self._pack(u.uid, chosen)
+                    if pack and total + self._words(pack) <= budget * 1.04:
+                        offers.append((said // 15, -u.rank, u.order, pack))
+                        break
+            added = False
+            for *_, pack in sorted(offers):
+                pack = [uid for uid in pack if uid not in chosen]
+                if pack and total + self._words(pack) <= budget * 1.04:
+                    chosen.update(pack)
+                    total += self._words(pack)
+                    added = True
+            if not added:
+                break
+        while total > budget * 1.04:
+            removable = [u for u in reversed(ranked) if u.uid in chosen and u.uid not in keep
+                         and not any(self.by_id[o].needs == u.uid for o in chosen)
+                         and sum(1 for o in chosen if self.by_id[o].section_id == u.section_id) > 1]
+            if not removable:
+                break
+            chosen.discard(removable[0].uid)
+            total -= removable[0].words
+        return chosen
+
+    # -- the spoken frame -------------------------------------------------------------------
+    def _lower_title(self, title: str) -> str:
+        words_ = title.split()
+        if words_:
+            first = words_[0]
+            bare = first.strip(",:;")
+            if not (len(bare) > 1 and bare.isupper()) and bare not in self.proper:
+                words_[0] = first[0].lower() + first[1:]
+        return " ".join(words_)
+
+    def _topic(self, title: str) -> str:
+        head = re.split(r"\s*[:—–]\s*|\s+-\s+", title, maxsplit=1)[0]
+        return self._lower_title(head.strip()) or title
+
+    def intro(self) -> str:
+        b = self.brief
+        description = b.show_description.strip().rstrip(".")
+        clause = ""
+        if description and word_count(description) <= 16 and not self.short:
+            clause = ", " + (description if description.split()[0].isupper() else
+                             description[0].lower() + description[1:])
+        names = [h.name for h in self.hosts]
+        who = f"I'm {names[0]}" + (f", here with {spk.join_words(names[1:])}" if len(names) > 1 else "")
+        greeting = "Hey there, and welcome to" if re.search(r"playful|fun|casual|cheeky", b.tone, re.I) else \
+            "Welcome to"
+        return spk.tidy(f"{greeting} {b.show_name}{clause}.") + f" {who}. Today: {self._lower_title(b.title)}."
+
+    def outro_lines(self) -> list[str]:
+        b = self.brief
+        title = self._lower_title(b.title)
+        if re.match(r"^(how|why|what|when|where|who)\b", title, re.I):
+            wrap = f"And that's {title}."
+        else:
+            wrap = f"And that was our look at {title}."
+        bye = "Catch you next time!" if re.search(r"playful|fun|casual|cheeky", b.tone, re.I) else \
+            "See you next time."
+        if self.short:  # a very short episode: one line to close
+            return [f"Thanks for listening to {b.show_name}."]
+        return [wrap, f"Thanks for listening to {b.show_name}. {bye}"]
+
+    def _sentence_title(self, title: str) -> bool:
+        """A title that is really a sentence (a document without headings is named by its first)."""
+        head = _normalise(title)
+        return word_count(title) >= 4 and any(_normalise(f.text).startswith(head) for f in self.research.facts)
+
+    def bridge(self, index: int, title: str, name: str) -> str:
+        if re.search(r"take ?aways?|summary|conclusion|wrap(?:ping)? up|recap|lessons", title, re.I):
+            return f"So, {name}, what's the takeaway?"
+        if self._sentence_title(title):
+            return f"What's next, {name}?"
+        topic = self._topic(title)
+        if re.match(r"^(how|why|what|when|where|who|which)\b", topic, re.I):
+            return f"So, {name}: {topic}?"
+        templates = [
+            "So, {name}, what about {topic}?",
+            "Tell us about {topic}, {name}.",
+            "And {topic}, {name}? Where does that come in?",
+            "What about {topic}, then, {name}?",
+        ]
+        return templates[index % len(templates)].format(name=name, topic=topic)
+
+    def transition(self, index: int, last: bool, title: str) -> str:
+        topic = self._topic(title)
+        if self._sentence_title(title):
+            return "Finally." if last else "Next up."
+        if last:
+            return spk.tidy(f"Finally, {topic}")
+        return spk.tidy(("Next, {t}" if index % 2 else "Now, {t}").format(t=topic))
+
+    # -- assembly ---------------------------------------------------------------------------
+    def _fixed_words(self) -> int:
+        n = len(self.outline.sections)
+        frame = word_count(self.intro()) + sum(word_count(t) for t in self.outro_lines())
+        if len(self.hosts) > 1:
+            names = [h.name for h in self.hosts]
+            frame += sum(word_count(self.bridge(i, s.title, names[i % len(names)]))
+                         for i, s in enumerate(self.outline.sections[1:], start=1))
+        else:
+            frame += sum(word_count(self.transition(i, i == n - 1, s.title))
+                         for i, s in enumerate(self.outline.sections[1:], start=1))
+        return frame
+
+    def assemble(self, chosen: set[str], max_words: int) -> Script:
+        sections = self.outline.sections
+        n_hosts = len(self.hosts)
+        segments: list[tuple[str, str, str]] = []  # speaker, text, section id
+        segments.append((self.hosts[0].id, self.intro(), sections[0].id))
+        turn = 1 % n_hosts
+        for index, section in enumerate(sections):
+            units = sorted((u for u in self.units if u.uid in chosen and u.section_id == section.id),
+                           key=lambda u: u.order)
+            sentences: list[str] = []
+            for u in units:
+                for s in split_sentences(u.text):
+                    sentences.extend(split_long(spk.tidy(s), max_words))
+            sentences = [s for s in sentences if s]
+            if not sentences:
+                continue
+            if n_hosts == 1:
+                if index > 0:
+                    sentences.insert(0, self.transition(index, index == len(sections) - 1, section.title))
+                for chunk in _chunks(sentences, 60, 4):
+                    segments.append((self.hosts[0].id, chunk, section.id))
+                continue
+            if index > 0:
+                speaker = self.hosts[turn]
+                if self.roles and speaker.id not in self.askers:
+                    # an explainer whose turn it is signposts the new section themselves
+                    sentences.insert(0, self.transition(index, index == len(sections) - 1, section.title))
+                else:
+                    name = self.hosts[(turn + 1) % n_hosts].name
+                    segments.append((speaker.id, self.bridge(index, section.title, name), section.id))
+                    turn = (turn + 1) % n_hosts
+            for chunk in _chunks(sentences, 45, 2):
+                segments.append((self.hosts[turn].id, chunk, section.id))
+                turn = (turn + 1) % n_hosts
+        closing = self.outro_lines()
+        last = sections[-1].id
+        if n_hosts == 1:
+            segments.append((self.hosts[0].id, " ".join(closing), last))
+        else:
+            for line in closing:
+                segments.append((self.hosts[turn].id, line, last))
+                turn = (turn + 1) % n_hosts
+        return Script(slug=self.brief.slug, title=self.brief.title,
+                      segments=[Segment(id=f"seg{i}", speaker=speaker, text=text, section_id=sid)
+                                for i, (speaker, text, sid) in enumerate(segments, start=1)])
+
+    def budget(self) -> int:
+        return max(20, self.brief.target_words - self._fixed_words())
+
+    # -- drafting and revising --------------------------------------------------------------
+    def write(self, previous: Script | None = None, critique: Critique | None = None) -> Script:
+        if previous is None or critique is None:
+            return self._fitted(lambda budget: self.assemble(self._select(budget), self.max_sentence_words))
+        return self._fitted(lambda budget: self.revise(previous, critique, budget))
+
+    def _fitted(self, draft: Callable[[int], Script]) -> Script:
+        """Draft against the content budget; correct the budget by what the frame really took."""
+        budget = self.budget()
+        target = self.brief.target_words
+        script = draft(budget)
+        for _ in range(2):
+            miss = target - script.words
+            if abs(miss) <= 0.03 * target:
+                break
+            budget = max(20, budget + miss)
+            script = draft(budget)
+        return script
+
+    def _chosen_in(self, script: Script) -> set[str]:
+        said = _normalise(" ".join(s.text for s in script.segments))
+        chosen = set()
+        for u in self.units:
+            pieces = [_normalise(p) for s in split_sentences(u.text) for p in split_long(spk.tidy(s), 10_000)]
+            if pieces and all(p and p in said for p in pieces):
+                chosen.add(u.uid)
+        return chosen
+
+    def revise(self, previous: Script, critique: Critique, budget: int) -> Script:
+        """Answer the critique: fit the length, cover missing key points, split, de-duplicate."""
+        metrics = critique.metrics
+        chosen = self._chosen_in(previous)
+        if not chosen:
+            chosen = self._select(budget)
+        max_words = self.max_sentence_words
+        found = measures.measure_script(previous, self.outline, [h.id for h in self.hosts],
+                                        target_words=self.brief.target_words,
+                                        words_per_minute=self.words_per_minute,
+                                        max_sentence_words=self.max_sentence_words, title=self.brief.title)
+        keep: set[str] = set()
+        # missing key points: add the unit that says most of each
+        if metrics.get("key_point_coverage", 1.0) < 1.0 or found.missing_key_points:
+            for point in found.missing_key_points:
+                ps = set(content_stems(point))
+                best = max(self.units, key=lambda u: (len(ps & set(content_stems(u.text))), u.rank), default=None)
+                if best is not None:
+                    pack = self._pack(best.uid, chosen)
+                    chosen.update(pack)
+                    keep.update(pack or [best.uid])
+        # near-duplicates: keep the better-ranked sentence of each pair
+        if metrics.get("near_duplicate_sentences", 0) or found.duplicate_pairs:
+            for a, b in found.duplicate_pairs:
+                ua, ub = self._unit_saying(a, chosen), self._unit_saying(b, chosen)
+                if ua and ub and ua is not ub:
+                    weaker = ua if (ua.rank, -ua.order) < (ub.rank, -ub.order) else ub
+                    if not any(self.by_id[o].needs == weaker.uid for o in chosen):
+                        chosen.discard(weaker.uid)
+        # length: trim the weakest or add the next best (key-point units stay)
+        ratio = metrics.get("duration_ratio", 1.0)
+        if ratio > 1.1 or ratio < 0.9 or keep:
+            chosen = self._fit(chosen, budget, keep)
+        # long sentences: split harder
+        if metrics.get("long_sentences", 0) > 0:
+            max_words = max(8, min(max_words, int(metrics.get("max_sentence_words", max_words))) - 4)
+        return self.assemble(chosen, max_words)
+
+    def _unit_saying(self, sentence: str, chosen: set[str]) -> Unit | None:
+        target = _normalise(sentence)
+        for u in self.units:
+            if u.uid in chosen and target and target in _normalise(u.text):
+                return u
+        best = max((u for u in self.units if u.uid in chosen),
+                   key=lambda u: jaccard(sentence, u.text), default=None)
+        return best
+
+
+def _normalise(text: str) -> str:
+    return " ".join(sent.words(text))
+
+
+def _chunks(sentences: list[str], max_words: int, max_sentences: int) -> list[str]:
+    chunks: list[list[str]] = []
+    for s in sentences:
+        if chunks and len(chunks[-1]) < max_sentences and \
+                sum(word_count(x) for x in chunks[-1]) + word_count(s) <= max_words:
+            chunks[-1].append(s)
+        else:
+            chunks.append([s])
+    return [" ".join(c) for c in chunks]
