@@ -3,9 +3,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core python3-venv
+TEST_APT_PACKAGES := slurm-wlm munge
 SNAKEMAKE := $(BIN)/snakemake
 
-.PHONY: setup system-deps demo test lint bench clean
+.PHONY: setup system-deps test-system-deps demo test lint bench clean
 
 # System tools: ffmpeg (with ffprobe, libx264, libass, loudnorm), espeak-ng, DejaVu fonts.
 system-deps:
@@ -15,6 +16,18 @@ system-deps:
 	else \
 	  echo "installing system packages: $(APT_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+# For the tests only: tests/test_slurm.py starts a one-node SLURM cluster (slurmctld, slurmd,
+# munged) on 127.0.0.1. Not needed by `make demo`.
+test-system-deps:
+	@export PATH="$$PATH:/usr/sbin:/sbin"; \
+	if command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null \
+	   && command -v munged >/dev/null; then \
+	  echo "test system packages: present"; \
+	else \
+	  echo "installing test system packages: $(TEST_APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(TEST_APT_PACKAGES); \
 	fi
 
 $(BIN)/.installed: pyproject.toml
@@ -34,7 +47,7 @@ demo: setup
 	$(SNAKEMAKE) results/ep1/final.mp4 results/ep1/podcast.mp3 results/ep1/acceptance.json
 	@echo "--- demo done: results/ep1/final.mp4, results/ep1/podcast.mp3, results/ep1/acceptance.md ---"
 
-test: setup
+test: setup test-system-deps
 	$(BIN)/pytest -q
 
 lint: setup
