@@ -328,18 +328,18 @@ def mux_episode(clips: Sequence[str | Path], out: str | Path, *, audio: np.ndarr
                    what=f"mux {Path(out).name} from {len(clips)} clip(s)", stdin=pcm)
 
 
-def loudness_chain(pcm: bytes, sample_rate: int, *, lufs: float, peak_db: float, what: str) -> tuple[str, dict]:
-    """Filters that bring int16 mono `pcm` to `lufs` integrated, sample peaks held under `peak_db`.
+def loudness_chain(pcm: bytes, sample_rate: int, *, sample_format: str, lufs: float, limit: float,
+                   what: str) -> tuple[str, dict]:
+    """Filters that bring mono `pcm` (`s16le` or `f32le`) to `lufs` integrated, with a lookahead
+    limiter holding sample peaks under `limit` (linear amplitude).
 
     The gain is measured (EBU R128), then measured once more after the limiter, which takes a
     little loudness with the peaks of synthetic speech, and given back.
     """
-    source = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
-    limiter = f"alimiter=limit={10 ** (peak_db / 20):.6f}:attack=5:release=80:level=0:latency=1"
-    raw = loudness_of(source, stdin=pcm, what=f"{what}: measure", true_peak=False)
-    if not math.isfinite(raw["integrated"]):
-        return "", {"mix": raw}
-    gain = lufs - raw["integrated"]
+    source = ["-f", sample_format, "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+    limiter = f"alimiter=limit={limit:.6f}:attack=5:release=80:level=0:latency=1"
+    raw = loudness_of(source, stdin=pcm, what=f"{what}: measure the mix", true_peak=False)
+    gain = lufs - raw["integrated"] if math.isfinite(raw["integrated"]) else 0.0
     limited = loudness_of(source, stdin=pcm, what=f"{what}: measure the limited mix",
                           filters=f"volume={gain:.3f}dB,{limiter}", true_peak=False)
     if math.isfinite(limited["integrated"]):
@@ -397,15 +397,8 @@ def master_podcast(samples: np.ndarray, sample_rate: int, out: str | Path, *, lu
     pcm = np.asarray(samples, dtype="<f4").tobytes()
     source = ["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
     tp_target = max(true_peak - 1.0, -9.0)
-    limiter = f"alimiter=limit={max(10 ** ((tp_target - 1.0) / 20), 0.0625):.6f}:attack=5:release=80:level=0:latency=1"
-    raw = loudness_of(source, stdin=pcm, what="podcast: measure the mix", true_peak=False)
-    gain = lufs - raw["integrated"] if math.isfinite(raw["integrated"]) else 0.0
-    # the limiter takes some loudness with the peaks: measure how much, and give it back
-    limited = loudness_of(source, stdin=pcm, what="podcast: measure the limited mix",
-                          filters=f"volume={gain:.3f}dB,{limiter}", true_peak=False)
-    if math.isfinite(limited["integrated"]):
-        gain += lufs - limited["integrated"]
-    chain = f"volume={gain:.3f}dB,{limiter}"
+    chain, levels = loudness_chain(pcm, sample_rate, sample_format="f32le", lufs=lufs,
+                                   limit=max(10 ** ((tp_target - 1.0) / 20), 0.0625), what="podcast")
     # Pass 1 only measures its input (input_i, input_tp, input_lra, input_thresh). Placeholder
     # "measured" values put it in linear mode, which measures the input just the same but skips
     # the dynamic processing whose output a measuring pass throws away: 5-6x faster.
@@ -451,7 +444,7 @@ def master_podcast(samples: np.ndarray, sample_rate: int, out: str | Path, *, lu
         allowance += off
         applied = encode(lufs + allowance, ceiling_for(allowance))
         result = loudness(out)
-    return {"mix": raw, "limited": limited, "gain_db": round(gain, 3), "pass1": m, "pass2": applied,
+    return {**levels, "pass1": m, "pass2": applied,
             "codec_allowance_lu": round(allowance, 2), "podcast": result}
 
 

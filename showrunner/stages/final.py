@@ -33,8 +33,8 @@ def run(job: StageJob) -> None:
     log.info("soundtrack: %d samples = %.3f s = %.2f frames", mix.size, mix.size / rate, frames)
     pcm = audio.to_int16(mix)
     target = job.episode.audio.video_lufs
-    filters, loudness = media.loudness_chain(pcm.astype("<i2").tobytes(), rate, lufs=target, peak_db=-2.0,
-                                             what="final: soundtrack loudness")
+    filters, loudness = media.loudness_chain(pcm.astype("<i2").tobytes(), rate, sample_format="s16le", lufs=target,
+                                             limit=10 ** (-2.0 / 20), what="final: soundtrack")
     log.info("soundtrack loudness: %s -> %g LUFS with %s", loudness, target, filters)
     media.mux_episode(job.input["clips"], job.output["video"], audio=pcm, sample_rate=rate,
                       captions=job.input["captions"], subtitles=video.subtitles, video=video,
