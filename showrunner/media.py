@@ -38,8 +38,9 @@ from pathlib import Path
 
 import numpy as np
 
-from showrunner.config import Video
-from showrunner.errors import MediaError, ToolMissing
+from showrunner import audio as audio_math
+from showrunner.config import Audio, Video
+from showrunner.errors import ArtifactError, MediaError, ToolMissing
 from showrunner.files import atomic_path
 
 log = logging.getLogger(__name__)
@@ -326,6 +327,19 @@ def mux_episode(clips: Sequence[str | Path], out: str | Path, *, audio: np.ndarr
             ffmpeg([*args, *maps, *codecs, *_timescales(video.fps), *BITEXACT, "-movflags", "+faststart",
                     "-f", "mp4", part],
                    what=f"mux {Path(out).name} from {len(clips)} clip(s)", stdin=pcm)
+
+
+def speech_over_bed(narration: str | Path, bed: str | Path, settings: Audio) -> tuple[np.ndarray, int]:
+    """The narration with the music bed ducked under it (float32), and the sample rate: the
+    soundtrack of final.mp4 and the body of podcast.mp3."""
+    speech, rate = read_wav(narration)
+    music, bed_rate = read_wav(bed)
+    if rate != settings.sample_rate or bed_rate != rate:
+        raise ArtifactError(f"{narration} ({rate} Hz) and {bed} ({bed_rate} Hz) must both "
+                            f"be at audio.sample_rate ({settings.sample_rate} Hz): rerun narration and music")
+    mix = audio_math.mix_under(speech, music, rate, bed_gain_db=settings.music.bed_gain_db,
+                               duck_db=settings.music.duck_db)
+    return mix, rate
 
 
 def loudness_chain(pcm: bytes, sample_rate: int, *, sample_format: str, lufs: float, limit: float,

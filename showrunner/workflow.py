@@ -91,10 +91,11 @@ def default_targets(config: Config, root: Path) -> list[str]:
     """Approved episodes to the end; the others as far as the gate (their outline)."""
     targets = []
     for slug in config.episodes:
-        files = EPISODE_FINAL_FILES if is_past_gate(config, root, slug) else EPISODE_FILES_TO_GATE
-        targets += [f"results/{slug}/{name}" for name in files]
         if is_past_gate(config, root, slug):
+            targets += [f"results/{slug}/{name}" for name in EPISODE_FINAL_FILES]
             targets.append(f"results/show/episodes/{slug}.json")
+        else:
+            targets += [f"results/{slug}/{name}" for name in EPISODE_FILES_TO_GATE]
     return targets
 
 

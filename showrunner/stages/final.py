@@ -6,29 +6,15 @@ from __future__ import annotations
 import logging
 
 from showrunner import audio, media
-from showrunner.errors import ArtifactError
 from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
 
 log = logging.getLogger(__name__)
 
 
-def soundtrack(job: StageJob):
-    """The narration with the bed under it (float32), and the sample rate."""
-    settings = job.episode.audio
-    narration, rate = media.read_wav(job.input["narration"])
-    bed, bed_rate = media.read_wav(job.input["bed"])
-    if rate != settings.sample_rate or bed_rate != rate:
-        raise ArtifactError(f"{job.input['narration']} ({rate} Hz) and {job.input['bed']} ({bed_rate} Hz) must both "
-                            f"be at audio.sample_rate ({settings.sample_rate} Hz): rerun narration and music")
-    mix = audio.mix_under(narration, bed, rate, bed_gain_db=settings.music.bed_gain_db,
-                          duck_db=settings.music.duck_db)
-    return mix, rate
-
-
 def run(job: StageJob) -> None:
     video = job.episode.video
-    mix, rate = soundtrack(job)
+    mix, rate = media.speech_over_bed(job.input["narration"], job.input["bed"], job.episode.audio)
     frames = mix.size * video.fps / rate
     log.info("soundtrack: %d samples = %.3f s = %.2f frames", mix.size, mix.size / rate, frames)
     pcm = audio.to_int16(mix)

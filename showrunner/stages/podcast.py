@@ -49,12 +49,9 @@ def run(job: StageJob) -> None:
     if len(timings) != len(storyboard.scenes):
         raise ArtifactError(f"{job.input['storyboard']}: {len(storyboard.scenes)} scenes, but "
                             f"{len(timings)} timings files")
-    narration, rate = media.read_wav(job.input["narration"])
-    bed, _ = media.read_wav(job.input["bed"])
+    speech, rate = media.speech_over_bed(job.input["narration"], job.input["bed"], settings)
     intro, _ = media.read_wav(job.input["intro"])
     outro, _ = media.read_wav(job.input["outro"])
-    speech = audio.mix_under(narration, bed, rate, bed_gain_db=settings.music.bed_gain_db,
-                             duck_db=settings.music.duck_db)
     program = np.concatenate([audio.to_float(intro), speech, audio.to_float(outro)])
     intro_s, total_s = intro.size / rate, program.size / rate
     marks = chapters(storyboard.scenes, timings, outline, intro_s=intro_s, total_s=total_s)

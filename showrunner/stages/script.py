@@ -59,7 +59,6 @@ def run(job: StageJob) -> None:
 
     drafts: list[Draft] = []
     prompts: dict[str, str] = {}
-    writer_prompts: list[str] = []
     previous = critique = None
     for iteration in range(1, critic.max_iterations + 1):
         context = prompt_context(job, brief=brief, research=research, outline=outline, previous=previous,
@@ -71,7 +70,6 @@ def run(job: StageJob) -> None:
             log.info("draft %d: the revision changed nothing; keeping draft %d", iteration, iteration - 1)
             break
         prompts[f"writer_{iteration}"] = writer_prompt
-        writer_prompts.append(writer_prompt)
         critic_prompt = render(job.input["critic_prompt"],
                                **prompt_context(job, brief=brief, research=research, outline=outline, script=script,
                                                 iteration=iteration))
@@ -92,7 +90,7 @@ def run(job: StageJob) -> None:
     if not review.passed:
         log.warning("no draft reached the critic's threshold %d; accepted draft %d (score %d)", critic.threshold,
                     accepted.iteration, accepted.critique.score)
-    write_text(job.output["prompt"], writer_prompts[chosen])
+    write_text(job.output["prompt"], prompts[f"writer_{accepted.iteration}"])
     write_json(job.output["review"], review)
     write_json(job.output["script"], accepted.script)
     write_provenance(job, job.output["provenance"], **provider_fields(job, provider), prompts=prompts,
