@@ -6,7 +6,7 @@ rule acceptance:
         storyboard="results/{slug}/storyboard.json",
         timings=scene_files("results/{slug}/media/{scene}/timings.json"),
         clips=scene_files("results/{slug}/media/{scene}/clip.mp4"),
-        narration="results/{slug}/narration.wav",
+        voices=scene_files("results/{slug}/media/{scene}/voice.wav"),
     output:
         json="results/{slug}/acceptance.json",
         markdown=report("results/{slug}/acceptance.md", caption="../report/acceptance.rst", category="Episode"),

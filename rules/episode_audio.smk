@@ -1,25 +1,27 @@
-# The whole narration (every scene's voice in order) and the music, shared by final and podcast.
+# The episode's audio: the music, and the soundtrack of final.mp4 (every scene's voice in order
+# over the ducked bed, mastered and encoded once as AAC). The soundtrack needs no clips: it runs
+# as soon as the voices are done, while the clips encode.
 
 
-rule narration:
+rule soundtrack:
     input:
-        storyboard="results/{slug}/storyboard.json",
         voices=scene_files("results/{slug}/media/{scene}/voice.wav"),
         timings=scene_files("results/{slug}/media/{scene}/timings.json"),
+        bed="results/{slug}/music/bed.wav",
     output:
-        narration="results/{slug}/narration.wav",
+        soundtrack="results/{slug}/soundtrack.m4a",
+        provenance="results/{slug}/soundtrack.provenance.json",
     params:
-        settings=settings_for("narration"),
-    # the audio joins need no clips: run them as soon as the voices are done, while clips encode
+        settings=settings_for("soundtrack"),
     priority: 1
     conda:
         "../envs/showrunner.yaml"
     log:
-        "logs/narration/{slug}.log",
+        "logs/soundtrack/{slug}.log",
     benchmark:
-        "benchmarks/narration/{slug}.tsv"
+        "benchmarks/soundtrack/{slug}.tsv"
     script:
-        "../scripts/narration.py"
+        "../scripts/soundtrack.py"
 
 
 rule music:

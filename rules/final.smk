@@ -1,8 +1,7 @@
 rule final:
     input:
         clips=scene_files("results/{slug}/media/{scene}/clip.mp4"),
-        narration="results/{slug}/narration.wav",
-        bed="results/{slug}/music/bed.wav",
+        soundtrack="results/{slug}/soundtrack.m4a",
         captions="results/{slug}/captions.srt",
     output:
         video=report("results/{slug}/final.mp4", caption="../report/final.rst", category="Episode"),

@@ -1,6 +1,6 @@
 rule podcast:
     input:
-        narration="results/{slug}/narration.wav",
+        voices=scene_files("results/{slug}/media/{scene}/voice.wav"),
         timings=scene_files("results/{slug}/media/{scene}/timings.json"),
         storyboard="results/{slug}/storyboard.json",
         outline="results/{slug}/outline.json",
@@ -13,7 +13,7 @@ rule podcast:
     params:
         settings=settings_for("podcast"),
     # the audio joins need no clips: run them as soon as the voices are done, while clips encode
-    priority: 1
+    priority: 3
     conda:
         "../envs/showrunner.yaml"
     log:

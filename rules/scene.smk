@@ -9,6 +9,7 @@ rule scene_image:
         provenance="results/{slug}/media/{scene}/image.provenance.json",
     params:
         settings=settings_for("scene_image"),
+    priority: 2
     resources:
         model=1,
     conda:
@@ -30,6 +31,8 @@ rule scene_voice:
         provenance="results/{slug}/media/{scene}/voice.provenance.json",
     params:
         settings=settings_for("scene_voice"),
+    # the model stages first: a voice unblocks the soundtrack and the podcast, a picture its clip
+    priority: 2
     resources:
         model=1,
     conda:

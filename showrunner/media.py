@@ -38,9 +38,8 @@ from pathlib import Path
 
 import numpy as np
 
-from showrunner import audio as audio_math
-from showrunner.config import Audio, Video
-from showrunner.errors import ArtifactError, MediaError, ToolMissing
+from showrunner.config import Video
+from showrunner.errors import MediaError, ToolMissing
 from showrunner.files import atomic_path
 
 log = logging.getLogger(__name__)
@@ -58,7 +57,7 @@ CODEC_SLACK_LU = 0.3
 # x264 settings for a still picture: every frame after the first is a skip frame, so motion
 # search, B-frames and lookahead only cost time. The preset and crf stay the configured ones.
 STILL_X264 = "bframes=0:rc-lookahead=0:mbtree=0:me=dia:subme=1:ref=1"
-STILL_SEGMENT_SECONDS = 4  # a still clip is encoded as segments this long, joined by stream copy
+STILL_SEGMENT_SECONDS = 2  # a still clip is one encoded segment this long, repeated by stream copy
 
 LANGUAGES = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por", "nl": "nld",
              "sv": "swe", "da": "dan", "no": "nor", "fi": "fin", "pl": "pol", "cs": "ces", "ru": "rus",
@@ -226,7 +225,7 @@ def encode_clip(image: str | Path, out: str | Path, *, frames: int, video: Video
         chain = to_yuv.format(w=width, h=height) + f",setsar=1,fps={video.fps}"
         inputs = ["-framerate", "1", "-loop", "1", "-i", image]
         segment = STILL_SEGMENT_SECONDS * video.fps
-        if frames > 2 * segment:
+        if frames > segment:
             _encode_still_by_segments(inputs, chain, out, frames=frames, segment=segment, video=video)
             return
     with atomic_path(out) as tmp:
@@ -237,26 +236,24 @@ def encode_clip(image: str | Path, out: str | Path, *, frames: int, video: Video
 
 def _encode_still_by_segments(inputs: list, chain: str, out: str | Path, *, frames: int, segment: int,
                               video: Video) -> None:
-    """A still clip as one encoded segment of `segment` frames repeated, plus the remainder.
+    """A still clip as one encoded segment of `segment` frames, repeated, then the first frames
+    of it again for the remainder.
 
-    Every frame of a still is the same picture, so encoding it once for each `segment` frames and
-    joining the copies by stream copy gives the same constant-rate H.264 clip, frame for frame,
-    for a fraction of the encode: x264 sees at most two segments' frames, whatever the length.
-    Each segment starts with a key frame (one every STILL_SEGMENT_SECONDS, like a streaming GOP).
+    Every frame of a still is the same picture, so encoding it once and joining copies by stream
+    copy gives the same constant-rate H.264 clip, frame for frame, for a fraction of the encode:
+    x264 sees `segment` frames whatever the clip's length. The segment is a key frame followed
+    by frames that predict only from it, so its first `rest` frames, cut by stream copy, are a
+    whole clip of their own. A key frame every STILL_SEGMENT_SECONDS, like a streaming GOP.
     """
     repeats, rest = divmod(frames, segment)
     x264 = _x264(video, still=True)
     with tempfile.TemporaryDirectory(prefix="showrunner-clip-") as tmp:
         full, tail = Path(tmp) / "segment.mp4", Path(tmp) / "rest.mp4"
-        outputs = ["-map", "[a]", "-frames:v", str(segment), "-an", *x264, *_timescales(video.fps), *BITEXACT,
-                   "-f", "mp4", full]
-        graph = f"[0:v]{chain}[a]"
+        ffmpeg([*inputs, "-vf", chain, "-frames:v", str(segment), "-an", *x264, *_timescales(video.fps), *BITEXACT,
+                "-f", "mp4", full], what=f"encode {Path(out).name}'s segment ({segment} frames)")
         if rest:
-            graph = f"[0:v]{chain},split[a][b]"
-            outputs += ["-map", "[b]", "-frames:v", str(rest), "-an", *x264, *_timescales(video.fps), *BITEXACT,
-                        "-f", "mp4", tail]
-        ffmpeg([*inputs, "-filter_complex", graph, *outputs],
-               what=f"encode {Path(out).name} segments ({segment} and {rest} frames)")
+            ffmpeg(["-i", full, "-map", "0:v:0", "-c:v", "copy", "-frames:v", str(rest), *_timescales(video.fps),
+                    *BITEXACT, "-f", "mp4", tail], what=f"cut the first {rest} frames of the segment")
         listing = Path(tmp) / "segments.txt"
         parts = [full] * repeats + ([tail] if rest else [])
         listing.write_text("ffconcat version 1.0\n" + "".join(f"file {_concat_quote(p)}\n" for p in parts))
@@ -290,21 +287,32 @@ def _concat_quote(path: Path) -> str:
     return "'" + str(path).replace("'", "'\\''") + "'"
 
 
-def mux_episode(clips: Sequence[str | Path], out: str | Path, *, audio: np.ndarray, sample_rate: int,
-                captions: str | Path | None, subtitles: str, video: Video, language: str = "en",
-                audio_filters: str = "") -> None:
-    """final.mp4: the clips joined without re-encoding, the soundtrack encoded once as AAC,
-    captions as a soft mov_text track (`soft`), burned into the picture (`burned`) or left out.
+def encode_soundtrack(samples: np.ndarray, sample_rate: int, out: str | Path) -> None:
+    """The episode's soundtrack (float32 mono, already mastered) as one AAC stream in an M4A file:
+    encoded once for the whole episode, so final.mp4 takes it by stream copy with no per-clip
+    priming and no drift at the scene boundaries."""
+    pcm = np.asarray(samples, dtype="<f4").tobytes()
+    with atomic_path(out) as part:
+        ffmpeg(["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-map", "0:a:0",
+                "-c:a", "aac", "-aac_coder", "fast", "-b:a", AAC_BITRATE, "-flags:a", "+bitexact", *BITEXACT,
+                "-f", "mp4", part], what=f"encode {Path(out).name} ({len(samples) / sample_rate:.2f} s of AAC)",
+               stdin=pcm)
 
-    `audio` is int16 mono and as long as the clips (the voice stage made it a whole number of
-    frames), so no -shortest is needed.
+
+def mux_episode(clips: Sequence[str | Path], soundtrack: str | Path, out: str | Path, *,
+                captions: str | Path | None, subtitles: str, video: Video, language: str = "en") -> None:
+    """final.mp4: the clips and the soundtrack joined without re-encoding either, the captions as
+    a soft mov_text track (`soft`), burned into the picture (`burned`, which re-encodes the
+    video) or left out.
+
+    The soundtrack is as long as the clips (every scene's voice is a whole number of frames), so
+    no -shortest is needed.
     """
     with tempfile.TemporaryDirectory(prefix="showrunner-final-") as tmp:
         listing = Path(tmp) / "clips.txt"
         listing.write_text("ffconcat version 1.0\n"
                            + "".join(f"file {_concat_quote(Path(c).resolve())}\n" for c in clips))
-        args: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", listing,
-                                  "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+        args: list[str | Path] = ["-f", "concat", "-safe", "0", "-i", listing, "-i", soundtrack]
         maps = ["-map", "0:v:0", "-map", "1:a:0"]
         codecs: list[str | Path] = []
         if subtitles == "burned" and captions is not None:
@@ -319,46 +327,37 @@ def mux_episode(clips: Sequence[str | Path], out: str | Path, *, audio: np.ndarr
             args += ["-f", "srt", "-i", captions]
             maps += ["-map", "2:s:0"]
             codecs += ["-c:s", "mov_text", "-metadata:s:s:0", f"language={LANGUAGES.get(language, 'und')}"]
-        if audio_filters:
-            codecs += ["-af", audio_filters]
-        codecs += ["-c:a", "aac", "-aac_coder", "fast", "-b:a", AAC_BITRATE, "-flags:a", "+bitexact"]
-        pcm = np.asarray(audio, dtype="<i2").tobytes()
+        codecs += ["-c:a", "copy"]
         with atomic_path(out) as part:
             ffmpeg([*args, *maps, *codecs, *_timescales(video.fps), *BITEXACT, "-movflags", "+faststart",
-                    "-f", "mp4", part],
-                   what=f"mux {Path(out).name} from {len(clips)} clip(s)", stdin=pcm)
+                    "-f", "mp4", part], what=f"mux {Path(out).name} from {len(clips)} clip(s)")
 
 
-def speech_over_bed(narration: str | Path, bed: str | Path, settings: Audio) -> tuple[np.ndarray, int]:
-    """The narration with the music bed ducked under it (float32), and the sample rate: the
-    soundtrack of final.mp4 and the body of podcast.mp3."""
-    speech, rate = read_wav(narration)
-    music, bed_rate = read_wav(bed)
-    if rate != settings.sample_rate or bed_rate != rate:
-        raise ArtifactError(f"{narration} ({rate} Hz) and {bed} ({bed_rate} Hz) must both "
-                            f"be at audio.sample_rate ({settings.sample_rate} Hz): rerun narration and music")
-    mix = audio_math.mix_under(speech, music, rate, bed_gain_db=settings.music.bed_gain_db,
-                               duck_db=settings.music.duck_db)
-    return mix, rate
+def master(samples: np.ndarray, sample_rate: int, *, lufs: float, limit: float,
+           what: str) -> tuple[np.ndarray, dict]:
+    """float32 mono `samples` brought to `lufs` integrated (EBU R128), with a lookahead limiter
+    holding sample peaks near `limit` (linear amplitude); and what was measured on the way.
 
-
-def loudness_chain(pcm: bytes, sample_rate: int, *, sample_format: str, lufs: float, limit: float,
-                   what: str) -> tuple[str, dict]:
-    """Filters that bring mono `pcm` (`s16le` or `f32le`) to `lufs` integrated, with a lookahead
-    limiter holding sample peaks under `limit` (linear amplitude).
-
-    The gain is measured (EBU R128), then measured once more after the limiter, which takes a
-    little loudness with the peaks of synthetic speech, and given back.
+    Two ffmpeg runs: one measures the loudness; the other applies that gain and the limiter,
+    hands the limited samples back and measures them. Synthetic speech peaks high for its
+    loudness, so the limiter takes a little loudness away; that is given back as a plain gain,
+    which moves the peaks up by as much (a fraction of a dB: `limit` leaves room for it).
     """
-    source = ["-f", sample_format, "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
-    limiter = f"alimiter=limit={limit:.6f}:attack=5:release=80:level=0:latency=1"
+    pcm = np.asarray(samples, dtype="<f4").tobytes()
+    source = ["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
     raw = loudness_of(source, stdin=pcm, what=f"{what}: measure the mix", true_peak=False)
     gain = lufs - raw["integrated"] if math.isfinite(raw["integrated"]) else 0.0
-    limited = loudness_of(source, stdin=pcm, what=f"{what}: measure the limited mix",
-                          filters=f"volume={gain:.3f}dB,{limiter}", true_peak=False)
-    if math.isfinite(limited["integrated"]):
-        gain += lufs - limited["integrated"]
-    return f"volume={gain:.3f}dB,{limiter}", {"mix": raw, "limited": limited, "gain_db": round(gain, 3)}
+    limiter = f"alimiter=limit={limit:.6f}:attack=5:release=80:level=0:latency=1"
+    proc = ffmpeg([*source, "-filter_complex", f"[0:a]volume={gain:.3f}dB,{limiter},asplit[m][o];[m]ebur128[x]",
+                   "-map", "[x]", "-f", "null", "-", "-map", "[o]", "-c:a", "pcm_f32le", "-f", "f32le", "pipe:1"],
+                  what=f"{what}: limit and measure", stdin=pcm)
+    limited = np.frombuffer(proc.stdout, dtype="<f4")
+    if limited.size != samples.size:
+        raise MediaError(f"{what}: the limiter returned {limited.size} samples for {samples.size}")
+    measured = _ebur128_summary(proc.stderr)
+    residual = lufs - measured["integrated"] if math.isfinite(measured["integrated"]) else 0.0
+    out = (limited * np.float32(10 ** (residual / 20))).astype(np.float32)
+    return out, {"mix": raw, "limited": measured, "gain_db": round(gain, 3), "residual_db": round(residual, 3)}
 
 
 # --- podcast -------------------------------------------------------------------------------
@@ -385,92 +384,52 @@ def ffmetadata(tags: dict[str, str], chapters: Sequence[Chapter]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _loudnorm_json(stderr: bytes) -> dict[str, str]:
-    text = stderr.decode("utf-8", "replace")
-    start = text.rfind("{")
-    end = text.rfind("}")
-    if start < 0 or end < start:
-        raise MediaError("loudnorm printed no measurement")
-    return json.loads(text[start:end + 1])
-
-
 def master_podcast(samples: np.ndarray, sample_rate: int, out: str | Path, *, lufs: float, true_peak: float,
                    bitrate: str, tags: dict[str, str], chapters: Sequence[Chapter]) -> dict[str, object]:
-    """podcast.mp3 from float32 mono samples: loudness-normalised in two passes (loudnorm measures,
-    then the linear gain it would apply is applied as a plain volume), MP3 with ID3v2 tags and a
-    CHAP frame per chapter. Returns what was measured along the way.
+    """podcast.mp3 from float32 mono samples: mastered to `lufs` (see `master`) under a limiter
+    2 dB below the `true_peak` ceiling (inter-sample peaks and MP3 encoding take that room), MP3
+    with ID3v2 tags and a CHAP frame per chapter. Returns what was measured along the way.
 
-    Synthetic speech peaks high for its loudness, so a plain linear gain up to `lufs` would push
-    the true peak past `true_peak` (and loudnorm would fall back to dynamic mode). The chain
-    therefore applies the gain towards the target (measured with ebur128, then once more after
-    the limiter, which takes a little loudness with the peaks) and a lookahead limiter 1 dB under
-    the ceiling; only a small exact linear offset is left to apply. The
-    ceiling sits 1 dB under the configured true peak: the room MP3 encoding takes. Finally the
-    MP3 itself is measured, and encoded once more if the codec moved it off target.
+    MP3 at podcast bitrates takes a little of synthetic speech's loudness (~0.4 LU for espeak-ng
+    at 128k). That is measured on an excerpt first (encoded and measured: a fraction of a
+    second), the one full encode is aimed that much higher, then the file itself is measured and
+    encoded again only if it is still off by more than CODEC_SLACK_LU.
     """
-    pcm = np.asarray(samples, dtype="<f4").tobytes()
-    source = ["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
-    tp_target = max(true_peak - 1.0, -9.0)
-    chain, levels = loudness_chain(pcm, sample_rate, sample_format="f32le", lufs=lufs,
-                                   limit=max(10 ** ((tp_target - 1.0) / 20), 0.0625), what="podcast")
-    # Pass 1 only measures its input (input_i, input_tp, input_lra, input_thresh). Placeholder
-    # "measured" values put it in linear mode, which measures the input just the same but skips
-    # the dynamic processing whose output a measuring pass throws away: 5-6x faster.
-    measuring = f"measured_I={lufs}:measured_TP=-60:measured_LRA=1:measured_thresh=-70.01:linear=true"
-    first = ffmpeg([*source, "-af", f"{chain},loudnorm=I={lufs}:TP={tp_target}:LRA=11:{measuring}:print_format=json",
-                    "-f", "null", "-"], what="podcast: loudnorm pass 1 (measure)", stdin=pcm)
-    m = _loudnorm_json(first.stderr)
+    limit = max(10 ** ((true_peak - 2.0) / 20), 0.0625)
+    mastered, levels = master(samples, sample_rate, lufs=lufs, limit=limit, what="podcast")
 
-    def chain_to(target: float, ceiling: float) -> str:
-        # What loudnorm's linear mode does, without its 192 kHz resampling (3 s of a 4 s stage):
-        # one constant gain from the measured loudness to the target.
-        offset = target - float(m["input_i"])
-        if float(m["input_tp"]) + offset > ceiling:
-            log.warning("podcast: a %.2f dB offset takes the true peak to %.2f dBTP, over %.2f",
-                        offset, float(m["input_tp"]) + offset, ceiling)
-        return f"{chain},volume={offset:.3f}dB"
-
-    def encode(target: float, ceiling: float) -> dict[str, str]:
+    def encode(offset_db: float) -> None:
+        pcm = (mastered * np.float32(10 ** (offset_db / 20))).astype("<f4").tobytes()
         with tempfile.TemporaryDirectory(prefix="showrunner-podcast-") as tmp:
             meta = Path(tmp) / "metadata.txt"
             meta.write_text(ffmetadata(tags, chapters), encoding="utf-8")
             with atomic_path(out) as part:
-                ffmpeg([*source, "-i", meta, "-map", "0:a:0", "-map_metadata", "1", "-map_chapters", "1",
-                        "-af", chain_to(target, ceiling), "-c:a", "libmp3lame", "-b:a", bitrate,
-                        "-flags:a", "+bitexact", "-fflags", "+bitexact", "-id3v2_version", "3",
+                ffmpeg(["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-i", meta,
+                        "-map", "0:a:0", "-map_metadata", "1", "-map_chapters", "1", "-c:a", "libmp3lame",
+                        "-b:a", bitrate, "-flags:a", "+bitexact", "-fflags", "+bitexact", "-id3v2_version", "3",
                         "-write_id3v1", "0", "-f", "mp3", part],
-                       what=f"podcast: linear gain to {target:.2f} LUFS and MP3", stdin=pcm)
-        return {"normalization_type": "linear", "target_lufs": round(target, 2),
-                "offset_db": round(target - float(m["input_i"]), 3)}
+                       what=f"podcast: MP3 aimed {offset_db:+.2f} dB over {lufs:g} LUFS", stdin=pcm)
 
-    def ceiling_for(allowance: float) -> float:
-        return min(tp_target + max(allowance, 0.0), true_peak - 0.3)
-
-    # MP3 at podcast bitrates takes a little of synthetic speech's loudness (~0.4 LU for espeak-ng
-    # at 128k). Measure that on an excerpt (the same chain, encoded and measured: a fraction of a
-    # second), aim the one full encode that much higher, then measure the file itself, and encode
-    # again only if it is still off by more than CODEC_SLACK_LU.
-    allowance = _codec_allowance(samples, sample_rate, chain_to(lufs, tp_target), bitrate)
-    applied = encode(lufs + allowance, ceiling_for(allowance))
+    allowance = _codec_allowance(mastered, sample_rate, bitrate)
+    encode(allowance)
     result = loudness(out)
     off = lufs - result["integrated"]
     if abs(off) > CODEC_SLACK_LU and result["true_peak"] + off <= true_peak - 0.3:
         allowance += off
-        applied = encode(lufs + allowance, ceiling_for(allowance))
+        encode(allowance)
         result = loudness(out)
-    return {**levels, "pass1": m, "pass2": applied,
-            "codec_allowance_lu": round(allowance, 2), "podcast": result}
+    return {**levels, "codec_allowance_lu": round(allowance, 2), "podcast": result}
 
 
-def _codec_allowance(samples: np.ndarray, sample_rate: int, chain: str, bitrate: str, seconds: float = 30.0) -> float:
-    """How much loudness (LU) MP3 encoding takes from the middle `seconds` of the program after `chain`."""
+def _codec_allowance(samples: np.ndarray, sample_rate: int, bitrate: str, seconds: float = 30.0) -> float:
+    """How much loudness (LU) MP3 encoding takes from the middle `seconds` of the program."""
     take = min(samples.size, int(seconds * sample_rate))
     start = (samples.size - take) // 2
     pcm = np.asarray(samples[start:start + take], dtype="<f4").tobytes()
     with tempfile.TemporaryDirectory(prefix="showrunner-excerpt-") as tmp:
         mp3 = Path(tmp) / "excerpt.mp3"
         proc = ffmpeg(["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-filter_complex",
-                       f"[0:a]{chain},asplit[a][b];[a]ebur128[measured]", "-map", "[measured]", "-f", "null", "-",
+                       "[0:a]asplit[a][b];[a]ebur128[measured]", "-map", "[measured]", "-f", "null", "-",
                        "-map", "[b]", "-c:a", "libmp3lame", "-b:a", bitrate, mp3],
                       what="podcast: what MP3 takes from an excerpt", stdin=pcm)
         before = _ebur128_summary(proc.stderr)["integrated"]
@@ -520,13 +479,28 @@ def loudness(path: str | Path) -> dict[str, float]:
 
 def silences(path: str | Path, *, threshold_db: float, min_seconds: float) -> list[tuple[float, float]]:
     """(start, end) of every stretch of the first audio stream quieter than threshold_db for min_seconds."""
-    proc = ffmpeg(["-i", path, "-map", "0:a:0", "-af", f"silencedetect=noise={threshold_db}dB:d={min_seconds}",
-                   "-f", "null", "-"], what=f"find silences in {Path(path).name}")
+    return _silences(["-i", path], threshold_db, min_seconds, what=f"find silences in {Path(path).name}",
+                     duration=lambda: duration_of(path))
+
+
+def silences_in(samples: np.ndarray, sample_rate: int, *, threshold_db: float,
+                min_seconds: float) -> list[tuple[float, float]]:
+    """The same for int16 mono samples held in memory."""
+    source = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+    return _silences(source, threshold_db, min_seconds, what="find silences in the narration",
+                     duration=lambda: samples.size / sample_rate, stdin=np.asarray(samples, dtype="<i2").tobytes())
+
+
+def _silences(source: Sequence[str | Path], threshold_db: float, min_seconds: float, *, what: str, duration,
+              stdin: bytes | None = None) -> list[tuple[float, float]]:
+    proc = ffmpeg([*source, "-map", "0:a:0", "-af", f"silencedetect=noise={threshold_db}dB:d={min_seconds}",
+                   "-f", "null", "-"], what=what, stdin=stdin)
     text = proc.stderr.decode("utf-8", "replace")
     starts = [float(s) for s in re.findall(r"silence_start: (-?[\d.]+)", text)]
     ends = [float(e) for e in re.findall(r"silence_end: (-?[\d.]+)", text)]
-    duration = duration_of(path)
-    return [(start, ends[i] if i < len(ends) else duration) for i, start in enumerate(starts)]
+    if len(ends) < len(starts):  # silent to the end
+        ends.append(duration())
+    return list(zip(starts, ends, strict=True))
 
 
 def duration_of(path: str | Path) -> float:

@@ -67,7 +67,7 @@ def media_outline() -> Outline:
         OutlineSection(id="s2", title="The key", key_points=["the key function"])])
 
 
-MEDIA_STAGES = ["scene_image", "scene_voice", "scene_clip", "narration", "music", "captions", "final", "podcast",
+MEDIA_STAGES = ["scene_image", "scene_voice", "scene_clip", "music", "captions", "soundtrack", "final", "podcast",
                 "acceptance"]
 SCENE_STAGES = MEDIA_STAGES[:3]
 
@@ -119,23 +119,24 @@ class MediaEpisode:
                              "provenance": m("voice.provenance.json")}),
             "scene_clip": ({"image": m("image.png"), "timings": m("timings.json")},
                            {"clip": m("clip.mp4"), "provenance": m("clip.provenance.json")}),
-            "narration": ({"storyboard": p("storyboard.json"), "voices": self.each("voice.wav"),
-                           "timings": self.each("timings.json")}, {"narration": p("narration.wav")}),
             "music": ({"bed": [] if bed == "generated" else [self.root / bed]},
                       {"bed": p("music/bed.wav"), "intro": p("music/intro.wav"), "outro": p("music/outro.wav"),
                        "provenance": p("music/music.provenance.json")}),
             "captions": ({"storyboard": p("storyboard.json"), "timings": self.each("timings.json")},
                          {"srt": p("captions.srt"), "vtt": p("captions.vtt")}),
-            "final": ({"clips": self.each("clip.mp4"), "narration": p("narration.wav"), "bed": p("music/bed.wav"),
+            "soundtrack": ({"voices": self.each("voice.wav"), "timings": self.each("timings.json"),
+                            "bed": p("music/bed.wav")},
+                           {"soundtrack": p("soundtrack.m4a"), "provenance": p("soundtrack.provenance.json")}),
+            "final": ({"clips": self.each("clip.mp4"), "soundtrack": p("soundtrack.m4a"),
                        "captions": p("captions.srt")},
                       {"video": p("final.mp4"), "provenance": p("final.provenance.json")}),
-            "podcast": ({"narration": p("narration.wav"), "timings": self.each("timings.json"),
+            "podcast": ({"voices": self.each("voice.wav"), "timings": self.each("timings.json"),
                          "storyboard": p("storyboard.json"), "outline": p("outline.json"),
                          "bed": p("music/bed.wav"), "intro": p("music/intro.wav"), "outro": p("music/outro.wav")},
                         {"podcast": p("podcast.mp3"), "provenance": p("podcast.provenance.json")}),
             "acceptance": ({"video": p("final.mp4"), "podcast": p("podcast.mp3"), "srt": p("captions.srt"),
                             "storyboard": p("storyboard.json"), "timings": self.each("timings.json"),
-                            "clips": self.each("clip.mp4"), "narration": p("narration.wav")},
+                            "clips": self.each("clip.mp4"), "voices": self.each("voice.wav")},
                            {"json": p("acceptance.json"), "markdown": p("acceptance.md")}),
         }
         return table[stage]

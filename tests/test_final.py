@@ -1,12 +1,13 @@
-"""final.mp4: clips joined without re-encoding, one AAC soundtrack, captions; narration; music."""
+"""final.mp4: clips and one AAC soundtrack joined without re-encoding, captions; the soundtrack; music."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from showrunner import audio, media
+from showrunner import audio, episode_audio, media
 from showrunner.artifacts import SceneTimings
+from showrunner.errors import ArtifactError
 from showrunner.files import read_model
 from showrunner.stages import music
 from tests.media_episode import media_config
@@ -31,11 +32,32 @@ def test_final_has_h264_aac_and_soft_captions_that_agree_in_length(media_built):
     assert data.find(b"moov") < data.find(b"mdat")  # +faststart
 
 
-def test_narration_is_every_voice_in_order(media_built):
-    narration, rate = media.read_wav(media_built.path("narration.wav"))
+def test_the_narration_is_every_voice_in_order_in_whole_frames(media_built):
+    narration = episode_audio.narration(media_built.each("voice.wav"), media_built.each("timings.json"), 24000)
     voices = [media.read_wav(p)[0] for p in media_built.each("voice.wav")]
     assert np.array_equal(narration, np.concatenate(voices))
-    assert narration.size * 12 % rate == 0  # whole frames
+    assert narration.size * 12 % 24000 == 0  # whole frames
+
+
+def test_a_voice_that_disagrees_with_its_timings_is_refused(media_built, tmp_path):
+    voices = media_built.each("voice.wav")
+    short = tmp_path / "short.wav"
+    media.write_wav(short, media.read_wav(voices[1])[0][:-100], 24000)
+    with pytest.raises(ArtifactError, match="short.wav: .* samples, but .*02/timings.json says"):
+        episode_audio.narration([voices[0], short, *voices[2:]], media_built.each("timings.json"), 24000)
+
+
+def test_final_takes_the_soundtrack_as_it_is(media_built):
+    """The AAC stream in final.mp4 is soundtrack.m4a's, packet for packet: muxed, not re-encoded."""
+    def packets(path):
+        return media.ffmpeg(["-i", path, "-map", "0:a:0", "-c", "copy", "-f", "md5", "-"], what="hash").stdout
+    assert packets(media_built.path("final.mp4")) == packets(media_built.path("soundtrack.m4a"))
+
+
+def test_the_soundtrack_is_mastered_to_the_video_loudness(media_built):
+    measured = media.loudness(media_built.path("soundtrack.m4a"))
+    assert measured["integrated"] == pytest.approx(-16.0, abs=0.5)
+    assert measured["true_peak"] <= -0.5
 
 
 def test_final_is_byte_identical_when_built_again(media_built, tmp_path):
@@ -63,7 +85,8 @@ def test_captions_can_be_left_out_or_burned_in(media_built, tmp_path, subtitles,
 
 
 def test_the_bed_is_ducked_under_the_speech(media_built):
-    narration, rate = media.read_wav(media_built.path("narration.wav"))
+    rate = 24000
+    narration = episode_audio.narration(media_built.each("voice.wav"), media_built.each("timings.json"), rate)
     bed, _ = media.read_wav(media_built.path("music/bed.wav"))
     mix = audio.mix_under(narration, bed, rate, bed_gain_db=-20, duck_db=12)
     music_only = mix - audio.to_float(narration)

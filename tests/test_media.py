@@ -103,21 +103,22 @@ def test_a_clip_lasts_exactly_its_frames_and_clips_join_without_reencoding(tmp_p
     Image.new("RGB", SMALL.size, "#204060").save(tmp_path / "a.png")
     Image.new("RGB", SMALL.size, "#604020").save(tmp_path / "b.png")
     media.encode_clip(tmp_path / "a.png", tmp_path / "a.mp4", frames=17, video=SMALL)
-    media.encode_clip(tmp_path / "b.png", tmp_path / "b.mp4", frames=30, video=SMALL)
-    for name, frames in (("a.mp4", 17), ("b.mp4", 30)):
+    # b: longer than a 2 s still segment (24 frames at 12 fps): the segment twice, then its first 5 frames
+    media.encode_clip(tmp_path / "b.png", tmp_path / "b.mp4", frames=53, video=SMALL)
+    for name, frames in (("a.mp4", 17), ("b.mp4", 53)):
         decoded = media.decode_video(tmp_path / name)
         assert decoded.ok and decoded.frames == frames
         video = next(s for s in media.probe(tmp_path / name)["streams"] if s["codec_type"] == "video")
         assert (video["width"], video["height"], video["pix_fmt"]) == (320, 180, "yuv420p")
         assert float(video["duration"]) == pytest.approx(frames / 12, abs=1e-6)
     rate = 24000
-    soundtrack = np.zeros(47 * rate // 12, np.int16)
-    media.mux_episode([tmp_path / "a.mp4", tmp_path / "b.mp4"], tmp_path / "joined.mp4", audio=soundtrack,
-                      sample_rate=rate, captions=None, subtitles="none", video=SMALL)
+    media.encode_soundtrack(np.zeros(70 * rate // 12, np.float32), rate, tmp_path / "soundtrack.m4a")
+    media.mux_episode([tmp_path / "a.mp4", tmp_path / "b.mp4"], tmp_path / "soundtrack.m4a", tmp_path / "joined.mp4",
+                      captions=None, subtitles="none", video=SMALL)
     info = media.probe(tmp_path / "joined.mp4")
     video = next(s for s in info["streams"] if s["codec_type"] == "video")
-    assert int(video["nb_frames"]) == 47 and video["avg_frame_rate"] == "12/1"
-    assert float(video["duration"]) == pytest.approx(47 / 12, abs=1e-6)  # no gap at the join
+    assert int(video["nb_frames"]) == 70 and video["avg_frame_rate"] == "12/1"
+    assert float(video["duration"]) == pytest.approx(70 / 12, abs=1e-6)  # no gap at the join
     assert [s["codec_type"] for s in info["streams"]] == ["video", "audio"]
 
 
@@ -153,3 +154,19 @@ def test_ffmetadata_escapes_and_lists_chapters():
 def test_a_failed_ffmpeg_run_says_what_it_was_doing(tmp_path):
     with pytest.raises(MediaError, match="convert the test file"):
         media.decode_file(tmp_path / "missing.mp3", 24000, what="convert the test file")
+
+
+def test_master_reaches_the_loudness_under_the_limiter_and_keeps_every_sample():
+    rate = 24000
+    t = np.arange(6 * rate) / rate
+    # speech-like: quiet tone bursts with sharp peaks, far from -16 LUFS
+    signal = (0.05 * np.sin(2 * np.pi * 220 * t) * (np.sin(2 * np.pi * 1.5 * t) > 0)).astype(np.float32)
+    signal[:: rate // 4] = 0.6
+    out, levels = media.master(signal, rate, lufs=-16.0, limit=10 ** (-3 / 20), what="test")
+    assert out.dtype == np.float32 and out.size == signal.size
+    source = ["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
+    measured = media.loudness_of(source, stdin=out.astype("<f4").tobytes(), what="measure")
+    assert measured["integrated"] == pytest.approx(-16.0, abs=0.2)
+    peak_db = 20 * np.log10(np.abs(out).max())
+    assert peak_db <= -3 + levels["residual_db"] + 0.1  # the limiter held the peaks; the residual moved them
+    assert levels["mix"]["integrated"] < -25 and levels["gain_db"] > 9

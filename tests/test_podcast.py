@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from showrunner import media
+from showrunner import measurements, media
 from showrunner.artifacts import SceneTimings
+from showrunner.config import load_config
 from showrunner.files import read_model
 from tests.media_episode import SHOW, TITLE
 
@@ -40,6 +41,21 @@ def test_the_podcast_is_byte_identical_when_built_again(media_built, tmp_path):
 
 
 def test_the_podcast_is_intro_narration_and_outro(media_built):
-    narration = media.read_wav(media_built.path("narration.wav"))[0].size / 24000
+    narration = sum(media.read_wav(voice)[0].size for voice in media_built.each("voice.wav")) / 24000
     duration = float(media.probe(media_built.path("podcast.mp3"))["format"]["duration"])
     assert duration == pytest.approx(1.5 + narration + 1.5, abs=0.1)
+
+
+def test_the_podcasts_own_loudness_measurement_is_kept_for_acceptance(media_built):
+    """The podcast measures the file it wrote; acceptance recalls that for these very bytes."""
+    def must_not_measure(path):
+        raise AssertionError(f"{path} measured again")
+
+    cache = measurements.folder(load_config(media_built.raw).episode(media_built.slug), media_built.root)
+    recalled = measurements.recall(cache, "loudness", media_built.path("podcast.mp3"), must_not_measure)
+    assert recalled == media.loudness(media_built.path("podcast.mp3"))
+    # other bytes are measured, not recalled
+    other = media_built.root / "other.mp3"
+    other.write_bytes(media_built.path("podcast.mp3").read_bytes()[:-4096])
+    with pytest.raises(AssertionError, match="measured again"):
+        measurements.recall(cache, "loudness", other, must_not_measure)

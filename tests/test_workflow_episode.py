@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 EPISODE = ("results/tea/final.mp4", "results/tea/podcast.mp3", "results/tea/acceptance.json")
 SCENE_JOBS = ["scene_image", "scene_voice", "scene_clip"]
-JOINS = ["narration", "captions", "final", "podcast", "acceptance"]
+JOINS = ["soundtrack", "captions", "final", "podcast", "acceptance"]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,8 @@ def test_episode_is_built_and_accepted(built):
 
 
 def test_every_stage_records_what_made_its_output(built):
-    for stage in ("brief", "research", "outline", "script", "storyboard", "final", "podcast", "music/music"):
+    for stage in ("brief", "research", "outline", "script", "storyboard", "soundtrack", "final", "podcast",
+                  "music/music"):
         record = json.loads(built.path(f"results/tea/{stage}.provenance.json").read_text())
         assert record["stage"] == stage.split("/")[0] and record["slug"] == "tea"
         assert record["inputs"] or stage == "music/music", stage

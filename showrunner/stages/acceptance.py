@@ -9,7 +9,6 @@ rule, and the error lists every failure.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -18,11 +17,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from showrunner import media
+from showrunner import episode_audio, measurements, media
 from showrunner.artifacts import SceneTimings, Storyboard, scene_name
-from showrunner.config import resolve_path
 from showrunner.errors import AcceptanceFailed, ArtifactError, MediaError
-from showrunner.files import read_model, sha256_file, sha256_text, write_json, write_text
+from showrunner.files import read_model, write_json, write_text
 from showrunner.stage_job import StageJob
 from showrunner.stages.captions import Cue, parse_srt
 
@@ -61,23 +59,23 @@ def measure(job: StageJob) -> list[Check]:
     storyboard = read_model(job.input["storyboard"], Storyboard)
     timings = [read_model(path, SceneTimings) for path in job.input["timings"]]
     clips = list(job.input["clips"])
-    narration = job.input.get("narration")
     limits = episode.acceptance
 
     workers = min(4, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        cache = resolve_path(episode.cache.dir, job.root) / "measurements"
+        cache = measurements.folder(episode, job.root)
         decoded = [pool.submit(_decode, clip, cache) for clip in clips]
         final_info = pool.submit(_probe, job.input["video"])
         podcast_info = pool.submit(_probe, job.input["podcast"])
-        podcast_loudness = pool.submit(_safely, media.loudness, job.input["podcast"])
+        podcast_loudness = pool.submit(_safely, measurements.recall, cache, "loudness", job.input["podcast"],
+                                       media.loudness)
         video_loudness = pool.submit(_safely, media.loudness, job.input["video"])
         final_quiet = pool.submit(_safely, _silences, job.input["video"], limits)
-        speech_quiet = pool.submit(_safely, _silences, narration, limits) if narration else None
+        speech_quiet = pool.submit(_safely, _narration_silences, job, limits)
         checks = _video_checks(job, final_info.result(), timings)
         checks += _scene_checks(storyboard, timings, clips, [d.result() for d in decoded])
         checks += _caption_checks(job, timings)
-        checks += _silence_checks(final_quiet.result(), speech_quiet.result() if speech_quiet else None, limits)
+        checks += _silence_checks(final_quiet.result(), speech_quiet.result(), limits)
         checks += _podcast_checks(job, podcast_info.result(), podcast_loudness.result())
         checks += _video_loudness_checks(job, video_loudness.result())
     return checks
@@ -90,7 +88,7 @@ def _safely(fn, *args):
     """The measurement, or the error that stopped it (a broken file is a failed check, not a crash)."""
     try:
         return fn(*args)
-    except (MediaError, OSError) as err:
+    except (MediaError, ArtifactError, OSError) as err:
         return err
 
 
@@ -101,25 +99,23 @@ def _probe(path: Path) -> dict | Exception:
 
 
 def _decode(path: Path, cache: Path) -> media.Decoded:
-    """Decode a clip, or recall the clean decode of these very bytes (keyed by their sha256 and
-    ffmpeg's version), so a one-scene edit decodes only the clip that changed."""
+    """Decode a clip (or recall the clean decode of these very bytes: a one-scene edit decodes
+    only the clip that changed)."""
     if not Path(path).is_file():
         return media.Decoded(0, "file is missing")
-    key = sha256_text(f"{sha256_file(path)} {media.version(media.FFMPEG)}")
-    remembered = cache / f"decode-{key}.json"
-    if remembered.is_file():
-        try:
-            return media.Decoded(**json.loads(remembered.read_text()))
-        except (ValueError, TypeError):
-            pass
-    decoded = media.decode_video(path)
-    if decoded.ok:
-        write_json(remembered, asdict(decoded))
-    return decoded
+    return media.Decoded(**measurements.recall(cache, "decode", path, lambda p: asdict(media.decode_video(p)),
+                                               keep=lambda found: not found["errors"]))
 
 
 def _silences(path: Path, limits) -> list[tuple[float, float]]:
     return media.silences(path, threshold_db=limits.silence_threshold_db, min_seconds=limits.max_silence_s)
+
+
+def _narration_silences(job: StageJob, limits) -> list[tuple[float, float]]:
+    """Long silences in the narration: every scene's voice in order, without the music bed."""
+    rate = job.episode.audio.sample_rate
+    speech = episode_audio.narration(job.input["voices"], job.input["timings"], rate)
+    return media.silences_in(speech, rate, threshold_db=limits.silence_threshold_db, min_seconds=limits.max_silence_s)
 
 
 def _stream(info: dict, kind: str) -> dict | None:
