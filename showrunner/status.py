@@ -28,7 +28,8 @@ STAGES: dict[str, tuple[list[str], list[str]]] = {
     "scene_voice": ([], ["storyboard"]),
     "scene_clip": ([], ["scene_image", "scene_voice"]),
     "captions": (["captions.srt", "captions.vtt"], ["scene_voice"]),
-    "final": (["final.mp4"], ["scene_clip", "captions"]),
+    "soundtrack": (["soundtrack.m4a"], ["scene_voice"]),
+    "final": (["final.mp4"], ["scene_clip", "soundtrack", "captions"]),
     "podcast": (["podcast.mp3"], ["scene_voice"]),
     "acceptance": (["acceptance.json", "acceptance.md"], ["final", "podcast"]),
 }
@@ -74,10 +75,22 @@ def episode_status(config: Config, root: Path, slug: str) -> list[StageStatus]:
             continue
         oldest = min(p.stat().st_mtime for p in outputs)
         upstream = upstream or ["sources"]
-        changed = [u for u in upstream if state[u] != "done" or newest.get(u, 0) > oldest]
+        changed = [u for u in upstream if state[u] != "done"
+                   or (_newer_scene_by_scene(results, u, stage) if {u, stage} <= SCENE_STAGES.keys()
+                       else newest.get(u, 0) > oldest)]
         state[stage] = "stale" if changed else "done"
         rows.append(StageStatus(stage, state[stage], f"changed upstream: {', '.join(changed)}" if changed else ""))
     return rows
+
+
+def _newer_scene_by_scene(results: Path, upstream: str, stage: str) -> bool:
+    """Whether any scene's `upstream` files are newer than its own `stage` files (scene 6's
+    picture, made after scene 1's clip, does not make scene 1's clip stale)."""
+    for folder in {p.parent for p in _outputs(results, stage)}:
+        made = min((folder / name).stat().st_mtime for name in SCENE_STAGES[stage])
+        if max((folder / name).stat().st_mtime for name in SCENE_STAGES[upstream]) > made:
+            return True
+    return False
 
 
 def _approval_row(results: Path, mode: str) -> StageStatus:
