@@ -333,31 +333,42 @@ def mux_episode(clips: Sequence[str | Path], soundtrack: str | Path, out: str | 
                     "-f", "mp4", part], what=f"mux {Path(out).name} from {len(clips)} clip(s)")
 
 
+RESIDUAL_AFTER_LIMIT_DB = 0.5  # what may be given back after the limiter; more is given to it
+
+
 def master(samples: np.ndarray, sample_rate: int, *, lufs: float, limit: float,
            what: str) -> tuple[np.ndarray, dict]:
     """float32 mono `samples` brought to `lufs` integrated (EBU R128), with a lookahead limiter
     holding sample peaks near `limit` (linear amplitude); and what was measured on the way.
 
-    Two ffmpeg runs: one measures the loudness; the other applies that gain and the limiter,
-    hands the limited samples back and measures them. Synthetic speech peaks high for its
-    loudness, so the limiter takes a little loudness away; that is given back as a plain gain,
-    which moves the peaks up by as much (a fraction of a dB: `limit` leaves room for it).
+    One ffmpeg run measures the loudness; the next applies that gain and the limiter, hands the
+    limited samples back and measures them. Synthetic speech peaks high for its loudness, so
+    the limiter takes some loudness away. Up to RESIDUAL_AFTER_LIMIT_DB of it is given back as
+    a plain gain after the limiter (the peaks rise by as much: `limit` leaves room for it); when
+    the limiter took more, the gain before it is raised by that much and it runs once more, so
+    the peaks stay held.
     """
     pcm = np.asarray(samples, dtype="<f4").tobytes()
     source = ["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
     raw = loudness_of(source, stdin=pcm, what=f"{what}: measure the mix", true_peak=False)
     gain = lufs - raw["integrated"] if math.isfinite(raw["integrated"]) else 0.0
     limiter = f"alimiter=limit={limit:.6f}:attack=5:release=80:level=0:latency=1"
-    proc = ffmpeg([*source, "-filter_complex", f"[0:a]volume={gain:.3f}dB,{limiter},asplit[m][o];[m]ebur128[x]",
-                   "-map", "[x]", "-f", "null", "-", "-map", "[o]", "-c:a", "pcm_f32le", "-f", "f32le", "pipe:1"],
-                  what=f"{what}: limit and measure", stdin=pcm)
-    limited = np.frombuffer(proc.stdout, dtype="<f4")
-    if limited.size != samples.size:
-        raise MediaError(f"{what}: the limiter returned {limited.size} samples for {samples.size}")
-    measured = _ebur128_summary(proc.stderr)
-    residual = lufs - measured["integrated"] if math.isfinite(measured["integrated"]) else 0.0
+    passes = []
+    while True:
+        proc = ffmpeg([*source, "-filter_complex", f"[0:a]volume={gain:.3f}dB,{limiter},asplit[m][o];[m]ebur128[x]",
+                       "-map", "[x]", "-f", "null", "-", "-map", "[o]", "-c:a", "pcm_f32le", "-f", "f32le", "pipe:1"],
+                      what=f"{what}: limit at {gain:+.2f} dB and measure", stdin=pcm)
+        limited = np.frombuffer(proc.stdout, dtype="<f4")
+        if limited.size != samples.size:
+            raise MediaError(f"{what}: the limiter returned {limited.size} samples for {samples.size}")
+        measured = _ebur128_summary(proc.stderr)
+        residual = lufs - measured["integrated"] if math.isfinite(measured["integrated"]) else 0.0
+        passes.append({"gain_db": round(gain, 3), **measured})
+        if abs(residual) <= RESIDUAL_AFTER_LIMIT_DB or len(passes) == 2:
+            break
+        gain += residual
     out = (limited * np.float32(10 ** (residual / 20))).astype(np.float32)
-    return out, {"mix": raw, "limited": measured, "gain_db": round(gain, 3), "residual_db": round(residual, 3)}
+    return out, {"mix": raw, "limited": passes, "gain_db": round(gain, 3), "residual_db": round(residual, 3)}
 
 
 # --- podcast -------------------------------------------------------------------------------
