@@ -132,8 +132,8 @@ def edit_floor(root: Path, slug: str, scene: int, noop: float) -> dict[str, floa
         _speak(episode, " ".join(s.text for s in read_model(results / "scenes" / f"{scene_name(scene)}.json",
                                                             Scene).segments), Path(tmp) / "scene.wav")
         out["voice_s"] = time.perf_counter() - started
-        mp3 = ["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-c:a", "libmp3lame",
-               "-b:a", episode.audio.podcast_bitrate, Path(tmp) / "podcast.mp3"]
+        mp3 = [*media.pcm_input(rate), "-c:a", "libmp3lame", "-b:a", episode.audio.podcast_bitrate,
+               Path(tmp) / "podcast.mp3"]
         started = time.perf_counter()
         for job in [pool.submit(media.encode_soundtrack, mix, rate, Path(tmp) / "soundtrack.m4a"),
                     pool.submit(media.ffmpeg, mp3, what="edit floor: MP3", stdin=mix.astype("<f4").tobytes()),

@@ -112,6 +112,11 @@ def ffmpeg(args: Sequence[str | Path], *, what: str, stdin: bytes | None = None)
     return run([FFMPEG, *BASE, *args], what=what, stdin=stdin)
 
 
+def pcm_input(sample_rate: int, sample_format: str = "f32le") -> list[str]:
+    """ffmpeg input arguments for raw mono samples (`f32le` or `s16le`) piped to its stdin."""
+    return ["-f", sample_format, "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+
+
 # --- speech --------------------------------------------------------------------------------
 
 
@@ -293,7 +298,7 @@ def encode_soundtrack(samples: np.ndarray, sample_rate: int, out: str | Path) ->
     priming and no drift at the scene boundaries."""
     pcm = np.asarray(samples, dtype="<f4").tobytes()
     with atomic_path(out) as part:
-        ffmpeg(["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-map", "0:a:0",
+        ffmpeg([*pcm_input(sample_rate), "-map", "0:a:0",
                 "-c:a", "aac", "-aac_coder", "fast", "-b:a", AAC_BITRATE, "-flags:a", "+bitexact", *BITEXACT,
                 "-f", "mp4", part], what=f"encode {Path(out).name} ({len(samples) / sample_rate:.2f} s of AAC)",
                stdin=pcm)
@@ -349,7 +354,7 @@ def master(samples: np.ndarray, sample_rate: int, *, lufs: float, limit: float,
     the peaks stay held.
     """
     pcm = np.asarray(samples, dtype="<f4").tobytes()
-    source = ["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+    source = pcm_input(sample_rate)
     raw = loudness_of(source, stdin=pcm, what=f"{what}: measure the mix", true_peak=False)
     gain = lufs - raw["integrated"] if math.isfinite(raw["integrated"]) else 0.0
     limiter = f"alimiter=limit={limit:.6f}:attack=5:release=80:level=0:latency=1"
@@ -415,7 +420,7 @@ def master_podcast(samples: np.ndarray, sample_rate: int, out: str | Path, *, lu
             meta = Path(tmp) / "metadata.txt"
             meta.write_text(ffmetadata(tags, chapters), encoding="utf-8")
             with atomic_path(out) as part:
-                ffmpeg(["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-i", meta,
+                ffmpeg([*pcm_input(sample_rate), "-i", meta,
                         "-map", "0:a:0", "-map_metadata", "1", "-map_chapters", "1", "-c:a", "libmp3lame",
                         "-b:a", bitrate, "-flags:a", "+bitexact", "-fflags", "+bitexact", "-id3v2_version", "3",
                         "-write_id3v1", "0", "-f", "mp3", part],
@@ -439,7 +444,7 @@ def _codec_allowance(samples: np.ndarray, sample_rate: int, bitrate: str, second
     pcm = np.asarray(samples[start:start + take], dtype="<f4").tobytes()
     with tempfile.TemporaryDirectory(prefix="showrunner-excerpt-") as tmp:
         mp3 = Path(tmp) / "excerpt.mp3"
-        proc = ffmpeg(["-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", "-filter_complex",
+        proc = ffmpeg([*pcm_input(sample_rate), "-filter_complex",
                        "[0:a]asplit[a][b];[a]ebur128[measured]", "-map", "[measured]", "-f", "null", "-",
                        "-map", "[b]", "-c:a", "libmp3lame", "-b:a", bitrate, mp3],
                       what="podcast: what MP3 takes from an excerpt", stdin=pcm)
@@ -465,12 +470,11 @@ _EBUR128 = {"integrated": r"I:\s+(-?[\d.]+|-inf) LUFS", "lra": r"LRA:\s+(-?[\d.]
 
 
 def loudness_of(source: Sequence[str | Path], *, stdin: bytes | None = None, what: str,
-                filters: str = "", true_peak: bool = True) -> dict[str, float]:
+                true_peak: bool = True) -> dict[str, float]:
     """EBU R128 integrated loudness (LUFS), loudness range (LU) and true peak (dBTP) of an input
-    (after `filters`, when given; without true_peak the peak is not measured, which is faster)."""
+    (without true_peak the peak is not measured, which is faster)."""
     meter = "ebur128=peak=true" if true_peak else "ebur128"
-    chain = f"{filters},{meter}" if filters else meter
-    proc = ffmpeg([*source, "-map", "0:a:0", "-af", chain, "-f", "null", "-"], what=what, stdin=stdin)
+    proc = ffmpeg([*source, "-map", "0:a:0", "-af", meter, "-f", "null", "-"], what=what, stdin=stdin)
     return _ebur128_summary(proc.stderr)
 
 
@@ -497,7 +501,7 @@ def silences(path: str | Path, *, threshold_db: float, min_seconds: float) -> li
 def silences_in(samples: np.ndarray, sample_rate: int, *, threshold_db: float,
                 min_seconds: float) -> list[tuple[float, float]]:
     """The same for int16 mono samples held in memory."""
-    source = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+    source = pcm_input(sample_rate, "s16le")
     return _silences(source, threshold_db, min_seconds, what="find silences in the narration",
                      duration=lambda: samples.size / sample_rate, stdin=np.asarray(samples, dtype="<i2").tobytes())
 

@@ -164,8 +164,7 @@ def test_master_reaches_the_loudness_under_the_limiter_and_keeps_every_sample():
     signal[:: rate // 4] = 0.6
     out, levels = media.master(signal, rate, lufs=-16.0, limit=10 ** (-3 / 20), what="test")
     assert out.dtype == np.float32 and out.size == signal.size
-    source = ["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
-    measured = media.loudness_of(source, stdin=out.astype("<f4").tobytes(), what="measure")
+    measured = media.loudness_of(media.pcm_input(rate), stdin=out.astype("<f4").tobytes(), what="measure")
     assert measured["integrated"] == pytest.approx(-16.0, abs=0.2)
     peak_db = 20 * np.log10(np.abs(out).max())
     assert peak_db <= -3 + levels["residual_db"] + 0.1  # the limiter held the peaks; the residual moved them
