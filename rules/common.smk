@@ -64,6 +64,7 @@ def scene_files(pattern):
     def files(wildcards):
         return expand(pattern, slug=wildcards.slug, scene=get_scene_names(wildcards))
 
+    files.pattern = pattern  # for tools that read the rules (showrunner.dag)
     return files
 
 

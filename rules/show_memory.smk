@@ -6,6 +6,8 @@ rule show_memory:
         acceptance="results/{slug}/acceptance.json",
     output:
         memory="results/show/episodes/{slug}.json",
+    params:
+        settings=settings_for("show_memory"),
     conda:
         "../envs/showrunner.yaml"
     log:

@@ -75,7 +75,8 @@ def status(slugs: tuple[str, ...], as_json: bool, config_file: str) -> None:
     config = _load(config_file)
     for slug in slugs:
         config.episode(slug)
-    table = status_table(config, Path.cwd(), list(slugs) or None)
+    table = status_table(config, Path.cwd(), list(slugs) or None,
+                         configfiles=None if config_file == "config.yaml" else [config_file])
     if as_json:
         click.echo(json.dumps(table, indent=2))
         return

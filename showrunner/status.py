@@ -1,9 +1,11 @@
 """Where each episode stands, stage by stage: done, stale, missing or awaiting approval.
 
-A stage is `done` when its outputs exist and none of its inputs is newer, `stale` when an input
-(or an upstream stage) changed after it ran, `missing` when it has not run. `snakemake -n`
-remains the authority on what a run would do (it also sees changed params and code); this is
-the quick overview a person reads.
+Snakemake is asked (`showrunner.dag.summary`, its `--summary`, which plans exactly as `snakemake -n`):
+a stage is `done` when Snakemake would not run any of its jobs, `stale` when it would rerun them
+(the detail says why: params changed, updated input files, rule implementation changed, or an
+upstream stage that will rerun), `missing` when some output does not exist yet. The stages are
+the workflow's rules, in the order rules/*.smk define them; per-scene stages count every scene.
+The approval gate's row says whether the outline awaits review, and for how long.
 """
 
 from __future__ import annotations
@@ -11,28 +13,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from showrunner import dag
 from showrunner.approval import STALE_AFTER_DAYS, approval_state
 from showrunner.config import Config
-from showrunner.workflow import scene_names
+from showrunner.workflow import EPISODE_FINAL_FILES
 
-SCENE_STAGES = {"scene_image": ["image.png"], "scene_voice": ["voice.wav", "timings.json"], "scene_clip": ["clip.mp4"]}
-# stage -> (outputs, upstream stages); per-scene stages are expanded over the storyboard's scenes.
-STAGES: dict[str, tuple[list[str], list[str]]] = {
-    "brief": (["brief.json"], []),
-    "research": (["research.json"], ["brief"]),
-    "outline": (["outline.json", "outline.md"], ["research"]),
-    "approval_gate": (["approved.flag"], ["outline"]),
-    "script": (["script.json"], ["approval_gate"]),
-    "storyboard": (["storyboard.json"], ["script"]),
-    "scene_image": ([], ["storyboard"]),
-    "scene_voice": ([], ["storyboard"]),
-    "scene_clip": ([], ["scene_image", "scene_voice"]),
-    "captions": (["captions.srt", "captions.vtt"], ["scene_voice"]),
-    "soundtrack": (["soundtrack.m4a"], ["scene_voice"]),
-    "final": (["final.mp4"], ["scene_clip", "soundtrack", "captions"]),
-    "podcast": (["podcast.mp3"], ["scene_voice"]),
-    "acceptance": (["acceptance.json", "acceptance.md"], ["final", "podcast"]),
-}
+NOT_STAGES = ("all",)
 
 
 @dataclass
@@ -41,56 +27,39 @@ class StageStatus:
     state: str  # done | stale | missing | awaiting approval | approved | auto
     detail: str = ""
     warning: str = ""
+    jobs_pending: int = 0  # files of this stage a run would (re)make
 
 
-def _outputs(results: Path, stage: str) -> list[Path]:
-    if stage in SCENE_STAGES:
-        storyboard = results / "storyboard.json"
-        if not storyboard.exists():
-            return []
-        return [results / "media" / name / f for name in scene_names(storyboard) for f in SCENE_STAGES[stage]]
-    return [results / name for name in STAGES[stage][0]]
+def episode_targets(slug: str) -> list[str]:
+    return [*(f"results/{slug}/{name}" for name in EPISODE_FINAL_FILES), f"results/show/episodes/{slug}.json"]
 
 
-def episode_status(config: Config, root: Path, slug: str) -> list[StageStatus]:
-    results = root / "results" / slug
+def _belongs(path: str, slug: str) -> bool:
+    return path.startswith(f"results/{slug}/") or path == f"results/show/episodes/{slug}.json"
+
+
+def episode_status(config: Config, root: Path, slug: str, rules: list[str],
+                   planned: list[dag.Planned]) -> list[StageStatus]:
     episode = config.episode(slug)
-    newest: dict[str, float] = {"sources": max((p.stat().st_mtime for p in
-                                               (root / s for s in episode.spec.sources) if p.exists()), default=0)}
-    state: dict[str, str] = {"sources": "done"}
+    mine = [p for p in planned if _belongs(p.path, slug)]
     rows = []
-    for stage, (_, upstream) in STAGES.items():
-        outputs = _outputs(results, stage)
-        exists = bool(outputs) and all(p.exists() for p in outputs)
-        if exists:
-            newest[stage] = max(p.stat().st_mtime for p in outputs)
+    for stage in (r for r in rules if r not in NOT_STAGES):
+        files = [p for p in mine if p.rule == stage]
+        pending = sum(p.pending for p in files)
         if stage == "approval_gate":
-            row = _approval_row(results, episode.approval)
-            state[stage] = "done" if exists and row.state in ("approved", "auto") else "missing"
-            rows.append(row)
-            continue
-        if not exists:
-            state[stage] = "missing"
-            rows.append(StageStatus(stage, "missing"))
-            continue
-        oldest = min(p.stat().st_mtime for p in outputs)
-        upstream = upstream or ["sources"]
-        changed = [u for u in upstream if state[u] != "done"
-                   or (_newer_scene_by_scene(results, u, stage) if {u, stage} <= SCENE_STAGES.keys()
-                       else newest.get(u, 0) > oldest)]
-        state[stage] = "stale" if changed else "done"
-        rows.append(StageStatus(stage, state[stage], f"changed upstream: {', '.join(changed)}" if changed else ""))
+            row = _approval_row(root / "results" / slug, episode.approval)
+        elif not files or any(not p.exists for p in files):
+            missing = sum(not p.exists for p in files)
+            row = StageStatus(stage, "missing", f"{missing} of {len(files)} files missing"
+                              if files and missing < len(files) else "")
+        elif pending:
+            reasons = sorted({p.status for p in files if p.pending and p.status != "ok"})
+            row = StageStatus(stage, "stale", ", ".join(reasons) or "upstream stage will rerun")
+        else:
+            row = StageStatus(stage, "done")
+        row.jobs_pending = pending
+        rows.append(row)
     return rows
-
-
-def _newer_scene_by_scene(results: Path, upstream: str, stage: str) -> bool:
-    """Whether any scene's `upstream` files are newer than its own `stage` files (scene 6's
-    picture, made after scene 1's clip, does not make scene 1's clip stale)."""
-    for folder in {p.parent for p in _outputs(results, stage)}:
-        made = min((folder / name).stat().st_mtime for name in SCENE_STAGES[stage])
-        if max((folder / name).stat().st_mtime for name in SCENE_STAGES[upstream]) > made:
-            return True
-    return False
 
 
 def _approval_row(results: Path, mode: str) -> StageStatus:
@@ -117,5 +86,12 @@ def _age(days: float) -> str:
     return f"{hours:.1f} hours" if hours >= 1 else f"{hours * 60:.0f} minutes"
 
 
-def status_table(config: Config, root: Path, slugs: list[str] | None = None) -> dict[str, list[dict]]:
-    return {slug: [asdict(r) for r in episode_status(config, root, slug)] for slug in (slugs or list(config.episodes))}
+def status_table(config: Config, root: Path, slugs: list[str] | None = None,
+                 configfiles: list[str] | None = None) -> dict[str, list[dict]]:
+    """{slug: [{stage, state, detail, warning, jobs_pending}, ...]} for the given episodes (default: all),
+    from one question to Snakemake about the DAG towards their final files."""
+    slugs = list(slugs or config.episodes)
+    for slug in slugs:
+        config.episode(slug)  # an unknown slug names the episodes there are
+    rules, planned = dag.summary(root, [t for slug in slugs for t in episode_targets(slug)], configfiles)
+    return {slug: [asdict(r) for r in episode_status(config, root, slug, rules, planned)] for slug in slugs}

@@ -13,41 +13,21 @@ from showrunner.artifacts import Storyboard, scene_name
 from showrunner.config import CALL_POLICY_FIELDS, Config
 from showrunner.errors import ConfigError
 from showrunner.files import read_model
+from showrunner.reads import stage_reads
 from showrunner.sources import SUPPORTED_SUFFIXES
-
-# Which config sections each stage reads. They become the rule's `params`, so changing one of
-# them reruns exactly the stages that read it (Snakemake's "params" rerun trigger).
-STAGE_SECTIONS: dict[str, tuple[str, ...]] = {
-    "brief": ("spec", "show", "target_minutes", "writing"),
-    "research": ("show", "providers.language"),
-    "outline": ("show", "providers.language", "target_minutes", "writing"),
-    "approval_gate": ("approval",),
-    "script": ("show", "providers.language", "target_minutes", "writing"),
-    "storyboard": ("show", "providers.language", "writing", "video.aspect"),
-    "scene_image": ("show.style", "providers.image", "video"),
-    "scene_voice": ("show.hosts", "providers.speech", "audio", "video.fps", "writing.words_per_minute"),
-    "scene_clip": ("video",),
-    "soundtrack": ("audio", "video.fps"),
-    "captions": ("acceptance", "video.fps"),
-    "music": ("audio.music", "audio.sample_rate"),
-    "final": ("video", "show.language"),
-    "podcast": ("show.name", "audio"),
-    "acceptance": ("acceptance", "video", "audio", "target_minutes"),
-    "show_memory": (),
-}
 
 EPISODE_FILES_TO_GATE = ("outline.md",)
 EPISODE_FINAL_FILES = ("final.mp4", "podcast.mp3", "acceptance.json")
 
 
 def stage_settings(config: Config, slug: str, stage: str) -> dict[str, Any]:
-    episode = config.episode(slug)
-    dumped = episode.model_dump(mode="json")
+    """The values of what `stage` declares it reads (its READS), for one episode: the rule's params."""
+    dumped = config.episode(slug).model_dump(mode="json")
     for provider in dumped["providers"].values():
-        for name in CALL_POLICY_FIELDS:
+        for name in (*CALL_POLICY_FIELDS, "api_key_env"):
             provider.pop(name, None)
     out: dict[str, Any] = {}
-    for dotted in STAGE_SECTIONS[stage]:
+    for dotted in stage_reads(stage):
         node: Any = dumped
         for part in dotted.split("."):
             node = node[part]

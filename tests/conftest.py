@@ -2,7 +2,7 @@
 
 Writing stages (brief, research, outline, script, storyboard): `writing_config` builds a small
 config dict, and the `writing_project` fixture gives a `WritingProject` that builds StageJobs by
-hand (the same named inputs and outputs as rules/*.smk) in a temporary root, so the stages run
+hand (the named inputs and outputs read from the parsed rules/*.smk) in a temporary root, so the stages run
 without Snakemake.
 """
 
@@ -17,6 +17,7 @@ import pytest
 
 from showrunner.config import _deep_merge, load_config
 from showrunner.stage_job import StageJob
+from tests.workflow_rules import stage_files
 
 REPO = Path(__file__).resolve().parent.parent
 EP1_SOURCE = REPO / "sources" / "ep1" / "build-caches.md"
@@ -73,24 +74,7 @@ def writing_config(*, hosts: int = 2, target_minutes: float = 2, sources: list[s
     return _deep_merge(raw, sections)
 
 
-STAGE_FILES = {
-    "brief": ({}, {"brief": "brief.json", "provenance": "brief.provenance.json"}),
-    "research": ({"brief": "brief.json", "prompt": "prompts/research.j2"},
-                 {"research": "research.json", "prompt": "research.prompt.md",
-                  "provenance": "research.provenance.json"}),
-    "outline": ({"brief": "brief.json", "research": "research.json", "prompt": "prompts/outline.j2"},
-                {"outline": "outline.json", "markdown": "outline.md", "prompt": "outline.prompt.md",
-                 "provenance": "outline.provenance.json"}),
-    "script": ({"brief": "brief.json", "research": "research.json", "outline": "outline.json",
-                "writer_prompt": "prompts/script_writer.j2", "critic_prompt": "prompts/script_critic.j2"},
-               {"script": "script.json", "review": "script.review.json", "prompt": "script.prompt.md",
-                "provenance": "script.provenance.json"}),
-    "storyboard": ({"brief": "brief.json", "research": "research.json", "outline": "outline.json",
-                    "script": "script.json", "prompt": "prompts/storyboard.j2"},
-                   {"storyboard": "storyboard.json", "scenes": "scenes", "prompt": "storyboard.prompt.md",
-                    "provenance": "storyboard.provenance.json"}),
-}
-WRITING_STAGES = list(STAGE_FILES)
+WRITING_STAGES = ["brief", "research", "outline", "script", "storyboard"]
 
 
 class WritingProject:
@@ -122,16 +106,8 @@ class WritingProject:
     def job(self, stage: str) -> StageJob:
         config = load_config(self.raw)
         episode = config.episode(self.slug)
-        inputs_spec, outputs_spec = STAGE_FILES[stage]
-        inputs: dict = {}
-        for name, rel in inputs_spec.items():
-            inputs[name] = self.root / rel if rel.startswith("prompts/") else self.path(rel)
-        if stage == "brief":
-            inputs["sources"] = [self.root / s for s in config.episodes[self.slug].sources]
-        if stage == "outline":
-            feedback = self.path("feedback.json")
-            inputs["feedback"] = [feedback] if feedback.exists() else []
-        outputs = {name: self.path(rel) for name, rel in outputs_spec.items()}
+        inputs, outputs = stage_files(stage, self.root, self.slug, sources=config.episodes[self.slug].sources)
+        inputs.pop("approved", None)  # the gate's flag: these tests run the writing stages alone
         return StageJob(stage=stage, config=config, episode=episode, input=inputs, output=outputs,
                         wildcards={"slug": self.slug}, root=self.root)
 

@@ -16,6 +16,7 @@ from showrunner.artifacts import Outline, OutlineSection, Scene, SceneRef, Segme
 from showrunner.config import _deep_merge, load_config
 from showrunner.files import write_json
 from showrunner.stage_job import StageJob
+from tests.workflow_rules import stage_files
 
 TITLE = "How a build cache decides"
 SHOW = "Plain Circuits"
@@ -107,39 +108,9 @@ class MediaEpisode:
         return [self.media(n, name) for n in self.names]
 
     def files(self, stage: str, scene: str | None = None) -> tuple[dict, dict]:
-        """The stage's named inputs and outputs, as in rules/*.smk."""
-        p, m = self.path, (lambda name: self.media(scene or "-", name))
-        config = load_config(self.raw)
-        bed = config.episode(self.slug).audio.music.bed
-        table = {
-            "scene_image": ({"scene": p(f"scenes/{scene}.json")},
-                            {"image": m("image.png"), "provenance": m("image.provenance.json")}),
-            "scene_voice": ({"scene": p(f"scenes/{scene}.json")},
-                            {"voice": m("voice.wav"), "timings": m("timings.json"),
-                             "provenance": m("voice.provenance.json")}),
-            "scene_clip": ({"image": m("image.png"), "timings": m("timings.json")},
-                           {"clip": m("clip.mp4"), "provenance": m("clip.provenance.json")}),
-            "music": ({"bed": [] if bed == "generated" else [self.root / bed]},
-                      {"bed": p("music/bed.wav"), "intro": p("music/intro.wav"), "outro": p("music/outro.wav"),
-                       "provenance": p("music/music.provenance.json")}),
-            "captions": ({"storyboard": p("storyboard.json"), "timings": self.each("timings.json")},
-                         {"srt": p("captions.srt"), "vtt": p("captions.vtt")}),
-            "soundtrack": ({"voices": self.each("voice.wav"), "timings": self.each("timings.json"),
-                            "bed": p("music/bed.wav")},
-                           {"soundtrack": p("soundtrack.m4a"), "provenance": p("soundtrack.provenance.json")}),
-            "final": ({"clips": self.each("clip.mp4"), "soundtrack": p("soundtrack.m4a"),
-                       "captions": p("captions.srt")},
-                      {"video": p("final.mp4"), "provenance": p("final.provenance.json")}),
-            "podcast": ({"voices": self.each("voice.wav"), "timings": self.each("timings.json"),
-                         "storyboard": p("storyboard.json"), "outline": p("outline.json"),
-                         "bed": p("music/bed.wav"), "intro": p("music/intro.wav"), "outro": p("music/outro.wav")},
-                        {"podcast": p("podcast.mp3"), "provenance": p("podcast.provenance.json")}),
-            "acceptance": ({"video": p("final.mp4"), "podcast": p("podcast.mp3"), "srt": p("captions.srt"),
-                            "storyboard": p("storyboard.json"), "timings": self.each("timings.json"),
-                            "clips": self.each("clip.mp4"), "voices": self.each("voice.wav")},
-                           {"json": p("acceptance.json"), "markdown": p("acceptance.md")}),
-        }
-        return table[stage]
+        """The stage's named inputs and outputs, read from the parsed rules/*.smk."""
+        bed = load_config(self.raw).episode(self.slug).audio.music.bed
+        return stage_files(stage, self.root, self.slug, scene=scene, scenes=self.names, bed=bed)
 
     def job(self, stage: str, scene: str | None = None, **outputs) -> StageJob:
         config = load_config(self.raw)

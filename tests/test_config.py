@@ -2,6 +2,7 @@ import pytest
 
 from showrunner.config import load_config
 from showrunner.errors import ConfigError
+from showrunner.reads import stage_reads
 from showrunner.workflow import check_sources, default_targets, stage_settings
 from tests.project import small_config
 
@@ -70,7 +71,7 @@ def test_sources_are_checked_before_any_job(tmp_path):
 def test_stage_settings_hold_only_what_the_stage_reads():
     config = load_config(small_config())
     clip = stage_settings(config, "tea", "scene_clip")
-    assert set(clip) == {"video"} and clip["video"]["fps"] == 10
+    assert set(clip) == set(stage_reads("scene_clip")) and clip["video.fps"] == 10
     changed = load_config(small_config(overrides={"audio": {"sample_rate": 16000}}))
     assert stage_settings(changed, "tea", "scene_clip") == clip  # audio does not touch clips
     assert stage_settings(changed, "tea", "scene_voice") != stage_settings(config, "tea", "scene_voice")

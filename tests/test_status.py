@@ -1,59 +1,52 @@
-"""showrunner status: done or stale from the files' times, scene by scene for per-scene stages."""
+"""showrunner status asks Snakemake: it says a stage is done exactly when `snakemake -n` would not run it."""
 
 from __future__ import annotations
 
-import os
+import json
 
-from showrunner.artifacts import SceneRef, Storyboard
+import pytest
+
 from showrunner.config import load_config
-from showrunner.files import write_json
-from showrunner.status import SCENE_STAGES, STAGES, episode_status
-from tests.project import small_config
+from showrunner.dag import Planned
+from showrunner.status import episode_status
+from tests.project import Project, small_config
+
+pytestmark = pytest.mark.timeout(600)
 
 
-def _built(root):
-    """Every output of a finished episode `tea` with two scenes, each written one second after
-    what it is made from, in the order a real build makes them: all voices and pictures first,
-    so scene 02's picture is newer than scene 01's clip."""
-    config = small_config(approval="auto")
-    (root / "sources").mkdir()
-    (root / "sources/tea.md").write_text("# Tea\n\nTea cools.\n")
-    results = root / "results/tea"
-    write_json(results / "storyboard.json", Storyboard(slug="tea", title="Tea", scenes=[
-        SceneRef(index=i, file=f"scenes/{i:02d}.json", title=f"Scene {i}", section_id="s1") for i in (1, 2)]))
-    order = [results / name for stage in ("brief", "research", "outline", "approval_gate", "script")
-             for name in STAGES[stage][0]]
-    order += [results / "storyboard.json"]
-    order += [results / "media" / scene / name for stage in ("scene_voice", "scene_image")
-              for scene in ("01", "02") for name in SCENE_STAGES[stage]]
-    order += [results / "media" / scene / "clip.mp4" for scene in ("01", "02")]
-    order += [results / name for stage in ("captions", "soundtrack", "final", "podcast", "acceptance")
-              for name in STAGES[stage][0]]
-    start = 1_700_000_000
-    os.utime(root / "sources/tea.md", (start - 1, start - 1))
-    for i, path in enumerate(order):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            path.write_text("x")
-        os.utime(path, (start + i, start + i))
-    return load_config(config), results
+def _states(project) -> dict[str, tuple[str, str]]:
+    rows = json.loads(project.showrunner("status", "--json").stdout)["tea"]
+    return {row["stage"]: (row["state"], row["detail"]) for row in rows}
 
 
-def _states(config, root):
-    return {row.stage: (row.state, row.detail) for row in episode_status(config, root, "tea")}
+def test_rows_follow_what_snakemake_plans():
+    config = load_config(small_config())
+    planned = [Planned("results/tea/brief.json", "brief", "ok", False),
+               Planned("results/tea/research.json", "research", "params changed", True),
+               Planned("results/tea/outline.json", "outline", "ok", True),
+               Planned("results/tea/outline.md", "outline", "missing", True),
+               Planned("results/other/brief.json", "brief", "missing", True)]
+    rows = {r.stage: (r.state, r.detail) for r in episode_status(
+        config, __import__("pathlib").Path("/nonexistent"), "tea", ["brief", "research", "outline", "script", "all"],
+        planned)}
+    assert rows == {"brief": ("done", ""), "research": ("stale", "params changed"),
+                    "outline": ("missing", "1 of 2 files missing"), "script": ("missing", "")}
 
 
-def test_a_finished_episode_is_done_though_later_pictures_are_newer_than_earlier_clips(tmp_path):
-    config, _ = _built(tmp_path)
-    states = _states(config, tmp_path)
-    assert {stage for stage, (state, _) in states.items() if state not in ("done", "auto")} == set()
+def test_a_config_change_makes_status_stale_exactly_where_snakemake_would_rerun(tmp_path):
+    project = Project(tmp_path, small_config())
+    project.snakemake("results/tea/outline.md")
+    states = _states(project)
+    assert [states[s][0] for s in ("brief", "research", "outline")] == ["done"] * 3
+    assert states["approval_gate"][0] == "awaiting approval" and states["script"][0] == "missing"
 
-
-def test_a_newer_picture_makes_its_own_clip_stale_and_the_joins_after_it(tmp_path):
-    config, results = _built(tmp_path)
-    later = 1_800_000_000
-    os.utime(results / "media/01/image.png", (later, later))
-    states = _states(config, tmp_path)
-    assert states["scene_clip"] == ("stale", "changed upstream: scene_image")
-    assert states["final"][0] == "stale" and states["acceptance"][0] == "stale"
-    assert states["soundtrack"][0] == "done" and states["podcast"][0] == "done"
+    config = small_config()
+    config["writing"]["words_per_minute"] = 120  # the files are as old as they were: only params changed
+    project.write_config(config)
+    states = _states(project)
+    assert sorted(project.jobs_planned("results/tea/outline.md")) == ["brief", "outline", "research"]
+    assert states["brief"] == ("stale", "params changed")
+    assert {s for s in ("brief", "research", "outline") if states[s][0] == "stale"} == {"brief", "research",
+                                                                                        "outline"}
+    project.snakemake("results/tea/outline.md")
+    assert [_states(project)[s][0] for s in ("brief", "research", "outline")] == ["done"] * 3

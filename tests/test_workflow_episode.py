@@ -54,6 +54,39 @@ def test_second_run_does_nothing(built):
     assert built.jobs_planned(*EPISODE) == []
 
 
+def _not_done(project) -> set[str]:
+    rows = json.loads(project.showrunner("status", "--json", "tea").stdout)["tea"]
+    return {row["stage"] for row in rows if row["state"] not in ("done", "auto", "approved")}
+
+
+def test_status_says_done_exactly_when_snakemake_has_nothing_to_do(built):
+    assert _not_done(built) == {"show_memory"} == set(built.jobs_planned(*EPISODE, "results/show/episodes/tea.json"))
+
+
+@pytest.mark.parametrize(("key", "value", "stages"), [
+    ("video.crf", 30, {"scene_clip", "final", "acceptance"}),
+    ("audio.podcast_lufs", -18, {"podcast", "acceptance"}),
+    ("acceptance.max_silence_s", 3.0, {"acceptance"}),
+    ("video.subtitles", "none", {"final", "acceptance"}),
+    ("audio.music.seed", 8, {"music", "soundtrack", "podcast", "acceptance", "final"}),
+])
+def test_a_config_change_reruns_exactly_the_stages_that_read_it_and_status_agrees(built, key, value, stages):
+    config = small_config(approval="auto")
+    section, *path = key.split(".")
+    node = config.setdefault(section, {})
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = value
+    built.write_config(config)
+    try:
+        planned = built.jobs_planned(*EPISODE)
+        assert set(planned) == stages
+        assert _not_done(built) == stages | {"show_memory"}
+    finally:
+        built.write_config(small_config(approval="auto"))
+    assert built.jobs_planned(*EPISODE) == []
+
+
 def test_prompt_edit_reruns_only_the_stages_that_use_it(built):
     template = built.path("prompts/outline.j2")
     original = template.read_text()

@@ -24,6 +24,10 @@ from showrunner.files import read_model, write_json, write_text
 from showrunner.stage_job import StageJob
 from showrunner.stages.captions import Cue, parse_srt
 
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = ("acceptance", "audio.podcast_lufs", "audio.podcast_true_peak_db", "audio.sample_rate",
+         "audio.video_lufs", "target_minutes", "video.aspect", "video.fps", "video.height", "video.subtitles")
+
 log = logging.getLogger(__name__)
 
 SLACK = 0.0015  # seconds: captions are written to the millisecond

@@ -14,6 +14,10 @@ from showrunner.provenance import write_provenance
 from showrunner.sources import read_sources
 from showrunner.stage_job import StageJob
 
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = ("spec.title", "spec.topic", "show.name", "show.description", "show.audience", "show.tone",
+         "show.language", "show.hosts", "target_minutes", "writing.words_per_minute")
+
 log = logging.getLogger(__name__)
 
 

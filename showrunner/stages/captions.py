@@ -24,6 +24,9 @@ from showrunner.errors import ArtifactError
 from showrunner.files import read_model, write_text
 from showrunner.stage_job import StageJob
 
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = ("acceptance.caption_max_chars", "acceptance.caption_max_lines", "acceptance.caption_max_seconds")
+
 log = logging.getLogger(__name__)
 
 

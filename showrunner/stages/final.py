@@ -7,6 +7,9 @@ from showrunner import media
 from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
 
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = ("video", "show.language")
+
 
 def run(job: StageJob) -> None:
     video = job.episode.video

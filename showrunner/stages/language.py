@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from showrunner.config import CALL_POLICY_FIELDS
 from showrunner.providers import provider_for
 from showrunner.providers.calls import ModelCalls
 from showrunner.stage_job import StageJob
+
+# What every language stage reads: the provider, and everything `prompt_context` gives the prompt.
+LANGUAGE_READS = ("providers.language", "show.name", "show.description", "show.audience", "show.tone", "show.language",
+                  "show.hosts", "spec.title", "spec.topic", "target_minutes", "writing")
 
 
 def language_provider(job: StageJob):
@@ -24,7 +29,8 @@ def provider_fields(job: StageJob, provider) -> dict[str, Any]:
     """provider / model / parameters for write_provenance."""
     settings = job.episode.providers.language
     return {"provider": settings.name, "model": provider.model,
-            "parameters": settings.model_dump(mode="json", exclude_none=True)}
+            "parameters": settings.model_dump(mode="json", exclude_none=True,
+                                              exclude={*CALL_POLICY_FIELDS, "api_key_env"})}
 
 
 def _dump(model) -> Any:

@@ -16,7 +16,12 @@ import numpy as np
 from showrunner import audio, media
 from showrunner.config import Music, resolve_path
 from showrunner.provenance import write_provenance
+from showrunner.reads import settings_of
 from showrunner.stage_job import StageJob
+
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = ("audio.music.bed", "audio.music.intro_seconds", "audio.music.outro_seconds", "audio.music.seed",
+         "audio.sample_rate")
 
 BED_RMS_DBFS = -18.0
 STING_RMS_DBFS = -24.0
@@ -38,7 +43,7 @@ def run(job: StageJob) -> None:
     intro, outro = stings(rate, music)
     media.write_wav(job.output["intro"], audio.to_int16(intro), rate)
     media.write_wav(job.output["outro"], audio.to_int16(outro), rate)
-    write_provenance(job, job.output["provenance"], parameters=job.episode.audio.music.model_dump(),
+    write_provenance(job, job.output["provenance"], parameters=settings_of(job.episode, READS),
                      extra={"generated": job.episode.audio.music.bed == "generated"})
 
 

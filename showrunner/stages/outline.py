@@ -17,7 +17,10 @@ from showrunner.outline_markdown import render_outline_markdown
 from showrunner.prompts import render
 from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
-from showrunner.stages.language import language_provider, prompt_context, provider_fields
+from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
+
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = LANGUAGE_READS
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,12 @@ from showrunner.artifacts import Outline, SceneRef, SceneTimings, Storyboard
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model
 from showrunner.provenance import write_provenance
+from showrunner.reads import settings_of
 from showrunner.stage_job import StageJob
+
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = ("show.name", "audio.sample_rate", "audio.podcast_lufs", "audio.podcast_true_peak_db",
+         "audio.podcast_bitrate", "audio.music.bed_gain_db", "audio.music.duck_db")
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +71,6 @@ def run(job: StageJob) -> None:
     measurements.remember(measurements.folder(episode, job.root), "loudness", job.output["podcast"],
                           measured["podcast"])
     write_provenance(job, job.output["provenance"], tools=media.versions("ffmpeg"),
-                     parameters={"audio": settings.model_dump(), "tags": tags,
+                     parameters={"settings": settings_of(job.episode, READS), "tags": tags,
                                  "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in marks]},
                      extra={"loudness": measured})

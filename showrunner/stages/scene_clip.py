@@ -11,7 +11,12 @@ from showrunner.artifacts import SceneTimings
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model
 from showrunner.provenance import write_provenance
+from showrunner.reads import settings_of
 from showrunner.stage_job import StageJob
+
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = ("video.aspect", "video.height", "video.fps", "video.motion", "video.preset", "video.crf",
+         "video.threads")
 
 
 def run(job: StageJob) -> None:
@@ -22,5 +27,6 @@ def run(job: StageJob) -> None:
                             "(the voice stage is out of date; rerun it)")
     media.encode_clip(job.input["image"], job.output["clip"], frames=timings.frames, video=video,
                       zoom_in=timings.scene % 2 == 1)
-    write_provenance(job, job.output["provenance"], parameters={"frames": timings.frames, **video.model_dump()},
+    write_provenance(job, job.output["provenance"],
+                     parameters={"frames": timings.frames, **settings_of(job.episode, READS)},
                      tools=media.versions("ffmpeg"))

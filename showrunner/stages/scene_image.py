@@ -15,6 +15,9 @@ from showrunner.providers import provider_for
 from showrunner.providers.calls import ModelCalls
 from showrunner.stage_job import StageJob
 
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = ("show.name", "show.style", "providers.image", "video.aspect", "video.height")
+
 
 def run(job: StageJob) -> None:
     scene = read_model(job.input["scene"], Scene)

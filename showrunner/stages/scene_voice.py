@@ -20,6 +20,10 @@ from showrunner.providers.base import SpeechRequest
 from showrunner.providers.calls import ModelCalls
 from showrunner.stage_job import StageJob
 
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = ("show.hosts", "providers.speech", "audio.sample_rate", "audio.pause_between_lines_s",
+         "audio.pause_between_speakers_s", "audio.scene_tail_s", "video.fps", "writing.words_per_minute")
+
 log = logging.getLogger(__name__)
 
 

@@ -16,7 +16,10 @@ from showrunner.files import read_model, write_json, write_text
 from showrunner.prompts import render
 from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
-from showrunner.stages.language import language_provider, prompt_context, provider_fields
+from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
+
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = LANGUAGE_READS
 
 log = logging.getLogger(__name__)
 

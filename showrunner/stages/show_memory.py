@@ -10,6 +10,9 @@ from showrunner.artifacts import Outline
 from showrunner.files import read_model, write_json
 from showrunner.stage_job import StageJob
 
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = ()
+
 
 def concepts_of(outline: Outline) -> list[str]:
     """The section titles and key points an episode covered, without duplicates, in order."""

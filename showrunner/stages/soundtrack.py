@@ -10,7 +10,11 @@ import logging
 
 from showrunner import episode_audio, media
 from showrunner.provenance import write_provenance
+from showrunner.reads import settings_of
 from showrunner.stage_job import StageJob
+
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = ("audio.sample_rate", "audio.video_lufs", "audio.music.bed_gain_db", "audio.music.duck_db", "video.fps")
 
 log = logging.getLogger(__name__)
 
@@ -28,5 +32,6 @@ def run(job: StageJob) -> None:
     log.info("soundtrack loudness: %s", loudness)
     media.encode_soundtrack(mastered, rate, job.output["soundtrack"])
     write_provenance(job, job.output["provenance"], tools=media.versions("ffmpeg"),
-                     parameters={"audio": settings.model_dump(), "samples": int(mix.size), "sample_rate": rate,
-                                 "codec": "aac", "bitrate": media.AAC_BITRATE, "loudness": loudness})
+                     parameters={"settings": settings_of(job.episode, READS), "samples": int(mix.size),
+                                 "sample_rate": rate, "codec": "aac", "bitrate": media.AAC_BITRATE,
+                                 "loudness": loudness})

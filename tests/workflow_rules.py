@@ -1,0 +1,50 @@
+"""The rules' named inputs and outputs, read from the parsed workflow (showrunner.dag.rules), so
+tests that build StageJobs by hand use the very files rules/*.smk name."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from showrunner import dag
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def workflow_rules() -> dict[str, dict]:
+    return dag.rules(REPO)
+
+
+def stage_files(stage: str, root: Path, slug: str, *, scene: str | None = None, scenes: list[str] = (),
+                sources: list[str] = (), bed: str = "generated") -> tuple[dict[str, Any], dict[str, Any]]:
+    """(inputs, outputs) of `stage`'s job for `slug` (and `scene`) under `root`, as the rule names them.
+
+    Input functions are evaluated as common.smk does: scene_files over `scenes`, get_sources from
+    `sources`, get_feedback when feedback.json exists, get_music_bed from `bed`.
+    """
+    rule = workflow_rules()[stage]
+
+    def path(pattern: str) -> Path:
+        return root / pattern.format(slug=slug, scene=scene or "-")
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        if isinstance(value, str):
+            return path(value)
+        function = value["function"]
+        if function == "files":
+            return [root / value["pattern"].format(slug=slug, scene=name) for name in scenes]
+        if function == "get_sources":
+            return [root / s for s in sources]
+        if function == "get_feedback":
+            feedback = root / "results" / slug / "feedback.json"
+            return [feedback] if feedback.exists() else []
+        if function == "get_music_bed":
+            return [] if bed == "generated" else [root / bed]
+        raise KeyError(f"rule {stage}: input function {function} unknown to tests/workflow_rules.py")
+
+    return ({name: resolve(v) for name, v in rule["input"].items()},
+            {name: resolve(v) for name, v in rule["output"].items()})
