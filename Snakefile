@@ -1,7 +1,13 @@
 # showrunner: source material in, reviewed episodes out. See README.md and ../shared/DESIGN.md.
 from snakemake.utils import min_version
 
+from showrunner.startup import read_origins
+
 min_version("9.0")
+
+# Read before Snakemake does: a YAML error names its own file and line, and every later message
+# names the file (config.yaml, a --configfile, or --config) that holds the bad value.
+ORIGINS = read_origins(workflow)
 
 
 configfile: "config.yaml"

@@ -1,23 +1,18 @@
 # Config validation and every input/params function. Logic lives in showrunner.workflow.
-import sys
+import re
 from pathlib import Path
 
-from showrunner.config import SLUG_PATTERN, load_config
-from showrunner.errors import ShowrunnerError
+from showrunner import startup
 from showrunner import workflow as wf
 
 ROOT = Path.cwd()
 
-try:
-    CONFIG = load_config(config)
-    wf.check_sources(CONFIG, ROOT)
-except ShowrunnerError as err:
-    sys.stderr.write(f"\nshowrunner: invalid configuration\n{err}\n\n")
-    sys.exit(1)
+# Every config mistake, unknown target episode or broken storyboard stops the run here, before any job.
+CONFIG = startup.load(config, ORIGINS, ROOT)
 
 
 wildcard_constraints:
-    slug=SLUG_PATTERN,
+    slug="|".join(re.escape(slug) for slug in CONFIG.episodes),
     scene=r"\d+",
 
 

@@ -7,24 +7,25 @@ import sys
 from pathlib import Path
 
 import click
-import yaml
 
 from showrunner.approval import approve as approve_outline
 from showrunner.approval import reject as reject_outline
 from showrunner.config import Config, load_config
+from showrunner.config_files import read_merged
 from showrunner.errors import ShowrunnerError
 from showrunner.status import status_table
 
 
 def _load(config_file: str) -> Config:
+    """config.yaml, with --config FILE merged over it as Snakemake's --configfile would be."""
     path = Path(config_file)
     if not path.exists():
         raise ShowrunnerError(f"{path}: config file not found (run showrunner from the project directory)")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise ShowrunnerError(f"{path}: not valid YAML: {err}") from None
-    return load_config(raw, file=str(path))
+    files = [config_file]
+    if path.resolve() != Path("config.yaml").resolve() and Path("config.yaml").exists():
+        files.insert(0, "config.yaml")
+    raw, origins = read_merged(files)
+    return load_config(raw, origins)
 
 
 def _episode_dir(config: Config, slug: str) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
@@ -97,6 +98,31 @@ class ProviderSettings(Strict):
     breaker_cooldown_s: float = Field(default=300.0, ge=0)
     model_path: str | None = Field(default=None, description="local weights (piper voice, diffusers model)")
     options: dict[str, Any] = Field(default_factory=dict, description="provider-specific extras")
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _a_name_not_a_key(cls, value: str | None) -> str | None:
+        """The name of a variable; a key pasted here is refused without being repeated anywhere."""
+        if value is not None and looks_like_a_key(value):
+            raise ValueError("this looks like an API key itself, not the name of an environment variable; "
+                             "remove it from the config (and revoke it if the file was shared), put the key in "
+                             "an environment variable (export OPENAI_API_KEY=...) and give that variable's name")
+        if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            raise ValueError("must be the name of an environment variable (letters, digits, '_'), "
+                             "e.g. OPENAI_API_KEY")
+        return value
+
+
+KEY_PREFIXES = ("sk-", "sk_", "pk-", "rk-", "xox", "ghp_", "gho_", "github_pat_", "hf_", "gsk_", "AKIA", "AIza",
+                "glpat-", "Bearer ")
+
+
+def looks_like_a_key(value: str) -> bool:
+    """A secret rather than a variable name: a known key prefix, or long, mixed-case and with digits."""
+    if value.startswith(KEY_PREFIXES) or any(c in value for c in " -.:/+="):
+        return True
+    return len(value) >= 24 and any(c.isdigit() for c in value) and any(c.islower() for c in value) \
+        and any(c.isupper() for c in value)
 
 
 # How a provider is called rather than what it is asked: changing these reruns nothing.
@@ -254,8 +280,8 @@ class Config(Strict):
             try:
                 sections[name] = type(getattr(self, name)).model_validate(merged[name])
             except ValidationError as err:
-                raise ConfigError(format_validation_error(err, "config.yaml",
-                                                          prefix=f"episodes.{slug}.overrides.{name}")) from None
+                raise ConfigError(format_validation_error(err, _ORIGINS.get(),
+                                                          prefix=("episodes", slug, "overrides", name))) from None
         return Episode(
             slug=slug,
             spec=spec,
@@ -313,44 +339,44 @@ def _deep_merge(base: dict, override: dict) -> dict:
     return out
 
 
-def format_validation_error(err: ValidationError, file: str, prefix: str = "") -> str:
-    """One line per problem: `<file>: <key.path>: <message>`."""
+def dotted(path: tuple) -> str:
+    """("show", "hosts", 0, "voice") -> "show.hosts[0].voice"."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def format_validation_error(err: ValidationError, origins: Any = None, prefix: tuple = ()) -> str:
+    """One line per problem: `<file>[:line]: <key.path>: <message>`, naming the file that holds the value.
+
+    `origins` is a config_files.Origins (or a file name); the input value is never repeated.
+    """
     lines = []
     for problem in err.errors():
-        path = ".".join(str(p) for p in problem["loc"])
-        if prefix:
-            path = f"{prefix}.{path}" if path else prefix
-        lines.append(f"{file}: {path or '(top level)'}: {problem['msg']}")
+        loc = (*prefix, *problem["loc"])
+        path = dotted(loc)
+        where = origins.where(loc) if hasattr(origins, "where") else (origins or "config.yaml")
+        lines.append(f"{where}: {path or '(top level)'}: {problem['msg']}")
     return "\n".join(lines)
 
 
-def load_config(raw: dict, file: str = "config.yaml") -> Config:
-    """Validate the raw config dict; raise ConfigError naming the file and every bad key path."""
-    raw = _apply_dotted_overrides(raw)
+# The origins of the config being loaded, for messages about episodes' merged overrides.
+_ORIGINS: ContextVar[Any] = ContextVar("config_origins", default="config.yaml")
+
+
+def load_config(raw: dict, origins: Any = "config.yaml") -> Config:
+    """Validate the raw config dict; raise ConfigError naming the file (and line) of every bad key path.
+
+    `origins`: a config_files.Origins saying which file holds each value, or the one file's name.
+    """
+    token = _ORIGINS.set(origins)
     try:
         return Config.model_validate(raw)
     except ValidationError as err:
-        raise ConfigError(format_validation_error(err, file)) from None
-
-
-def _apply_dotted_overrides(raw: dict) -> dict:
-    """`--config video.fps=24` arrives as a top-level key "video.fps": fold it into the tree."""
-    out: dict = {}
-    dotted = []
-    for key, value in raw.items():
-        if isinstance(key, str) and "." in key:
-            dotted.append((key, value))
-        else:
-            out[key] = copy.deepcopy(value)
-    for key, value in dotted:
-        node = out
-        parts = key.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ConfigError(f"--config {key}: '{part}' is not a section")
-        node[parts[-1]] = value
-    return out
+        raise ConfigError(format_validation_error(err, origins)) from None
+    finally:
+        _ORIGINS.reset(token)
 
 
 def resolve_path(path: str, root: Path) -> Path:

@@ -11,10 +11,8 @@ from typing import Any
 from showrunner.approval import approval_state
 from showrunner.artifacts import Storyboard, scene_name
 from showrunner.config import CALL_POLICY_FIELDS, Config
-from showrunner.errors import ConfigError
 from showrunner.files import read_model
 from showrunner.reads import stage_reads
-from showrunner.sources import SUPPORTED_SUFFIXES
 
 EPISODE_FILES_TO_GATE = ("outline.md",)
 EPISODE_FINAL_FILES = ("final.mp4", "podcast.mp3", "acceptance.json")
@@ -33,34 +31,6 @@ def stage_settings(config: Config, slug: str, stage: str) -> dict[str, Any]:
             node = node[part]
         out[dotted] = node
     return out
-
-
-def check_sources(config: Config, root: Path) -> None:
-    """Fail before any job runs when a configured source is missing, empty or unsupported."""
-    problems = []
-    for slug, spec in config.episodes.items():
-        for i, source in enumerate(spec.sources):
-            where = f"config.yaml: episodes.{slug}.sources[{i}]"
-            path = root / source
-            if Path(source).is_absolute() or ".." in Path(source).parts:
-                problems.append(f"{where}: {source}: give a path inside the project, without '..'")
-            elif not path.exists():
-                problems.append(f"{where}: {source}: file not found")
-            elif not path.is_file():
-                problems.append(f"{where}: {source}: not a file")
-            elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                problems.append(f"{where}: {source}: unsupported kind '{path.suffix}' "
-                                f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
-            elif path.stat().st_size == 0:
-                problems.append(f"{where}: {source}: file is empty")
-        if not spec.sources and config.episode(slug).providers.language.name == "extractive":
-            problems.append(f"config.yaml: episodes.{slug}.topic: a topic-only episode needs a language model: "
-                            "the offline 'extractive' provider writes only from sources. Add 'sources', or set "
-                            "providers.language (for this episode: overrides.providers.language) to name: openai "
-                            "with a base_url and model (any OpenAI-compatible endpoint, e.g. Ollama at "
-                            "http://localhost:11434/v1)")
-    if problems:
-        raise ConfigError("\n".join(problems))
 
 
 def results_dir(root: Path, slug: str) -> Path:

@@ -1,9 +1,10 @@
 import pytest
 
+from showrunner.checks import check_sources
 from showrunner.config import load_config
 from showrunner.errors import ConfigError
 from showrunner.reads import stage_reads
-from showrunner.workflow import check_sources, default_targets, stage_settings
+from showrunner.workflow import default_targets, stage_settings
 from tests.project import small_config
 
 
@@ -37,14 +38,6 @@ def test_bad_config_names_the_key_path(mutate, expected):
     with pytest.raises(ConfigError) as err:
         load_config(raw)
     assert expected in str(err.value)
-
-
-def test_dotted_command_line_overrides_are_folded_in():
-    raw = small_config()
-    raw["video.fps"] = 25
-    raw["approval"] = "auto"
-    config = load_config(raw)
-    assert config.video.fps == 25 and config.episode("tea").approval == "auto"
 
 
 def test_video_size_follows_aspect():

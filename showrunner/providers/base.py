@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from pathlib import Path
 
 from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, Script
 from showrunner.config import Episode, ProviderSettings
@@ -26,6 +27,14 @@ class Provider:  # noqa: B024 (a base for the three abstract kinds below)
     @property
     def model(self) -> str:
         return self.settings.model or self.settings.name
+
+    @classmethod
+    def check_settings(cls, settings: ProviderSettings, root: Path) -> list[tuple[str, str]]:
+        """Problems with these settings, found at startup before any job: [(field, message)].
+
+        Override to require fields (a model, a weights file that exists); the default finds none.
+        """
+        return []
 
 
 class LanguageModel(Provider, ABC):
@@ -58,6 +67,15 @@ class SpeechRequest:
 
 class SpeechModel(Provider, ABC):
     kind = "speech"
+
+    @classmethod
+    def check_voice(cls, settings: ProviderSettings, voice: str, root: Path) -> str | None:
+        """Why this provider cannot speak with `voice` (a host's voice id), or None if it can.
+
+        Called at startup for every host, so an unknown voice stops the run before any job.
+        The default accepts every voice; a provider that can list its voices should override it.
+        """
+        return None
 
     @abstractmethod
     def speak(self, request: SpeechRequest) -> bytes:

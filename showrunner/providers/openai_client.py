@@ -29,6 +29,13 @@ def require_model(settings: ProviderSettings, kind: str, examples: str) -> str:
     return settings.model
 
 
+def model_needed(settings: ProviderSettings, examples: str) -> list[tuple[str, str]]:
+    """check_settings for an OpenAI-compatible provider: it needs a model."""
+    if settings.model:
+        return []
+    return [("model", f"provider '{settings.name}' needs a model, e.g. {examples}")]
+
+
 def openai_client(settings: ProviderSettings, kind: str) -> Any:
     """An `openai.OpenAI` client for these settings. Made on the first call that misses the cache."""
     import openai

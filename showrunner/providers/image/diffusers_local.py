@@ -48,6 +48,14 @@ def generation_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:
 
 
 class DiffusersImages(ImageModel):
+    @classmethod
+    def check_settings(cls, settings, root):
+        if not settings.model_path:
+            return [("model_path", "name the diffusers model folder to use; showrunner never downloads weights")]
+        if not (resolve_path(settings.model_path, root) / "model_index.json").is_file():
+            return [("model_path", f"{settings.model_path} is not a diffusers model folder (no model_index.json)")]
+        return []
+
     def __init__(self, settings, calls, episode):
         super().__init__(settings, calls, episode)
         if not settings.model_path:

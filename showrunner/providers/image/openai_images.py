@@ -22,7 +22,7 @@ from showrunner.errors import ProviderError
 from showrunner.providers.base import ImageModel
 from showrunner.providers.calls import CallResult, Usage
 from showrunner.providers.image.picture import fit_png, picture_prompt
-from showrunner.providers.openai_client import endpoint, openai_client, require_model
+from showrunner.providers.openai_client import endpoint, model_needed, openai_client, require_model
 
 VERSION = "openai-images-1"
 OPTIONS = ("quality", "style", "background", "moderation")
@@ -45,6 +45,10 @@ def api_size(model: str, size: tuple[int, int]) -> str:
 
 
 class OpenAIImages(ImageModel):
+    @classmethod
+    def check_settings(cls, settings, root):
+        return model_needed(settings, "gpt-image-1 or dall-e-3")
+
     def __init__(self, settings, calls, episode):
         super().__init__(settings, calls, episode)
         require_model(settings, "image", "gpt-image-1 or dall-e-3")

@@ -47,7 +47,7 @@ from showrunner.providers.language.replies import (
     to_scenes,
     to_script,
 )
-from showrunner.providers.openai_client import endpoint, openai_client, require_model
+from showrunner.providers.openai_client import endpoint, model_needed, openai_client, require_model
 from showrunner.secrets import redact
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,13 @@ REASK = ("Your reply could not be used:\n{error}\n\nReply again with the correct
 
 
 class OpenAILanguage(LanguageModel):
+    @classmethod
+    def check_settings(cls, settings, root):
+        problems = model_needed(settings, "gpt-4o-mini (OpenAI) or llama3.1 (Ollama)")
+        if settings.options.get("response_format", "json_schema") not in RESPONSE_FORMATS:
+            problems.append(("options.response_format", f"must be one of {', '.join(RESPONSE_FORMATS)}"))
+        return problems
+
     def __init__(self, settings, calls, episode):
         super().__init__(settings, calls, episode)
         require_model(settings, "language", "gpt-4o-mini (OpenAI) or llama3.1 (Ollama)")

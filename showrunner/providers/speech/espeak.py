@@ -13,6 +13,8 @@ was written for.
 
 from __future__ import annotations
 
+import functools
+import subprocess
 from pathlib import Path
 
 from showrunner import media
@@ -23,7 +25,38 @@ from showrunner.providers.calls import CallResult, Usage
 VERSION = sha256_bytes(Path(__file__).read_bytes())
 
 
+@functools.cache
+def known_voices() -> tuple[frozenset[str], frozenset[str]]:
+    """(voices, variants) as `espeak-ng --voices` and `--voices=variant` list them, lower-cased: each
+    voice by its language codes, name and file; each variant by its name and file."""
+    media.require(media.ESPEAK)
+
+    def listing(*args: str) -> list[list[str]]:
+        out = subprocess.run([media.ESPEAK, *args], capture_output=True, text=True, timeout=30).stdout
+        return [line.split() for line in out.splitlines()[1:] if line.split()]
+
+    voices: set[str] = set()
+    for row in listing("--voices"):
+        # Pty Language Age/Gender VoiceName File [Other Languages: (pty)lang ...]
+        voices.update(x.lower() for x in (row[1], row[3], row[4], row[4].rsplit("/", 1)[-1]))
+        voices.update(x.split(")")[-1].lower() for x in row[5:])
+    variants = {x.lower() for row in listing("--voices=variant") for x in (row[3], row[4].rsplit("/", 1)[-1])}
+    return frozenset(voices), frozenset(variants)
+
+
 class EspeakSpeech(SpeechModel):
+    @classmethod
+    def check_voice(cls, settings, voice, root):
+        name, _, variant = voice.partition("+")
+        voices, variants = known_voices()
+        if name.lower() not in voices:
+            close = sorted(v for v in voices if v.split("-")[0] == name.lower().split("-")[0])[:8]
+            hint = f" (close: {', '.join(close)})" if close else ""
+            return f"espeak-ng has no voice '{name}'{hint}; `espeak-ng --voices` lists them"
+        if variant and variant.lower() not in variants:
+            return f"espeak-ng has no variant '{variant}'; `espeak-ng --voices=variant` lists them (e.g. f3, m3)"
+        return None
+
     @property
     def model(self) -> str:
         return self.settings.model or "espeak-ng"

@@ -18,13 +18,17 @@ from typing import Any
 
 from showrunner.providers.base import SpeechModel, SpeechRequest
 from showrunner.providers.calls import CallResult, Usage
-from showrunner.providers.openai_client import endpoint, openai_client, require_model
+from showrunner.providers.openai_client import endpoint, model_needed, openai_client, require_model
 
 VERSION = "openai-tts-1"
 OPTIONS = ("speed", "instructions")
 
 
 class OpenAISpeech(SpeechModel):
+    @classmethod
+    def check_settings(cls, settings, root):
+        return model_needed(settings, "tts-1 or gpt-4o-mini-tts")
+
     def __init__(self, settings, calls, episode):
         super().__init__(settings, calls, episode)
         require_model(settings, "speech", "tts-1 or gpt-4o-mini-tts")

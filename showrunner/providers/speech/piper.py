@@ -35,6 +35,23 @@ VERSION = "piper-1"
 
 
 class PiperSpeech(SpeechModel):
+    @classmethod
+    def check_settings(cls, settings, root):
+        if not settings.model_path:
+            return [("model_path", "name the piper voice file (.onnx) to use; showrunner does not download voices")]
+        if not resolve_path(settings.model_path, root).is_file():
+            return [("model_path", f"piper voice file {settings.model_path} not found (download a voice and its "
+                                   ".onnx.json yourself; showrunner never downloads one)")]
+        return []
+
+    @classmethod
+    def check_voice(cls, settings, voice, root):
+        if voice.endswith(".onnx") and not resolve_path(voice, root).is_file():
+            return f"piper voice file {voice} not found"
+        if not voice.endswith(".onnx") and not voice.isdigit() and voice != "default":
+            return "a piper voice is a .onnx file, a speaker number of the model_path voice, or 'default'"
+        return None
+
     def __init__(self, settings, calls, episode):
         super().__init__(settings, calls, episode)
         if not settings.model_path:

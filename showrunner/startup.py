@@ -1,0 +1,117 @@
+"""What the Snakefile does before Snakemake plans any job: read, validate and check the config,
+the targets asked for, and the storyboard files the DAG is planned from.
+
+A problem stops the run here with a message and exit status 1, no traceback, before Snakemake
+deletes any output it would remake.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from showrunner.artifacts import Scene, Storyboard
+from showrunner.checks import check_config
+from showrunner.config import Config, load_config
+from showrunner.config_files import Origins, read_sources
+from showrunner.errors import ArtifactError, ConfigError, ShowrunnerError
+from showrunner.files import read_model
+
+MAIN_CONFIG = "config.yaml"
+_TARGET = re.compile(r"^(?:\./)?results/(?:show/episodes/(?P<memory>[^/]+)\.json$|(?P<slug>[^/]+)/)")
+
+
+def refuse(err: ShowrunnerError, what: str = "invalid configuration") -> NoReturn:
+    sys.stderr.write(f"\nshowrunner: {what}\n{err}\n\n")
+    sys.exit(1)
+
+
+def read_origins(workflow: Any) -> Origins:
+    """Which file holds each value: config.yaml, each --configfile, --config (in Snakemake's order).
+
+    Called before the Snakefile's `configfile:`, so a YAML syntax error names its file and line.
+    """
+    files = [str(p) for p in workflow.overwrite_configfiles]
+    if Path(MAIN_CONFIG).exists() or not files:
+        files.insert(0, MAIN_CONFIG)
+    try:
+        return read_sources(files, dict(workflow.config_settings.config or {}))
+    except ConfigError as err:
+        refuse(err)
+
+
+def load(raw: dict, origins: Origins, root: Path, argv: list[str] | None = None) -> Config:
+    """The validated config, after every startup check; refuses the run on any problem."""
+    try:
+        config = load_config(raw, origins)
+        check_config(config, root, origins)
+    except ConfigError as err:
+        refuse(err)
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        slugs = targeted_episodes(config, argv)
+        if not remakes_storyboard(argv):
+            check_storyboards(config, root, slugs)
+    except ShowrunnerError as err:
+        refuse(err, "cannot plan the run")
+    return config
+
+
+def targeted_episodes(config: Config, argv: list[str]) -> list[str]:
+    """The episodes the command line's targets name (all of them when it names none); an unknown one is an error."""
+    named = []
+    for arg in argv:
+        found = _TARGET.match(arg)
+        if not found:
+            continue
+        slug = found["memory"] or found["slug"]
+        if slug == "show" and not found["memory"]:
+            continue
+        if slug not in config.episodes:
+            raise ConfigError(f"{arg}: there is no episode '{slug}' in the config (episodes: "
+                              f"{', '.join(config.episodes)}); add it under 'episodes' in {MAIN_CONFIG}")
+        named.append(slug)
+    return list(dict.fromkeys(named)) or list(config.episodes)
+
+
+def remakes_storyboard(argv: list[str]) -> bool:
+    """Whether the command line forces the storyboard to be made again (-F, or -R/--forcerun storyboard)."""
+    forcing = False
+    for arg in argv:
+        if arg in ("-F", "--forceall"):
+            return True
+        if arg in ("-R", "--forcerun") or arg.startswith("--forcerun="):
+            forcing = True
+            arg = arg.partition("=")[2]
+        elif arg.startswith("-"):
+            forcing = False
+        if forcing and arg == "storyboard":
+            return True
+    return False
+
+
+def check_storyboards(config: Config, root: Path, slugs: list[str]) -> None:
+    """A storyboard.json that exists must be readable and every scene file it lists present and valid:
+    Snakemake plans the per-scene jobs from them."""
+    problems = []
+    for slug in slugs:
+        results = root / "results" / slug
+        path = results / "storyboard.json"
+        if not path.exists():
+            continue
+        try:
+            storyboard = read_model(path, Storyboard)
+            for ref in storyboard.scenes:
+                scene = results / ref.file
+                if not scene.is_file():
+                    raise ArtifactError(f"results/{slug}/{ref.file}: missing, though results/{slug}/storyboard.json "
+                                        "lists it")
+                read_model(scene, Scene)
+        except ArtifactError as err:
+            problems.append(f"{err}\nThe storyboard stage makes these files. Restore or fix the file, or make the "
+                            f"storyboard and its scenes again:\n    snakemake --forcerun storyboard "
+                            f"results/{slug}/final.mp4")
+    if problems:
+        raise ArtifactError("\n".join(problems))
