@@ -93,7 +93,8 @@ def test_a_key_pasted_into_api_key_env_is_refused_and_never_repeated(built):
     config = _config(lambda c: c.update(providers={"language": {"name": "openai", "model": "m",
                                                                 "api_key_env": KEY}}))
     out = _refused(built, config)
-    assert re.search(r"config\.yaml:\d+: providers\.language\.api_key_env: (Value error, )?this looks like an API key", out)
+    assert re.search(r"config\.yaml:\d+: providers\.language\.api_key_env: (Value error, )?this looks like an API key",
+                     out)
     assert KEY not in out and KEY[:12] not in out
     for path in [*built.path(".snakemake").rglob("*"), *built.path("logs").rglob("*")]:
         if path.is_file():
