@@ -16,7 +16,7 @@ from pathlib import Path
 from showrunner.artifacts import Outline
 from showrunner.errors import ApprovalError
 from showrunner.files import canonical_json, read_json, read_model, sha256_file, write_json, write_text
-from showrunner.outline_markdown import parse_outline_markdown, render_outline_markdown
+from showrunner.outline_markdown import parse_outline_markdown, read_outline_text, render_outline_markdown
 
 RECORD = "approval.json"
 FEEDBACK = "feedback.json"
@@ -58,15 +58,15 @@ def approve(results: Path, slug: str) -> Outline:
         if not path.exists():
             raise ApprovalError(f"{path}: missing; build the outline first: snakemake {md_path}")
     if md_path.stat().st_mtime_ns > json_path.stat().st_mtime_ns:
-        outline = parse_outline_markdown(md_path.read_text(encoding="utf-8"), slug, str(md_path))
-        if canonical_json(outline) != json_path.read_text(encoding="utf-8"):
+        outline = parse_outline_markdown(read_outline_text(md_path), slug, str(md_path))
+        if canonical_json(outline).encode("utf-8") != json_path.read_bytes():
             write_json(json_path, outline)
     else:
         outline = read_model(json_path, Outline)
         if outline.slug != slug:
             raise ApprovalError(f"{json_path}: slug: '{outline.slug}' does not match episode '{slug}'")
         markdown = render_outline_markdown(outline)
-        if md_path.read_text(encoding="utf-8") != markdown:  # unchanged files keep their mtime
+        if md_path.read_bytes() != markdown.encode("utf-8"):  # unchanged files keep their mtime
             write_text(md_path, markdown)
     write_json(results / RECORD, {"slug": slug, "approved_at": time.time(), "outline": _fingerprint(results)})
     return outline

@@ -63,6 +63,8 @@ def read_json(path: str | os.PathLike) -> Any:
         raise ArtifactError(f"{path}: file is missing") from None
     except json.JSONDecodeError as err:
         raise ArtifactError(f"{path}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    except UnicodeDecodeError as err:
+        raise ArtifactError(f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8") from None
 
 
 def read_model(path: str | os.PathLike, model: type[M]) -> M:

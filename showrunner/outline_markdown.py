@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -46,6 +47,18 @@ def render_outline_markdown(outline: Outline) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def read_outline_text(path: str | Path) -> str:
+    """outline.md as text; a byte that is not UTF-8 is named by line and column, never a traceback."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise ArtifactError(f"{path}: line {line}, column {column}: byte 0x{data[err.start]:02x} is not UTF-8 text; "
+                            "save the file as UTF-8 (your editor's encoding setting) and approve again") from None
+
+
 def parse_outline_markdown(text: str, slug: str, path: str = "outline.md") -> Outline:
     """Read an edited outline.md; a problem names the file, the line and the field."""
     title = None
@@ -57,6 +70,9 @@ def parse_outline_markdown(text: str, slug: str, path: str = "outline.md") -> Ou
         line = raw.strip()
         if not line:
             continue
+        if re.fullmatch(r"#{1,2}", line):
+            raise ArtifactError(f"{path}: line {number}: {'title' if line == '#' else 'sections'}: a '{line} ' "
+                                "heading with no title; give it a title, or delete the line")
         if line.startswith("# ") and not line.startswith("## "):
             if title is not None:
                 raise ArtifactError(f"{path}: line {number}: title: a second '# ' title line; use '## ' for sections")

@@ -98,3 +98,37 @@ def test_auto_passes_without_any_record(results):
     pass_gate(results, "tea", "auto", results / "approved.flag")
     assert json.loads((results / "approved.flag").read_text())["approval"] == "auto"
     assert canonical_json(OUTLINE) == (results / "outline.json").read_text()
+
+
+def test_an_outline_md_that_is_not_utf8_is_named_by_line_and_column(results):
+    md = results / "outline.md"
+    lines = md.read_bytes().split(b"\n")
+    lines[2] = b"Three ways heat leaves a caf\xe9."  # Latin-1, as an old editor saves it
+    md.write_bytes(b"\n".join(lines))
+    with pytest.raises(ArtifactError, match=r"outline\.md: line 3, column 29: byte 0xe9 is not UTF-8 text"):
+        approve(results, "tea")
+    assert not (results / "approval.json").exists()
+
+
+@pytest.mark.parametrize("heading", ["## ", "##", "#"])
+def test_a_heading_with_no_title_is_refused_not_merged(heading):
+    text = render_outline_markdown(OUTLINE).replace("## Milk first or last", heading)
+    with pytest.raises(ArtifactError, match=r"line \d+: (sections|title): a '#+ ' heading with no title"):
+        parse_outline_markdown(text, "tea")
+
+
+def test_the_cli_says_so_without_a_traceback(tmp_path):
+    from tests.project import Project, small_config
+
+    project = Project(tmp_path, small_config())
+    results = project.path("results/tea")
+    write_json(results / "outline.json", OUTLINE)
+    time.sleep(0.01)
+    (results / "outline.md").write_bytes(render_outline_markdown(OUTLINE).encode().replace(b"cup", b"c\xffp"))
+    refused = project.showrunner("approve", "tea", check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "results/tea/outline.md: line 3" in refused.stderr and "not UTF-8" in refused.stderr
+    write_json(results / "outline.json", {"slug": "tea"})  # a broken outline.json, newer than outline.md
+    os.utime(results / "outline.md", (1, 1))
+    refused = project.showrunner("approve", "tea", check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr and "outline.json" in refused.stderr
