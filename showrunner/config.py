@@ -96,6 +96,7 @@ class ProviderSettings(Strict):
     max_reasks: int = Field(default=2, ge=0, le=10)
     breaker_failures: int = Field(default=5, ge=1)
     breaker_cooldown_s: float = Field(default=300.0, ge=0)
+    breaker_window_s: float = Field(default=120.0, gt=0, description="failures older than this are forgotten")
     model_path: str | None = Field(default=None, description="local weights (piper voice, diffusers model)")
     options: dict[str, Any] = Field(default_factory=dict, description="provider-specific extras")
 
@@ -127,7 +128,7 @@ def looks_like_a_key(value: str) -> bool:
 
 # How a provider is called rather than what it is asked: changing these reruns nothing.
 CALL_POLICY_FIELDS = ("timeout_s", "max_attempts", "backoff_s", "max_wait_s", "max_reasks",
-                      "breaker_failures", "breaker_cooldown_s")
+                      "breaker_failures", "breaker_cooldown_s", "breaker_window_s")
 
 
 class Providers(Strict):

@@ -272,3 +272,36 @@ def raw_config(url: str, cache_dir: str, *, language: dict | None = None, speech
         "cache": {"dir": cache_dir},
         "episodes": {"ep": episode},
     }
+
+
+# --- a server that follows the asked JSON schema exactly, and knows nothing else -----------
+
+def from_schema(schema: dict[str, Any], node: dict[str, Any] | None = None) -> Any:
+    """The plainest instance of `schema`: every property, the first enum value (every one, in order, for
+    a list of enum values), minItems items (at least one), the maximum of a bounded integer."""
+    node = schema if node is None else node
+    if "$ref" in node:
+        return from_schema(schema, schema["$defs"][node["$ref"].rsplit("/", 1)[-1]])
+    if "anyOf" in node:
+        return from_schema(schema, next(n for n in node["anyOf"] if n.get("type") != "null"))
+    if "enum" in node:
+        return node["enum"][0]
+    kind = node.get("type")
+    if kind == "object":
+        return {name: from_schema(schema, prop) for name, prop in node.get("properties", {}).items()}
+    if kind == "array":
+        items = node.get("items", {})
+        if "enum" in items:
+            return list(items["enum"])
+        return [from_schema(schema, items) for _ in range(max(1, node.get("minItems", 1)))]
+    if kind == "integer":
+        return node.get("maximum", node.get("minimum", 1))
+    if kind == "number":
+        return node.get("maximum", node.get("minimum", 1.0))
+    if kind == "boolean":
+        return True
+    return "A plain sentence."
+
+
+def schema_reply(body: dict[str, Any]) -> dict[str, Any]:
+    return from_schema(body["response_format"]["json_schema"]["schema"])

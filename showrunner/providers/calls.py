@@ -3,9 +3,13 @@
     cache    the answer to an identical request (provider, model, base_url, every parameter,
              the prompt or text, the voice, the seed; never the API key) comes from the
              content-addressed cache, costs nothing and contacts no one
-    breaker  a provider endpoint that failed `breaker_failures` times in a row is not called
-             again until `breaker_cooldown_s` has passed; the stage fails at once instead
-    budget   a call whose estimated price would take the episode past `budget_usd` is not made
+    breaker  a provider endpoint that failed `breaker_failures` times within `breaker_window_s`,
+             for one kind of call, is not called again for that kind until `breaker_cooldown_s`
+             has passed; the stage fails at once instead. A 429 (the service answered, busy) is
+             not a failure of the endpoint
+    budget   each attempt's estimated price is reserved in the episode's ledger under a lock
+             before it is made, and refused when it would take the episode past `budget_usd`;
+             parallel jobs cannot overspend. A timed-out or killed attempt stays possibly billed
     retry    HTTP 429/5xx, connection errors and timeouts are retried (tenacity) up to
              `max_attempts`, waiting as Retry-After asks or backing off exponentially
     record   usage and price go into the stage's call records (its provenance) and the
@@ -23,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
@@ -32,7 +37,14 @@ from showrunner.errors import BudgetExceeded, ProviderError, ShowrunnerError
 from showrunner.files import canonical_json, sha256_text, write_bytes
 from showrunner.providers.breaker import CircuitBreaker
 from showrunner.providers.cost import CostLedger, cost_usd, price_key
-from showrunner.providers.retry import is_api_error, is_transient, retry_after, status_of, wait_retry_after
+from showrunner.providers.retry import (
+    is_api_error,
+    is_timeout,
+    is_transient,
+    retry_after,
+    status_of,
+    wait_retry_after,
+)
 from showrunner.secrets import redact
 
 log = logging.getLogger(__name__)
@@ -114,16 +126,33 @@ class ModelCalls:
             self._record(kind, provider, model, key, hit, attempts=0, started=started, cost=0.0)
             return hit
 
-        breaker = self._breaker(provider, settings, request)
+        breaker = self._breaker(kind, provider, settings, request)
         breaker.check()
         price = self.episode.prices.get(price_key(provider, model))
-        self._check_budget(label, provider, model, price, estimate)
-        result, attempts = self._perform(perform, settings, breaker, label)
+        self._warn_unpriced(label, provider, model, price)
+        estimate_usd = cost_usd(price, estimate or Usage())
+        about = {"stage": self.stage, "kind": kind, "provider": provider, "model": model, "request_sha256": key}
+
+        def attempt() -> CallResult:
+            reservation = self.ledger.reserve(**about, estimate=estimate_usd, budget=self.episode.spec.budget_usd,
+                                              refuse=lambda spent, needed: self._over_budget(label, spent, needed))
+            try:
+                answer = perform()
+            except BaseException as err:
+                if is_timeout(err):
+                    self.ledger.unknown(reservation, describe(err))
+                elif isinstance(err, Exception):
+                    self.ledger.release(reservation)
+                raise  # a kill (KeyboardInterrupt, SystemExit) leaves the reservation open: possibly billed
+            attempt.reservation = reservation
+            return answer
+
+        result, attempts = self._perform(attempt, settings, breaker, label)
 
         cost = cost_usd(price, result.usage)
         self._record(kind, provider, model, key, result, attempts=attempts, started=started, cost=cost)
-        self.ledger.add(stage=self.stage, kind=kind, provider=provider, model=model, request_sha256=key,
-                        attempts=attempts, usage=result.usage, cost=cost, priced=price is not None)
+        self.ledger.settle(attempt.reservation, **about, attempts=attempts, usage=result.usage, cost=cost,
+                           priced=price is not None)
         log.info("%s: made in %d attempt(s), usage %s, $%.6f", label, attempts, _usage_text(result.usage), cost)
         if accept is not None:
             try:
@@ -137,29 +166,25 @@ class ModelCalls:
     def _settings(self, kind: str) -> ProviderSettings:
         return getattr(self.episode.providers, kind)
 
-    def _breaker(self, provider: str, settings: ProviderSettings, request: dict[str, Any]) -> CircuitBreaker:
+    def _breaker(self, kind: str, provider: str, settings: ProviderSettings, request: dict[str, Any]) -> CircuitBreaker:
         endpoint = str(request.get("base_url") or settings.base_url or "")
         return CircuitBreaker(self.cache_dir / "breakers", provider, endpoint, settings.breaker_failures,
-                              settings.breaker_cooldown_s)
+                              settings.breaker_cooldown_s, kind=kind, window_s=settings.breaker_window_s)
 
-    def _check_budget(self, label: str, provider: str, model: str, price, estimate: Usage | None) -> None:
+    def _warn_unpriced(self, label: str, provider: str, model: str, price) -> None:
+        if price is None and self.episode.spec.budget_usd is not None \
+                and price_key(provider, model) not in self._unpriced_warned:
+            self._unpriced_warned.add(price_key(provider, model))
+            log.warning("%s: no price for '%s' in config.yaml prices: counted as $0 against budget_usd",
+                        label, price_key(provider, model))
+
+    def _over_budget(self, label: str, spent: float, needed: float) -> None:
         budget = self.episode.spec.budget_usd
-        if budget is None:
-            return
-        if price is None:
-            if price_key(provider, model) not in self._unpriced_warned:
-                self._unpriced_warned.add(price_key(provider, model))
-                log.warning("%s: no price for '%s' in config.yaml prices: counted as $0 against budget_usd",
-                            label, price_key(provider, model))
-            return
-        needed = cost_usd(price, estimate or Usage())
-        spent = self.ledger.spent()
-        if spent + needed > budget:
-            raise BudgetExceeded(
-                f"{label} not made: episode '{self.episode.slug}' would go over its budget: "
-                f"spent ${spent:.4f}, needed about ${needed:.4f}, budget ${budget:.4f} "
-                f"(config.yaml: episodes.{self.episode.slug}.budget_usd; spending in {self.ledger.summary})"
-            )
+        raise BudgetExceeded(
+            f"{label} not made: episode '{self.episode.slug}' would go over its budget: "
+            f"spent ${spent:.4f} (possibly billed included), needed about ${needed:.4f}, budget ${budget:.4f} "
+            f"(config.yaml: episodes.{self.episode.slug}.budget_usd; spending in {self.ledger.summary})"
+        )
 
     def _perform(self, perform: Callable[[], CallResult], settings: ProviderSettings, breaker: CircuitBreaker,
                  label: str) -> tuple[CallResult, int]:
@@ -188,7 +213,7 @@ class ModelCalls:
                     try:
                         result = perform()
                     except Exception as err:
-                        if is_transient(err):
+                        if is_transient(err) and status_of(err) != 429:  # a 429 is an answer: the endpoint is up
                             opened = breaker.failure(f"{label}: {describe(err)}") or opened
                         raise
                     breaker.success()
@@ -255,7 +280,27 @@ def describe(exc: BaseException | None) -> str:
     status = status_of(exc)
     text = str(exc) or type(exc).__name__
     prefix = f"HTTP {status}: " if status is not None and str(status) not in text[:40] else ""
+    url = request_url(exc)
+    if url and url not in text:
+        text += f" ({url})"
     return redact(f"{type(exc).__name__}: {prefix}{text}")[:1000]
+
+
+def request_url(exc: BaseException) -> str | None:
+    """The method and URL the failed request went to, without credentials or query ('POST http://host/v1/...')."""
+    try:
+        request = exc.request  # httpx raises RuntimeError when the request was never set
+    except Exception:
+        request = None
+    url = getattr(request, "url", None)
+    if url is None:
+        return None
+    parts = urlsplit(str(url))
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    method = getattr(request, "method", "")
+    return f"{method} {parts.scheme}://{host}{parts.path}".strip()
 
 
 def _usage_text(usage: Usage) -> str:

@@ -63,6 +63,16 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
+def is_timeout(exc: BaseException) -> bool:
+    """The request was sent but no answer came in time: the server may have done (and billed) the work."""
+    if isinstance(exc, TimeoutError):
+        return True
+    openai = _loaded("openai")
+    if openai is not None and isinstance(exc, openai.APITimeoutError):
+        return True
+    return any(_loaded(n) is not None and isinstance(exc, _loaded(n).TimeoutException) for n in ("httpx", "httpx2"))
+
+
 def is_api_error(exc: BaseException) -> bool:
     """A failure of the remote service or the way to it (as opposed to a bug in our code)."""
     if is_transient(exc):

@@ -41,6 +41,7 @@ from showrunner.providers.language.replies import (
     ScriptReply,
     StoryboardReply,
     parse_reply,
+    reply_schema,
     to_critique,
     to_outline,
     to_research,
@@ -101,7 +102,8 @@ class OpenAILanguage(LanguageModel):
         if feedback:
             notes.append("A reviewer asked for changes; the outline must answer them: " + " | ".join(feedback))
         return self._ask("outline an episode", OutlineReply, prompt, notes,
-                         lambda reply: to_outline(brief, research, feedback, reply))
+                         lambda reply: to_outline(brief, research, feedback, reply),
+                         ids={"fact_ids": [f.id for f in research.facts]})
 
     def write_script(self, brief: Brief, outline: Outline, research: Research, prompt: str,
                      previous: Script | None = None, critique: Critique | None = None) -> Script:
@@ -115,7 +117,8 @@ class OpenAILanguage(LanguageModel):
             task = "revise the script of an episode so that it answers the critique"
             if critique is not None and critique.reasons:
                 notes.append("The critique to answer: " + " | ".join(critique.reasons))
-        return self._ask(task, ScriptReply, prompt, notes, lambda reply: to_script(brief, outline, reply))
+        return self._ask(task, ScriptReply, prompt, notes, lambda reply: to_script(brief, outline, reply),
+                         ids={"speaker": [h.id for h in brief.hosts], "section_id": [s.id for s in outline.sections]})
 
     def critique(self, brief: Brief, outline: Outline, script: Script, prompt: str) -> Critique:
         notes = ["'score' is 0-100: how ready the script is to record; 'reasons' say what to improve."]
@@ -130,13 +133,15 @@ class OpenAILanguage(LanguageModel):
                                          for s in script.segments)]
         wpm = self.episode.writing.words_per_minute
         return self._ask("storyboard an episode", StoryboardReply, prompt, notes,
-                         lambda reply: to_scenes(script, reply, wpm))
+                         lambda reply: to_scenes(script, reply, wpm),
+                         ids={"segment_ids": [s.id for s in script.segments]})
 
     # --- asking, and asking again ---------------------------------------------------------
     def _ask(self, task: str, reply_model: type[BaseModel], prompt: str, notes: list[str],
-             convert: Callable[[Any], T]) -> T:
+             convert: Callable[[Any], T], ids: dict[str, list[str]] | None = None) -> T:
         schema_name = _schema_name(reply_model)
-        messages = [{"role": "system", "content": self._system(task, reply_model, notes)},
+        schema = reply_schema(reply_model, ids)
+        messages = [{"role": "system", "content": self._system(task, schema, notes)},
                     {"role": "user", "content": prompt}]
 
         def accept(body: bytes) -> T:
@@ -144,7 +149,7 @@ class OpenAILanguage(LanguageModel):
 
         rounds = self.settings.max_reasks + 1
         for attempt in range(1, rounds + 1):
-            request = self._request(messages, reply_model)
+            request = self._request(messages, reply_model, schema)
             try:
                 result = self.calls.call(kind="language", provider=self.settings.name, model=self.model,
                                          version=VERSION, request=request, perform=lambda r=request: self._chat(r),
@@ -165,8 +170,8 @@ class OpenAILanguage(LanguageModel):
             return accept(result.body)
         raise AssertionError("unreachable")
 
-    def _system(self, task: str, reply_model: type[BaseModel], notes: list[str]) -> str:
-        schema = json.dumps(reply_model.model_json_schema(), sort_keys=True, separators=(",", ":"))
+    def _system(self, task: str, schema: dict, notes: list[str]) -> str:
+        schema = json.dumps(schema, sort_keys=True, separators=(",", ":"))
         return "\n".join([
             f"You help make '{self.episode.show.name}', an explainer show. Your task: {task}.",
             "Follow the instructions in the user message.",
@@ -175,12 +180,12 @@ class OpenAILanguage(LanguageModel):
             schema,
         ])
 
-    def _request(self, messages: list[dict[str, str]], reply_model: type[BaseModel]) -> dict[str, Any]:
+    def _request(self, messages: list[dict[str, str]], reply_model: type[BaseModel], schema: dict) -> dict[str, Any]:
         """Everything the answer depends on, and exactly what is sent (the key is never part of it)."""
         body: dict[str, Any] = {"model": self.model, "messages": messages}
         if self.response_format == "json_schema":
             body["response_format"] = {"type": "json_schema", "json_schema": {
-                "name": _schema_name(reply_model), "schema": reply_model.model_json_schema(), "strict": False}}
+                "name": _schema_name(reply_model), "schema": schema, "strict": False}}
         elif self.response_format == "json_object":
             body["response_format"] = {"type": "json_object"}
         if self.settings.temperature is not None:

@@ -216,6 +216,36 @@ def to_scenes(script: Script, reply: StoryboardReply, words_per_minute: int) -> 
     return scenes
 
 
+# --- the schema the model is given --------------------------------------------------------
+
+
+def reply_schema(reply_model: type[BaseModel], ids: dict[str, list[str]] | None = None) -> dict:
+    """The reply model's JSON schema, each id field limited to the values that exist.
+
+    `ids` maps a field name (speaker, section_id, segment_ids, fact_ids) to its values; a list
+    field limits its items. A server that follows the schema exactly then writes only real ids.
+    Replies are still parsed leniently (a host's name for its id), so the limits only help.
+    """
+    schema = reply_model.model_json_schema()
+
+    def limit(node: object) -> None:
+        if isinstance(node, dict):
+            for name, prop in (node.get("properties") or {}).items():
+                values = (ids or {}).get(name)
+                if values and isinstance(prop, dict):
+                    target = prop.get("items") if prop.get("type") == "array" else prop
+                    if isinstance(target, dict):
+                        target["enum"] = list(dict.fromkeys(values))
+            for value in node.values():
+                limit(value)
+        elif isinstance(node, list):
+            for value in node:
+                limit(value)
+
+    limit(schema)
+    return schema
+
+
 # --- parsing ------------------------------------------------------------------------------
 
 R = TypeVar("R", bound=BaseModel)
