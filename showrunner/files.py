@@ -1,10 +1,21 @@
-"""Writing artifacts so that no half-written file is ever taken for a finished one."""
+"""Writing artifacts so that no half-written file is ever taken for a finished one.
+
+Every artifact is written to a temporary sibling, `.<name>.<host>-<pid>-<random>.part<suffix>`,
+flushed to disk (fsync) and renamed into place, and the directory is fsynced, so a crash or a
+power loss leaves either the old file or the new one. A temporary left by a process that died
+(same host, pid gone) is removed the next time that file is written, and by `sweep_temporaries`
+when the workflow starts; readers that list a directory skip dot-files (`is_temporary`).
+"""
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
+import re
+import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,17 +31,84 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-[^.]+\.(part|old)")
+
+
+def temporary_prefix(name: str) -> str:
+    """The start of a temporary sibling's name for `name`, made by this process."""
+    return f".{name}.{_HOST}-{os.getpid()}-"
+
+
+def is_temporary(path: str | os.PathLike) -> bool:
+    return Path(path).name.startswith(".")
+
+
+def _dead_temporary(path: Path) -> bool:
+    found = _TEMPORARY.match(path.name)
+    if not found or found["host"] != _HOST:
+        return False
+    pid = int(found["pid"])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def clean_temporaries(path: str | os.PathLike) -> None:
+    """Remove temporaries of `path` that processes which died (on this host) left behind."""
+    path = Path(path)
+    if path.parent.is_dir():
+        for leftover in path.parent.glob(f".{glob.escape(path.name)}.*"):
+            if _dead_temporary(leftover):
+                _remove(leftover)
+
+
+def sweep_temporaries(folder: str | os.PathLike) -> list[Path]:
+    """Remove every temporary under `folder` left by a process that died; return what was removed."""
+    removed = []
+    for leftover in Path(folder).rglob(".*"):
+        if _dead_temporary(leftover):
+            _remove(leftover)
+            removed.append(leftover)
+    return removed
+
+
+def fsync_path(path: str | os.PathLike) -> None:
+    """Flush a file's (or a directory's entries') data to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; rename it into place only if the block succeeds."""
+    """Yield a temporary path beside `path`; if the block succeeds, fsync it and rename it into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part" + path.suffix, dir=path.parent)
+    clean_temporaries(path)
+    fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(path.name), suffix=".part" + path.suffix, dir=path.parent)
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a finished artifact gets the usual mode
     try:
         yield Path(tmp)
+        fsync_path(tmp)
         os.replace(tmp, path)
+        fsync_path(path.parent)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

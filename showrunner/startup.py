@@ -17,7 +17,7 @@ from showrunner.checks import check_config
 from showrunner.config import Config, load_config
 from showrunner.config_files import Origins, read_sources
 from showrunner.errors import ArtifactError, ConfigError, ShowrunnerError
-from showrunner.files import read_model
+from showrunner.files import read_model, sweep_temporaries
 
 MAIN_CONFIG = "config.yaml"
 _TARGET = re.compile(r"^(?:\./)?results/(?:show/episodes/(?P<memory>[^/]+)\.json$|(?P<slug>[^/]+)/)")
@@ -49,6 +49,7 @@ def load(raw: dict, origins: Origins, root: Path, argv: list[str] | None = None)
         check_config(config, root, origins)
     except ConfigError as err:
         refuse(err)
+    sweep_temporaries(root / "results")  # half-written files of jobs that died
     argv = sys.argv[1:] if argv is None else argv
     try:
         slugs = targeted_episodes(config, argv)

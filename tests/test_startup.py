@@ -180,6 +180,18 @@ def test_a_corrupt_storyboard_is_named_with_what_to_do(built, damage):
     assert "Exception" not in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_corrupt_scene_file_is_named_before_its_jobs_delete_anything(built):
+    path = built.path("results/tea/scenes/01.json")
+    original = path.read_bytes()
+    path.write_text('{"index": 1, "title": ')
+    try:
+        result = built.snakemake("results/tea/media/01/image.png", check=False)
+    finally:
+        path.write_bytes(original)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "results/tea/scenes/01.json: not valid JSON" in result.stderr and "--forcerun storyboard" in result.stderr
+
+
 def test_origins_follow_snakemakes_merge_order(tmp_path):
     (tmp_path / "a.yaml").write_text("video:\n  fps: 10\n  crf: 20\naudio:\n  sample_rate: 24000\n")
     (tmp_path / "b.yaml").write_text("\nvideo:\n  fps: 12\n")

@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 
 from showrunner.artifacts import Brief, BriefHost, CoveredConcept
-from showrunner.files import write_json
+from showrunner.files import is_temporary, write_json
 from showrunner.provenance import write_provenance
 from showrunner.sources import read_sources
 from showrunner.stage_job import StageJob
@@ -32,6 +32,8 @@ def covered_elsewhere(memory_dir: Path, own_slug: str) -> tuple[list[CoveredConc
     if not memory_dir.is_dir():
         return concepts, used
     for path in sorted(memory_dir.glob("*.json")):
+        if is_temporary(path):  # a file being written (or left by a killed job), never memory
+            continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             slug = str(data.get("slug") or path.stem)

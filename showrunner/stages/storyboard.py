@@ -16,7 +16,15 @@ from pathlib import Path
 
 from showrunner.artifacts import Brief, Outline, Research, Scene, SceneRef, Script, Storyboard, scene_name
 from showrunner.errors import ArtifactError
-from showrunner.files import canonical_json, read_model, write_json, write_text
+from showrunner.files import (
+    canonical_json,
+    clean_temporaries,
+    fsync_path,
+    read_model,
+    temporary_prefix,
+    write_json,
+    write_text,
+)
 from showrunner.prompts import render
 from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
@@ -49,18 +57,23 @@ def check_scenes(scenes: list[Scene], script: Script, where: str) -> list[Scene]
 
 
 def write_scene_dir(directory: Path, scenes: list[Scene]) -> None:
-    """Write scenes/<NN>.json into a temporary sibling, then swap it into place."""
+    """Write scenes/<NN>.json into a temporary sibling, fsynced, then swap it into place."""
     directory = Path(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".part", dir=directory.parent))
+    clean_temporaries(directory)
+    tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(directory.name), suffix=".part", dir=directory.parent))
     try:
         for scene in scenes:
-            (tmp / f"{scene_name(scene.index)}.json").write_text(canonical_json(scene), encoding="utf-8")
+            path = tmp / f"{scene_name(scene.index)}.json"
+            path.write_text(canonical_json(scene), encoding="utf-8")
+            fsync_path(path)
+        fsync_path(tmp)
         old = None
         if directory.exists():
-            old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
-            os.replace(directory, old)
+            old = Path(tempfile.mkdtemp(prefix=temporary_prefix(directory.name), suffix=".old", dir=directory.parent))
+            os.replace(directory, old / directory.name)
         os.replace(tmp, directory)
+        fsync_path(directory.parent)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:
