@@ -140,10 +140,10 @@ class Providers(Strict):
 class Price(Strict):
     """Prices in USD. Keyed in `prices` by "<provider>:<model>"."""
 
-    input_per_1m_tokens: float = 0.0
-    output_per_1m_tokens: float = 0.0
-    per_1m_characters: float = 0.0
-    per_image: float = 0.0
+    input_per_1m_tokens: float = Field(default=0.0, ge=0)
+    output_per_1m_tokens: float = Field(default=0.0, ge=0)
+    per_1m_characters: float = Field(default=0.0, ge=0)
+    per_image: float = Field(default=0.0, ge=0)
 
 
 class Cache(Strict):
@@ -171,7 +171,8 @@ class Video(Strict):
     height: int = Field(default=1080, ge=64, le=4320, description="the short side for 9:16")
     fps: int = Field(default=30, ge=1, le=120)
     motion: Literal["still", "zoom"] = "still"
-    preset: str = "veryfast"
+    preset: Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
+                    "veryslow"] = "veryfast"
     crf: int = Field(default=23, ge=0, le=51)
     threads: int = Field(default=2, ge=1, le=64, description="fixed so encodes are reproducible")
     subtitles: Literal["soft", "burned", "none"] = "soft"
@@ -190,7 +191,7 @@ class Video(Strict):
 
 class Music(Strict):
     bed: str = Field(default="generated", description="'generated' or a path to the user's own audio file")
-    bed_gain_db: float = -20.0
+    bed_gain_db: float = Field(default=-20.0, ge=-60, le=0)
     duck_db: float = Field(default=12.0, ge=0, description="how far the bed drops under speech")
     intro_seconds: float = Field(default=4.0, ge=0)
     outro_seconds: float = Field(default=4.0, ge=0)
@@ -198,14 +199,14 @@ class Music(Strict):
 
 
 class Audio(Strict):
-    sample_rate: int = Field(default=48000, ge=8000)
+    sample_rate: int = Field(default=48000, ge=8000, le=192000)
     pause_between_lines_s: float = Field(default=0.35, ge=0, le=3)
     pause_between_speakers_s: float = Field(default=0.5, ge=0, le=3)
     scene_tail_s: float = Field(default=0.4, ge=0, le=5)
     podcast_lufs: float = Field(default=-16.0, le=-5, ge=-40)
     video_lufs: float = Field(default=-16.0, le=-5, ge=-40, description="final.mp4's soundtrack loudness")
     podcast_true_peak_db: float = Field(default=-1.0, le=0)
-    podcast_bitrate: str = "128k"
+    podcast_bitrate: str = Field(default="128k", pattern=r"^\d{2,3}k$", description="an MP3 bitrate, e.g. 128k")
     music: Music = Music()
 
 
@@ -213,11 +214,11 @@ class Acceptance(Strict):
     duration_tolerance: float = Field(default=0.15, ge=0, le=1)
     av_sync_ms: float = Field(default=100.0, ge=0)
     max_silence_s: float = Field(default=2.0, gt=0)
-    silence_threshold_db: float = -50.0
+    silence_threshold_db: float = Field(default=-50.0, ge=-120, lt=0)
     loudness_tolerance_lu: float = Field(default=1.0, ge=0)
-    caption_max_chars: int = 42
-    caption_max_lines: int = 2
-    caption_max_seconds: float = 7.0
+    caption_max_chars: int = Field(default=42, ge=10, le=200)
+    caption_max_lines: int = Field(default=2, ge=1, le=5)
+    caption_max_seconds: float = Field(default=7.0, gt=0.5, le=30)
 
 
 class EpisodeSpec(Strict):

@@ -5,7 +5,7 @@ from showrunner.config import load_config
 from showrunner.errors import ConfigError
 from showrunner.reads import stage_reads
 from showrunner.workflow import default_targets, stage_settings
-from tests.project import small_config
+from tests.project import REPO, small_config
 
 
 def test_valid_config_resolves_episode_with_overrides():
@@ -30,6 +30,11 @@ def test_valid_config_resolves_episode_with_overrides():
         (lambda c: c["episodes"]["tea"].update(overrides={"video": {"fps": 0}}),
          "episodes.tea.overrides.video.fps"),
         (lambda c: c.update(approval="sometimes"), "config.yaml: approval:"),
+        (lambda c: c["video"].update(preset="warp"), "config.yaml: video.preset: Input should be 'ultrafast'"),
+        (lambda c: c["audio"].update(podcast_bitrate="loud"), "config.yaml: audio.podcast_bitrate: String should"),
+        (lambda c: c.update(acceptance={"caption_max_chars": 0}), "config.yaml: acceptance.caption_max_chars:"),
+        (lambda c: c.update(prices={"openai:m": {"per_image": -1}}), "config.yaml: prices.openai:m.per_image:"),
+        (lambda c: c["show"]["hosts"][0].update(voice=""), "config.yaml: show.hosts[0].voice:"),
     ],
 )
 def test_bad_config_names_the_key_path(mutate, expected):
@@ -38,6 +43,17 @@ def test_bad_config_names_the_key_path(mutate, expected):
     with pytest.raises(ConfigError) as err:
         load_config(raw)
     assert expected in str(err.value)
+
+
+def test_openai_voices_are_checked_only_against_openai_itself():
+    from showrunner.config import ProviderSettings
+    from showrunner.providers.speech.openai_tts import OpenAISpeech
+
+    hosted = ProviderSettings(name="openai", model="tts-1")
+    assert OpenAISpeech.check_voice(hosted, "nova", REPO) is None
+    assert "OpenAI has no voice 'en-us+f3'" in OpenAISpeech.check_voice(hosted, "en-us+f3", REPO)
+    local = ProviderSettings(name="openai", model="kokoro", base_url="http://127.0.0.1:8880/v1")
+    assert OpenAISpeech.check_voice(local, "af_bella", REPO) is None
 
 
 def test_video_size_follows_aspect():

@@ -22,12 +22,20 @@ from showrunner.providers.openai_client import endpoint, model_needed, openai_cl
 
 VERSION = "openai-tts-1"
 OPTIONS = ("speed", "instructions")
+# The voices api.openai.com has; another OpenAI-compatible server (base_url) may have others.
+OPENAI_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse")
 
 
 class OpenAISpeech(SpeechModel):
     @classmethod
     def check_settings(cls, settings, root):
         return model_needed(settings, "tts-1 or gpt-4o-mini-tts")
+
+    @classmethod
+    def check_voice(cls, settings, voice, root):
+        if settings.base_url is None and voice not in OPENAI_VOICES:
+            return f"OpenAI has no voice '{voice}' (voices: {', '.join(OPENAI_VOICES)})"
+        return None
 
     def __init__(self, settings, calls, episode):
         super().__init__(settings, calls, episode)
