@@ -90,7 +90,7 @@ def _check_providers(episode: Episode, root: Path, origins: Origins, problems: _
                     problem = str(err)
                 if problem:
                     problems.add(_path(origins, slug, "show", "hosts", i, "voice"),
-                                 f"{problem} (providers.speech is '{settings.name}')")
+                                 f"host '{host.id}': {problem} (providers.speech is '{settings.name}')")
 
 
 def _check_files(episode: Episode, root: Path, origins: Origins, problems: _Problems) -> None:
