@@ -22,7 +22,10 @@ pasted there out of Snakemake's params and metadata), `cache.dir`, `prices`, `sp
 and the slug (already in every path).
 
 A new stage: write showrunner/stages/<rule>.py with `READS` and `run(job)`, a two-line script in
-scripts/, and a rule whose params are `settings=settings_for("<rule>")`.
+scripts/, and a rule whose params are `settings=settings_for("<rule>")` (the rule's name is the
+module's name). tests/test_stage_reads.py then checks every rule's params against its READS; run
+the new stage there under `recording` too. A rule written for the former STAGE_SECTIONS table
+ports by moving its tuple into its module as READS.
 """
 
 from __future__ import annotations
