@@ -29,12 +29,22 @@ class Block(Artifact):
     location: str = Field(description="where in the source: 'line 12', 'page 3', 'element 7'")
 
 
+class Dropped(Artifact):
+    """Something of a source that is not prose and was left out when the source was read."""
+
+    reason: str = Field(description="what it was: badge, image, layout html, navigation, footer, cookie notice, "
+                                    "running header, page number, emoji, terminal art, table of contents, ...")
+    text: str = Field(description="what was dropped (shortened)")
+    location: str
+
+
 class SourceDocument(Artifact):
     path: str
     format: Literal["markdown", "text", "html", "pdf"]
     title: str
     sha256: str
     blocks: list[Block] = Field(min_length=1)
+    dropped: list[Dropped] = Field(default_factory=list, description="what was left out, and why")
 
 
 class CoveredConcept(Artifact):
