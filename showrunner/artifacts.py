@@ -87,6 +87,8 @@ class Fact(Artifact):
     location: str | None = None
     sourced: bool = True
     score: float = 0.0
+    kind: str | None = Field(default=None, description="the kind of source block: paragraph, list, quote")
+    block: int | None = Field(default=None, description="which block of its source (facts of one list share it)")
 
     @model_validator(mode="after")
     def _unsourced_has_no_location(self) -> Fact:

@@ -102,6 +102,8 @@ def _clean(text: str) -> str:
 
 
 def _title(blocks: list[Block], path: Path, html: bytes | None) -> str:
+    if html is not None and blocks[0].kind == "heading" and blocks[0].level == 1:
+        return blocks[0].text  # the page's own first heading: the <title> often carries the site's name
     if html is not None:
         from bs4 import BeautifulSoup
 
