@@ -1,9 +1,12 @@
+# The report is always written (this rule succeeds once it has measured), so a failure never
+# costs the report it points to; acceptance_verdict then fails when a hard check failed.
 rule acceptance:
     input:
         video="results/{slug}/final.mp4",
         podcast="results/{slug}/podcast.mp3",
         srt="results/{slug}/captions.srt",
         storyboard="results/{slug}/storyboard.json",
+        outline="results/{slug}/outline.json",
         timings=scene_files("results/{slug}/media/{scene}/timings.json"),
         clips=scene_files("results/{slug}/media/{scene}/clip.mp4"),
         voices=scene_files("results/{slug}/media/{scene}/voice.wav"),
@@ -20,3 +23,18 @@ rule acceptance:
         "benchmarks/acceptance/{slug}.tsv"
     script:
         "../scripts/acceptance.py"
+
+
+rule acceptance_verdict:
+    input:
+        json="results/{slug}/acceptance.json",
+        markdown="results/{slug}/acceptance.md",
+    output:
+        flag="results/{slug}/accepted.flag",
+    localrule: True
+    conda:
+        "../envs/showrunner.yaml"
+    log:
+        "logs/acceptance_verdict/{slug}.log",
+    script:
+        "../scripts/acceptance_verdict.py"

@@ -122,12 +122,22 @@ class OutlineSection(Artifact):
     notes: str = ""
 
 
+class EpisodeLength(Artifact):
+    """How long the episode will be: what was asked, what the sources can fill, what was agreed."""
+
+    target_minutes: float = Field(gt=0, description="target_minutes from config.yaml")
+    supported_minutes: float = Field(ge=0, description="about how much narration the sources hold")
+    agreed_minutes: float = Field(gt=0, description="what the writer aims at and acceptance checks against")
+    note: str = ""
+
+
 class Outline(Artifact):
     slug: str
     title: str = Field(min_length=1)
     summary: str = ""
     sections: list[OutlineSection] = Field(min_length=1)
     feedback: list[str] = Field(default_factory=list, description="reviewer feedback this outline was written with")
+    length: EpisodeLength | None = Field(default=None, description="set when the sources cannot fill the target")
 
     @model_validator(mode="after")
     def _unique_section_ids(self) -> Outline:

@@ -37,7 +37,7 @@ STAGE_SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 EPISODE_FILES_TO_GATE = ("outline.md",)
-EPISODE_FINAL_FILES = ("final.mp4", "podcast.mp3", "acceptance.json")
+EPISODE_FINAL_FILES = ("final.mp4", "podcast.mp3", "acceptance.json", "accepted.flag")
 
 
 def stage_settings(config: Config, slug: str, stage: str) -> dict[str, Any]:

@@ -135,7 +135,8 @@ class MediaEpisode:
                          "bed": p("music/bed.wav"), "intro": p("music/intro.wav"), "outro": p("music/outro.wav")},
                         {"podcast": p("podcast.mp3"), "provenance": p("podcast.provenance.json")}),
             "acceptance": ({"video": p("final.mp4"), "podcast": p("podcast.mp3"), "srt": p("captions.srt"),
-                            "storyboard": p("storyboard.json"), "timings": self.each("timings.json"),
+                            "storyboard": p("storyboard.json"), "outline": p("outline.json"),
+                            "timings": self.each("timings.json"),
                             "clips": self.each("clip.mp4"), "voices": self.each("voice.wav")},
                            {"json": p("acceptance.json"), "markdown": p("acceptance.md")}),
         }
