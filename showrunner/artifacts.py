@@ -215,6 +215,52 @@ class Storyboard(Artifact):
     scenes: list[SceneRef] = Field(min_length=1)
 
 
+# --- storyboard.review.json ---------------------------------------------------------------
+
+
+class SceneCheck(Artifact):
+    name: str
+    passed: bool
+    detail: str = ""
+
+
+class SceneReview(Artifact):
+    """One scene judged on its own: narration against its picture, its length, how it reads."""
+
+    index: int = Field(ge=1)
+    title: str
+    score: int = Field(ge=0, le=100)
+    reasons: list[str] = Field(default_factory=list)
+    checks: list[SceneCheck] = Field(default_factory=list)
+
+
+class SceneCritiqueItem(Artifact):
+    index: int = Field(ge=1)
+    score: int = Field(ge=0, le=100)
+    reasons: list[str] = Field(default_factory=list)
+
+
+class SceneCritique(Artifact):
+    """What a critic (the offline measures, or a language model) says about the scenes."""
+
+    score: int = Field(ge=0, le=100)
+    reasons: list[str] = Field(default_factory=list)
+    scenes: list[SceneCritiqueItem] = Field(default_factory=list)
+
+
+class StoryboardReview(Artifact):
+    """The scene critic's report: each scene, and the scenes together (repeats, order, opening, close)."""
+
+    slug: str
+    critic: str = Field(description="the language provider that judged the scenes, beside the measured checks")
+    threshold: int
+    score: int = Field(ge=0, le=100)
+    passed: bool
+    reasons: list[str] = Field(default_factory=list)
+    checks: list[SceneCheck] = Field(default_factory=list, description="checks across the scenes")
+    scenes: list[SceneReview] = Field(min_length=1)
+
+
 def scene_name(index: int) -> str:
     """The scene wildcard: scenes/01.json, media/01/..."""
     return f"{index:02d}"

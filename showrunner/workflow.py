@@ -24,6 +24,7 @@ STAGE_SECTIONS: dict[str, tuple[str, ...]] = {
     "approval_gate": ("approval",),
     "script": ("show", "providers.language", "target_minutes", "writing"),
     "storyboard": ("show", "providers.language", "writing", "video.aspect"),
+    "storyboard_review": ("show", "providers.language", "writing"),
     "scene_image": ("show.style", "providers.image", "video"),
     "scene_voice": ("show.hosts", "providers.speech", "audio", "video.fps", "writing.words_per_minute"),
     "scene_clip": ("video",),
@@ -37,7 +38,7 @@ STAGE_SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 EPISODE_FILES_TO_GATE = ("outline.md",)
-EPISODE_FINAL_FILES = ("final.mp4", "podcast.mp3", "acceptance.json", "accepted.flag")
+EPISODE_FINAL_FILES = ("final.mp4", "podcast.mp3", "storyboard.review.json", "acceptance.json", "accepted.flag")
 
 
 def stage_settings(config: Config, slug: str, stage: str) -> dict[str, Any]:

@@ -89,6 +89,10 @@ STAGE_FILES = {
                     "script": "script.json", "prompt": "prompts/storyboard.j2"},
                    {"storyboard": "storyboard.json", "scenes": "scenes", "prompt": "storyboard.prompt.md",
                     "provenance": "storyboard.provenance.json"}),
+    "storyboard_review": ({"brief": "brief.json", "outline": "outline.json", "storyboard": "storyboard.json",
+                           "scenes": "scenes", "prompt": "prompts/storyboard_critic.j2"},
+                          {"review": "storyboard.review.json", "prompt": "storyboard_critic.prompt.md",
+                           "provenance": "storyboard_review.provenance.json"}),
 }
 WRITING_STAGES = list(STAGE_FILES)
 

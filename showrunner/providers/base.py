@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, Script
+from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, SceneCritique, Script
 from showrunner.config import Episode, ProviderSettings
 from showrunner.providers.calls import ModelCalls
 
@@ -48,6 +48,11 @@ class LanguageModel(Provider, ABC):
     @abstractmethod
     def storyboard(self, brief: Brief, outline: Outline, research: Research, script: Script,
                    prompt: str) -> list[Scene]: ...
+
+    @abstractmethod
+    def review_scenes(self, brief: Brief, outline: Outline, scenes: list[Scene], prompt: str,
+                      measured: SceneCritique) -> SceneCritique:
+        """Judge the scenes (each, and together); `measured` is what the measured checks found."""
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ def _dump(model) -> Any:
 
 
 def prompt_context(job: StageJob, *, brief=None, research=None, outline=None, script=None, previous=None,
-                   critique=None, feedback: list[str] | None = None, iteration: int = 1) -> dict[str, Any]:
+                   critique=None, feedback: list[str] | None = None, iteration: int = 1, scenes=None,
+                   measured=None) -> dict[str, Any]:
     """The names every prompt template may use.
 
     show      name, description, audience, tone, language
@@ -43,6 +44,7 @@ def prompt_context(job: StageJob, *, brief=None, research=None, outline=None, sc
     brief, research, outline, script, previous, critique: the artifacts as plain data, or None
     feedback  reviewer feedback for the outline (a list, maybe empty)
     iteration the writer/critic round, from 1
+    scenes, measured: the storyboard's scenes and the measured scene review (scene critic only)
     """
     ep = job.episode
     show = ep.show
@@ -68,4 +70,6 @@ def prompt_context(job: StageJob, *, brief=None, research=None, outline=None, sc
         "critique": _dump(critique),
         "feedback": list(feedback or []),
         "iteration": iteration,
+        "scenes": [_dump(s) for s in scenes] if scenes is not None else None,
+        "measured": _dump(measured),
     }

@@ -33,7 +33,8 @@ _SYMBOL = re.compile(r"[\u2190-\u21ff\u2500-\u27bf\u2900-\u297f\u2b00-\u2bff\U00
 _URL = re.compile(r"https?://|www\.\w|\b[\w.+-]+@[\w-]+\.\w+")
 _GLUED = re.compile(r"\b[A-Za-z]+[./][A-Za-z]{1,8}\b|(?<=\s)\.[a-z]{2,8}\b")
 _ABBREVIATION = re.compile(r"^(?:e\.g|i\.e|a\.m|p\.m|u\.s|etc)$", re.I)
-_SLASH_OF = re.compile(r"\b(?:HTTP|HTTPS|TLS|IPv|SSL|[A-Z]{2,})\s+of\s+\d|\b\d\s+of\s+\d\b(?! (?:the|them|these|those))")
+_SLASH_OF = re.compile(r"\b(?:HTTP|HTTPS|TLS|IPv|SSL|[A-Z]{2,})\s+of\s+\d|"
+                       r"\b\d\s+of\s+\d\b(?! (?:the|them|these|those))")
 _SPLIT_WORD = re.compile(r"\b\w+, (?:like|based|style|free|aware|safe|wide) (?=[A-Z]{2,}|\w+ (?:table|file|object|"
                          r"type|format|syntax|structure|api|interface)\b)")
 _RAW_COMMAND = re.compile(r"\bdash (?:[a-z] ){2,}|\b[A-Z]-[A-Z]\b|\s[+*?]\s|\bdash dash dash\b")

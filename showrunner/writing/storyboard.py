@@ -15,6 +15,15 @@ from showrunner.writing.script_writer import _normalise
 from showrunner.writing.sentences import content_stems, jaccard, split_sentences, word_count
 
 BULLET_WORDS = 14
+THIN_WORDS = 12  # a part with less to say than this joins the scene before it
+_FRAME_LINE = re.compile(r"^(?:and that was|and that's|thanks for|thank you|see you|catch you|next|now|finally|so)\b",
+                         re.I)
+
+
+def _substance(part: list[Segment]) -> int:
+    """Words of a part that are not questions, signposts or the goodbye."""
+    return sum(word_count(s) for seg in part for s in split_sentences(seg.text)
+               if not s.rstrip().endswith("?") and not _FRAME_LINE.match(s))
 
 
 def build_storyboard(brief: Brief, outline: Outline, research: Research, script: Script, words_per_minute: int,
@@ -42,6 +51,8 @@ def build_storyboard(brief: Brief, outline: Outline, research: Research, script:
                     parts.pop()
                 parts.append(carried)
             parts[-1].append(segment)
+        if len(parts) > 1 and _substance(parts[-1]) < THIN_WORDS:
+            parts[-2].extend(parts.pop())  # a few words of goodbye are not a scene of their own
         section = sections.get(run[0].section_id)
         title = section.title if section else brief.title
         points = list(section.key_points) if section else []

@@ -10,6 +10,7 @@ showrunner/writing, where the work is done, so changed code never serves an old 
 - write_script: showrunner.writing.script_writer
 - critique: showrunner.writing.critique (measured, not guessed: showrunner.writing.measures)
 - storyboard: showrunner.writing.storyboard
+- review_scenes: the measured scene review itself (showrunner.writing.scene_review)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, Script
+from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, SceneCritique, Script
 from showrunner.errors import ConfigError
 from showrunner.files import canonical_json
 from showrunner.providers.base import LanguageModel
@@ -103,3 +104,11 @@ class ExtractiveLanguage(LanguageModel):
 
         data = self._call("storyboard", request, compute)
         return [Scene.model_validate(s) for s in data["scenes"]]
+
+    def review_scenes(self, brief: Brief, outline: Outline, scenes: list[Scene], prompt: str,
+                      measured: SceneCritique) -> SceneCritique:
+        """The offline critic's judgement is the measurement: it adds no guess of its own."""
+        request = {"scenes": [s.model_dump(mode="json") for s in scenes], "measured": measured.model_dump(mode="json"),
+                   "prompt": prompt}
+        data = self._call("review_scenes", request, lambda: measured.model_dump(mode="json"))
+        return SceneCritique.model_validate(data)
