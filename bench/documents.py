@@ -136,8 +136,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary project and print where")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args()
-    tmp = tempfile.TemporaryDirectory(prefix="showrunner-documents-")
-    root = Path(tmp.name)
+    tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="showrunner-documents-")
+    root = Path(tempfile.mkdtemp(prefix="showrunner-documents-") if tmp is None else tmp.name)
     project = Project(root, bench_config(), sources={})
     install(root)
     run = project.snakemake("--keep-going", *targets(args.writing_only), check=False)
@@ -159,7 +159,6 @@ def main() -> int:
         args.json.write_text(json.dumps(rows, indent=2))
     if args.keep:
         print(f"kept: {root}")
-        tmp.cleanup = lambda: None  # type: ignore[method-assign]
     return 0 if defects == 0 and missed == 0 and all(accepted) else 1
 
 
