@@ -1,5 +1,6 @@
 # The report is always written (this rule succeeds once it has measured), so a failure never
-# costs the report it points to; acceptance_verdict then fails when a hard check failed.
+# costs the report it points to; acceptance_verdict then fails when a hard check failed. The
+# verdict also waits for the scene critic (storyboard.review.json), whose score it reports.
 rule acceptance:
     input:
         video="results/{slug}/final.mp4",
@@ -29,6 +30,7 @@ rule acceptance_verdict:
     input:
         json="results/{slug}/acceptance.json",
         markdown="results/{slug}/acceptance.md",
+        review="results/{slug}/storyboard.review.json",
     output:
         flag="results/{slug}/accepted.flag",
     localrule: True

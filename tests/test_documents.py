@@ -129,7 +129,9 @@ def test_length_is_agreed_at_the_outline(writing_project, tmp_path):
 @pytest.mark.timeout(900)
 def test_short_page_builds_to_its_agreed_length_and_a_failed_acceptance_keeps_its_report(tmp_path):
     raw = small_config(approval="auto")
-    raw["episodes"] = {"page": {"sources": ["sources/corpus/fieldnotes-page.html"], "target_minutes": 3}}
+    raw["episodes"] = {"page": {"sources": ["sources/corpus/fieldnotes-page.html"], "target_minutes": 3,
+                                "approval": "auto"}}
+    (tmp_path / "page").mkdir()
     project = Project(tmp_path / "page", raw, sources={})
     install(project.root)
     result = project.snakemake("results/page/accepted.flag")

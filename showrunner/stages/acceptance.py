@@ -65,6 +65,11 @@ def write_report(job: StageJob) -> list[Check]:
 def verdict(job: StageJob) -> None:
     """The acceptance_verdict rule: the report stays where it is; a failed hard check fails this job."""
     report = read_json(job.input["json"])
+    if job.input.get("review"):
+        review = read_json(job.input["review"])
+        (log.info if review.get("passed") else log.warning)(
+            "scene critic: score %s (threshold %s), see %s", review.get("score"), review.get("threshold"),
+            job.input["review"])
     _fail_on(report.get("checks", []), job.slug, job.input["markdown"])
     write_text(job.output["flag"], f"{job.slug}: every hard acceptance check passed\n")
 
