@@ -51,7 +51,8 @@ def build_storyboard(brief: Brief, outline: Outline, research: Research, script:
                     parts.pop()
                 parts.append(carried)
             parts[-1].append(segment)
-        if len(parts) > 1 and _substance(parts[-1]) < THIN_WORDS:
+        if len(parts) > 1 and _substance(parts[-1]) < THIN_WORDS and \
+                seconds(parts[-2] + parts[-1]) <= max_scene_seconds * 1.25:
             parts[-2].extend(parts.pop())  # a few words of goodbye are not a scene of their own
         section = sections.get(run[0].section_id)
         title = section.title if section else brief.title

@@ -2,8 +2,9 @@
 
 Deterministic, no network, no weights. It is the reference implementation of `LanguageModel`:
 every method routes its work through `ModelCalls.call`, so its answers are cached and recorded
-like any model's. The `version` in the cache key is a hash of this file and of every module in
-showrunner/writing, where the work is done, so changed code never serves an old answer.
+like any model's. The `version` in the cache key is a hash of this file, of every module in
+showrunner/writing, where the work is done, and of showrunner/cleaning.py (diagram labels), so
+changed code never serves an old answer.
 
 - research: showrunner.writing.research
 - outline: showrunner.writing.outline (reviewer feedback read by showrunner.writing.feedback)
@@ -33,7 +34,7 @@ from showrunner.writing.script_writer import ScriptWriter
 from showrunner.writing.storyboard import build_storyboard
 
 _WRITING_DIR = Path(__file__).resolve().parents[2] / "writing"
-_CODE_FILES = [Path(__file__).resolve(), *sorted(_WRITING_DIR.glob("*.py"))]
+_CODE_FILES = [Path(__file__).resolve(), *sorted(_WRITING_DIR.glob("*.py")), _WRITING_DIR.parent / "cleaning.py"]
 VERSION = hashlib.sha256(b"".join(p.read_bytes() for p in _CODE_FILES)).hexdigest()
 
 TOPIC_ONLY = ("the extractive provider needs sources; for a topic-only episode configure providers.language "
