@@ -213,7 +213,7 @@ def drop_empty_sections(blocks: list[Block], record: Record) -> list[Block]:
 # --- PDF -------------------------------------------------------------------------------------
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
-EDGE_LINES = 3
+EDGE_LINES = 2
 
 
 def _line_key(text: str) -> str:
@@ -237,8 +237,8 @@ def running_lines(pages: list[list[str]]) -> set[str]:
 
 def pdf_furniture(text: str, repeated: set[str], near_edge: bool) -> str | None:
     """Why a PDF line is page furniture (running header or footer, page number), or None."""
-    if near_edge and _line_key(text) in repeated:
-        return "running header or footer"
     if near_edge and _PAGE_NUMBER.match(text.strip()):
         return "page number"
+    if near_edge and _line_key(text) in repeated:
+        return "running header or footer"
     return None

@@ -434,10 +434,14 @@ def _html_blocks(text: str, record: cleaning.Record, whole_page: bool = True) ->
     for tag in soup.find_all(attrs={"hidden": True}):
         if not tag.decomposed:
             tag.decompose()
+    page_text = len(_clean(soup.get_text()))
     for tag in soup.find_all(True):
         if tag.decomposed or tag.name in ("html", "body", "main", "article"):
             continue
         reason = _layout_reason(tag)
+        # a class name is a hint, not proof: never drop what holds the page's heading or most of its text
+        if reason and (tag.find(["h1", "main", "article"]) or len(_clean(tag.get_text())) > 0.4 * page_text):
+            reason = None
         if reason:
             record.drop(reason, tag.get_text(" "), place(tag))
             tag.decompose()
