@@ -119,17 +119,15 @@ def clean_blocks(blocks: list[Block], record: Record) -> list[Block]:
                 items.append(cleaned)
         if found:
             record.drop("emoji or pictograph", " ".join(dict.fromkeys(found)), block.location)
-        if block.kind == "table":
+        if block.kind == "table":  # cell by cell: the rows and columns stay as they were
             text = "\n".join(" | ".join(strip_pictographs(c)[0] for c in row.split(" | "))
                              for row in block.text.splitlines())
         elif block.kind == "list":
-            text = "\n".join(items)
-        if block.kind == "list":
-            kept = [i for i in items if not _boilerplate(i)]
             for item in items:
-                if item not in kept:
+                if _boilerplate(item):
                     record.drop(_boilerplate(item) or "", item, block.location)
-            items, text = kept, "\n".join(kept)
+            items = [i for i in items if not _boilerplate(i)]
+            text = "\n".join(items)
         if not re.search(r"\w", text):
             continue
         out.append(block.model_copy(update={"text": text, "items": items}))

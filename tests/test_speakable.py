@@ -28,6 +28,8 @@ CASES = [
     ("Run `grep -xnw 'A-Z+'` on the logs.", "Run a command on the logs."),
     ("Python 3.9 or later.", "Python 3.9 or later."),
     ("Use SHA-256 checksums.", "Use SHA 256 checksums."),
+    ("It copies at 10 MB/s, read/write.", "It copies at 10 megabytes per second, read or write."),
+    ("Support runs 24/7.", "Support runs twenty-four seven."),
 ]
 
 

@@ -157,6 +157,7 @@ def _inflect() -> inflect.engine:
 
 
 _PATH = re.compile(r"(?<![\w/.~-])(?:~|\.{1,2})?/?(?:[\w.*-]+/)+[\w.*-]*")
+_PER = {"s": "second", "sec": "second", "h": "hour", "min": "minute"}
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
 
@@ -173,11 +174,15 @@ def _say_path(path: str) -> str:
 
 def _say_paths_and_slashes(t: str) -> str:
     """HTTP/1.1 -> HTTP 1.1; RHEL/CentOS 7/8 -> RHEL or CentOS 7 or 8; src/main.c -> src slash main.c."""
+    t = re.sub(r"\b24/7\b", "twenty-four seven", t)
+    t = re.sub(r"(?<![\w/])(\d{1,2})/(\d{1,2})/(\d{2,4})(?![\w/])", r"\1 \2 \3", t)  # 12/01/2026: as written
+    t = re.sub(r"(?<=\d)\s?([kKMGT]?i?[bB]|km|m|ops|req|requests|frames|files)/(s|sec|h|min)\b",
+               lambda m: f" {m.group(1)} per {_PER[m.group(2)]}", t)  # 10 MB/s, 60 km/h
     t = re.sub(r"\b([A-Z][A-Z0-9]+)/(\d+(?:\.\d+)*)\b", r"\1 \2", t)  # a protocol and its version
     t = re.sub(r"\b([A-Z]{2,})/([A-Z]{2,})\b", r"\1 \2", t)  # TCP/IP
     t = re.sub(r"\band/or\b", "or", t)
     t = re.sub(r"(?<![\w/])(\d{1,3})/(\d{1,3})(?![\w/])", r"\1 or \2", t)  # versions side by side: 7/8
-    t = re.sub(r"(?<![\w/.])([A-Za-z][\w+-]*)/([A-Za-z][\w+-]*)(?![\w/.])",
+    t = re.sub(r"(?<![\w/.])([A-Za-z][\w+-]*)/([A-Za-z][\w+-]*)(?![\w/]|\.\w)",
                lambda m: f"{m.group(1)} or {m.group(2)}", t)  # either of two words
     return _PATH.sub(lambda m: _say_path(m.group(0)) if "/" in m.group(0) else m.group(0), t)
 
