@@ -97,7 +97,7 @@ def test_research_is_a_recorded_cached_model_call(writing_project):
 def test_the_cache_version_covers_every_module_the_offline_provider_writes_with():
     # a change to the provider or to any module doing its work must refuse the cached answers
     writing = Path(extractive.__file__).resolve().parents[2] / "writing"
-    files = [Path(extractive.__file__), *sorted(writing.glob("*.py"))]
+    files = [Path(extractive.__file__), *sorted(writing.glob("*.py")), writing.parent / "cleaning.py"]
     assert extractive.VERSION == hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
     for work in (build_research, Feedback, build_outline, ScriptWriter, build_critique, build_storyboard):
         assert Path(inspect.getsourcefile(work)).resolve().parent == writing
