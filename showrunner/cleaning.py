@@ -56,6 +56,7 @@ def preview(text: str) -> str:
 
 def strip_pictographs(text: str) -> tuple[str, list[str]]:
     """(text without emoji, pictographs and box-drawing characters, what was taken out)."""
+    text = re.sub(r"(?<=\w)\s*[→⇒⟶⟹]\s*(?=\w)", " to ", text)  # an arrow between words is said: "A to B"
     found: list[str] = [e["emoji"] for e in emoji.emoji_list(text)]
     out = emoji.replace_emoji(text, replace="")
     found += _BOX.findall(out)

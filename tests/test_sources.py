@@ -269,12 +269,13 @@ def test_markdown_badges_images_emoji_and_contents_are_dropped_with_a_record(tmp
     source.write_text("# mytool\n\n[![CI](https://github.com/x/y/actions/workflows/ci.yml/badge.svg)](https://x.org)"
                       " ![logo](logo.png)\n\nmytool turns CSV files into charts.\n\n* [Install](#install)\n"
                       "* [Usage](#usage)\n\n## Install\n\nRun the installer.\n\n## Usage\n\n"
-                      "Point it at a file ➡️ and it draws the chart 📈.\n\n## Licence\n\nMIT © 2024 Someone\n")
+                      "Point it at a file ➡️ and it draws the chart 📈 (input → output).\n\n"
+                      "## Licence\n\nMIT © 2024 Someone\n")
     doc = read_source(source)
     assert [(b.kind, b.text) for b in doc.blocks] == [
         ("heading", "mytool"), ("paragraph", "mytool turns CSV files into charts."), ("heading", "Install"),
         ("paragraph", "Run the installer."), ("heading", "Usage"),
-        ("paragraph", "Point it at a file and it draws the chart.")]
+        ("paragraph", "Point it at a file and it draws the chart (input to output).")]
     reasons = {(d.reason, d.text) for d in doc.dropped}
     assert ("badge", "CI logo") in reasons and ("table of contents", "Install; Usage") in reasons
     assert ("emoji or pictograph", "➡️ 📈") in reasons and ("copyright line", "MIT © 2024 Someone") in reasons
@@ -298,6 +299,7 @@ def test_terminal_art_is_kept_as_a_diagram_not_prose(tmp_path):
     source.write_text("# Flow\n\nData flows in two steps.\n\n```\n┌──────┐    ┌──────┐\n│ read │ ─▶ │ save │\n"
                       "└──────┘    └──────┘\n```\n")
     doc = read_source(source)
+    assert doc.blocks[1].text == "Data flows in two steps."
     diagram = next(b for b in doc.blocks if b.kind == "code")
     assert diagram.language == "diagram" and "read" in diagram.text
     assert any(d.reason.startswith("terminal art") for d in doc.dropped)
