@@ -6,7 +6,7 @@ APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core python3-venv
 TEST_APT_PACKAGES := slurm-wlm munge
 SNAKEMAKE := $(BIN)/snakemake
 
-.PHONY: setup system-deps test-system-deps demo test lint bench clean
+.PHONY: setup system-deps test-system-deps demo test lint bench bench-documents clean
 
 # System tools: ffmpeg (with ffprobe, libx264, libass, loudnorm), espeak-ng, DejaVu fonts.
 system-deps:
@@ -44,7 +44,7 @@ demo: setup
 	$(SNAKEMAKE) results/ep1/outline.md
 	@echo "--- demo: approving results/ep1/outline.md for you (normally: review it, then approve) ---"
 	$(BIN)/showrunner approve ep1
-	$(SNAKEMAKE) results/ep1/final.mp4 results/ep1/podcast.mp3 results/ep1/acceptance.json
+	$(SNAKEMAKE) results/ep1/final.mp4 results/ep1/podcast.mp3 results/ep1/acceptance.json results/ep1/accepted.flag
 	@echo "--- demo done: results/ep1/final.mp4, results/ep1/podcast.mp3, results/ep1/acceptance.md ---"
 
 test: setup test-system-deps
@@ -56,6 +56,10 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/build_episode.py
+
+# Real documents (README, web page, PDF) read right: read-aloud defects, main points, length, acceptance.
+bench-documents: setup
+	$(BIN)/python bench/documents.py
 
 clean:
 	rm -rf results logs benchmarks .snakemake .showrunner-cache

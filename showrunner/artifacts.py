@@ -29,12 +29,22 @@ class Block(Artifact):
     location: str = Field(description="where in the source: 'line 12', 'page 3', 'element 7'")
 
 
+class Dropped(Artifact):
+    """Something of a source that is not prose and was left out when the source was read."""
+
+    reason: str = Field(description="what it was: badge, image, layout html, navigation, footer, cookie notice, "
+                                    "running header, page number, emoji, terminal art, table of contents, ...")
+    text: str = Field(description="what was dropped (shortened)")
+    location: str
+
+
 class SourceDocument(Artifact):
     path: str
     format: Literal["markdown", "text", "html", "pdf"]
     title: str
     sha256: str
     blocks: list[Block] = Field(min_length=1)
+    dropped: list[Dropped] = Field(default_factory=list, description="what was left out, and why")
 
 
 class CoveredConcept(Artifact):
@@ -77,6 +87,8 @@ class Fact(Artifact):
     location: str | None = None
     sourced: bool = True
     score: float = 0.0
+    kind: str | None = Field(default=None, description="the kind of source block: paragraph, list, quote")
+    block: int | None = Field(default=None, description="which block of its source (facts of one list share it)")
 
     @model_validator(mode="after")
     def _unsourced_has_no_location(self) -> Fact:
@@ -110,12 +122,22 @@ class OutlineSection(Artifact):
     notes: str = ""
 
 
+class EpisodeLength(Artifact):
+    """How long the episode will be: what was asked, what the sources can fill, what was agreed."""
+
+    target_minutes: float = Field(gt=0, description="target_minutes from config.yaml")
+    supported_minutes: float = Field(ge=0, description="about how much narration the sources hold")
+    agreed_minutes: float = Field(gt=0, description="what the writer aims at and acceptance checks against")
+    note: str = ""
+
+
 class Outline(Artifact):
     slug: str
     title: str = Field(min_length=1)
     summary: str = ""
     sections: list[OutlineSection] = Field(min_length=1)
     feedback: list[str] = Field(default_factory=list, description="reviewer feedback this outline was written with")
+    length: EpisodeLength | None = Field(default=None, description="set when the sources cannot fill the target")
 
     @model_validator(mode="after")
     def _unique_section_ids(self) -> Outline:
@@ -191,6 +213,52 @@ class Storyboard(Artifact):
     slug: str
     title: str
     scenes: list[SceneRef] = Field(min_length=1)
+
+
+# --- storyboard.review.json ---------------------------------------------------------------
+
+
+class SceneCheck(Artifact):
+    name: str
+    passed: bool
+    detail: str = ""
+
+
+class SceneReview(Artifact):
+    """One scene judged on its own: narration against its picture, its length, how it reads."""
+
+    index: int = Field(ge=1)
+    title: str
+    score: int = Field(ge=0, le=100)
+    reasons: list[str] = Field(default_factory=list)
+    checks: list[SceneCheck] = Field(default_factory=list)
+
+
+class SceneCritiqueItem(Artifact):
+    index: int = Field(ge=1)
+    score: int = Field(ge=0, le=100)
+    reasons: list[str] = Field(default_factory=list)
+
+
+class SceneCritique(Artifact):
+    """What a critic (the offline measures, or a language model) says about the scenes."""
+
+    score: int = Field(ge=0, le=100)
+    reasons: list[str] = Field(default_factory=list)
+    scenes: list[SceneCritiqueItem] = Field(default_factory=list)
+
+
+class StoryboardReview(Artifact):
+    """The scene critic's report: each scene, and the scenes together (repeats, order, opening, close)."""
+
+    slug: str
+    critic: str = Field(description="the language provider that judged the scenes, beside the measured checks")
+    threshold: int
+    score: int = Field(ge=0, le=100)
+    passed: bool
+    reasons: list[str] = Field(default_factory=list)
+    checks: list[SceneCheck] = Field(default_factory=list, description="checks across the scenes")
+    scenes: list[SceneReview] = Field(min_length=1)
 
 
 def scene_name(index: int) -> str:

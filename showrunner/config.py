@@ -161,6 +161,9 @@ class Writing(Strict):
     max_sentence_words: int = Field(default=28, ge=8)
     critic: Critic = Critic()
     max_scene_seconds: float = Field(default=40.0, gt=5)
+    length: Literal["material", "target"] = Field(
+        default="material", description="when the sources cannot fill target_minutes: aim at what they support "
+                                        "(material) or at target_minutes regardless (target)")
 
 
 ASPECTS = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}

@@ -6,6 +6,8 @@
 
     > Reviewer feedback: make it shorter
 
+    > Length: The sources support about 1.2 minutes ... (target 3, supported 1.2, agreed 1.2 minutes)
+
     ## Section title
     <!-- id: s1; facts: f1 f4 -->
     - a key point
@@ -23,11 +25,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from showrunner.artifacts import Outline, OutlineSection
+from showrunner.artifacts import EpisodeLength, Outline, OutlineSection
 from showrunner.errors import ArtifactError
 
 _META = re.compile(r"^<!--\s*id:\s*(?P<id>\S+?)\s*(?:;\s*facts:\s*(?P<facts>[^>]*?))?\s*-->$")
 _FEEDBACK = "> Reviewer feedback: "
+_LENGTH = "> Length: "
+_LENGTH_NUMBERS = re.compile(r"^(?P<note>.*) \(target (?P<target>[\d.]+), supported (?P<supported>[\d.]+), "
+                             r"agreed (?P<agreed>[\d.]+) minutes\)$")
 
 
 def render_outline_markdown(outline: Outline) -> str:
@@ -36,6 +41,10 @@ def render_outline_markdown(outline: Outline) -> str:
         lines += [outline.summary, ""]
     for item in outline.feedback:
         lines += [f"{_FEEDBACK}{item}", ""]
+    if outline.length is not None:
+        n = outline.length
+        lines += [f"{_LENGTH}{n.note} (target {n.target_minutes:g}, supported {n.supported_minutes:g}, "
+                  f"agreed {n.agreed_minutes:g} minutes)", ""]
     for section in outline.sections:
         lines.append(f"## {section.title}")
         facts = f"; facts: {' '.join(section.fact_ids)}" if section.fact_ids else ""
@@ -62,6 +71,7 @@ def read_outline_text(path: str | Path) -> str:
 def parse_outline_markdown(text: str, slug: str, path: str = "outline.md") -> Outline:
     """Read an edited outline.md; a problem names the file, the line and the field."""
     title = None
+    length: EpisodeLength | None = None
     summary: list[str] = []
     feedback: list[str] = []
     sections: list[dict] = []
@@ -82,6 +92,14 @@ def parse_outline_markdown(text: str, slug: str, path: str = "outline.md") -> Ou
             sections.append(current)
         elif line.startswith(_FEEDBACK.strip()) and current is None:
             feedback.append(line[len(_FEEDBACK.strip()):].strip())
+        elif line.startswith(_LENGTH.strip()) and current is None:
+            numbers = _LENGTH_NUMBERS.match(line[len(_LENGTH.strip()):].strip())
+            if numbers is None:
+                raise ArtifactError(f"{path}: line {number}: length: keep the '(target N, supported N, agreed N "
+                                    "minutes)' at the end of the '> Length:' line, or delete the whole line")
+            length = EpisodeLength(note=numbers["note"], target_minutes=float(numbers["target"]),
+                                   supported_minutes=float(numbers["supported"]),
+                                   agreed_minutes=float(numbers["agreed"]))
         elif current is None:
             if title is None:
                 raise ArtifactError(f"{path}: line {number}: title: the outline must start with a '# Title' line")
@@ -117,6 +135,7 @@ def parse_outline_markdown(text: str, slug: str, path: str = "outline.md") -> Ou
             raise ArtifactError(f"{path}: line {s['line']}: sections[{s['id']}].{field}: "
                                 f"{err.errors()[0]['msg']}") from None
     try:
-        return Outline(slug=slug, title=title, summary=" ".join(summary), sections=built, feedback=feedback)
+        return Outline(slug=slug, title=title, summary=" ".join(summary), sections=built, feedback=feedback,
+                       length=length)
     except ValidationError as err:
         raise ArtifactError(f"{path}: {err.errors()[0]['msg']}") from None

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from showrunner import cleaning
 from showrunner.artifacts import Block, SourceDocument
 from showrunner.errors import SourceError
 from showrunner.files import sha256_bytes
@@ -46,16 +47,21 @@ def read_source(path: str | Path, name: str | None = None) -> SourceDocument:
     if not data.strip():
         raise SourceError(f"{name}: source file is empty")
     fmt = FORMATS[suffix]
+    record = cleaning.Record()
     if fmt == "pdf":
-        blocks = _pdf_blocks(data, name)
+        blocks = _pdf_blocks(data, name, record)
+    elif fmt == "text":
+        blocks = _text_blocks(_decode(data, name))
     else:
-        text = _decode(data, name)
-        blocks = {"markdown": _markdown_blocks, "text": _text_blocks, "html": _html_blocks}[fmt](text)
+        blocks = {"markdown": _markdown_blocks, "html": _html_blocks}[fmt](_decode(data, name), record)
     blocks = [b for b in blocks if b.text.strip()]
+    blocks = cleaning.drop_contents(cleaning.clean_blocks(blocks, record), record)
     if not blocks:
         raise SourceError(f"{name}: no text found after reading it as {fmt}")
     title = _title(blocks, path, data if fmt == "html" else None)
-    return SourceDocument(path=name, format=fmt, title=title, sha256=sha256_bytes(data), blocks=blocks)
+    blocks = cleaning.drop_empty_sections(cleaning.normalise_structure(blocks, title), record)
+    return SourceDocument(path=name, format=fmt, title=title, sha256=sha256_bytes(data), blocks=blocks,
+                          dropped=record.items)
 
 
 def read_sources(paths: list[str | Path], root: Path | None = None) -> list[SourceDocument]:
@@ -96,12 +102,15 @@ def _clean(text: str) -> str:
 
 
 def _title(blocks: list[Block], path: Path, html: bytes | None) -> str:
+    if html is not None and blocks[0].kind == "heading" and blocks[0].level == 1:
+        return blocks[0].text  # the page's own first heading: the <title> often carries the site's name
     if html is not None:
         from bs4 import BeautifulSoup
 
         tag = BeautifulSoup(html, "html.parser").find("title")
         if tag and _clean(tag.get_text()):
-            return _clean(tag.get_text())
+            # "Page title | Site name": the site's name is not the document's
+            return re.split(r"\s+[|·•–—-]\s+(?=[^|·•–—-]+$)", _clean(tag.get_text()))[0]
     headings = [b for b in blocks if b.kind == "heading"]
     if headings:
         top = min(h.level or 1 for h in headings)
@@ -121,7 +130,7 @@ def _table_rows(rows: list[list[str]]) -> str:
 # --- Markdown --------------------------------------------------------------------------------
 
 
-def _markdown_blocks(text: str) -> list[Block]:
+def _markdown_blocks(text: str, record: cleaning.Record) -> list[Block]:
     from markdown_it import MarkdownIt
 
     offset = 0
@@ -143,7 +152,12 @@ def _markdown_blocks(text: str) -> list[Block]:
                                 location=where(tok)))
             i += 3
         elif tok.type == "paragraph_open":
-            blocks.append(Block(kind="paragraph", text=_inline_text(tokens[i + 1]), location=where(tok)))
+            pictures = _only_pictures(tokens[i + 1])
+            if pictures is not None:
+                record.drop(*pictures, where(tok))
+            else:
+                blocks.append(Block(kind="paragraph", text=_inline_text(tokens[i + 1], record, where(tok)),
+                                    location=where(tok)))
             i += 3
         elif tok.type in ("fence", "code_block"):
             language = tok.info.split()[0] if tok.info.strip() else None
@@ -170,9 +184,12 @@ def _markdown_blocks(text: str) -> list[Block]:
             blocks.append(Block(kind="table", text=_table_rows(rows), location=where(tok)))
             i = end + 1
         elif tok.type == "html_block":
-            html_text = _html_fragment_text(tok.content)
-            if html_text:
-                blocks.append(Block(kind="paragraph", text=html_text, location=where(tok)))
+            before = len(record.items)
+            found = _html_fragment_blocks(tok.content, record, where(tok))
+            blocks.extend(found)
+            if not found and len(record.items) == before and tok.content.strip() \
+                    and not tok.content.lstrip().startswith("<!--"):
+                record.drop("layout html", tok.content, where(tok))
             i += 1
         else:
             i += 1
@@ -212,8 +229,29 @@ def _list_items(tokens) -> list[str]:
     return [item for item in items if item]
 
 
-def _inline_text(token) -> str:
-    """Plain text of an inline token: markup dropped, link text kept, line breaks as spaces."""
+_BADGE = re.compile(r"shields\.io|badge|badgen|travis-ci|codecov|coveralls|pepy\.tech|/actions/|readthedocs\.org/"
+                    r"projects/.*/badge|img\.shields", re.I)
+
+
+def _only_pictures(token) -> tuple[str, str] | None:
+    """(reason, what) when an inline run is only images (badges, logos), maybe linked; else None."""
+    children = token.children or []
+    images = [c for c in children if c.type == "image"]
+    if not images:
+        return None
+    for child in children:
+        if child.type in ("image", "link_open", "link_close", "softbreak", "hardbreak"):
+            continue
+        if child.type == "text" and not child.content.strip():
+            continue
+        return None
+    badge = any(_BADGE.search(str(c.attrs.get("src", ""))) for c in images)
+    return ("badge" if badge else "image", " ".join(c.content or str(c.attrs.get("src", "")) for c in images))
+
+
+def _inline_text(token, record: cleaning.Record | None = None, location: str = "") -> str:
+    """Plain text of an inline token: markup dropped, link text kept, line breaks as spaces.
+    An image inside prose is not prose: dropped (with a record when one is given)."""
     if not token.children:
         return _clean(token.content)
     parts: list[str] = []
@@ -223,19 +261,21 @@ def _inline_text(token) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "image":
-            parts.append(child.content or "")
+            if record is not None:
+                reason = "badge" if _BADGE.search(str(child.attrs.get("src", ""))) else "image"
+                record.drop(reason, child.content or str(child.attrs.get("src", "")), location)
         elif child.type in ("html_inline",):
             continue
     return _clean("".join(parts))
 
 
-def _html_fragment_text(fragment: str) -> str:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(fragment, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
-    return _clean(soup.get_text(" "))
+def _html_fragment_blocks(fragment: str, record: cleaning.Record, location: str) -> list[Block]:
+    """An HTML block inside Markdown, read like a page: headings and prose kept, layout dropped."""
+    blocks = _html_blocks(fragment, record, whole_page=False)
+    for item in record.items:
+        if item.location.startswith("element "):
+            item.location = location
+    return [b.model_copy(update={"location": location}) for b in blocks]
 
 
 # --- plain text ------------------------------------------------------------------------------
@@ -351,22 +391,68 @@ _INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", 
            "samp", "small", "strong", "sub", "sup", "time", "u", "var", "wbr", "img", "del", "ins", "label"}
 
 
-def _html_blocks(text: str) -> list[Block]:
+_DROP_REASONS = {"nav": "navigation", "footer": "footer", "aside": "sidebar", "form": "form", "button": "form",
+                 "select": "form", "input": "form", "iframe": "embedded frame", "svg": "image", "canvas": "image"}
+_LAYOUT_CLASS = re.compile(r"(?:^|[-_ ])(cookie|consent|gdpr|banner|breadcrumbs?|menu|navbar|nav|sidebar|footer|"
+                           r"share|social|related|advert|ads|newsletter|skip-link)(?:$|[-_ ])", re.I)
+
+
+def _layout_reason(tag) -> str | None:
+    marks = " ".join([*(tag.get("class") or []), str(tag.get("id") or "")])
+    match = _LAYOUT_CLASS.search(marks)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    return {"cookie": "cookie notice", "consent": "cookie notice", "gdpr": "cookie notice",
+            "breadcrumb": "navigation", "breadcrumbs": "navigation", "menu": "navigation", "navbar": "navigation",
+            "nav": "navigation", "footer": "footer"}.get(word, "layout html")
+
+
+def _html_blocks(text: str, record: cleaning.Record, whole_page: bool = True) -> list[Block]:
     from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
     soup = BeautifulSoup(text, "html.parser")
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    order = {id(tag): n for n, tag in enumerate(soup.find_all(True), start=1)}
+
+    def place(tag) -> str:
+        return f"element {order.get(id(tag), 0)}"
+
     for tag in soup.find_all(_DROP):
+        if tag.decomposed:
+            continue
+        reason = _DROP_REASONS.get(tag.name)
+        if reason and _clean(tag.get_text()):
+            record.drop(reason, tag.get_text(" "), place(tag))
         tag.decompose()
     for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
-        tag.decompose()
+        if not tag.decomposed:
+            record.drop({"navigation": "navigation", "banner": "site header"}.get(tag.get("role"), "footer"),
+                        tag.get_text(" "), place(tag))
+            tag.decompose()
     for tag in soup.find_all(attrs={"hidden": True}):
-        tag.decompose()
+        if not tag.decomposed:
+            tag.decompose()
+    page_text = len(_clean(soup.get_text()))
+    for tag in soup.find_all(True):
+        if tag.decomposed or tag.name in ("html", "body", "main", "article"):
+            continue
+        reason = _layout_reason(tag)
+        # a class name is a hint, not proof: never drop what holds the page's heading or most of its text
+        if reason and (tag.find(["h1", "main", "article"]) or len(_clean(tag.get_text())) > 0.4 * page_text):
+            reason = None
+        if reason:
+            record.drop(reason, tag.get_text(" "), place(tag))
+            tag.decompose()
     for br in soup.find_all("br"):
         br.replace_with("\n")
-    order = {id(tag): n for n, tag in enumerate(soup.find_all(True), start=1)}
     root = soup.find("main") or soup.find("article") or soup.find("body") or soup
+    if whole_page and root.name in ("main", "article"):
+        body = soup.find("body") or soup
+        for child in body.find_all(True, recursive=False):
+            if child is not root and root not in child.descendants and _clean(child.get_text()):
+                record.drop("outside the main content", child.get_text(" "), place(child))
 
     blocks: list[Block] = []
 
@@ -402,7 +488,14 @@ def _html_blocks(text: str) -> list[Block]:
             if re.fullmatch(r"h[1-6]", name):
                 blocks.append(Block(kind="heading", level=int(name[1]), text=text_of(child), location=where(child)))
             elif name == "p":
-                blocks.append(Block(kind="paragraph", text=text_of(child), location=where(child)))
+                said = text_of(child)
+                if said:
+                    blocks.append(Block(kind="paragraph", text=said, location=where(child)))
+                elif child.find("img"):
+                    pictures = child.find_all("img")
+                    badge = any(_BADGE.search(str(img.get("src", ""))) for img in pictures)
+                    record.drop("badge" if badge else "image", " ".join(str(img.get("alt") or img.get("src", ""))
+                                                                         for img in pictures), where(child))
             elif name in ("ul", "ol", "dl", "menu"):
                 items = _html_list_items(child)
                 if items:
@@ -458,7 +551,7 @@ def _html_list_items(tag) -> list[str]:
 _PDF_BULLET = re.compile(r"^\s*[\u2022\u2023\u25e6\u25aa\u25cf\-*]\s+")
 
 
-def _pdf_blocks(data: bytes, name: str) -> list[Block]:
+def _pdf_blocks(data: bytes, name: str, record: cleaning.Record) -> list[Block]:
     import io
     import logging
 
@@ -497,6 +590,7 @@ def _pdf_blocks(data: bytes, name: str) -> list[Block]:
         raise SourceError(f"{name}: the PDF has no text layer (a scan?); run OCR on it first, "
                           "for example with ocrmypdf")
 
+    lines_by_page = _without_furniture(lines_by_page, record)
     sizes: Counter[float] = Counter()
     for page in lines_by_page:
         for text, size, _ in page:
@@ -508,6 +602,25 @@ def _pdf_blocks(data: bytes, name: str) -> list[Block]:
     for number, page in enumerate(lines_by_page, start=1):
         blocks.extend(_pdf_page_blocks(page, body, larger, f"page {number}"))
     return blocks
+
+
+def _without_furniture(pages: list[list[tuple[str, float, bool]]],
+                       record: cleaning.Record) -> list[list[tuple[str, float, bool]]]:
+    """Running headers and footers (lines repeated near the edge of most pages) and page numbers."""
+    repeated = cleaning.running_lines([[text for text, _, _ in page] for page in pages])
+    out = []
+    for number, page in enumerate(pages, start=1):
+        texts = [k for k, (text, _, _) in enumerate(page) if text.strip()]
+        edge = set(texts[:cleaning.EDGE_LINES] + texts[-cleaning.EDGE_LINES:])
+        kept = []
+        for k, line in enumerate(page):
+            reason = cleaning.pdf_furniture(line[0], repeated, k in edge) if line[0].strip() else None
+            if reason:
+                record.drop(reason, line[0], f"page {number}")
+            else:
+                kept.append(line)
+        out.append(kept)
+    return out
 
 
 def _pdf_page_lines(page) -> list[tuple[str, float, bool]]:

@@ -15,7 +15,7 @@ from showrunner.files import read_model
 from showrunner.reads import stage_reads
 
 EPISODE_FILES_TO_GATE = ("outline.md",)
-EPISODE_FINAL_FILES = ("final.mp4", "podcast.mp3", "acceptance.json")
+EPISODE_FINAL_FILES = ("final.mp4", "podcast.mp3", "storyboard.review.json", "acceptance.json", "accepted.flag")
 
 
 def stage_settings(config: Config, slug: str, stage: str) -> dict[str, Any]:

@@ -57,12 +57,13 @@ def test_research_facts_are_located_scored_sentences(writing_project):
     # list items and the sentences around them are facts too
     assert "Clocks on different machines disagree, so a file made on a build server can look older than its " \
            "input." in facts
-    # the table is described in a sentence, not dumped as cells
-    table = [f for f in research.facts if f.text.startswith("A table in the source goes through")]
-    assert len(table) == 1 and "input content, command line and tool version" in table[0].text
+    # the table is shown on screen (a code sample of language "table"), never read out as facts
+    tables = [c for c in research.code_samples if c.language == "table"]
+    assert len(tables) == 1 and tables[0].code.splitlines()[0].startswith("Part of the key")
+    assert not any("|" in f.text or "cc -O2" in f.text for f in research.facts)
     assert not any("|" in f.text for f in research.facts)
     # code becomes a code sample, not facts
-    assert len(research.code_samples) == 1
+    assert len(research.code_samples) == 2  # the code and the table
     sample = research.code_samples[0]
     assert sample.language == "python" and sample.code.startswith("def needs_rebuild")
     assert sample.section.endswith("Content hashes: asking what changed") and sample.location == "line 32"
@@ -96,7 +97,7 @@ def test_research_is_a_recorded_cached_model_call(writing_project):
 def test_the_cache_version_covers_every_module_the_offline_provider_writes_with():
     # a change to the provider or to any module doing its work must refuse the cached answers
     writing = Path(extractive.__file__).resolve().parents[2] / "writing"
-    files = [Path(extractive.__file__), *sorted(writing.glob("*.py"))]
+    files = [Path(extractive.__file__), *sorted(writing.glob("*.py")), writing.parent / "cleaning.py"]
     assert extractive.VERSION == hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
     for work in (build_research, Feedback, build_outline, ScriptWriter, build_critique, build_storyboard):
         assert Path(inspect.getsourcefile(work)).resolve().parent == writing

@@ -139,7 +139,7 @@ def test_html_blocks_without_scripts_styles_or_navigation(tmp_path):
     source.write_text(HTML)
     doc = read_source(source)
     assert doc.format == "html"
-    assert doc.title == "Build caches"
+    assert doc.title == "How caches decide"  # the page's own h1, not the <title> with its site name
     assert kinds(doc) == ["heading", "paragraph", "heading", "list", "code", "table", "quote", "paragraph"]
     text = " ".join(b.text for b in doc.blocks)
     for hidden in ("tracking", "color", "Home", "About us", "Copyright"):
@@ -259,3 +259,68 @@ def test_read_sources_names_files_relative_to_root(tmp_path):
     docs = read_sources([tmp_path / "sources" / "a.md", tmp_path / "b.txt"], tmp_path)
     assert [d.path for d in docs] == ["sources/a.md", "b.txt"]
     assert {".md", ".txt", ".html", ".pdf"} <= SUPPORTED_SUFFIXES
+
+
+# --- cleaning: what is not prose is dropped, with a record -----------------------------------
+
+
+def test_markdown_badges_images_emoji_and_contents_are_dropped_with_a_record(tmp_path):
+    source = tmp_path / "readme.md"
+    source.write_text("# mytool\n\n[![CI](https://github.com/x/y/actions/workflows/ci.yml/badge.svg)](https://x.org)"
+                      " ![logo](logo.png)\n\nmytool turns CSV files into charts.\n\n* [Install](#install)\n"
+                      "* [Usage](#usage)\n\n## Install\n\nRun the installer.\n\n## Usage\n\n"
+                      "Point it at a file ➡️ and it draws the chart 📈 (input → output).\n\n"
+                      "## Licence\n\nMIT © 2024 Someone\n")
+    doc = read_source(source)
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("heading", "mytool"), ("paragraph", "mytool turns CSV files into charts."), ("heading", "Install"),
+        ("paragraph", "Run the installer."), ("heading", "Usage"),
+        ("paragraph", "Point it at a file and it draws the chart (input to output).")]
+    reasons = {(d.reason, d.text) for d in doc.dropped}
+    assert ("badge", "CI logo") in reasons and ("table of contents", "Install; Usage") in reasons
+    assert ("emoji or pictograph", "➡️ 📈") in reasons and ("copyright line", "MIT © 2024 Someone") in reasons
+    assert ("empty section", "Licence") in reasons
+    assert all(d.location.startswith("line ") for d in doc.dropped)
+
+
+def test_a_layout_class_never_drops_the_content_itself(tmp_path):
+    source = tmp_path / "page.html"
+    source.write_text('<html><body><div class="top-nav"><a href="/">Home</a></div>'
+                      '<div class="content has-sidebar"><h1>Guide</h1><p>The guide explains the tool.</p></div>'
+                      '<div class="cookie-consent">We use cookies. Accept all cookies</div>'
+                      '<div class="footer">(c) 2024 Site</div></body></html>')
+    doc = read_source(source)
+    assert [b.text for b in doc.blocks] == ["Guide", "The guide explains the tool."]
+    assert {d.reason for d in doc.dropped} == {"navigation", "cookie notice", "footer"}
+
+
+def test_terminal_art_is_kept_as_a_diagram_not_prose(tmp_path):
+    source = tmp_path / "art.md"
+    source.write_text("# Flow\n\nData flows in two steps.\n\n```\n┌──────┐    ┌──────┐\n│ read │ ─▶ │ save │\n"
+                      "└──────┘    └──────┘\n```\n")
+    doc = read_source(source)
+    assert doc.blocks[1].text == "Data flows in two steps."
+    diagram = next(b for b in doc.blocks if b.kind == "code")
+    assert diagram.language == "diagram" and "read" in diagram.text
+    assert any(d.reason.startswith("terminal art") for d in doc.dropped)
+
+
+def test_pdf_running_headers_footers_and_page_numbers_are_dropped(tmp_path):
+    pdf = FPDF()
+    texts = ["The manual starts with what the tool is for and who should use it.",
+             "Then it walks through a first run, step by step, on a small example.",
+             "It ends with the questions new users ask most often, and their answers."]
+    for page in range(1, 4):
+        pdf.add_page()
+        pdf.set_font("helvetica", "", 8)
+        pdf.cell(0, 5, f"Printed 01/0{page}/2026 - The Manual", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", "", 11)
+        pdf.multi_cell(0, 6, texts[page - 1], new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(-15)
+        pdf.set_font("helvetica", "", 8)
+        pdf.cell(0, 5, str(page))
+    source = tmp_path / "manual.pdf"
+    pdf.output(str(source))
+    doc = read_source(source)
+    assert [b.text for b in doc.blocks] == texts
+    assert sorted({d.reason for d in doc.dropped}) == ["page number", "running header or footer"]

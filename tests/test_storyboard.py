@@ -51,9 +51,12 @@ def test_scene_files_match_the_storyboard(writing_project):
 def test_slides_visuals_and_timing(writing_project):
     project = writing_project()
     _, scenes, _, outline = storyboard_of(project)
-    code_scenes = [s for s in scenes if s.code]
+    code_scenes = [s for s in scenes if s.code and s.code_language != "table"]
     assert len(code_scenes) == 1
     code_scene = code_scenes[0]
+    table_scenes = [s for s in scenes if s.code_language == "table"]  # a table is shown, and described
+    assert len(table_scenes) == 1 and table_scenes[0].code.startswith("Part of the key")
+    assert any("table on screen" in seg.text for seg in table_scenes[0].segments)
     assert code_scene.title.startswith("Content hashes")
     assert code_scene.code.startswith("def needs_rebuild(target, inputs, recorded):")
     assert code_scene.code_language == "python" and code_scene.bullets == []

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
-from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, Script
+from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, SceneCritique, Script
 from showrunner.config import Episode, ProviderSettings
 from showrunner.providers.calls import ModelCalls
 
@@ -57,6 +57,11 @@ class LanguageModel(Provider, ABC):
     @abstractmethod
     def storyboard(self, brief: Brief, outline: Outline, research: Research, script: Script,
                    prompt: str) -> list[Scene]: ...
+
+    @abstractmethod
+    def review_scenes(self, brief: Brief, outline: Outline, scenes: list[Scene], prompt: str,
+                      measured: SceneCritique) -> SceneCritique:
+        """Judge the scenes (each, and together); `measured` is what the measured checks found."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,12 @@ decoding every clip, EBU R128 loudness, silencedetect), never taken from what th
 meant to make. acceptance.json lists every check (name, passed, measured, expected, hard) and
 acceptance.md shows them as a table; both are written before a failed hard check fails the
 rule, and the error lists every failure.
+
+In the workflow the report and the verdict are two rules: `acceptance` (`write_report`) always
+succeeds once it has measured, so Snakemake never deletes the report a failure points to;
+`acceptance_verdict` (`verdict`) reads acceptance.json and fails with every failed check named.
+The episode's duration is checked against the length agreed with the outline (outline.json's
+`length`, when the sources could not fill target_minutes), else target_minutes.
 """
 
 from __future__ import annotations
@@ -18,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from showrunner import episode_audio, measurements, media
-from showrunner.artifacts import SceneTimings, Storyboard, scene_name
+from showrunner.artifacts import Outline, SceneTimings, Storyboard, scene_name
 from showrunner.errors import AcceptanceFailed, ArtifactError, MediaError
-from showrunner.files import read_model, write_json, write_text
+from showrunner.files import read_json, read_model, write_json, write_text
 from showrunner.stage_job import StageJob
 from showrunner.stages.captions import Cue, parse_srt
 
@@ -43,6 +49,12 @@ class Check:
 
 
 def run(job: StageJob) -> None:
+    """Measure, write the report, and fail when a hard check failed (write_report, then verdict)."""
+    checks = write_report(job)
+    _fail_on([asdict(c) for c in checks], job.slug, job.output["markdown"])
+
+
+def write_report(job: StageJob) -> list[Check]:
     checks = measure(job)
     failed = [c for c in checks if not c.passed and c.hard]
     report = {"slug": job.slug, "passed": not failed, "checks": [asdict(c) for c in checks]}
@@ -51,10 +63,38 @@ def run(job: StageJob) -> None:
     for check in checks:
         log.info("%s %s: measured %s, expected %s", "PASS" if check.passed else "FAIL", check.name,
                  check.measured, check.expected)
+    return checks
+
+
+def verdict(job: StageJob) -> None:
+    """The acceptance_verdict rule: the report stays where it is; a failed hard check fails this job."""
+    report = read_json(job.input["json"])
+    if job.input.get("review"):
+        review = read_json(job.input["review"])
+        (log.info if review.get("passed") else log.warning)(
+            "scene critic: score %s (threshold %s), see %s", review.get("score"), review.get("threshold"),
+            job.input["review"])
+    _fail_on(report.get("checks", []), job.slug, job.input["markdown"])
+    write_text(job.output["flag"], f"{job.slug}: every hard acceptance check passed\n")
+
+
+def _fail_on(checks: list[dict], slug: str, report: Path) -> None:
+    failed = [c for c in checks if not c["passed"] and c.get("hard", True)]
     if failed:
-        lines = "\n".join(f"  {c.name}: measured {_show(c.measured)}, expected {_show(c.expected)}" for c in failed)
-        raise AcceptanceFailed(f"{job.slug}: {len(failed)} hard acceptance check(s) failed "
-                               f"(see {job.output['markdown']}):\n{lines}")
+        lines = "\n".join(f"  {c['name']}: measured {_show(c['measured'])}, expected {_show(c['expected'])}"
+                          for c in failed)
+        raise AcceptanceFailed(f"{slug}: {len(failed)} hard acceptance check(s) failed (see {report}):\n{lines}")
+
+
+def agreed_minutes(job: StageJob) -> tuple[float, str]:
+    """(minutes, where they come from): the outline's agreed length, else target_minutes."""
+    path = job.input.get("outline")
+    if path and Path(path).is_file():
+        length = read_model(path, Outline).length
+        if length is not None:
+            return length.agreed_minutes, (f"agreed at the outline: the sources support {length.supported_minutes:g} "
+                                           f"of the {length.target_minutes:g} min asked")
+    return job.episode.target_minutes, "target_minutes"
 
 
 def measure(job: StageJob) -> list[Check]:
@@ -157,14 +197,15 @@ def _moov_first(path: Path) -> bool:
 def _video_checks(job: StageJob, info: dict | Exception, timings: list[SceneTimings]) -> list[Check]:
     episode = job.episode
     video, limits = episode.video, episode.acceptance
-    target = episode.target_minutes * 60
+    minutes, why = agreed_minutes(job)
+    target = minutes * 60
     low, high = target * (1 - limits.duration_tolerance), target * (1 + limits.duration_tolerance)
     if isinstance(info, Exception):
         return [Check("final.mp4 readable", False, str(info), "a readable MP4")]
     v, a, s = _stream(info, "video"), _stream(info, "audio"), _stream(info, "subtitle")
     duration = _seconds(info.get("format", {}).get("duration"))
     checks = [Check("episode duration", low <= duration <= high, round(duration, 3),
-                    f"{low:.1f}-{high:.1f} s ({episode.target_minutes:g} min ± {limits.duration_tolerance:.0%})")]
+                    f"{low:.1f}-{high:.1f} s ({minutes:g} min ± {limits.duration_tolerance:.0%}; {why})")]
     if v is None or a is None:
         return checks + [Check("video and audio streams", False, f"video: {v is not None}, audio: {a is not None}",
                                "one of each")]

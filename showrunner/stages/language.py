@@ -38,25 +38,31 @@ def _dump(model) -> Any:
 
 
 def prompt_context(job: StageJob, *, brief=None, research=None, outline=None, script=None, previous=None,
-                   critique=None, feedback: list[str] | None = None, iteration: int = 1) -> dict[str, Any]:
+                   critique=None, feedback: list[str] | None = None, iteration: int = 1, scenes=None,
+                   measured=None) -> dict[str, Any]:
     """The names every prompt template may use.
 
     show      name, description, audience, tone, language
     hosts     [{id, name, persona}]
-    episode   slug, title, topic, target_minutes, target_words, words_per_minute,
+    episode   slug, title, topic, target_minutes, target_words (the outline's agreed length once there is one),
+              words_per_minute,
               max_sentence_words, max_scene_seconds, max_iterations, threshold
     brief, research, outline, script, previous, critique: the artifacts as plain data, or None
     feedback  reviewer feedback for the outline (a list, maybe empty)
     iteration the writer/critic round, from 1
+    scenes, measured: the storyboard's scenes and the measured scene review (scene critic only)
     """
     ep = job.episode
     show = ep.show
+    minutes = ep.target_minutes
+    if outline is not None and outline.length is not None:  # the length agreed with the outline
+        minutes = outline.length.agreed_minutes
     return {
         "show": {"name": show.name, "description": show.description, "audience": show.audience,
                  "tone": show.tone, "language": show.language},
         "hosts": [{"id": h.id, "name": h.name, "persona": h.persona} for h in show.hosts],
         "episode": {"slug": ep.slug, "title": ep.title, "topic": ep.spec.topic,
-                    "target_minutes": ep.target_minutes, "target_words": ep.target_words,
+                    "target_minutes": minutes, "target_words": round(minutes * ep.writing.words_per_minute),
                     "words_per_minute": ep.writing.words_per_minute,
                     "max_sentence_words": ep.writing.max_sentence_words,
                     "max_scene_seconds": ep.writing.max_scene_seconds,
@@ -70,4 +76,6 @@ def prompt_context(job: StageJob, *, brief=None, research=None, outline=None, sc
         "critique": _dump(critique),
         "feedback": list(feedback or []),
         "iteration": iteration,
+        "scenes": [_dump(s) for s in scenes] if scenes is not None else None,
+        "measured": _dump(measured),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from pathlib import Path
 
 from showrunner.approval import feedback_of
@@ -18,6 +19,7 @@ from showrunner.prompts import render
 from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
+from showrunner.writing.length import episode_length
 
 # The settings it reads: its rule's params (showrunner/reads.py)
 READS = LANGUAGE_READS
@@ -65,6 +67,12 @@ def run(job: StageJob) -> None:
     provider, calls = language_provider(job)
     outline = provider.outline(brief, research, feedback, prompt)
     outline = normalise_outline(outline, job.slug, research, feedback)
+    length = episode_length(brief, research, outline, job.episode.writing.words_per_minute,
+                            job.episode.writing.length)
+    outline = outline.model_copy(update={"length": length})
+    if length is not None:  # said up front, on the console and in outline.md, not found out at acceptance
+        log.warning("%s: %s", job.slug, length.note)
+        print(f"\nshowrunner: {job.slug}: {length.note}\n", file=sys.stderr)
     write_text(job.output["prompt"], prompt)
     write_json(job.output["outline"], outline)
     write_text(job.output["markdown"], render_outline_markdown(outline))

@@ -17,6 +17,7 @@ from showrunner.prompts import render
 from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
+from showrunner.writing.length import agreed_brief
 
 # The settings it reads: its rule's params (showrunner/reads.py)
 READS = LANGUAGE_READS
@@ -57,6 +58,7 @@ def run(job: StageJob) -> None:
     brief = read_model(job.input["brief"], Brief)
     research = read_model(job.input["research"], Research)
     outline = read_model(job.input["outline"], Outline)
+    brief = agreed_brief(brief, outline, job.episode.writing.words_per_minute)  # the length agreed at the outline
     critic = job.episode.writing.critic
     provider, calls = language_provider(job)
 

@@ -13,10 +13,11 @@ from showrunner.artifacts import Brief, CodeSample, Fact, Outline, OutlineSectio
 from showrunner.writing import sentences as sent
 from showrunner.writing import speakable as spk
 from showrunner.writing.feedback import Feedback
-from showrunner.writing.research import SECTION_SEPARATOR
+from showrunner.writing.research import SECTION_SEPARATOR, is_secondary
 from showrunner.writing.sentences import content_stems, jaccard, word_count
 
 KEY_POINT_WORDS = 24
+LIST_WEIGHT = 1.25
 
 _LEAD_IN = re.compile(r"^(?:but|and|so|or|however|also|still|yet|then|instead|now|here|thus|indeed)\b,?\s+", re.I)
 _ASIDE = re.compile(r",\s(?:for example|for instance|e\.g\.,?|i\.e\.,?)\s[^,]+,")
@@ -146,8 +147,14 @@ def build_outline(brief: Brief, research: Research, feedback: list[str]) -> Outl
             if id(group) in focused:
                 for phrase in fb.focus or []:
                     weight *= 1 + _matches(stems, phrase)
+            if fact.kind == "list" and not is_secondary(group.title):
+                weight *= LIST_WEIGHT  # a main section's lists are its key lists
             adjusted[fact.id] = fact.score * weight
 
+    # secondary sections (installing, licence, contributing) come after the main ones; a thin one goes
+    minor = [g for g in ordered if is_secondary(g.title) and len(g.facts) < 3 and not g.codes]
+    ordered = [g for g in ordered if g not in minor]
+    ordered = [g for g in ordered if not is_secondary(g.title)] + [g for g in ordered if is_secondary(g.title)]
     kept = [g for g in ordered if id(g) not in dropped] or ordered[:1]
     for phrase in fb.first or []:
         named = _named(kept, phrase)
@@ -179,9 +186,8 @@ def build_outline(brief: Brief, research: Research, feedback: list[str]) -> Outl
     for i, group in enumerate(kept, start=1):
         chosen = sorted(points[id(group)], key=research.facts.index)
         notes = list(dict.fromkeys(group.notes))
-        if group.codes:
-            language = spk.language_name(group.codes[0].language)
-            notes.append(f"Show the code sample ({language})." if language else "Show the code sample.")
+        for code in group.codes:
+            notes.append(_show_note(code))
         sections.append(OutlineSection(id=f"s{i}", title=group.title, key_points=[key_point(f.text) for f in chosen],
                                        fact_ids=[f.id for f in group.facts], notes=" ".join(notes)))
     return Outline(slug=brief.slug, title=brief.title, summary=_summary(kept, adjusted), sections=sections,
@@ -205,7 +211,9 @@ def _choose_key_points(groups: list[_Group], adjusted: dict[str, float], researc
         else:  # a section the reviewer wants more of takes room from the others
             caps[id(group)] = min(cap, 1) if focus else cap
         ranked = sorted(group.facts, key=lambda f: (-adjusted[f.id], research.facts.index(f)))
-        standalone = [f for f in ranked if sent.leans_back(f.text) == 0 and word_count(key_point(f.text)) >= 3]
+        # a list item stands on its own under its section ("It opens 16 connections" in Features)
+        standalone = [f for f in ranked if (sent.leans_back(f.text) == 0 or f.kind == "list")
+                      and word_count(key_point(f.text)) >= 3]
         # the section's topic sentence (its first) leads, unless it says little
         lead = next((f for f in group.facts if f in standalone), None)
         if lead is not None and standalone and adjusted[lead.id] >= 0.5 * adjusted[standalone[0].id]:
@@ -246,6 +254,13 @@ def _choose_key_points(groups: list[_Group], adjusted: dict[str, float], researc
         if not chosen[id(group)]:
             chosen[id(group)] = sorted(group.facts, key=lambda f: -adjusted[f.id])[:1]
     return chosen
+
+
+def _show_note(code: CodeSample) -> str:
+    if code.language in ("table", "diagram"):
+        return f"Show the {code.language}."
+    language = spk.language_name(code.language)
+    return f"Show the code sample ({language})." if language else "Show the code sample."
 
 
 def _named(groups: list[_Group], phrase: set[str]) -> list[_Group]:

@@ -1,8 +1,11 @@
 """Research from the sources: every source sentence becomes a Fact with a salience score (TF-IDF,
-position, heading overlap, length); code blocks become CodeSamples; tables are described in a sentence.
+position, heading overlap, length); code blocks and tables become CodeSamples, shown on screen and described;
+sentences under secondary headings (installation, licence, contributing) score lower.
 """
 
 from __future__ import annotations
+
+import re
 
 from showrunner.artifacts import Brief, CodeSample, Fact, Research
 from showrunner.errors import ConfigError
@@ -12,6 +15,16 @@ from showrunner.writing.sentences import Candidate, content_stems, split_sentenc
 
 SECTION_SEPARATOR = " > "
 MAX_FACTS = 400
+SECONDARY_WEIGHT = 0.5
+_SECONDARY = re.compile(r"\b(install\w*|setup|set up|getting started|requirements|prerequisites|contribut\w*|"
+                        r"licen[cs]e\w*|change ?log|release notes|credits|acknowledg\w*|sponsors?|authors?|maintainers|"
+                        r"code of conduct|citation|citing|badges?|community|support us|donat\w*)\b", re.I)
+
+
+def is_secondary(section: str) -> bool:
+    """A section about the project rather than the subject: installing it, its licence, how to
+    contribute. Its points come after the main ones, and only when there is room."""
+    return bool(_SECONDARY.search(section.split(SECTION_SEPARATOR, 1)[-1]))
 
 
 def build_research(brief: Brief) -> Research:
@@ -22,7 +35,7 @@ def build_research(brief: Brief) -> Research:
         root_is_h1 = len(h1s) == 1 and doc.blocks[0].kind == "heading" and (doc.blocks[0].level or 1) == 1
         path: list[tuple[int, str]] = [] if root_is_h1 else [(0, doc.title)]
         block_in_section = 0
-        for block in doc.blocks:
+        for block_index, block in enumerate(doc.blocks):
             if block.kind == "heading":
                 level = block.level or 1
                 path = [p for p in path if p[0] < level] + [(level, block.text)]
@@ -36,9 +49,9 @@ def build_research(brief: Brief) -> Research:
                 code_samples.append(CodeSample(section=section, language=block.language, code=block.text,
                                                source=doc.path, location=block.location))
             elif block.kind == "table":
-                rows = spk.table_rows(block.text)
-                said.append((spk.describe_table(block.text), 0, "table"))
-                said += [(spk.describe_table_row(rows[0], row), k, "table") for k, row in enumerate(rows[1:], 1)]
+                # a table is shown on screen and described, never read out row by row
+                code_samples.append(CodeSample(section=section, language="table", code=spk.aligned_table(block.text),
+                                               source=doc.path, location=block.location))
             elif block.kind == "list":
                 for k, item in enumerate(block.items or block.text.splitlines()):
                     said += [(spk.tidy(sentence), k + j, "list") for j, sentence in enumerate(split_sentences(item))]
@@ -50,15 +63,18 @@ def build_research(brief: Brief) -> Research:
                     continue
                 candidates.append(Candidate(text=text, section=section, heading=heading, source=doc.path,
                                             location=block.location, sentence_in_block=index,
-                                            block_in_section=block_in_section, kind=kind))
+                                            block_in_section=block_in_section, kind=kind, block=block_index))
             block_in_section += 1
     if not candidates:
         raise ConfigError(f"{', '.join(d.path for d in brief.sources)}: no sentences to work from "
                           "(the sources hold only headings or code)")
     sent.score_candidates(candidates, brief.title)
+    for c in candidates:  # install steps, licences, contributing notes: after the main points
+        if is_secondary(c.section):
+            c.score = round(c.score * SECONDARY_WEIGHT, 4)
     if len(candidates) > MAX_FACTS:
         keep = set(sorted(range(len(candidates)), key=lambda i: (-candidates[i].score, i))[:MAX_FACTS])
         candidates = [c for i, c in enumerate(candidates) if i in keep]
     facts = [Fact(id=f"f{i}", text=c.text, section=c.section, source=c.source, location=c.location,
-                  score=c.score) for i, c in enumerate(candidates, start=1)]
+                  score=c.score, kind=c.kind, block=c.block) for i, c in enumerate(candidates, start=1)]
     return Research(slug=brief.slug, facts=facts, code_samples=code_samples)

@@ -13,6 +13,7 @@ from showrunner.writing import measures
 from showrunner.writing import sentences as sent
 from showrunner.writing import speakable as spk
 from showrunner.writing.outline import _code_key, _covered_penalty, _group_key
+from showrunner.writing.research import is_secondary
 from showrunner.writing.sentences import content_stems, jaccard, split_sentences, word_count
 
 
@@ -26,6 +27,8 @@ class Unit:
     text: str  # speakable
     rank: float
     needs: str | None = None
+    group: str | None = None  # a list's lead-in and its items: said together or not at all
+    banned: bool = False  # never said: a lead-in without its items, a pronoun pointing at nothing
 
     @property
     def words(self) -> int:
@@ -94,7 +97,9 @@ class ScriptWriter:
             section_units: list[Unit] = []
             point_stems = [set(content_stems(p)) for p in section.key_points]
             previous: Unit | None = None
-            lead_in: tuple[Unit, str | None] | None = None  # "... failure modes:" and the block it introduces
+            lead_in: Unit | None = None  # "... failure modes:" and the list it introduces
+            lead_block: tuple | None = None
+            items: dict[str, list[Unit]] = {}
             for index, fact in members:
                 stems = set(content_stems(fact.text))
                 penalty, _ = _covered_penalty(stems, self.brief)
@@ -102,21 +107,32 @@ class ScriptWriter:
                 rank = fact.score * penalty + (1.0 + best_point if best_point >= 0.5 else 0.0)
                 unit = Unit(uid=fact.id, section_id=section.id, order=float(index),
                             text=self._speakable(fact.text), rank=rank)
+                block = (fact.source, fact.block if fact.block is not None else fact.location)
                 leaning = sent.leans_back(fact.text)
-                if leaning and previous is not None:
-                    unit.needs = previous.uid
-                elif leaning == 2:  # a dangling "They ..." with nothing before it
-                    unit.rank *= 0.5
-                if lead_in is not None and lead_in[1] is None:
-                    lead_in = (lead_in[0], fact.location)  # the block right after the lead-in
-                if lead_in is not None and fact.location == lead_in[1] and unit.needs is None:
-                    unit.needs = lead_in[0].uid  # an item of a list needs the sentence that introduces it
-                elif lead_in is not None and fact.location != lead_in[1]:
-                    lead_in = None
+                if lead_in is not None and lead_block is None:
+                    lead_block = block  # the block right after the lead-in
+                in_list = lead_in is not None and block == lead_block and fact.kind in (None, "list")
+                if in_list:
+                    unit.group = lead_in.uid  # an item of a list is said with the sentence introducing it
+                    items.setdefault(lead_in.uid, []).append(unit)
+                elif lead_in is not None and block != lead_block:
+                    lead_in, lead_block = None, None
+                if not in_list:
+                    if leaning and previous is not None:
+                        unit.needs = previous.uid
+                    elif leaning == 2:  # a dangling "They ..." with nothing before it
+                        unit.banned = True
                 if fact.text.rstrip().endswith(":"):
-                    lead_in = (unit, None)
+                    lead_in, lead_block = unit, None
                 section_units.append(unit)
                 previous = unit
+            for unit in section_units:
+                fact_text = self._fact_text(unit.uid) or ""
+                if unit.uid in items:
+                    unit.group = unit.uid
+                    unit.text = self._speakable(_lead_in(fact_text, len(items[unit.uid])))
+                elif fact_text.rstrip().endswith(":") and _DANGLING_END.search(fact_text.rstrip(" :")):
+                    unit.banned = True  # "... because:" with its list not in the section
             # code samples of this section, placed where they stood in the source
             group_keys = {_group_key(f) for _, f in members}
             for k, code in enumerate(self.research.code_samples):
@@ -151,11 +167,21 @@ class ScriptWriter:
         return spk.speakable(text)
 
     def _pack(self, uid: str, chosen: set[str]) -> list[str]:
+        """The unit with everything it needs: the sentence it leans on, its list's lead-in and items."""
         pack: list[str] = []
-        current: str | None = uid
-        while current and current not in chosen and current not in pack and current in self.by_id:
+        todo = [uid]
+        while todo:
+            current = todo.pop(0)
+            if current in chosen or current in pack or current not in self.by_id:
+                continue
+            unit = self.by_id[current]
+            if unit.banned:
+                return []
             pack.append(current)
-            current = self.by_id[current].needs
+            if unit.needs:
+                todo.append(unit.needs)
+            if unit.group:
+                todo += [u.uid for u in self.units if u.group == unit.group]
         return pack
 
     def _words(self, uids) -> int:
@@ -182,8 +208,16 @@ class ScriptWriter:
         chosen: set[str] = set()
         total = 0
         # a code sample is on screen in its scene, so the narration says what it is
-        musts = self.key_point_units() + [u for u in self.units if u.uid.startswith("code")]
-        for unit in sorted(musts, key=lambda u: (u.uid.startswith("code"), -u.rank, u.order)):
+        # the main sections' lists are key lists: said whole, before any code or secondary section
+        secondary = {s.id for s in self.outline.sections if is_secondary(s.title)}
+        lists = [u for u in self.units if u.group == u.uid and u.section_id not in secondary]
+        musts = self.key_point_units() + lists + [u for u in self.units if u.uid.startswith("code")]
+
+        def priority(u: Unit) -> tuple:
+            return (u.section_id in secondary, u.group == u.uid, u.uid.startswith("code"), -u.rank, u.order)
+
+        unique = list({id(u): u for u in musts}.values())
+        for unit in sorted(unique, key=priority):
             pack = self._pack(unit.uid, chosen)
             cost = self._words(pack)
             if pack and total + cost <= budget * 1.02:
@@ -224,7 +258,7 @@ class ScriptWriter:
             if not added:
                 break
         while total > budget * 1.04:
-            removable = [u for u in reversed(ranked) if u.uid in chosen and u.uid not in keep
+            removable = [u for u in reversed(ranked) if u.uid in chosen and u.uid not in keep and u.group is None
                          and not any(self.by_id[o].needs == u.uid for o in chosen)
                          and sum(1 for o in chosen if self.by_id[o].section_id == u.section_id) > 1]
             if not removable:
@@ -325,7 +359,12 @@ class ScriptWriter:
             units = sorted((u for u in self.units if u.uid in chosen and u.section_id == section.id),
                            key=lambda u: u.order)
             sentences: list[str] = []
+            visuals: set[str] = set()
             for u in units:
+                if u.uid.startswith("code"):  # a picture's description starts its own segment
+                    visuals.add(spk.tidy(u.text))
+                    sentences.append(spk.tidy(u.text))
+                    continue
                 for s in split_sentences(u.text):
                     sentences.extend(split_long(spk.tidy(s), max_words))
             sentences = [s for s in sentences if s]
@@ -334,7 +373,7 @@ class ScriptWriter:
             if n_hosts == 1:
                 if index > 0:
                     sentences.insert(0, self.transition(index, index == len(sections) - 1, section.title))
-                for chunk in _chunks(sentences, 60, 4):
+                for chunk in _chunks(sentences, 60, 4, visuals):
                     segments.append((self.hosts[0].id, chunk, section.id))
                 continue
             if index > 0:
@@ -346,7 +385,7 @@ class ScriptWriter:
                     name = self.hosts[(turn + 1) % n_hosts].name
                     segments.append((speaker.id, self.bridge(index, section.title, name), section.id))
                     turn = (turn + 1) % n_hosts
-            for chunk in _chunks(sentences, 45, 2):
+            for chunk in _chunks(sentences, 45, 2, visuals):
                 segments.append((self.hosts[turn].id, chunk, section.id))
                 turn = (turn + 1) % n_hosts
         closing = self.outro_lines()
@@ -417,7 +456,7 @@ class ScriptWriter:
         if metrics.get("near_duplicate_sentences", 0) or found.duplicate_pairs:
             for a, b in found.duplicate_pairs:
                 ua, ub = self._unit_saying(a, chosen), self._unit_saying(b, chosen)
-                if ua and ub and ua is not ub:
+                if ua and ub and ua is not ub and ua.group is None and ub.group is None:
                     weaker = ua if (ua.rank, -ua.order) < (ub.rank, -ub.order) else ub
                     if not any(self.by_id[o].needs == weaker.uid for o in chosen):
                         chosen.discard(weaker.uid)
@@ -440,14 +479,32 @@ class ScriptWriter:
         return best
 
 
+_DANGLING_END = re.compile(r"\b(?:because|the following(?: \w+)?|as follows|following|such as|include|includes|"
+                           r"are|is|like|namely)$", re.I)
+
+
+def _lead_in(text: str, items: int) -> str:
+    """A list's lead-in as a whole sentence before its items: "X is fast because:" -> "X is fast
+    for three reasons."; "consists of one or more of the following:" -> "consists of three parts."."""
+    t = text.rstrip().rstrip(":").rstrip()
+    n = spk.number_word(items)
+    t = re.sub(r"\bbecause$", f"for {n} reasons", t)
+    t = re.sub(r"\b(consists?|comprises?|is made up) of (?:one or more of )?the following(?: \w+)?$",
+               rf"\1 of {n} parts", t)
+    t = re.sub(r"\b(?:(?:one or more|any|all|some|each) of )?the following(?: \w+)?$", f"these {n}", t)
+    t = re.sub(r"\b(as follows|namely)$", f"{n} in all", t)
+    t = re.sub(r"\b(such as|include|includes|are|is|like)$", rf"\1 these {n}", t)
+    return t + "."
+
+
 def _normalise(text: str) -> str:
     return " ".join(sent.words(text))
 
 
-def _chunks(sentences: list[str], max_words: int, max_sentences: int) -> list[str]:
+def _chunks(sentences: list[str], max_words: int, max_sentences: int, starts: set[str] | None = None) -> list[str]:
     chunks: list[list[str]] = []
     for s in sentences:
-        if chunks and len(chunks[-1]) < max_sentences and \
+        if chunks and s not in (starts or ()) and len(chunks[-1]) < max_sentences and \
                 sum(word_count(x) for x in chunks[-1]) + word_count(s) <= max_words:
             chunks[-1].append(s)
         else:

@@ -146,6 +146,7 @@ class Candidate:
     sentence_in_block: int  # 0 for the first sentence of its paragraph
     block_in_section: int  # 0 for the first block under its heading
     kind: str = "paragraph"
+    block: int = 0  # the block's index in its source
     stems: list[str] = field(default_factory=list)
     score: float = 0.0
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
+
+import inflect
 
 LINK_PHRASE = "the link in the show notes"
 
@@ -29,7 +32,9 @@ _NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", 
 
 
 def number_word(n: int) -> str:
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+    if 0 <= n < len(_NUMBER_WORDS):
+        return _NUMBER_WORDS[n]
+    return _inflect().number_to_words(n) if 0 < n < 100 else str(n)
 
 
 def language_name(language: str | None) -> str | None:
@@ -85,12 +90,21 @@ def speakable(text: str) -> str:
     t = re.sub(r",? (?:as )?(?:shown|listed|given) (?:above|below)", "", t)
     # parentheses become commas, the way a speaker would say an aside
     t = re.sub(r"\s\(([^()]{1,120})\)", r", \1,", t)
+    # paths, slashes, dates, ranges, units, versions: as a person says them
+    t = _say_paths_and_slashes(t)
+    t = _say_dates(t)
+    t = _say_units(t)
+    t = re.sub(r"\bv(\d+(?:\.\d+)+)\b", r"version \1", t)
+    t = re.sub(r"(?<=\d)\s*[–—-]\s*(?=\d)", " to ", t)
+    t = re.sub(r"(?<=\w)[–—](?=\w)", "-", t)  # an en dash inside a compound: "dict–like"
     # command-line flags, negative numbers, versions glued to names
     t = re.sub(r"(?<![\w-])--([A-Za-z][\w-]*)", lambda m: "dash dash " + m.group(1).replace("-", " "), t)
     t = re.sub(r"(?<![\w-])-([A-Za-z][A-Za-z0-9]*)\b", lambda m: "dash " + _split_letter_digits(m.group(1)), t)
     t = re.sub(r"(?<![\w-])-(\d)", r"minus \1", t)
     t = re.sub(r"\b([A-Za-z]{2,})-(\d+)\b", r"\1 \2", t)
     t = re.sub(r"\b([\w-]+)\.(" + _FILE_EXT + r")\b", r"\1 dot \2", t)
+    t = re.sub(r"(?<![\w.])\.([A-Za-z][A-Za-z0-9]{0,9})\b", r"dot \1", t)  # .netrc, a .deb file
+    t = re.sub(r"(?<=[A-Za-z0-9_])\.(?=[a-z])", " dot ", t)  # quickfetch.core, Node.js
     t = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", lambda m: identifier_words(m.group(0)), t)
     # symbols
     replacements = [
@@ -98,7 +112,7 @@ def speakable(text: str) -> str:
         (r"\s+=\s+", " equals "), (r"\s+\+\s+", " plus "), (r"\s+<\s+", " less than "),
         (r"\s+>\s+", " greater than "), (r"~\s*(?=\d)", "about "), (r"#(?=\d)", "number "),
         (r"\s*[—–]\s*", ", "), (r"\s+-\s+", ", "), (r"…", "..."), (r"\s*\|\s*", ", "), (r"\s*@\s*", " at "),
-        (r"[`*#_\[\]{}\\<>^]", " "), (r"\s*/\s*(?=\d)", " of "),
+        (r"[`*#_\[\]{}\\<>^]", " "), (r"\s*/\s*", " or "),
     ]
     for pattern, replacement in replacements:
         t = re.sub(pattern, replacement, t)
@@ -137,6 +151,80 @@ def tidy(text: str) -> str:
     return t[0].upper() + t[1:]
 
 
+@cache
+def _inflect() -> inflect.engine:
+    return inflect.engine()
+
+
+_PATH = re.compile(r"(?<![\w/.~-])(?:~|\.{1,2})?/?(?:[\w.*-]+/)+[\w.*-]*")
+_PER = {"s": "second", "sec": "second", "h": "hour", "min": "minute"}
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+
+
+def _say_path(path: str) -> str:
+    """downloads/ -> "the downloads folder"; ./tools/upload -> "tools slash upload"."""
+    bare = re.sub(r"^(?:~/|\./|\.\./)", "", path)
+    if re.fullmatch(r"[\w-]+/", bare):
+        return f"the {bare[:-1]} folder"
+    parts = [p for p in bare.split("/") if p]
+    spoken = " slash ".join(p.replace("*", "star") for p in parts)
+    return ("home slash " if path.startswith("~/") else "slash " if path.startswith("/") else "") + spoken
+
+
+def _say_paths_and_slashes(t: str) -> str:
+    """HTTP/1.1 -> HTTP 1.1; RHEL/CentOS 7/8 -> RHEL or CentOS 7 or 8; src/main.c -> src slash main.c."""
+    t = re.sub(r"\b24/7\b", "twenty-four seven", t)
+    t = re.sub(r"(?<![\w/])(\d{1,2})/(\d{1,2})/(\d{2,4})(?![\w/])", r"\1 \2 \3", t)  # 12/01/2026: as written
+    t = re.sub(r"(?<=\d)\s?([kKMGT]?i?[bB]|km|m|ops|req|requests|frames|files)/(s|sec|h|min)\b",
+               lambda m: f" {m.group(1)} per {_PER[m.group(2)]}", t)  # 10 MB/s, 60 km/h
+    t = re.sub(r"\b([A-Z][A-Z0-9]+)/(\d+(?:\.\d+)*)\b", r"\1 \2", t)  # a protocol and its version
+    t = re.sub(r"\b([A-Z]{2,})/([A-Z]{2,})\b", r"\1 \2", t)  # TCP/IP
+    t = re.sub(r"\band/or\b", "or", t)
+    t = re.sub(r"(?<![\w/])(\d{1,3})/(\d{1,3})(?![\w/])", r"\1 or \2", t)  # versions side by side: 7/8
+    t = re.sub(r"(?<![\w/.])([A-Za-z][\w+-]*)/([A-Za-z][\w+-]*)(?![\w/]|\.\w)",
+               lambda m: f"{m.group(1)} or {m.group(2)}", t)  # either of two words
+    return _PATH.sub(lambda m: _say_path(m.group(0)) if "/" in m.group(0) else m.group(0), t)
+
+
+def _say_dates(t: str) -> str:
+    """2024-05-01 -> May 1st, 2024 (ISO dates only: 05/01 is read differently in different places)."""
+    def say(m: re.Match) -> str:
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return m.group(0)
+        return f"{_MONTHS[month - 1]} {_inflect().ordinal(day)}, {year}"
+    return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", say, t)
+
+
+_UNITS = {
+    "ms": "millisecond", "s": "second", "sec": "second", "min": "minute", "h": "hour", "us": "microsecond",
+    "µs": "microsecond", "ns": "nanosecond", "kb": "kilobyte", "mb": "megabyte", "gb": "gigabyte", "tb": "terabyte",
+    "kib": "kibibyte", "mib": "mebibyte", "gib": "gibibyte", "tib": "tebibyte", "hz": "hertz", "khz": "kilohertz",
+    "mhz": "megahertz", "ghz": "gigahertz", "km": "kilometre", "cm": "centimetre", "mm": "millimetre",
+    "kg": "kilogram", "mg": "milligram", "g": "gram", "ml": "millilitre", "kbps": "kilobits per second",
+    "mbps": "megabits per second", "gbps": "gigabits per second", "°c": "degrees Celsius", "°f": "degrees Fahrenheit",
+}
+_UNIT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(ms|sec|min|us|µs|ns|[kmgt]i?b|[kmg]?hz|km|cm|mm|kg|mg|ml|[kmg]bps|"
+                   r"°\s?[cf]|s|h|g)(?![\w°])", re.I)
+
+
+def _say_units(t: str) -> str:
+    """10 s -> 10 seconds, ~12 MB -> 12 megabytes, 24 °C -> 24 degrees Celsius."""
+    def say(m: re.Match) -> str:
+        number, unit = m.group(1), m.group(2).lower().replace(" ", "")
+        if unit in ("s", "h", "g", "min") and not re.search(r"\d\s?" + re.escape(m.group(2)) + r"\b", m.group(0)):
+            return m.group(0)
+        name = _UNITS.get(unit)
+        if name is None:
+            return m.group(0)
+        if name.startswith("degrees") or " per " in name or name == "hertz":
+            return f"{number} {name}"
+        attributive = re.search(r"\b(?:a|an)\s+$", t[:m.start()], re.I)  # "a 10 second timeout"
+        return f"{number} {_inflect().plural_noun(name, 1 if number == '1' or attributive else 2)}"
+    return _UNIT.sub(say, t)
+
+
 def _split_letter_digits(token: str) -> str:
     return re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", token)
 
@@ -148,6 +236,9 @@ def _code_span(code: str) -> str:
     if re.fullmatch(r"[\w-]+\." + _FILE_EXT, code):
         stem, ext = code.rsplit(".", 1)
         return f"{stem} dot {ext}"
+    symbols = sum(1 for c in code if not (c.isalnum() or c.isspace() or c in ".-_/"))
+    if symbols > 2 and symbols / len(code) > 0.15:  # a regex or a shell line: not read symbol by symbol
+        return "a command" if " " in code else "a pattern"
     return code
 
 
@@ -155,9 +246,19 @@ def _code_span(code: str) -> str:
 
 
 def describe_code(code: str, language: str | None = None) -> str:
-    """One sentence saying what a code sample is or does, for a narrator to speak."""
+    """What a code sample on screen is or does, for a narrator to speak: true to what is shown
+    (its language, what it defines or runs, how long it is); terminal art is a diagram of its labels."""
     lines = [line for line in code.splitlines() if line.strip()]
     n = len(lines)
+    if (language or "").lower() == "table":
+        return describe_shown_table(code)
+    if (language or "").lower() == "diagram":
+        from showrunner.cleaning import diagram_labels
+
+        labels = [speakable(label).rstrip(".") for label in diagram_labels(code)][:6]
+        if labels:
+            return tidy(f"The diagram on screen shows {join_words([_lower_first(x) for x in labels])}")
+        return "A diagram is on screen."
     lang = language_name(language)
     prefix = f"{lang} " if lang else ""
     what = None
@@ -165,10 +266,12 @@ def describe_code(code: str, language: str | None = None) -> str:
         what = _describe_python(code, prefix)
     if what is None:
         what = _describe_by_pattern(code, language, prefix)
-    if what:
-        return tidy(f"The code on screen {what}")
     size = f"{number_word(n)} line{'s' if n != 1 else ''}"
-    return tidy(f"On screen is a short {prefix}{'example' if lang else 'code example'}, {size} long")
+    if what:
+        return tidy(f"The code on screen {what}" + (f", in {size}" if n >= 6 else ""))
+    kind = "example" if lang else "code example"
+    return tidy(f"On screen is {'a short' if n <= 5 else 'an' if number_word(n)[0] in 'aeiou' else 'a'} "
+                f"{prefix}{kind}, {size} long")
 
 
 def _a(noun_phrase: str) -> str:
@@ -216,9 +319,13 @@ def _describe_python(code: str, prefix: str) -> str | None:
 def _describe_by_pattern(code: str, language: str | None, prefix: str) -> str | None:
     lang = (language or "").lower()
     lines = [line.strip() for line in code.splitlines() if line.strip()]
-    if lang in ("sh", "bash", "shell", "zsh", "console") or (lines and lines[0].startswith("$ ")):
+    shell_like = lines and all(re.match(r"(?:\$ )?(?:\./|~/|/)?[\w./-]+(?:\s|$)", line) for line in lines) and any(
+        re.match(r"(?:\$ )?(?:\./|git |pip |npm |make |cd |docker |curl |sudo |apt |brew |cargo |go )", line)
+        for line in lines)
+    if lang in ("sh", "bash", "shell", "zsh", "console") or (lines and lines[0].startswith("$ ")) or shell_like:
         commands = [line.lstrip("$ ").split()[0] for line in lines if line.lstrip("$ ") and not line.startswith("#")]
-        commands = list(dict.fromkeys(identifier_words(c) or c for c in commands))
+        commands = list(dict.fromkeys(identifier_words(c.rsplit("/", 1)[-1].replace("-", "_")) or c
+                                      for c in commands))
         if commands:
             return f"runs the {join_words(commands[:3])} command{'s' if len(commands) > 1 else ''}"
     classes = re.findall(r"\b(?:class|struct|interface)\s+([A-Za-z_]\w*)", code)
@@ -238,7 +345,39 @@ def _describe_by_pattern(code: str, language: str | None, prefix: str) -> str | 
 
 
 def table_rows(text: str) -> list[list[str]]:
-    return [[cell.strip() for cell in row.split(" | ")] for row in text.splitlines() if row.strip()]
+    return [[cell.strip() for cell in row.split("|")] for row in text.splitlines() if row.strip()]
+
+
+def aligned_table(text: str) -> str:
+    """"cell | cell" rows with the columns padded to line up, for a slide's monospaced panel."""
+    rows = table_rows(text)
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    sizes = [max(len(r[k]) for r in rows) for k in range(width)]
+    return "\n".join(" | ".join(cell.ljust(size) for cell, size in zip(r, sizes, strict=True)).rstrip()
+                     for r in rows)
+
+
+def describe_shown_table(text: str) -> str:
+    """The table on screen in one speakable sentence: how many rows, what they are, what it gives."""
+    rows = table_rows(text)
+    if not rows:
+        return ""
+    header, body = rows[0], rows[1:]
+    if not body:
+        return tidy(speakable(f"The table on screen has the columns {join_words(header)}"))
+    firsts = [row[0] for row in body if row and row[0]]
+    options = firsts and all(f.startswith("-") for f in firsts)
+    names = [f.lstrip("-") for f in firsts] if options else [_lower_first(f) for f in firsts]
+    if len(names) > 5:
+        names = names[:4] + [f"{number_word(len(names) - 4)} more"]
+    what = f"the {join_words(names)} options" if options else join_words(names)
+    rest = [_with_article(h) for h in header[1:] if h]
+    n = number_word(len(body))
+    said = f"The table on screen lists {n} row{'s' if len(body) != 1 else ''}, {what}"
+    if rest:
+        said += f", with {join_words(rest)} for each"
+    return speakable(said)
 
 
 def describe_table(text: str) -> str:

@@ -15,6 +15,15 @@ from showrunner.writing.script_writer import _normalise
 from showrunner.writing.sentences import content_stems, jaccard, split_sentences, word_count
 
 BULLET_WORDS = 14
+THIN_WORDS = 12  # a part with less to say than this joins the scene before it
+_FRAME_LINE = re.compile(r"^(?:and that was|and that's|thanks for|thank you|see you|catch you|next|now|finally|so)\b",
+                         re.I)
+
+
+def _substance(part: list[Segment]) -> int:
+    """Words of a part that are not questions, signposts or the goodbye."""
+    return sum(word_count(s) for seg in part for s in split_sentences(seg.text)
+               if not s.rstrip().endswith("?") and not _FRAME_LINE.match(s))
 
 
 def build_storyboard(brief: Brief, outline: Outline, research: Research, script: Script, words_per_minute: int,
@@ -42,17 +51,21 @@ def build_storyboard(brief: Brief, outline: Outline, research: Research, script:
                     parts.pop()
                 parts.append(carried)
             parts[-1].append(segment)
+        if len(parts) > 1 and _substance(parts[-1]) < THIN_WORDS and \
+                seconds(parts[-2] + parts[-1]) <= max_scene_seconds * 1.25:
+            parts[-2].extend(parts.pop())  # a few words of goodbye are not a scene of their own
         section = sections.get(run[0].section_id)
         title = section.title if section else brief.title
         points = list(section.key_points) if section else []
         codes = _section_codes(section, facts, research) if section else []
-        code_part = _code_part(parts, codes)
+        parts = _one_visual_each(parts, codes)
+        shown = _shown_codes(parts, codes)
         section_facts = [facts[f] for f in section.fact_ids if f in facts] if section else []
         assigned = _assign_points(parts, points)
         for k, part in enumerate(parts):
             index = len(scenes) + 1
             scene_title = title if k == 0 else f"{title}, continued"
-            code = codes[0] if codes and k == code_part else None
+            code = shown[k]
             bullets = [] if code else _bullets(assigned[k], part, section_facts, points or [title])
             scenes.append(Scene(index=index, section_id=part[0].section_id, title=scene_title, bullets=bullets,
                                 code=code.code if code else None, code_language=code.language if code else None,
@@ -68,6 +81,54 @@ def _is_bridge(segment: Segment) -> bool:
 def _section_codes(section: OutlineSection, facts: dict[str, Fact], research: Research) -> list[CodeSample]:
     keys = {_group_key(facts[f]) for f in section.fact_ids if f in facts}
     return [c for c in research.code_samples if _code_key(c) in keys]
+
+
+def _described(segment: Segment, codes: list[CodeSample]) -> int | None:
+    """Which code sample (table, diagram) a segment's narration describes, if any."""
+    said = _normalise(segment.text)
+    for k, code in enumerate(codes):
+        description = _normalise(spk.describe_code(code.code, code.language))
+        if description and description in said:
+            return k
+    return None
+
+
+def _one_visual_each(parts: list[list[Segment]], codes: list[CodeSample]) -> list[list[Segment]]:
+    """Split a scene before a segment that describes a second visual: one picture per scene, so
+    what the narration says about it is what is on screen."""
+    if len(codes) < 2:
+        return parts
+    out: list[list[Segment]] = []
+    for part in parts:
+        current: list[Segment] = []
+        seen: int | None = None
+        for segment in part:
+            k = _described(segment, codes)
+            if k is not None and seen is not None and k != seen and current:
+                carried = [current.pop()] if current and _is_bridge(current[-1]) else []
+                if current:
+                    out.append(current)
+                current, seen = carried, None
+            if k is not None:
+                seen = k
+            current.append(segment)
+        if current:
+            out.append(current)
+    return out
+
+
+def _shown_codes(parts: list[list[Segment]], codes: list[CodeSample]) -> list[CodeSample | None]:
+    """Each scene's visual: the code sample its narration describes; else, for the one scene whose
+    narration names what the section's only code defines, that code; else none (bullets)."""
+    shown: list[CodeSample | None] = []
+    for part in parts:
+        found = next((k for k in (_described(seg, codes) for seg in part) if k is not None), None)
+        shown.append(codes[found] if found is not None else None)
+    if codes and not any(shown):
+        k = _code_part(parts, codes[:1])
+        if k >= 0:
+            shown[k] = codes[0]
+    return shown
 
 
 def _code_part(parts: list[list[Segment]], codes: list[CodeSample]) -> int:

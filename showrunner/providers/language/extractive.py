@@ -2,14 +2,16 @@
 
 Deterministic, no network, no weights. It is the reference implementation of `LanguageModel`:
 every method routes its work through `ModelCalls.call`, so its answers are cached and recorded
-like any model's. The `version` in the cache key is a hash of this file and of every module in
-showrunner/writing, where the work is done, so changed code never serves an old answer.
+like any model's. The `version` in the cache key is a hash of this file, of every module in
+showrunner/writing, where the work is done, and of showrunner/cleaning.py (diagram labels), so
+changed code never serves an old answer.
 
 - research: showrunner.writing.research
 - outline: showrunner.writing.outline (reviewer feedback read by showrunner.writing.feedback)
 - write_script: showrunner.writing.script_writer
 - critique: showrunner.writing.critique (measured, not guessed: showrunner.writing.measures)
 - storyboard: showrunner.writing.storyboard
+- review_scenes: the measured scene review itself (showrunner.writing.scene_review)
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, Script
+from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, SceneCritique, Script
 from showrunner.errors import ConfigError
 from showrunner.files import canonical_json
 from showrunner.providers.base import LanguageModel
@@ -32,7 +34,7 @@ from showrunner.writing.script_writer import ScriptWriter
 from showrunner.writing.storyboard import build_storyboard
 
 _WRITING_DIR = Path(__file__).resolve().parents[2] / "writing"
-_CODE_FILES = [Path(__file__).resolve(), *sorted(_WRITING_DIR.glob("*.py"))]
+_CODE_FILES = [Path(__file__).resolve(), *sorted(_WRITING_DIR.glob("*.py")), _WRITING_DIR.parent / "cleaning.py"]
 VERSION = hashlib.sha256(b"".join(p.read_bytes() for p in _CODE_FILES)).hexdigest()
 
 TOPIC_ONLY = ("the extractive provider needs sources; for a topic-only episode configure providers.language "
@@ -103,3 +105,11 @@ class ExtractiveLanguage(LanguageModel):
 
         data = self._call("storyboard", request, compute)
         return [Scene.model_validate(s) for s in data["scenes"]]
+
+    def review_scenes(self, brief: Brief, outline: Outline, scenes: list[Scene], prompt: str,
+                      measured: SceneCritique) -> SceneCritique:
+        """The offline critic's judgement is the measurement: it adds no guess of its own."""
+        request = {"scenes": [s.model_dump(mode="json") for s in scenes], "measured": measured.model_dump(mode="json"),
+                   "prompt": prompt}
+        data = self._call("review_scenes", request, lambda: measured.model_dump(mode="json"))
+        return SceneCritique.model_validate(data)

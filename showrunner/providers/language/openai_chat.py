@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, Script
+from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, SceneCritique, Script
 from showrunner.errors import ConfigError, ProviderError
 from showrunner.providers.base import LanguageModel
 from showrunner.providers.calls import CallResult, RejectedReply, Usage
@@ -38,6 +38,7 @@ from showrunner.providers.language.replies import (
     CritiqueReply,
     OutlineReply,
     ResearchReply,
+    SceneCritiqueReply,
     ScriptReply,
     StoryboardReply,
     parse_reply,
@@ -45,6 +46,7 @@ from showrunner.providers.language.replies import (
     to_critique,
     to_outline,
     to_research,
+    to_scene_critique,
     to_scenes,
     to_script,
 )
@@ -135,6 +137,14 @@ class OpenAILanguage(LanguageModel):
         return self._ask("storyboard an episode", StoryboardReply, prompt, notes,
                          lambda reply: to_scenes(script, reply, wpm),
                          ids={"segment_ids": [s.id for s in script.segments]})
+
+    def review_scenes(self, brief: Brief, outline: Outline, scenes: list[Scene], prompt: str,
+                      measured: SceneCritique) -> SceneCritique:
+        notes = [f"'scenes' has one entry per scene, 'index' 1 to {len(scenes)}; 'score' is 0-100 for how well "
+                 "the scene works (picture and narration agree, length, how it reads aloud); 'reasons' say what "
+                 "to fix. The top-level 'score' and 'reasons' judge the scenes together."]
+        return self._ask("review the scenes of an episode's storyboard", SceneCritiqueReply, prompt, notes,
+                         lambda reply: to_scene_critique(reply, len(scenes)))
 
     # --- asking, and asking again ---------------------------------------------------------
     def _ask(self, task: str, reply_model: type[BaseModel], prompt: str, notes: list[str],

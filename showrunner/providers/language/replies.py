@@ -25,6 +25,8 @@ from showrunner.artifacts import (
     OutlineSection,
     Research,
     Scene,
+    SceneCritique,
+    SceneCritiqueItem,
     Script,
     Segment,
 )
@@ -244,6 +246,31 @@ def reply_schema(reply_model: type[BaseModel], ids: dict[str, list[str]] | None 
 
     limit(schema)
     return schema
+# --- scene review -------------------------------------------------------------------------
+
+
+class SceneScoreReply(Reply):
+    index: int = Field(ge=1, description="the scene's number, from 1")
+    score: int = Field(ge=0, le=100)
+    reasons: list[str] = Field(default_factory=list, description="what to fix in this scene")
+
+
+class SceneCritiqueReply(Reply):
+    score: int = Field(ge=0, le=100, description="0-100: how well the scenes work together")
+    reasons: list[str] = Field(default_factory=list, description="what to fix across the scenes")
+    scenes: list[SceneScoreReply] = Field(default_factory=list)
+
+
+def to_scene_critique(reply: SceneCritiqueReply, count: int) -> SceneCritique:
+    """Scores for scenes 1..count; an index outside them is an error the model can fix."""
+    unknown = sorted({s.index for s in reply.scenes if s.index > count})
+    if unknown:
+        raise ReplyError(f"scenes: there are {count} scenes, numbered 1 to {count}; no scene {unknown[0]}")
+    items = {s.index: s for s in reply.scenes}
+    return SceneCritique(score=reply.score, reasons=[r.strip() for r in reply.reasons if r.strip()],
+                         scenes=[SceneCritiqueItem(index=i, score=item.score,
+                                                   reasons=[r.strip() for r in item.reasons if r.strip()])
+                                 for i, item in sorted(items.items())])
 
 
 # --- parsing ------------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""Read-aloud defects: what a listener would notice as wrong in one piece of narration.
+
+Each rule is a name and a test on the text (and, for some, on what the sources dropped). The
+scene critic (showrunner.writing.scene_review) and the documents bench (bench/documents.py) use
+the same rules, so what the bench counts is what the critic flags:
+
+- markup: markdown or code symbols a voice would read out or skip (` * # _ | [ ] { } < > \\ ^ ~ = $)
+- symbol: emoji, pictographs, box-drawing or arrow characters
+- url: a web address or e-mail address read out
+- glued: a dot or slash glued between words ("of.netrc", "a binary.deb", "urls.txt", "a/b")
+- slash-as-of: a slash turned into "of" before a number ("HTTP of 1.1", "7 of 8")
+- split-word: a word broken at a dash into "x, like" ("dict, like")
+- raw-command: a command line spelled symbol by symbol ("dash x n w", "A-Z +")
+- dangling-end: a sentence that promises what does not follow ("... because." "... the following.")
+- dangling-start: a section's narration opening on a pronoun that points at nothing ("It ...", "This ...")
+- badge: badge or image text read out ("build status", "downloads", "PyPI version")
+- furniture: a dropped running header, footer, navigation or cookie line read out anyway
+- fragment: a sentence of one or two words that is not a greeting or a question
+- repeated: the same sentence said twice in the episode
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from showrunner.artifacts import Dropped
+from showrunner.writing.sentences import split_sentences, words
+
+_MARKUP = re.compile(r"[`*#_|\[\]{}<>\\^~=$]")
+_SYMBOL = re.compile(r"[\u2190-\u21ff\u2500-\u27bf\u2900-\u297f\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f]")
+_URL = re.compile(r"https?://|www\.\w|\b[\w.+-]+@[\w-]+\.\w+")
+_GLUED = re.compile(r"\b[A-Za-z]+[./][A-Za-z]{1,8}\b|(?<=\s)\.[a-z]{2,8}\b")
+_ABBREVIATION = re.compile(r"^(?:e\.g|i\.e|a\.m|p\.m|u\.s|etc)$", re.I)
+_SLASH_OF = re.compile(r"\b(?:HTTP|HTTPS|TLS|IPv|SSL|[A-Z]{2,})\s+of\s+\d|"
+                       r"\b\d\s+of\s+\d\b(?! (?:the|them|these|those))")
+_SPLIT_WORD = re.compile(r"\b\w+, (?:like|based|style|free|aware|safe|wide) (?=[A-Z]{2,}|\w+ (?:table|file|object|"
+                         r"type|format|syntax|structure|api|interface)\b)")
+_RAW_COMMAND = re.compile(r"\bdash (?:[a-z] ){2,}|\b[A-Z]-[A-Z]\b|\s[+*?]\s|\bdash dash dash\b")
+_DANGLING_END = re.compile(r"\b(?:because|the following|as follows|following|such as|include|includes|namely|"
+                           r"these are|are as|consists? of)\s*[.:]$", re.I)
+_DANGLING_START = re.compile(r"^(?:it|its|they|them|their|this|these|those|he|she|both|such)\b", re.I)
+_BADGE = re.compile(r"\b(?:build (?:status|passing|failing)|pypi version|supported versions|downloads? badge|"
+                    r"code coverage|license: mit|contributors\.|badge)\b", re.I)
+_FRAME = re.compile(r"^(?:welcome|hey|hi|thanks|thank you|see you|catch you|bye|finally|next|now|so|today)\b", re.I)
+FURNITURE = ("running header or footer", "page number", "navigation", "cookie notice", "footer", "site header",
+             "sidebar", "outside the main content", "badge", "image", "table of contents", "copyright line")
+
+
+@dataclass(frozen=True)
+class Defect:
+    rule: str
+    text: str  # the sentence (or the piece) it was found in
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.text[:90]}"
+
+
+def sentence_defects(sentence: str) -> list[Defect]:
+    """The rules that look at one sentence on its own."""
+    found = []
+    s = sentence.strip()
+
+    def hit(rule: str) -> None:
+        found.append(Defect(rule, s))
+
+    if _MARKUP.search(s):
+        hit("markup")
+    if _SYMBOL.search(s):
+        hit("symbol")
+    if _URL.search(s):
+        hit("url")
+    if any(not _ABBREVIATION.match(m.group(0)) for m in _GLUED.finditer(s)):
+        hit("glued")
+    if _SLASH_OF.search(s):
+        hit("slash-as-of")
+    if _SPLIT_WORD.search(s):
+        hit("split-word")
+    if _RAW_COMMAND.search(s):
+        hit("raw-command")
+    if _DANGLING_END.search(s):
+        hit("dangling-end")
+    if _BADGE.search(s):
+        hit("badge")
+    if len(words(s)) <= 2 and not s.endswith("?") and not _FRAME.match(s):
+        hit("fragment")
+    return found
+
+
+def furniture_defects(text: str, dropped: list[Dropped]) -> list[Defect]:
+    """Text the sources dropped as furniture (headers, footers, navigation, badges) said anyway:
+    four or more words of it in a row."""
+    said = " ".join(words(text))
+    found = []
+    for item in dropped:
+        if item.reason.split(" (")[0] not in FURNITURE:
+            continue
+        dropped_words = words(item.text)
+        for i in range(0, max(0, len(dropped_words) - 3)):
+            piece = " ".join(dropped_words[i:i + 4])
+            if re.search(rf"\b{re.escape(piece)}\b", said):
+                found.append(Defect("furniture", item.text))
+                break
+    return found
+
+
+def narration_defects(sections: list[list[str]], dropped: list[Dropped] | None = None) -> list[Defect]:
+    """Every defect in an episode's narration, given as the segments' texts of each section in order."""
+    found: list[Defect] = []
+    seen: Counter[str] = Counter()
+    for texts in sections:
+        first = True
+        for text in texts:
+            for sentence in split_sentences(text):
+                found += sentence_defects(sentence)
+                if first and _DANGLING_START.match(sentence.strip()) and not sentence.rstrip().endswith("?"):
+                    found.append(Defect("dangling-start", sentence))
+                signpost = _FRAME.match(sentence.strip()) and len(words(sentence)) <= 6
+                if not sentence.rstrip().endswith("?") and not signpost:
+                    first = False
+                key = " ".join(words(sentence))
+                if len(key.split()) >= 4:
+                    seen[key] += 1
+                    if seen[key] == 2:
+                        found.append(Defect("repeated", sentence))
+            found += furniture_defects(text, dropped or [])
+    return found

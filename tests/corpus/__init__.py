@@ -1,0 +1,189 @@
+"""A corpus of realistic, awkward documents for the writing stages (tests and bench/documents.py).
+
+Each document lists its main points: phrases (by their content words) that the narration must
+cover, the document's key lists and claims, not its install trivia or licence line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str  # the source file name under sources/
+    main_points: tuple[str, ...]
+    target_minutes: float
+
+    @property
+    def slug(self) -> str:
+        return self.name.rsplit(".", 1)[0]
+
+
+CORPUS = (
+    Document("quickfetch-readme.md", (
+        "opens up to 16 connections per host",
+        "splits a large file into ranges downloaded in parallel",
+        "checked against a SHA-256 checksum",
+        "resumes where it stopped",
+        "three stages planning fetching verifying",
+    ), 2.0),
+    Document("fieldnotes-page.html", (
+        "living culture of wild yeast and lactic acid bacteria",
+        "fed by throwing most of it away adding fresh flour and water",
+        "doubles in volume within six hours",
+        "problems come from temperature",
+        "hooch means the starter is hungry",
+    ), 3.0),  # more than the page can fill: the outline must say so and agree a shorter length
+    Document("release-guide.pdf", (
+        "release train every six weeks",
+        "freeze branch cut two weeks before",
+        "release candidate tested on three platforms",
+        "security fixes backported to the last two releases",
+    ), 2.0),
+)
+
+PDF_HEADER = "Release guide - Tidewater docs"
+PDF_STAMP = "12/01/2026, 09:14"
+PDF_FOOTER = "https://docs.example.org/tidewater/release"
+
+PDF_PAGES = [
+    [("h1", "Tidewater release guide"),
+     ("p", "Tidewater ships on a release train every six weeks, whatever is ready goes and whatever is not "
+           "waits for the next train. The train never waits for a feature, so a late change costs six weeks "
+           "at most and never holds up anyone else."),
+     ("p", "Each release goes through three gates before it reaches users: the freeze, the release candidate "
+           "and the final sign-off."),
+     ("h2", "The freeze"),
+     ("p", "The freeze branch is cut two weeks before the release date. From then on only fixes for "
+           "regressions land on it, each reviewed by two maintainers."),
+     ("p", "The freeze has three rules:"),
+     ("li", "No new features after the branch is cut."),
+     ("li", "Every fix on the branch also lands on main the same day."),
+     ("li", "A fix that breaks the build is reverted at once, not repaired in place.")],
+    [("h1", "Release candidates"),
+     ("p", "A release candidate is tested on three platforms, Linux, macOS and Windows, by the continuous "
+           "integration system and by at least one person per platform. A candidate that fails on any of "
+           "them is withdrawn and a new one is built the next day."),
+     ("code", "git switch release/3.2\n./tools/build-candidate --sign\n./tools/upload rc1"),
+     ("p", "Candidates are announced on the mailing list with a list of the changes since the last one, so "
+           "testers know where to look."),
+     ("h2", "Support"),
+     ("p", "Security fixes are backported to the last two releases, and every release is supported for "
+           "twelve weeks. Older releases get no fixes at all, so users are asked to move to a newer train "
+           "within a month of its release.")],
+    [("h2", "Signing off"),
+     ("p", "The release manager signs off once the candidate has been out for a week with no new "
+           "regressions. The signed tag is pushed, the packages are published and the freeze branch is "
+           "closed."),
+     ("p", "A release that has to be pulled after sign-off gets a point release within two days rather than "
+           "a silent replacement of the packages.")],
+]
+
+
+def build_pdf(path: Path) -> Path:
+    """The release guide as a browser would print it: a running header with the page title and the
+    print date, and a footer with the address and the page number, on every page."""
+    from fpdf import FPDF
+
+    class Printed(FPDF):
+        def header(self):
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 5, PDF_STAMP)
+            self.set_x(120)
+            self.cell(0, 5, PDF_HEADER, new_x="LMARGIN", new_y="NEXT")
+            self.ln(6)
+
+        def footer(self):
+            self.set_y(-12)
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 5, PDF_FOOTER)
+            self.set_x(180)
+            self.cell(0, 5, f"{self.page_no()}/{{nb}}")
+
+    pdf = Printed()
+    pdf.alias_nb_pages()
+    for page in PDF_PAGES:
+        pdf.add_page()
+        for kind, text in page:
+            if kind == "h1":
+                pdf.set_font("Helvetica", "B", 20)
+                pdf.multi_cell(0, 10, text, new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(3)
+            elif kind == "h2":
+                pdf.set_font("Helvetica", "B", 15)
+                pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(2)
+            elif kind == "li":
+                pdf.set_font("Helvetica", size=11)
+                pdf.multi_cell(0, 6, f"- {text}", new_x="LMARGIN", new_y="NEXT")
+            elif kind == "code":
+                pdf.ln(3)
+                pdf.set_font("Courier", size=10)
+                for line in text.splitlines():
+                    pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(3)
+            else:
+                pdf.set_font("Helvetica", size=11)
+                pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(3)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+def install(root: Path) -> list[str]:
+    """Put every corpus document under root/sources/corpus/; their paths relative to root."""
+    out = []
+    for doc in CORPUS:
+        target = root / "sources" / "corpus" / doc.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if doc.name.endswith(".pdf"):
+            build_pdf(target)
+        else:
+            target.write_bytes((HERE / doc.name).read_bytes())
+        out.append(str(target.relative_to(root)))
+    return out
+
+
+# --- what the bench and the tests measure ----------------------------------------------------
+
+COVERED = 0.6  # share of a main point's content words one segment must say
+
+
+def segment_defects(script, dropped) -> dict[str, list[str]]:
+    """Read-aloud defects (showrunner.writing.read_aloud's rules) by segment id."""
+    from showrunner.writing.read_aloud import furniture_defects, narration_defects, sentence_defects
+    from showrunner.writing.sentences import split_sentences
+
+    found: dict[str, list[str]] = {}
+    sections: dict[str, list] = {}
+    for segment in script.segments:
+        sections.setdefault(segment.section_id, []).append(segment)
+        defects = [d for s in split_sentences(segment.text) for d in sentence_defects(s)]
+        defects += furniture_defects(segment.text, dropped)
+        if defects:
+            found.setdefault(segment.id, []).extend(str(d) for d in defects)
+    # the episode-wide rules (dangling starts, repeats), attributed to the segment they are in
+    episode = narration_defects([[s.text for s in segs] for segs in sections.values()], dropped)
+    for defect in episode:
+        if defect.rule not in ("dangling-start", "repeated"):
+            continue
+        segment = next((s for s in script.segments if defect.text in s.text), None)
+        if segment is not None:
+            found.setdefault(segment.id, []).append(str(defect))
+    return found
+
+
+def main_points_covered(script, points) -> list[tuple[str, bool]]:
+    from showrunner.writing.sentences import content_stems
+
+    said = [set(content_stems(s.text)) for s in script.segments]
+    out = []
+    for point in points:
+        stems = set(content_stems(point))
+        out.append((point, any(len(stems & seg) / len(stems) >= COVERED for seg in said)))
+    return out

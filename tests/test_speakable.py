@@ -1,0 +1,54 @@
+"""Speakable text: what a person would say for slashes, dashes, file names, versions, dates,
+units, flags and paths (the `inflect` package for ordinals and plurals), on a table of cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from showrunner.writing.speakable import describe_code, speakable
+
+CASES = [
+    ("It speaks HTTP/1.1 and HTTP/2.", "It speaks HTTP 1.1 and HTTP 2."),
+    ("On RHEL/CentOS 7/8 it runs.", "On RHEL or CentOS 7 or 8 it runs."),
+    ("Install a binary .deb file.", "Install a binary dot deb file."),
+    ("It keeps honoring `.netrc` for passwords.", "It keeps honoring dot netrc for passwords."),
+    ("A config file – a dict–like table – is read.", "A config file, a dict-like table, is read."),
+    ("Rye flour (10–20% of the feed) helps.", "Rye flour, 10 to 20 percent of the feed, helps."),
+    ("Released on 2024-05-01 as v2.3.1.", "Released on May 1st, 2024 as version 2.3.1."),
+    ("Fetch with a 10 s timeout.", "Fetch with a 10 second timeout."),
+    ("It takes 5ms or 1 s and ~12 MB.", "It takes 5 milliseconds or 1 second and about 12 megabytes."),
+    ("Keep it at 24 °C.", "Keep it at 24 degrees Celsius."),
+    ("Pass --dry-run or -O2.", "Pass dash dash dry run or dash O 2."),
+    ("Files land in downloads/ first.", "Files land in the downloads folder first."),
+    ("Run ./tools/upload now.", "Run tools slash upload now."),
+    ("Edit src/main.py now.", "Edit src slash main dot py now."),
+    ("Import quickfetch.core first.", "Import quickfetch dot core first."),
+    ("Use TCP/IP and/or UDP.", "Use TCP IP or UDP."),
+    ("Client/server apps.", "Client or server apps."),
+    ("Run `grep -xnw 'A-Z+'` on the logs.", "Run a command on the logs."),
+    ("Python 3.9 or later.", "Python 3.9 or later."),
+    ("Use SHA-256 checksums.", "Use SHA 256 checksums."),
+    ("It copies at 10 MB/s, read/write.", "It copies at 10 megabytes per second, read or write."),
+    ("Support runs 24/7.", "Support runs twenty-four seven."),
+]
+
+
+@pytest.mark.parametrize(("written", "said"), CASES)
+def test_speakable_cases(written, said):
+    assert speakable(written) == said
+
+
+def test_no_slash_is_read_as_of():
+    for written, _ in CASES:
+        assert " of 1" not in speakable(written) and " of 8" not in speakable(written)
+
+
+def test_code_description_says_what_is_shown():
+    long_python = "\n".join(["import asyncio", "", "async def main(urls):", *[f"    x{i} = {i}" for i in range(24)]])
+    said = describe_code(long_python, "python")
+    assert "one line" not in said and "function called main" in said
+    diagram = "╭───╮   ╭───╮\n│ a │──▶│ b │\n╰───╯   ╰───╯\n  planner   fetcher"
+    assert "diagram" in describe_code(diagram, "diagram") and "planner" in describe_code(diagram, "diagram")
+    shell = "quickfetch -j 8 --timeout 10 -i urls.txt\ngrep -xnw 'A-Z+' downloads/*.log"
+    said = describe_code(shell, "sh")
+    assert "quickfetch" in said and "grep" in said and "A-Z" not in said and "-" not in said
