@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pyloudnorm
 
 SILENCE_DBFS = -50.0  # quieter than this at a line's edges is trimmed off
 EDGE_KEEP_S = 0.02  # what is kept of the quiet around a line, so consonants are never clipped
@@ -33,6 +34,26 @@ def trim_silence(samples: np.ndarray, sample_rate: int, threshold_dbfs: float = 
         return samples[:0]
     keep = samples_of(EDGE_KEEP_S, sample_rate)
     return samples[max(loud[0] - keep, 0): min(loud[-1] + 1 + keep, samples.size)]
+
+
+LOUDNESS_BLOCK_S = 0.4  # BS.1770's gating block: a shorter line is measured looped to this length
+PEAK_DBFS = -1.0  # levelling never lifts a line's peak above this
+
+
+def level(samples: np.ndarray, sample_rate: int, lufs: float, peak_dbfs: float = PEAK_DBFS) -> np.ndarray:
+    """int16: the line with one gain that brings its loudness (ITU-R BS.1770, pyloudnorm) to `lufs`,
+    lowered if need be so that its peak stays at or below `peak_dbfs`. Silence stays silence."""
+    x = np.asarray(samples, dtype=np.float64) / 32768.0
+    peak = float(np.abs(x).max()) if x.size else 0.0
+    if peak == 0.0:
+        return np.asarray(samples, dtype=np.int16)
+    block = samples_of(LOUDNESS_BLOCK_S, sample_rate) + 1
+    measured = x if x.size >= block else np.tile(x, math.ceil(block / x.size))
+    loudness = pyloudnorm.Meter(sample_rate).integrated_loudness(measured)
+    if not math.isfinite(loudness):
+        return np.asarray(samples, dtype=np.int16)
+    gain = min(10 ** ((lufs - loudness) / 20), 10 ** (peak_dbfs / 20) / peak)
+    return to_int16(x * gain)
 
 
 def frame_quantum(sample_rate: int, fps: int) -> int:

@@ -33,6 +33,7 @@ STAGE_SECTIONS: dict[str, tuple[str, ...]] = {
     "final": ("video", "show.language"),
     "podcast": ("show.name", "audio"),
     "acceptance": ("acceptance", "video", "audio", "target_minutes"),
+    "transcript": ("acceptance.listen",),
     "show_memory": (),
 }
 

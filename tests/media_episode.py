@@ -68,7 +68,7 @@ def media_outline() -> Outline:
 
 
 MEDIA_STAGES = ["scene_image", "scene_voice", "scene_clip", "music", "captions", "soundtrack", "final", "podcast",
-                "acceptance"]
+                "transcript", "acceptance"]
 SCENE_STAGES = MEDIA_STAGES[:3]
 
 
@@ -136,8 +136,11 @@ class MediaEpisode:
                         {"podcast": p("podcast.mp3"), "provenance": p("podcast.provenance.json")}),
             "acceptance": ({"video": p("final.mp4"), "podcast": p("podcast.mp3"), "srt": p("captions.srt"),
                             "storyboard": p("storyboard.json"), "timings": self.each("timings.json"),
-                            "clips": self.each("clip.mp4"), "voices": self.each("voice.wav")},
+                            "clips": self.each("clip.mp4"), "voices": self.each("voice.wav"),
+                            "transcript": p("transcript.json")},
                            {"json": p("acceptance.json"), "markdown": p("acceptance.md")}),
+            "transcript": ({"voices": self.each("voice.wav"), "timings": self.each("timings.json")},
+                           {"transcript": p("transcript.json")}),
         }
         return table[stage]
 
