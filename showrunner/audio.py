@@ -56,6 +56,30 @@ def level(samples: np.ndarray, sample_rate: int, lufs: float, peak_dbfs: float =
     return to_int16(x * gain)
 
 
+PAUSE_DBFS = -45.0  # quieter than this (10 ms blocks, after levelling) inside a line is a pause
+MIN_PAUSE_S = 0.08
+
+
+def pauses_in(samples: np.ndarray, sample_rate: int, threshold_dbfs: float = PAUSE_DBFS,
+              min_seconds: float = MIN_PAUSE_S) -> list[tuple[int, int]]:
+    """(first, one past last) sample of each silence at least `min_seconds` long inside a line."""
+    block = max(samples_of(0.01, sample_rate), 1)
+    n = samples.size // block
+    if n == 0:
+        return []
+    x = np.asarray(samples[: n * block], dtype=np.float64).reshape(n, block) / 32768.0
+    quiet = np.sqrt(np.mean(x**2, axis=1)) < 10 ** (threshold_dbfs / 20)
+    out, start = [], None
+    for i, q in enumerate(np.append(quiet, False)):
+        if q and start is None:
+            start = i
+        elif not q and start is not None:
+            if start > 0 and i < n and (i - start) * block >= samples_of(min_seconds, sample_rate):
+                out.append((start * block, i * block))
+            start = None
+    return out
+
+
 def frame_quantum(sample_rate: int, fps: int) -> int:
     """The smallest number of frames whose length is a whole number of samples."""
     return fps // math.gcd(sample_rate, fps)

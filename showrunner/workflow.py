@@ -14,6 +14,7 @@ from showrunner.config import CALL_POLICY_FIELDS, Config
 from showrunner.errors import ConfigError
 from showrunner.files import read_model
 from showrunner.sources import SUPPORTED_SUFFIXES
+from showrunner.voices import LOCAL_CPU
 
 # Which config sections each stage reads. They become the rule's `params`, so changing one of
 # them reruns exactly the stages that read it (Snakemake's "params" rerun trigger).
@@ -54,6 +55,18 @@ def stage_settings(config: Config, slug: str, stage: str) -> dict[str, Any]:
             node = node[part]
         out[dotted] = node
     return out
+
+
+def voice_lanes(config: Config, slug: str) -> int:
+    """The `model` lane a scene_voice job takes: none when every host speaks with a local CPU voice
+    (espeak-ng, hibari, piper: two scenes at once use both cores), one for online or GPU voices."""
+    episode = config.episode(slug)
+    names = {speech_settings_name(host.speech.provider, episode) for host in episode.show.hosts}
+    return 0 if names <= set(LOCAL_CPU) else 1
+
+
+def speech_settings_name(provider: str | None, episode) -> str:
+    return provider or episode.providers.speech.name
 
 
 def check_sources(config: Config, root: Path) -> None:

@@ -274,8 +274,11 @@ def _listening_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]
     measured = (f"{len(offsets)} of {edges} cue edges on a heard word" +
                 (f", worst: cue {worst.cue} {worst.edge} {worst.offset * 1000:+.0f} ms ({worst.text[:40]!r})"
                  if worst else "") + (f"; {len(late)} over" if late else ""))
+    # soft: Whisper tiny.en's own word times drift by about 200 ms into pauses (measured), while the
+    # cues are measured from the audio itself; a failure names the worst cue to look at
     checks.append(Check("caption timing", enough and not late, measured,
-                        f"each cue's start and end within {limits.caption_tolerance_ms:g} ms of its words"))
+                        f"each cue's start and end within {limits.caption_tolerance_ms:g} ms of its words",
+                        hard=False))
     return checks
 
 

@@ -52,8 +52,9 @@ def run(job: StageJob) -> None:
         pause_between_speakers_s=episode.audio.pause_between_speakers_s, tail_s=episode.audio.scene_tail_s)
     timings = SceneTimings(
         scene=scene.index, sample_rate=rate, samples=int(voice.size), fps=fps, frames=frames,
-        lines=[LineTiming(segment_id=s.id, speaker=s.speaker, text=s.text, start=p.start / rate, end=p.end / rate)
-               for s, p in zip(scene.segments, placed, strict=True)])
+        lines=[LineTiming(segment_id=s.id, speaker=s.speaker, text=s.text, start=p.start / rate, end=p.end / rate,
+                          pauses=[((p.start + a) / rate, (p.start + b) / rate) for a, b in audio.pauses_in(line, rate)])
+               for s, p, line in zip(scene.segments, placed, lines, strict=True)])
     media.write_wav(job.output["voice"], voice, rate)
     write_json(job.output["timings"], timings)
     tools = media.versions(media.FFMPEG)

@@ -13,12 +13,16 @@ from __future__ import annotations
 import json
 import logging
 
+import numpy as np
+
 from showrunner import listening, measurements, media
 from showrunner.artifacts import SceneTimings
 from showrunner.files import canonical_json, read_model, sha256_text, write_json
 from showrunner.stage_job import StageJob
 
 log = logging.getLogger(__name__)
+
+PAD_S = 0.5  # silence around a scene while it is heard: the recogniser times first and last words better
 
 
 def run(job: StageJob) -> None:
@@ -56,7 +60,10 @@ def run(job: StageJob) -> None:
 def _listen(path, settings, job: StageJob) -> dict:
     samples, rate = media.read_wav(path)
     audio = media.resample(samples, rate, listening.SAMPLE_RATE, what=f"resample {path} for the recogniser")
-    words, cost = listening.transcribe(audio, settings, measurements.folder(job.episode, job.root).parent,
-                                       threads=job.threads)
+    pad = np.zeros(round(PAD_S * listening.SAMPLE_RATE), dtype=np.float32)
+    words, cost = listening.transcribe(np.concatenate([pad, audio, pad]), settings,
+                                       measurements.folder(job.episode, job.root).parent, threads=job.threads)
+    words = [listening.Word(w.text, round(max(w.start - PAD_S, 0.0), 3), round(max(w.end - PAD_S, 0.0), 3),
+                            w.probability) for w in words]
     log.info("%s: %d words, %.2f s CPU for %.2f s of audio", path, len(words), cost["cpu_s"], cost["audio_s"])
     return json.loads(json.dumps({"words": [w.__dict__ for w in words], "cost": cost}))
