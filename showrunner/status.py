@@ -31,7 +31,8 @@ STAGES: dict[str, tuple[list[str], list[str]]] = {
     "soundtrack": (["soundtrack.m4a"], ["scene_voice"]),
     "final": (["final.mp4"], ["scene_clip", "soundtrack", "captions"]),
     "podcast": (["podcast.mp3"], ["scene_voice"]),
-    "acceptance": (["acceptance.json", "acceptance.md"], ["final", "podcast"]),
+    "transcript": (["transcript.json"], ["scene_voice"]),
+    "acceptance": (["acceptance.json", "acceptance.md"], ["final", "podcast", "transcript"]),
 }
 
 

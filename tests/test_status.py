@@ -27,7 +27,7 @@ def _built(root):
     order += [results / "media" / scene / name for stage in ("scene_voice", "scene_image")
               for scene in ("01", "02") for name in SCENE_STAGES[stage]]
     order += [results / "media" / scene / "clip.mp4" for scene in ("01", "02")]
-    order += [results / name for stage in ("captions", "soundtrack", "final", "podcast", "acceptance")
+    order += [results / name for stage in ("captions", "soundtrack", "final", "podcast", "transcript", "acceptance")
               for name in STAGES[stage][0]]
     start = 1_700_000_000
     os.utime(root / "sources/tea.md", (start - 1, start - 1))
