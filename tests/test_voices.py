@@ -210,3 +210,27 @@ def test_a_real_build_with_the_neural_voices_is_accepted(tmp_path):
     voice = json.loads(project.path("results/tea/media/01/voice.provenance.json").read_text())
     assert voice["parameters"]["voices"] == {"ada": "hibari/heart", "ben": "piper/joe"} or \
         set(voice["parameters"]["voices"].values()) <= {"hibari/heart", "piper/joe"}
+
+
+def test_piper_speaks_only_the_lines_the_cache_lacks_in_one_process(tmp_path, monkeypatch):
+    from showrunner.providers.speech import piper
+
+    config = load_config(neural_config(cache={"dir": str(tmp_path / "cache")})).episode("ep1")
+    ben = config.show.hosts[1]
+    runs: list[list[str]] = []
+    real = piper.PiperSpeech._process
+
+    def counted(self, model, speaker, texts, length_scale):
+        runs.append(list(texts))
+        return real(self, model, speaker, texts, length_scale)
+
+    monkeypatch.setattr(piper.PiperSpeech, "_process", counted)
+    speaker = provider_for("speech", config, ModelCalls(config, "scene_voice", tmp_path),
+                           speech_settings(ben.speech, config))
+    speaker.speak_all([SpeechRequest("First line.", "joe", 0.9), SpeechRequest("Second line.", "joe", 0.9)])
+    again = provider_for("speech", config, ModelCalls(config, "scene_voice", tmp_path),
+                         speech_settings(ben.speech, config))
+    again.speak_all([SpeechRequest("First line.", "joe", 0.9), SpeechRequest("A new line.", "joe", 0.9),
+                     SpeechRequest("Second line.", "joe", 0.9), SpeechRequest("Another new one.", "joe", 0.9)])
+    assert runs == [["First line.", "Second line."], ["A new line.", "Another new one."]]
+    assert [r.cached for r in again.calls.records] == [True, False, True, False]

@@ -57,10 +57,13 @@ class PiperSpeech(SpeechModel):
         """Every line; the ones the cache lacks are spoken by one piper process per voice file."""
         plans = [self._plan(r) for r in requests]
         spoken: dict[int, bytes] = {}
+        missing = {i for i, plan in enumerate(plans) if not self.calls.cached(
+            kind="speech", provider=self.settings.name, model=self.model, version=VERSION, request=plan[3])}
 
         def perform(i: int) -> CallResult:
-            if i not in spoken:  # speak this line and every later one of its voice that may be needed
-                group = [j for j in range(i, len(plans)) if plans[j][0] == plans[i][0] and j not in spoken]
+            if i not in spoken:  # speak this line and every later missing one of its voice, in one process
+                group = [j for j in range(i, len(plans)) if plans[j][0] == plans[i][0] and j not in spoken
+                         and (j == i or j in missing)]
                 model, speaker, _, _ = plans[i]
                 for j, audio in zip(group, self._run(model, speaker, [requests[j].text for j in group],
                                                      [plans[j][2] for j in group]), strict=True):
