@@ -8,7 +8,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pyloudnorm
 
 SILENCE_DBFS = -50.0  # quieter than this at a line's edges is trimmed off
 EDGE_KEEP_S = 0.02  # what is kept of the quiet around a line, so consonants are never clipped
@@ -47,6 +46,8 @@ def level(samples: np.ndarray, sample_rate: int, lufs: float, peak_dbfs: float =
     peak = float(np.abs(x).max()) if x.size else 0.0
     if peak == 0.0:
         return np.asarray(samples, dtype=np.int16)
+    import pyloudnorm  # MIT; imported here, so that the stages that never level do not load scipy
+
     block = samples_of(LOUDNESS_BLOCK_S, sample_rate) + 1
     measured = x if x.size >= block else np.tile(x, math.ceil(block / x.size))
     loudness = pyloudnorm.Meter(sample_rate).integrated_loudness(measured)
