@@ -34,6 +34,7 @@ $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -m showrunner.voices  # the bundled voices' and recogniser's sha256, checked once
 	touch $@
 
 setup: system-deps $(BIN)/.installed

@@ -24,6 +24,7 @@ include: "rules/episode_audio.smk"
 include: "rules/captions.smk"
 include: "rules/final.smk"
 include: "rules/podcast.smk"
+include: "rules/transcript.smk"
 include: "rules/acceptance.smk"
 include: "rules/show_memory.smk"
 

@@ -11,6 +11,7 @@ rule acceptance:
         timings=scene_files("results/{slug}/media/{scene}/timings.json"),
         clips=scene_files("results/{slug}/media/{scene}/clip.mp4"),
         voices=scene_files("results/{slug}/media/{scene}/voice.wav"),
+        transcript="results/{slug}/transcript.json",
     output:
         json="results/{slug}/acceptance.json",
         markdown=report("results/{slug}/acceptance.md", caption="../report/acceptance.rst", category="Episode"),

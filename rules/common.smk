@@ -34,6 +34,11 @@ def settings_for(stage):
     return settings
 
 
+def get_voice_lanes(wildcards):
+    """scene_voice's `model` resource: 0 when every host's voice runs on this machine's CPU."""
+    return wf.voice_lanes(CONFIG, wildcards.slug)
+
+
 def get_sources(wildcards):
     return CONFIG.episodes[wildcards.slug].sources
 

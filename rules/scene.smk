@@ -34,7 +34,7 @@ rule scene_voice:
     # the model stages first: a voice unblocks the soundtrack and the podcast, a picture its clip
     priority: 2
     resources:
-        model=1,
+        model=get_voice_lanes,
     conda:
         "../envs/showrunner.yaml"
     log:

@@ -275,6 +275,8 @@ class LineTiming(Artifact):
     text: str
     start: float = Field(ge=0, description="seconds from the start of the scene's audio")
     end: float
+    pauses: list[tuple[float, float]] = Field(default_factory=list,
+                                              description="measured silences inside the line (scene seconds)")
 
 
 class SceneTimings(Artifact):

@@ -35,6 +35,52 @@ def trim_silence(samples: np.ndarray, sample_rate: int, threshold_dbfs: float = 
     return samples[max(loud[0] - keep, 0): min(loud[-1] + 1 + keep, samples.size)]
 
 
+LOUDNESS_BLOCK_S = 0.4  # BS.1770's gating block: a shorter line is measured looped to this length
+PEAK_DBFS = -1.0  # levelling never lifts a line's peak above this
+
+
+def level(samples: np.ndarray, sample_rate: int, lufs: float, peak_dbfs: float = PEAK_DBFS) -> np.ndarray:
+    """int16: the line with one gain that brings its loudness (ITU-R BS.1770, pyloudnorm) to `lufs`,
+    lowered if need be so that its peak stays at or below `peak_dbfs`. Silence stays silence."""
+    x = np.asarray(samples, dtype=np.float64) / 32768.0
+    peak = float(np.abs(x).max()) if x.size else 0.0
+    if peak == 0.0:
+        return np.asarray(samples, dtype=np.int16)
+    import pyloudnorm  # MIT; imported here, so that the stages that never level do not load scipy
+
+    block = samples_of(LOUDNESS_BLOCK_S, sample_rate) + 1
+    measured = x if x.size >= block else np.tile(x, math.ceil(block / x.size))
+    loudness = pyloudnorm.Meter(sample_rate).integrated_loudness(measured)
+    if not math.isfinite(loudness):
+        return np.asarray(samples, dtype=np.int16)
+    gain = min(10 ** ((lufs - loudness) / 20), 10 ** (peak_dbfs / 20) / peak)
+    return to_int16(x * gain)
+
+
+PAUSE_DBFS = -45.0  # quieter than this (10 ms blocks, after levelling) inside a line is a pause
+MIN_PAUSE_S = 0.08
+
+
+def pauses_in(samples: np.ndarray, sample_rate: int, threshold_dbfs: float = PAUSE_DBFS,
+              min_seconds: float = MIN_PAUSE_S) -> list[tuple[int, int]]:
+    """(first, one past last) sample of each silence at least `min_seconds` long inside a line."""
+    block = max(samples_of(0.01, sample_rate), 1)
+    n = samples.size // block
+    if n == 0:
+        return []
+    x = np.asarray(samples[: n * block], dtype=np.float64).reshape(n, block) / 32768.0
+    quiet = np.sqrt(np.mean(x**2, axis=1)) < 10 ** (threshold_dbfs / 20)
+    out, start = [], None
+    for i, q in enumerate(np.append(quiet, False)):
+        if q and start is None:
+            start = i
+        elif not q and start is not None:
+            if start > 0 and i < n and (i - start) * block >= samples_of(min_seconds, sample_rate):
+                out.append((start * block, i * block))
+            start = None
+    return out
+
+
 def frame_quantum(sample_rate: int, fps: int) -> int:
     """The smallest number of frames whose length is a whole number of samples."""
     return fps // math.gcd(sample_rate, fps)

@@ -20,7 +20,7 @@ from PIL import ImageFont
 from showrunner.config import Config, Episode, dotted, resolve_path
 from showrunner.config_files import Origins
 from showrunner.errors import ConfigError, ShowrunnerError
-from showrunner.providers import REGISTRY
+from showrunner.providers import REGISTRY, speech_settings
 from showrunner.sources import SUPPORTED_SUFFIXES
 
 FONT_FIELDS = ("font", "font_bold", "font_mono")
@@ -84,13 +84,17 @@ def _check_providers(episode: Episode, root: Path, origins: Origins, problems: _
             problems.add(_path(origins, slug, "providers", kind, *field.split(".")), message)
         if kind == "speech":
             for i, host in enumerate(episode.show.hosts):
+                voice = host.speech  # <provider>/<voice>, or a bare voice of providers.speech
+                voice_settings = speech_settings(voice, episode)
+                voice_cls = provider_class(kind, voice_settings.name)
                 try:
-                    problem = cls.check_voice(settings, host.voice, root)
+                    problem = voice_cls.check_voice(voice_settings, voice.name, root) if voice_cls else None
                 except ShowrunnerError as err:
                     problem = str(err)
                 if problem:
                     problems.add(_path(origins, slug, "show", "hosts", i, "voice"),
-                                 f"host '{host.id}': {problem} (providers.speech is '{settings.name}')")
+                                 f"host '{host.id}': {problem} (voice '{host.voice}', spoken by "
+                                 f"'{voice_settings.name}')")
 
 
 def _check_files(episode: Episode, root: Path, origins: Origins, problems: _Problems) -> None:

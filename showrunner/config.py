@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from showrunner.errors import ConfigError
+from showrunner.voices import Voice, parse_voice
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9_-]{0,63}"
 RESERVED_SLUGS = {"show"}  # results/show/ holds what belongs to the whole show
@@ -32,7 +33,19 @@ class Host(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1)
     persona: str = ""
-    voice: str = Field(min_length=1, description="provider-specific voice id, e.g. en-us+f3 for espeak")
+    voice: str = Field(min_length=1, description="<provider>/<voice>, e.g. hibari/heart, piper/joe, espeak/en-us+f3; "
+                                                 "a bare voice is spoken by providers.speech.name")
+    pace: float = Field(default=1.0, ge=0.5, le=2.0, description="speaking rate against the voice's own (0.9: slower)")
+
+    @field_validator("voice")
+    @classmethod
+    def _known_voice(cls, value: str) -> str:
+        parse_voice(value)  # unknown providers and voices that would need a download are refused here
+        return value.strip()
+
+    @property
+    def speech(self) -> Voice:
+        return parse_voice(self.voice)
 
 
 class Style(Strict):
@@ -210,7 +223,18 @@ class Audio(Strict):
     video_lufs: float = Field(default=-16.0, le=-5, ge=-40, description="final.mp4's soundtrack loudness")
     podcast_true_peak_db: float = Field(default=-1.0, le=0)
     podcast_bitrate: str = Field(default="128k", pattern=r"^\d{2,3}k$", description="an MP3 bitrate, e.g. 128k")
+    voice_lufs: float = Field(default=-23.0, le=-10, ge=-40,
+                              description="every spoken line is levelled to this loudness before the mix")
     music: Music = Music()
+
+
+class Listen(Strict):
+    """The recogniser that listens to the narration (the `transcript` stage) and its thresholds."""
+
+    model: Literal["tiny.en"] = Field(default="tiny.en", description="a Whisper model shipped in a pinned package")
+    beam_size: int = Field(default=5, ge=1, le=10)
+    max_word_error_rate: float = Field(default=0.10, ge=0, le=1)
+    caption_tolerance_ms: float = Field(default=150.0, ge=0)
 
 
 class Acceptance(Strict):
@@ -222,6 +246,7 @@ class Acceptance(Strict):
     caption_max_chars: int = Field(default=42, ge=10, le=200)
     caption_max_lines: int = Field(default=2, ge=1, le=5)
     caption_max_seconds: float = Field(default=7.0, gt=0.5, le=30)
+    listen: Listen = Listen()
 
 
 class EpisodeSpec(Strict):

@@ -181,6 +181,15 @@ def decode_audio(blobs: Sequence[bytes], sample_rate: int, *, what: str = "decod
         return [np.fromfile(out, dtype="<i2").astype(np.int16) for out in outputs]
 
 
+def resample(samples: np.ndarray, sample_rate: int, to_rate: int, *, what: str = "resample") -> np.ndarray:
+    """int16 mono samples at `sample_rate`, as float32 at `to_rate` (ffmpeg's resampler)."""
+    if sample_rate == to_rate:
+        return np.asarray(samples, dtype=np.float32) / 32768.0
+    proc = ffmpeg([*pcm_input(sample_rate, "s16le"), "-ar", str(to_rate), "-c:a", "pcm_f32le", "-f", "f32le",
+                   "pipe:1"], what=what, stdin=np.asarray(samples, dtype="<i2").tobytes())
+    return np.frombuffer(proc.stdout, dtype="<f4").astype(np.float32)
+
+
 def decode_file(path: str | Path, sample_rate: int, *, what: str) -> np.ndarray:
     """Any audio file ffmpeg reads, as int16 mono samples at `sample_rate`."""
     proc = ffmpeg(["-i", path, "-map", "0:a:0", "-ac", "1", "-ar", str(sample_rate), "-c:a", "pcm_s16le",

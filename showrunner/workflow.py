@@ -13,6 +13,7 @@ from showrunner.artifacts import Storyboard, scene_name
 from showrunner.config import CALL_POLICY_FIELDS, Config
 from showrunner.files import read_model
 from showrunner.reads import stage_reads
+from showrunner.voices import LOCAL_CPU
 
 EPISODE_FILES_TO_GATE = ("outline.md",)
 EPISODE_FINAL_FILES = ("final.mp4", "podcast.mp3", "storyboard.review.json", "acceptance.json", "accepted.flag")
@@ -31,6 +32,18 @@ def stage_settings(config: Config, slug: str, stage: str) -> dict[str, Any]:
             node = node[part]
         out[dotted] = node
     return out
+
+
+def voice_lanes(config: Config, slug: str) -> int:
+    """The `model` lane a scene_voice job takes: none when every host speaks with a local CPU voice
+    (espeak-ng, hibari, piper: two scenes at once use both cores), one for online or GPU voices."""
+    episode = config.episode(slug)
+    names = {speech_settings_name(host.speech.provider, episode) for host in episode.show.hosts}
+    return 0 if names <= set(LOCAL_CPU) else 1
+
+
+def speech_settings_name(provider: str | None, episode) -> str:
+    return provider or episode.providers.speech.name
 
 
 def results_dir(root: Path, slug: str) -> Path:

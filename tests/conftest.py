@@ -141,11 +141,11 @@ def writing_project(tmp_path):
 
 @pytest.fixture(scope="session")
 def media_built(tmp_path_factory):
-    """A short episode built once through every media stage up to podcast.mp3. Read-only: a test
-    that changes files copies it first (shutil.copytree(media_built.root, ...))."""
+    """A short episode built once through every media stage up to podcast.mp3 and transcript.json.
+    Read-only: a test that changes files copies it first (shutil.copytree(media_built.root, ...))."""
     from tests.media_episode import MediaEpisode
 
-    return MediaEpisode(tmp_path_factory.mktemp("media_built")).build("podcast")
+    return MediaEpisode(tmp_path_factory.mktemp("media_built")).build("transcript")
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def test_a_good_episode_passes_every_check(media_built, tmp_path):
     assert {"episode duration", "audio/video sync", "resolution", "frame rate", "video codec", "audio codec",
             "subtitles", "scene 01 clip", "scene 02 clip", "scene 03 clip", "captions in order", "caption limits",
             "captions cover the speech", "silence in final.mp4", "silence in the narration", "podcast loudness",
-            "podcast true peak"} <= names
+            "podcast true peak", "words heard", "caption timing"} <= names
     assert all(set(c) == {"name", "passed", "measured", "expected", "hard"} for c in report["checks"])
     markdown = episode.path("acceptance.md").read_text()
     assert "**PASSED**" in markdown and "| scene 02 clip | pass |" in markdown

@@ -65,8 +65,8 @@ def _line_of(project, pattern: str) -> int:
     (lambda c: c["show"].update(style={"font": "/no/such/font.ttf"}),
      r"config\.yaml:\d+: show\.style\.font: font file /no/such/font\.ttf not found"),
     (lambda c: c["show"]["hosts"][1].update(voice="en-xx+m3"),
-     r"config\.yaml:\d+: show\.hosts\[1\]\.voice: host 'ben': espeak-ng has no voice 'en-xx'.*providers\.speech "
-     r"is 'espeak'"),
+     r"config\.yaml:\d+: show\.hosts\[1\]\.voice: host 'ben': espeak-ng has no voice 'en-xx'.*spoken by "
+     r"'espeak'"),
     (lambda c: c["show"]["hosts"][0].update(voice="en-us+nosuch"),
      r"config\.yaml:\d+: show\.hosts\[0\]\.voice: host 'ada': espeak-ng has no variant 'nosuch'"),
     (lambda c: c["audio"]["music"].update(bed="music/my-bed.mp3"),

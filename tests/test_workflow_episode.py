@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 EPISODE = ("results/tea/final.mp4", "results/tea/podcast.mp3", "results/tea/acceptance.json")
 SCENE_JOBS = ["scene_image", "scene_voice", "scene_clip"]
-JOINS = ["soundtrack", "captions", "final", "podcast", "acceptance"]
+JOINS = ["soundtrack", "captions", "final", "podcast", "transcript", "acceptance"]
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 
-from showrunner.config import Episode
+from showrunner.config import Episode, ProviderSettings
 from showrunner.errors import ConfigError
+from showrunner.voices import Voice
 
 REGISTRY: dict[str, dict[str, str]] = {
     "language": {
@@ -14,6 +15,7 @@ REGISTRY: dict[str, dict[str, str]] = {
     },
     "speech": {
         "espeak": "showrunner.providers.speech.espeak:EspeakSpeech",
+        "hibari": "showrunner.providers.speech.hibari:HibariSpeech",
         "openai": "showrunner.providers.speech.openai_tts:OpenAISpeech",
         "edge": "showrunner.providers.speech.edge:EdgeSpeech",
         "piper": "showrunner.providers.speech.piper:PiperSpeech",
@@ -26,9 +28,9 @@ REGISTRY: dict[str, dict[str, str]] = {
 }
 
 
-def provider_for(kind: str, episode: Episode, calls):
-    """Instantiate the provider of `kind` that this episode's config names."""
-    settings = getattr(episode.providers, kind)
+def provider_for(kind: str, episode: Episode, calls, settings: ProviderSettings | None = None):
+    """Instantiate the provider of `kind` that this episode's config names (or `settings` name)."""
+    settings = settings or getattr(episode.providers, kind)
     known = REGISTRY[kind]
     if settings.name not in known:
         raise ConfigError(
@@ -38,3 +40,12 @@ def provider_for(kind: str, episode: Episode, calls):
     module_name, class_name = known[settings.name].split(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     return cls(settings, calls, episode)
+
+
+def speech_settings(voice: Voice, episode: Episode) -> ProviderSettings:
+    """A host voice's provider settings: providers.speech when it names that provider (or the voice
+    names none), else that provider's defaults (the offline voices need no settings)."""
+    configured = episode.providers.speech
+    if voice.provider is None or voice.provider == configured.name:
+        return configured
+    return ProviderSettings(name=voice.provider)

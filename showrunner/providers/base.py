@@ -67,7 +67,8 @@ class LanguageModel(Provider, ABC):
 @dataclass(frozen=True)
 class SpeechRequest:
     text: str
-    voice: str  # the host's voice id from the blueprint
+    voice: str  # the voice's name within its provider (the host's `voice` without "<provider>/")
+    pace: float = 1.0  # the host's speaking rate against the voice's own
 
 
 class SpeechModel(Provider, ABC):
@@ -85,6 +86,11 @@ class SpeechModel(Provider, ABC):
     @abstractmethod
     def speak(self, request: SpeechRequest) -> bytes:
         """Audio file bytes (WAV, MP3, ...) of the text in that voice; the stage decodes them."""
+
+    def speak_all(self, requests: list[SpeechRequest]) -> list[bytes]:
+        """Every request, in order. A provider with a costly start (a model loaded in a separate
+        process) overrides this to speak the lines the cache lacks in one go."""
+        return [self.speak(request) for request in requests]
 
 
 class ImageModel(Provider, ABC):

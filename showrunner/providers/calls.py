@@ -115,9 +115,7 @@ class ModelCalls:
         settings of this `kind`.
         """
         settings = settings or self._settings(kind)
-        key = sha256_text(canonical_json({"kind": kind, "provider": provider, "model": model,
-                                          "version": version, "request": request,
-                                          "showrunner": __version__.split(".")[0]}))
+        key = self._key(kind, provider, model, version, request)
         label = f"{kind} call to {price_key(provider, model)}"
         started = time.monotonic()
         hit = self._cache_get(key)
@@ -161,6 +159,17 @@ class ModelCalls:
                 raise RejectedReply(result.body, redact(str(err))) from None
         self._cache_put(key, result, kind=kind, provider=provider, model=model)
         return result
+
+    def cached(self, *, kind: str, provider: str, model: str, version: str, request: dict[str, Any]) -> bool:
+        """Whether `call` with these arguments would be answered from the cache (a provider that
+        speaks many lines in one process asks, so that it speaks only the missing ones)."""
+        body, meta = self._paths(self._key(kind, provider, model, version, request))
+        return body.exists() and meta.exists()
+
+    @staticmethod
+    def _key(kind: str, provider: str, model: str, version: str, request: dict[str, Any]) -> str:
+        return sha256_text(canonical_json({"kind": kind, "provider": provider, "model": model, "version": version,
+                                           "request": request, "showrunner": __version__.split(".")[0]}))
 
     # --- policy -------------------------------------------------------------------------
     def _settings(self, kind: str) -> ProviderSettings:

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from showrunner import episode_audio, measurements, media
+from showrunner import episode_audio, listening, measurements, media
 from showrunner.artifacts import Outline, SceneTimings, Storyboard, scene_name
 from showrunner.errors import AcceptanceFailed, ArtifactError, MediaError
 from showrunner.files import read_json, read_model, write_json, write_text
@@ -119,6 +119,7 @@ def measure(job: StageJob) -> list[Check]:
         checks = _video_checks(job, final_info.result(), timings)
         checks += _scene_checks(storyboard, timings, clips, [d.result() for d in decoded])
         checks += _caption_checks(job, timings)
+        checks += _listening_checks(job, timings)
         checks += _silence_checks(final_quiet.result(), speech_quiet.result(), limits)
         checks += _podcast_checks(job, podcast_info.result(), podcast_loudness.result())
         checks += _video_loudness_checks(job, video_loudness.result())
@@ -284,11 +285,56 @@ def _uncovered_lines(cues: list[Cue], timings: list[SceneTimings], frame: float)
             start, end = offset + line.start, offset + line.end
             if end - start <= frame:
                 continue
-            covered = sum(max(0.0, min(end, c.end) - max(start, c.start)) for c in cues)
+            covered = sum(_overlap(start, end, c.start, c.end) for c in cues)
+            # a measured pause where two cues meet may go uncaptioned: nobody speaks there
+            for a, b in line.pauses:
+                covered += _overlap(start, end, offset + a, offset + b) - sum(
+                    _overlap(offset + a, offset + b, c.start, c.end) for c in cues)
             if (end - start) - covered > frame:
                 out.append(f"{scene_name(scene.scene)}/{line.segment_id}")
         offset += scene.samples / scene.sample_rate
     return out
+
+
+def _listening_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]:
+    """What the recogniser heard (transcript.json) against the lines, and against the caption cues."""
+    limits = job.episode.acceptance.listen
+    if "transcript" not in job.input:
+        return []
+    try:
+        transcript = read_json(job.input["transcript"])
+        words = [listening.Word(w["text"], w["start"], w["end"]) for w in transcript["words"]]
+        cues = parse_srt(job.input["srt"])
+    except (ArtifactError, OSError, KeyError, TypeError) as err:
+        return [Check("words heard", False, f"transcript unreadable: {err}", "a transcript.json")]
+    said = " ".join(line.text for scene in timings for line in scene.lines)
+    error = listening.word_error(said, transcript.get("text", ""))
+    model = transcript.get("recogniser", {}).get("model", "?")
+    checks = [Check("words heard", error.rate <= limits.max_word_error_rate,
+                    f"word error rate {error.rate:.1%} ({error.substitutions} substituted, {error.deletions} missed, "
+                    f"{error.insertions} extra of {error.reference_words} words; Whisper {model})",
+                    f"<= {limits.max_word_error_rate:.0%} against the lines")]
+    offsets, unmeasured = listening.cue_timing([(c.start, c.end, " ".join(c.lines)) for c in cues], words)
+    tolerance = limits.caption_tolerance_ms / 1000
+    edges = len(offsets) + unmeasured
+    late = [o for o in offsets if abs(o.offset) > tolerance + SLACK]
+    worst = max(offsets, key=lambda o: abs(o.offset), default=None)
+    enough = edges > 0 and len(offsets) >= edges / 2  # most cue edges must fall on a word that was heard
+    median = sorted(abs(o.offset) for o in offsets)[len(offsets) // 2] if offsets else 0.0
+    measured = (f"{len(offsets)} of {edges} cue edges on a heard word, {len(offsets) - len(late)} within, "
+                f"median {median * 1000:.0f} ms" +
+                (f"; worst: cue {worst.cue} {worst.edge} {worst.offset * 1000:+.0f} ms ({worst.text[:40]!r})"
+                 if worst else ""))
+    # soft: Whisper tiny.en's own word times drift by about 200 ms into pauses (measured), while the
+    # cues are measured from the audio itself; a failure names the worst cue to look at
+    checks.append(Check("caption timing", enough and not late, measured,
+                        f"each cue's start and end within {limits.caption_tolerance_ms:g} ms of its words",
+                        hard=False))
+    return checks
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
 
 
 def _silence_checks(final: Any, speech: Any, limits) -> list[Check]:

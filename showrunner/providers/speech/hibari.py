@@ -1,0 +1,73 @@
+"""hibari-tts: a small offline neural voice (Apache-2.0, imported in-process), the default host voice.
+
+    show:
+      hosts:
+        - {id: ada, name: Ada, voice: hibari/heart, pace: 1.0}
+
+Only `heart` ships inside the hibari-tts package (female, American English, 24 kHz); hibari's
+other voices download on first use, so config.yaml refuses them (showrunner.voices). The model
+file is checked against its pinned sha256 before its first use. `pace` is hibari's `speed`
+(1.0 is the voice's own pace, about 157 words a minute); a fixed seed makes the audio
+byte-identical run after run. Optional settings under providers.speech when its name is hibari:
+options: {speed: 1.0, threads: 1} (speed multiplies every host's pace).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import io
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from showrunner import voices
+from showrunner.files import sha256_bytes
+from showrunner.providers.base import SpeechModel, SpeechRequest
+from showrunner.providers.calls import CallResult, Usage
+
+VERSION = sha256_bytes(Path(__file__).read_bytes())
+SEED = 0
+
+
+class HibariSpeech(SpeechModel):
+    @property
+    def model(self) -> str:
+        return self.settings.model or "hibari-tts"
+
+    def speak(self, request: SpeechRequest) -> bytes:
+        bundled = voices.HIBARI_VOICES[request.voice]  # config.yaml refused any other voice
+        speed = round(float(self.settings.options.get("speed", 1.0)) * request.pace, 4)
+        seed = SEED if self.settings.seed is None else self.settings.seed
+        body = {"text": request.text, "voice": request.voice, "speed": speed, "seed": seed,
+                "model_sha256": bundled.files[0][1], "hibari": importlib.metadata.version("hibari-tts")}
+
+        def perform() -> CallResult:
+            path = voices.verified_path(bundled, self.calls.cache_dir)
+            tts = _load(str(path), request.voice, int(self.settings.options.get("threads", 1)))
+            samples = tts(request.text, speed=speed, seed=seed)
+            return CallResult(body=_wav(samples, tts.sample_rate), usage=Usage(characters=len(request.text)))
+
+        result = self.calls.call(kind="speech", provider=self.settings.name, model=self.model, version=VERSION,
+                                 request=body, perform=perform, estimate=Usage(characters=len(request.text)),
+                                 settings=self.settings)
+        return result.body
+
+
+@functools.lru_cache(maxsize=2)
+def _load(path: str, voice: str, threads: int):
+    from hibari import Hibari  # Apache-2.0: fine in-process
+
+    return Hibari(voice=voice, model=path, threads=threads)
+
+
+def _wav(samples: np.ndarray, sample_rate: int) -> bytes:
+    pcm = (np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0) * 32767.0).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sample_rate)
+        w.writeframes(pcm.tobytes())
+    return buffer.getvalue()

@@ -1,0 +1,72 @@
+"""transcript: what an offline recogniser hears in the narration, word by word, with times.
+
+Every scene's voice (without the music bed) is resampled to 16 kHz and transcribed by
+faster-whisper on the Whisper model shipped in a pinned package (showrunner.listening). A
+scene's words are remembered by the voice file's content, so a one-scene edit listens to that
+scene only. transcript.json holds the words with their times in the episode (scenes follow
+each other exactly), the recogniser that heard them and what listening cost; acceptance
+compares them with the lines and the captions. Its own rule, so it runs beside the podcast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import numpy as np
+
+from showrunner import listening, measurements, media
+from showrunner.artifacts import SceneTimings
+from showrunner.files import canonical_json, read_model, sha256_text, write_json
+from showrunner.stage_job import StageJob
+
+log = logging.getLogger(__name__)
+
+# The settings it reads: its rule's params (showrunner/reads.py)
+READS = ("acceptance.listen",)
+
+PAD_S = 0.5  # silence around a scene while it is heard: the recogniser times first and last words better
+
+
+def run(job: StageJob) -> None:
+    settings = job.episode.acceptance.listen
+    about = listening.recogniser(settings)
+    kind = "transcript-" + sha256_text(canonical_json(about))[:16]
+    cache = measurements.folder(job.episode, job.root)
+    media.require(media.FFMPEG)
+    scenes, words, offset = [], [], 0.0
+    cost = {"wall_s": 0.0, "cpu_s": 0.0, "audio_s": 0.0}
+    for voice, timings_path in zip(job.input["voices"], job.input["timings"], strict=True):
+        timings = read_model(timings_path, SceneTimings)
+        fresh: list[dict] = []
+
+        def listen(path, fresh=fresh):
+            fresh.append(_listen(path, settings, job))
+            return fresh[0]
+
+        heard = measurements.recall(cache, kind, voice, listen)
+        for name in cost:
+            cost[name] += heard["cost"][name] if fresh else 0.0
+        scene_words = [{**w, "start": round(w["start"] + offset, 3), "end": round(w["end"] + offset, 3)}
+                       for w in heard["words"]]
+        scenes.append({"scene": timings.scene, "offset_s": round(offset, 6), "words": len(scene_words),
+                       "listened": heard["cost"], "remembered": not fresh})
+        words += scene_words
+        offset += timings.samples / timings.sample_rate
+    write_json(job.output["transcript"], {
+        "slug": job.slug, "recogniser": about, "text": " ".join(w["text"] for w in words), "words": words,
+        "scenes": scenes, "cost": {k: round(v, 3) for k, v in cost.items()},  # of what was listened to now
+        "narration_s": round(offset, 3)})
+    log.info("heard %d words in %.1f s of narration", len(words), offset)
+
+
+def _listen(path, settings, job: StageJob) -> dict:
+    samples, rate = media.read_wav(path)
+    audio = media.resample(samples, rate, listening.SAMPLE_RATE, what=f"resample {path} for the recogniser")
+    pad = np.zeros(round(PAD_S * listening.SAMPLE_RATE), dtype=np.float32)
+    words, cost = listening.transcribe(np.concatenate([pad, audio, pad]), settings,
+                                       measurements.folder(job.episode, job.root).parent, threads=job.threads)
+    words = [listening.Word(w.text, round(max(w.start - PAD_S, 0.0), 3), round(max(w.end - PAD_S, 0.0), 3),
+                            w.probability) for w in words]
+    log.info("%s: %d words, %.2f s CPU for %.2f s of audio", path, len(words), cost["cpu_s"], cost["audio_s"])
+    return json.loads(json.dumps({"words": [w.__dict__ for w in words], "cost": cost}))
