@@ -33,7 +33,9 @@ test-system-deps:
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	# compat: the repo root goes on sys.path, so Snakemake's plugin discovery (pkgutil) finds
+	# snakemake_logger_plugin_showrunner, which lives beside the showrunner package
+	$(BIN)/pip install -q -e '.[dev]' --config-settings editable_mode=compat
 	touch $@
 
 setup: system-deps $(BIN)/.installed

@@ -14,6 +14,7 @@ from showrunner import audio, media
 from showrunner.artifacts import LineTiming, Scene, SceneTimings
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model, write_json
+from showrunner.progress import Progress
 from showrunner.provenance import write_provenance
 from showrunner.providers import provider_for
 from showrunner.providers.base import SpeechRequest
@@ -34,7 +35,11 @@ def run(job: StageJob) -> None:
     media.require(media.FFMPEG)
     calls = ModelCalls(episode, job.stage, job.root)
     provider = provider_for("speech", episode, calls)
-    spoken = [provider.speak(SpeechRequest(text=s.text, voice=voices[s.speaker])) for s in scene.segments]
+    progress = Progress(job, total=len(scene.segments), unit="lines")
+    spoken = []
+    for segment in scene.segments:
+        spoken.append(provider.speak(SpeechRequest(text=segment.text, voice=voices[segment.speaker])))
+        progress.step()
 
     rate, fps = episode.audio.sample_rate, episode.video.fps
     lines = [audio.trim_silence(samples, rate) for samples in media.decode_audio(spoken, rate)]
