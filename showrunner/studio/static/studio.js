@@ -299,14 +299,15 @@ function onEvent(ev) {
       activity(ev, `✗ ${label(ev)} failed: ${ev.message}`, "failed");
       break;
     case "gate_reached":
-      activity(ev, `⏸ ${ev.slug}: outline awaiting approval`, "gate");
+      activity(ev, `‖ ${ev.slug}: outline awaiting approval`, "gate");
       break;
     case "run_finished":
       document.getElementById("run-progress").style.width = "100%";
       summary.textContent = `Snakemake run ${ev.status} after ${duration(ev.seconds)}.`;
       break;
     case "build_finished":
-      summary.textContent += ev.ok ? "" : ` Build exited with ${ev.returncode}.`;
+      if (ev.ok) say(`Build finished: ${ev.label}.`, "ok");
+      else say(`Build of ${ev.label} exited with ${ev.returncode}; see the failed stage above.`, "error");
       break;
     default:
       return;
