@@ -290,7 +290,8 @@ function onEvent(ev) {
       activity(ev, `▶ ${label(ev)} running${ev.expected_s ? ` (usually ${duration(ev.expected_s)})` : ""}`, "running");
       break;
     case "progress":
-      activity(ev, `▶ ${label(ev)}: ${ev.done}/${ev.total} ${ev.unit}${ev.percent !== null ? ` (${ev.percent}%)` : ""}`, "running");
+      activity(ev, ev.unit.startsWith("%") ? `▶ ${label(ev)}: ${ev.percent}${ev.unit}`
+        : `▶ ${label(ev)}: ${ev.done}/${ev.total} ${ev.unit}${ev.percent !== null ? ` (${ev.percent}%)` : ""}`, "running");
       break;
     case "job_finished":
       activity(ev, `✓ ${label(ev)} done in ${duration(ev.seconds)}`, "done");
