@@ -239,3 +239,11 @@ def time_left(root: Path, table: dict[str, list[dict]]) -> dict[str, float | Non
                 pass
         out[slug] = episode_time_left(rows, means, scenes)
     return out
+
+
+def running_jobs(conn: sqlite3.Connection, slug: str) -> list[dict]:
+    """An episode's jobs running now: in a run whose Snakemake process is alive."""
+    rows = conn.execute("SELECT jobs.rule, jobs.scene, jobs.started, runs.pid FROM jobs "
+                        "JOIN runs ON runs.id = jobs.run_id WHERE jobs.slug = ? "
+                        "AND jobs.status = 'running' AND runs.status = 'running'", (slug,))
+    return [dict(r) for r in rows if pid_alive(r["pid"])]

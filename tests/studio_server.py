@@ -46,7 +46,7 @@ def running_studio(root: Path, *, token: str | None = None, max_upload_bytes: in
 def wait_for_build(url: str, timeout: float = 300, headers: dict | None = None) -> dict:
     deadline = time.time() + timeout
     while time.time() < deadline:
-        status = httpx.get(f"{url}/api/builds", headers=headers).json()
+        status = httpx.get(f"{url}/api/builds", headers=headers, timeout=60).json()
         if not status["running"] and status["last"] is not None:
             return status["last"]
         time.sleep(0.2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -16,6 +17,14 @@ from tests.project import SMALL_SOURCE, Project, small_config
 from tests.studio_server import running_studio, wait_for_build
 
 pytestmark = pytest.mark.timeout(600)
+
+
+class http:
+    """httpx's functions with a timeout for a machine busy with builds (no cookies kept between calls)."""
+
+    get = functools.partial(httpx.get, timeout=60)
+    post = functools.partial(httpx.post, timeout=60)
+    put = functools.partial(httpx.put, timeout=60)
 
 
 def two_episodes() -> dict:
@@ -44,18 +53,21 @@ def gate_state(rows) -> str:
 
 def test_board_and_episode_read_the_same_files_as_the_cli(gated):
     with running_studio(gated.root) as (url, _):
-        board = httpx.get(f"{url}/api/episodes").json()
+        board = http.get(f"{url}/api/episodes").json()
         assert [e["slug"] for e in board["episodes"]] == ["tea", "milk"]
         tea = board["episodes"][0]
         assert tea["gate"]["state"] == "awaiting approval" == gate_state(cli_status(gated)["tea"])
         assert tea["gate"]["detail"].startswith("for ")
-        detail = httpx.get(f"{url}/api/episodes/tea").json()
+        detail = http.get(f"{url}/api/episodes/tea").json()
         assert detail["outline_markdown"] == gated.path("results/tea/outline.md").read_text()
-        missing = httpx.get(f"{url}/api/episodes/nope")
+        missing = http.get(f"{url}/api/episodes/nope")
         assert missing.status_code == 404 and "no episode 'nope'" in missing.json()["error"]
-        assert httpx.get(f"{url}/episodes/nope").status_code == 404
-        assert httpx.get(f"{url}/").status_code == 200
-        schema = httpx.get(f"{url}/openapi.json").json()
+        assert http.get(f"{url}/episodes/nope").status_code == 404
+        assert http.get(f"{url}/").status_code == 200
+        docs = http.get(f"{url}/docs")
+        assert docs.status_code == 200 and "/static-offline-docs/swagger-ui-bundle.js" in docs.text
+        assert http.get(f"{url}/static-offline-docs/swagger-ui-bundle.js").status_code == 200
+        schema = http.get(f"{url}/openapi.json").json()
         for path in ("/api/episodes", "/api/episodes/{slug}/outline", "/api/episodes/{slug}/approve",
                      "/api/episodes/{slug}/reject", "/api/builds", "/api/events"):
             assert path in schema["paths"], path
@@ -71,14 +83,14 @@ def test_an_invalid_outline_is_refused_at_its_line_and_nothing_changes(gated):
                                                            and i < heading + 6)]
     broken_text = "\n".join(broken) + "\n"
     with running_studio(gated.root) as (url, _):
-        refused = httpx.put(f"{url}/api/episodes/tea/outline", json={"markdown": broken_text})
+        refused = http.put(f"{url}/api/episodes/tea/outline", json={"markdown": broken_text})
         assert refused.status_code == 422
         assert refused.json()["line"] == heading + 1
         assert f"results/tea/outline.md: line {heading + 1}:" in refused.json()["error"]
         assert "key_points" in refused.json()["error"]
-        approve = httpx.post(f"{url}/api/episodes/tea/approve", json={"markdown": broken_text})
+        approve = http.post(f"{url}/api/episodes/tea/approve", json={"markdown": broken_text})
         assert approve.status_code == 422
-        no_title = httpx.put(f"{url}/api/episodes/tea/outline", json={"markdown": "## Only a section\n- a point\n"})
+        no_title = http.put(f"{url}/api/episodes/tea/outline", json={"markdown": "## Only a section\n- a point\n"})
         assert no_title.status_code == 422 and "title" in no_title.json()["error"]
     assert md.read_text() == before
     assert not gated.path("results/tea/approval.json").exists()
@@ -88,10 +100,10 @@ def test_an_edited_outline_approved_in_the_studio_is_approved_for_the_cli_and_sn
     md = gated.path("results/tea/outline.md")
     text = md.read_text().replace("\n- ", "\n- A point the reviewer typed in the studio\n- ", 1)
     with running_studio(gated.root) as (url, _):
-        saved = httpx.put(f"{url}/api/episodes/tea/outline", json={"markdown": text})
+        saved = http.put(f"{url}/api/episodes/tea/outline", json={"markdown": text})
         assert saved.status_code == 200, saved.text
         assert gate_state(cli_status(gated)["tea"]) == "awaiting approval"
-        approved = httpx.post(f"{url}/api/episodes/tea/approve")
+        approved = http.post(f"{url}/api/episodes/tea/approve")
         assert approved.status_code == 200 and approved.json()["approved"]
     assert gate_state(cli_status(gated)["tea"]) == "approved"
     outline = json.loads(gated.path("results/tea/outline.json").read_text())
@@ -101,10 +113,10 @@ def test_an_edited_outline_approved_in_the_studio_is_approved_for_the_cli_and_sn
 
 def test_reject_needs_feedback_and_its_feedback_reaches_the_outline_rule(gated):
     with running_studio(gated.root) as (url, _):
-        empty = httpx.post(f"{url}/api/episodes/milk/reject", json={"feedback": "  "})
+        empty = http.post(f"{url}/api/episodes/milk/reject", json={"feedback": "  "})
         assert empty.status_code == 422 and "feedback" in empty.json()["error"]
-        assert httpx.post(f"{url}/api/episodes/milk/reject", json={}).status_code == 422
-        done = httpx.post(f"{url}/api/episodes/milk/reject", json={"feedback": "Only talk about milk"})
+        assert http.post(f"{url}/api/episodes/milk/reject", json={}).status_code == 422
+        done = http.post(f"{url}/api/episodes/milk/reject", json={"feedback": "Only talk about milk"})
         assert done.status_code == 200 and done.json()["feedback"] == ["Only talk about milk"]
     assert json.loads(gated.path("results/milk/feedback.json").read_text()) == {"feedback": ["Only talk about milk"]}
     assert gated.jobs_planned("results/milk/outline.md") == ["outline"]
@@ -127,19 +139,37 @@ def read_events(url: str, until: str, after: int = 0, timeout: float = 300) -> l
 
 def test_a_build_streams_its_jobs_and_progress_and_a_second_build_is_refused(gated):
     with running_studio(gated.root) as (url, _):
-        assert httpx.post(f"{url}/api/episodes/tea/approve").status_code == 200
+        assert http.post(f"{url}/api/episodes/tea/approve").status_code == 200
         with run_history.connect(gated.root) as conn:
             before = run_history.last_event_id(conn)
-        started = httpx.post(f"{url}/api/builds", json={"episode": "tea"})
+        started = http.post(f"{url}/api/builds", json={"episode": "tea"})
         assert started.status_code == 202, started.text
         build = started.json()
         assert build["targets"] == ["results/tea/final.mp4", "results/tea/podcast.mp3", "results/tea/acceptance.json"]
-        second = httpx.post(f"{url}/api/builds", json={"episode": None})
+        second = http.post(f"{url}/api/builds", json={"episode": None})
         assert second.status_code == 409
         assert f"pid {build['pid']}" in second.json()["error"] and "already running" in second.json()["error"]
+        deadline, running = time.time() + 60, []
+        while not running and time.time() < deadline:
+            running = [row["stage"] for row in http.get(f"{url}/api/episodes/tea").json()["stages"]
+                       if row["state"] == "running"]
+        assert running, "the episode never showed a running stage during its build"
         events = read_events(url, "build_finished", after=before)
         assert wait_for_build(url)["ok"]
-        assert httpx.post(f"{url}/api/builds", json={"episode": "ghost"}).status_code == 404
+        assert http.post(f"{url}/api/builds", json={"episode": "ghost"}).status_code == 404
+
+        # redo one scene after editing its text: only that scene and the joins after it are planned
+        scene = http.get(f"{url}/api/episodes/tea").json()["scenes"][1]
+        first = scene["segments"][0]["id"]
+        edit = f"{url}/api/episodes/tea/scenes/{scene['index']}"
+        assert http.put(edit, json={"segments": {"seg999": "x"}}).status_code == 422
+        assert http.put(edit, json={"segments": {first: "   "}}).status_code == 422
+        assert http.put(f"{url}/api/episodes/tea/scenes/99", json={"segments": {}}).status_code == 404
+        changed = http.put(edit, json={"segments": {first: "A person rewrote this line in the studio."}})
+        assert changed.status_code == 200 and changed.json()["changed"]
+    planned = gated.jobs_planned("results/tea/final.mp4", "results/tea/podcast.mp3", "results/tea/acceptance.json")
+    assert sorted(planned) == sorted(["scene_image", "scene_voice", "scene_clip", "soundtrack", "captions", "final",
+                                      "podcast", "acceptance"])
     kinds = [e["kind"] for e in events]
     assert kinds.index("run_started") < kinds.index("job_started") < kinds.index("job_finished")
     finished = {(e["rule"], e["scene"]) for e in events if e["kind"] == "job_finished"}
@@ -162,9 +192,9 @@ def test_a_build_streams_its_jobs_and_progress_and_a_second_build_is_refused(gat
 def test_a_build_to_the_gate_reports_the_gate_reached(tmp_path):
     project = Project(tmp_path, small_config())
     with running_studio(project.root) as (url, _):
-        assert httpx.post(f"{url}/api/builds", json={"episode": "tea"}).json()["targets"] == ["results/tea/outline.md"]
+        assert http.post(f"{url}/api/builds", json={"episode": "tea"}).json()["targets"] == ["results/tea/outline.md"]
         events = read_events(url, "build_finished")
-        board = httpx.get(f"{url}/api/episodes").json()["episodes"][0]
+        board = http.get(f"{url}/api/episodes").json()["episodes"][0]
     gate = [e for e in events if e["kind"] == "gate_reached"]
     assert len(gate) == 1 and gate[0]["slug"] == "tea" and "outline.md awaits approval" in gate[0]["message"]
     assert board["gate"]["state"] == "awaiting approval"
@@ -175,7 +205,7 @@ def test_a_stale_lock_is_cleared_and_a_live_snakemake_is_named_by_its_pid(gated)
     locks.mkdir(parents=True, exist_ok=True)
     (locks / "0.input.lock").write_text("results/tea/outline.md\n")  # what a SIGKILLed run leaves
     with running_studio(gated.root) as (url, _):
-        build = httpx.post(f"{url}/api/builds", json={"episode": "milk"})
+        build = http.post(f"{url}/api/builds", json={"episode": "milk"})
         assert build.status_code == 202 and build.json()["cleared_stale_lock"] is True
         assert wait_for_build(url)["ok"]
         assert not locks.exists() or not any(locks.iterdir())
@@ -184,7 +214,7 @@ def test_a_stale_lock_is_cleared_and_a_live_snakemake_is_named_by_its_pid(gated)
                                 stderr=subprocess.DEVNULL)
         try:
             time.sleep(1.5)
-            refused = httpx.post(f"{url}/api/builds", json={"episode": "tea"})
+            refused = http.post(f"{url}/api/builds", json={"episode": "tea"})
             assert refused.status_code == 409
             assert f"(pid {live.pid})" in refused.json()["error"]
         finally:
@@ -194,20 +224,20 @@ def test_a_stale_lock_is_cleared_and_a_live_snakemake_is_named_by_its_pid(gated)
 
 def test_add_an_episode_lands_in_config_yaml_with_its_comments_kept(gated):
     with running_studio(gated.root) as (url, _):
-        added = httpx.post(f"{url}/api/episodes", json={
+        added = http.post(f"{url}/api/episodes", json={
             "title": "Sugar and tea", "target_minutes": 0.5,
             "source": {"name": "../../sugar notes.md", "content": SMALL_SOURCE}})
         assert added.status_code == 201, added.text
         assert added.json() == {"slug": "sugar-and-tea", "title": "Sugar and tea",
                                 "sources": ["sources/sugar-and-tea/sugar-notes.md"], "topic": None}
-        again = httpx.post(f"{url}/api/episodes", json={"title": "Sugar and tea", "topic": "x"})
+        again = http.post(f"{url}/api/episodes", json={"title": "Sugar and tea", "topic": "x"})
         assert again.status_code == 409
-        bad_slug = httpx.post(f"{url}/api/episodes", json={"title": "x", "slug": "../etc", "topic": "t"})
+        bad_slug = http.post(f"{url}/api/episodes", json={"title": "x", "slug": "../etc", "topic": "t"})
         assert bad_slug.status_code == 422 and "not allowed" in bad_slug.json()["error"]
-        topic_only = httpx.post(f"{url}/api/episodes", json={"title": "Just a topic", "topic": "why tea cools"})
+        topic_only = http.post(f"{url}/api/episodes", json={"title": "Just a topic", "topic": "why tea cools"})
         assert topic_only.status_code == 422
         assert "topic-only episode needs a language model" in topic_only.json()["error"]
-        board = [e["slug"] for e in httpx.get(f"{url}/api/episodes").json()["episodes"]]
+        board = [e["slug"] for e in http.get(f"{url}/api/episodes").json()["episodes"]]
     config_text = gated.path("config.yaml").read_text()
     assert config_text.startswith("# the show, edited by hand\n")
     assert "just-a-topic" not in config_text and board == ["tea", "milk", "sugar-and-tea"]
@@ -217,7 +247,7 @@ def test_add_an_episode_lands_in_config_yaml_with_its_comments_kept(gated):
 
 
 def csrf_session(url: str) -> tuple[httpx.Client, str]:
-    client = httpx.Client(base_url=url)
+    client = httpx.Client(base_url=url, timeout=60)
     client.get("/")
     return client, client.cookies["showrunner_csrf"]
 
@@ -251,28 +281,28 @@ def test_files_and_slugs_cannot_leave_results(gated):
     with running_studio(gated.root) as (url, _):
         for path in ("/files/tea/../../config.yaml", "/files/tea/%2e%2e/%2e%2e/config.yaml", "/files/tea/outline.md",
                      "/files/..%2f..%2fetc/passwd", "/files/tea/media/../../../sources/tea.md"):
-            response = httpx.get(url + path)
+            response = http.get(url + path)
             assert response.status_code == 404, path
             assert "Why tea cools" not in response.text
-        assert httpx.put(f"{url}/api/episodes/..%2F..%2Ftea/outline", json={"markdown": "# x"}).status_code == 404
+        assert http.put(f"{url}/api/episodes/..%2F..%2Ftea/outline", json={"markdown": "# x"}).status_code == 404
 
 
 def test_browser_posts_need_the_page_token_and_local_json_needs_none(gated):
     with running_studio(gated.root) as (url, _):
-        form = httpx.post(f"{url}/api/episodes/milk/reject", data={"feedback": "shorter"})
+        form = http.post(f"{url}/api/episodes/milk/reject", data={"feedback": "shorter"})
         assert form.status_code == 403 and "CSRF" in form.json()["error"]
-        cross = httpx.post(f"{url}/api/episodes/milk/reject", json={"feedback": "shorter"},
+        cross = http.post(f"{url}/api/episodes/milk/reject", json={"feedback": "shorter"},
                            headers={"Origin": "http://evil.example"})
         assert cross.status_code == 403
-        site = httpx.post(f"{url}/api/episodes/milk/reject", json={"feedback": "shorter"},
+        site = http.post(f"{url}/api/episodes/milk/reject", json={"feedback": "shorter"},
                           headers={"Sec-Fetch-Site": "cross-site"})
         assert site.status_code == 403
-        assert httpx.get(f"{url}/api/episodes", headers={"Host": "evil.example"}).status_code == 400
+        assert http.get(f"{url}/api/episodes", headers={"Host": "evil.example"}).status_code == 400
         assert not gated.path("results/milk/feedback.json").exists()
         client, token = csrf_session(url)
         wrong = client.post("/api/episodes/milk/reject", data={"feedback": "shorter"}, headers={"X-CSRF-Token": "x"})
         assert wrong.status_code == 403
-        local = httpx.post(f"{url}/api/episodes/milk/reject", json={"feedback": "shorter"})
+        local = http.post(f"{url}/api/episodes/milk/reject", json={"feedback": "shorter"})
         assert local.status_code == 200
         page = client.get("/episodes/milk")
         assert page.headers["x-frame-options"] == "DENY" and "default-src 'self'" in page.headers[
@@ -289,10 +319,10 @@ def test_off_loopback_needs_a_token_and_every_request_carries_it(gated, tmp_path
     refused = gated.showrunner("studio", "--host", "0.0.0.0", check=False)
     assert refused.returncode != 0 and "give a token" in refused.stderr and "Traceback" not in refused.stderr
     with running_studio(gated.root, token="s3cret-token") as (url, _):
-        assert httpx.get(f"{url}/api/episodes").status_code == 401
-        assert httpx.get(f"{url}/api/episodes", headers={"Authorization": "Bearer wrong"}).status_code == 401
-        assert httpx.get(f"{url}/api/episodes", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
-        client = httpx.Client(base_url=url, follow_redirects=True)
+        assert http.get(f"{url}/api/episodes").status_code == 401
+        assert http.get(f"{url}/api/episodes", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert http.get(f"{url}/api/episodes", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+        client = httpx.Client(base_url=url, follow_redirects=True, timeout=60)
         first = client.get("/?token=s3cret-token")
         assert first.status_code == 200 and "s3cret-token" not in first.text and "s3cret-token" not in str(first.url)
         assert client.get("/api/episodes").status_code == 200
@@ -312,9 +342,9 @@ def test_no_secret_reaches_a_page_or_an_api_reply(gated, monkeypatch):
         conn.execute("INSERT INTO jobs (run_id, jobid, rule, slug, logs, started, ended, status) "
                      "VALUES (?, 1, 'script', 'tea', ?, 1, 2, 'failed')", (run_id, json.dumps(["logs/script/tea.log"])))
     with running_studio(gated.root) as (url, _):
-        replies = [httpx.get(url + path).text for path in ("/", "/episodes/tea", "/api/episodes", "/api/episodes/tea",
+        replies = [http.get(url + path).text for path in ("/", "/episodes/tea", "/api/episodes", "/api/episodes/tea",
                                                            "/api/runs", "/openapi.json")]
-        failure = httpx.get(f"{url}/api/episodes").json()["episodes"][0]["failure"]
+        failure = http.get(f"{url}/api/episodes").json()["episodes"][0]["failure"]
     assert failure["rule"] == "script" and "bad key" in failure["message"]
     for reply in replies:
         assert secret not in reply and "SHOWRUNNER_NOTIFY_TOKEN" not in reply

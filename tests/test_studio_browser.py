@@ -101,7 +101,13 @@ def test_review_approve_build_and_play_then_reject_in_a_browser(browser, tmp_pat
         assert project.path("results/tea/approval.json").exists()
         assert "approved" in text_of(browser, "approval-state")
 
-        # build it: progress arrives while Snakemake runs
+        # build it: progress arrives while Snakemake runs (every text the activity list shows is kept)
+        browser.execute_script("""
+            window.seen = [];
+            new MutationObserver(() => document.querySelectorAll('#activity li').forEach(
+                (li) => window.seen.push([li.textContent, document.getElementById('build-state').textContent])))
+              .observe(document.getElementById('activity'), {subtree: true, childList: true, characterData: true});
+        """)
         browser.find_element("id", "build-episode").click()
         wait(browser, lambda d: "building" in text_of(d, "build-state"), 30, "the build to start")
         seen_running = wait(browser, lambda d: [li.text for li in d.find_elements("css selector", "#activity li")
@@ -110,6 +116,10 @@ def test_review_approve_build_and_play_then_reject_in_a_browser(browser, tmp_pat
         shot(browser, tmp_path, "studio-building")
         wait(browser, lambda d: "Snakemake run done" in text_of(d, "run-summary"), 300, "the run to finish")
         wait(browser, lambda d: "last build finished" in text_of(d, "build-state"), 60, "the build to end")
+        seen = browser.execute_script("return window.seen")
+        live = [text for text, state in seen if state.startswith("building")]
+        assert any("scene_voice tea scene 01:" in t and "lines" in t for t in live), live[-20:]
+        assert any("scene_clip tea scene" in t and "% encoded" in t for t in live), live[-20:]
         activity = text_of(browser, "activity")
         assert "scene_voice tea scene 01" in activity and "final tea done" in activity
         assert "jobs done" in text_of(browser, "run-summary") or "Snakemake run done" in text_of(browser, "run-summary")

@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
@@ -78,8 +79,9 @@ def create_app(root: Path, *, token: str | None = None, hosts: set[str] | None =
                max_upload_bytes: int = MAX_UPLOAD_BYTES, cores: int | None = None) -> FastAPI:
     project = StudioProject(root)
     builds = Builds(project, cores=cores)
-    app = FastAPI(title="showrunner studio", version="1", docs_url="/docs", redoc_url=None,
-                  description="Review, edit, approve and build the episodes of a showrunner project.")
+    # FastAPIOffline: FastAPI whose /docs page serves Swagger UI from the package, not from a CDN
+    app: FastAPI = FastAPIOffline(title="showrunner studio", version="1", docs_url="/docs", redoc_url=None,
+                                  description="Review, edit, approve and build the episodes of a showrunner project.")
     app.state.project, app.state.builds = project, builds
     templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
@@ -197,7 +199,8 @@ def create_app(root: Path, *, token: str | None = None, hosts: set[str] | None =
             if not run_history.history_path(project.root).exists():
                 return []
             with run_history.connect(project.root) as conn:
-                return run_history.runs(conn, min(max(limit, 1), 200))
+                runs = run_history.runs(conn, min(max(limit, 1), 200))
+            return [{**run, "args": [redact(a) for a in run["args"]]} for run in runs]
         return {"runs": await run_in_threadpool(read)}
 
     @app.get("/api/events", tags=["events"],

@@ -85,17 +85,28 @@ class StudioProject:
         return [self._summary(config, slug, rows, left.get(slug)) for slug, rows in table.items()]
 
     def _summary(self, config: Config, slug: str, rows: list[dict], seconds_left: float | None) -> dict:
+        """status_table's rows, with what the run history adds: stages running now, the last failure."""
         episode = config.episode(slug)
-        failure = None
+        failure, running = None, []
         if run_history.history_path(self.root).exists():
             with run_history.connect(self.root) as conn:
                 failed = run_history.last_failure(conn, slug)
+                running = run_history.running_jobs(conn, slug)
             if failed and failed["rule"] != "approval_gate":
                 failure = {"rule": failed["rule"], "scene": failed["scene"], "message": self._failure_message(failed)}
-        gate = next((r for r in rows if r["stage"] == "approval_gate"), None)
+        now = {job["rule"]: job for job in running}
+        stages = []
+        for row in rows:
+            if row["stage"] in now:
+                scene = now[row["stage"]]["scene"]
+                row = {**row, "state": "running", "detail": f"scene {scene}" if scene else ""}
+            elif failure and row["stage"] == failure["rule"] and row["state"] in ("missing", "stale"):
+                row = {**row, "state": "failed", "detail": failure["message"]}
+            stages.append(row)
+        gate = next((r for r in stages if r["stage"] == "approval_gate"), None)
         return {"slug": slug, "title": episode.title, "target_minutes": episode.target_minutes,
-                "approval": episode.approval, "stages": rows, "gate": gate, "failure": failure,
-                "time_left_s": seconds_left,
+                "approval": episode.approval, "stages": stages, "gate": gate, "failure": failure,
+                "time_left_s": seconds_left, "running": bool(running),
                 "done": all(r["state"] in ("done", "approved", "auto") for r in rows)}
 
     def _failure_message(self, job: dict) -> str:

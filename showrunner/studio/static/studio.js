@@ -78,7 +78,8 @@ function showBuild(build) {
 function episodeCard(ep) {
   const gate = ep.gate || { state: "" };
   let headline = ep.done ? "done" : "in progress";
-  if (ep.failure) headline = "failed";
+  if (ep.running) headline = "running";
+  else if (ep.failure) headline = "failed";
   else if (gate.state === "awaiting approval") headline = "awaiting approval";
   const stages = el("ol", { class: "stage-strip" },
     ep.stages.map((row) => el("li", { class: stateClass(row.state), title: `${row.stage}: ${row.state} ${row.detail}` },
