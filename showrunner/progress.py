@@ -42,9 +42,13 @@ class Progress:
             return
         self._last = now
         percent = round(100 * self.done / self.total) if self.total else None
-        eta = (now - self._started) / self.done * (self.total - self.done) if 0 < self.done < self.total else None
-        data = {"done": self.done, "total": self.total, "unit": self.unit, "percent": percent,
-                "eta_s": None if eta is None else 0.0 if self.done >= self.total else round(eta, 1)}
+        if self.total and self.done >= self.total:
+            eta: float | None = 0.0
+        elif self.done > 0:  # this stage's own pace so far
+            eta = round((now - self._started) / self.done * (self.total - self.done), 1)
+        else:
+            eta = None
+        data = {"done": self.done, "total": self.total, "unit": self.unit, "percent": percent, "eta_s": eta}
         try:
             with run_history.connect(self.job.root) as conn:
                 run_history.add_event(conn, "progress", run_id=self.run_id, slug=self.job.wildcards.get("slug"),

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from showrunner.secrets import redact
+
 HISTORY_FILE = Path(".showrunner") / "runs.sqlite"
 RUN_ID_ENV = "SHOWRUNNER_RUN_ID"  # set by the logger plugin for the jobs of its run
 
@@ -247,3 +249,17 @@ def running_jobs(conn: sqlite3.Connection, slug: str) -> list[dict]:
                         "JOIN runs ON runs.id = jobs.run_id WHERE jobs.slug = ? "
                         "AND jobs.status = 'running' AND runs.status = 'running'", (slug,))
     return [dict(r) for r in rows if pid_alive(r["pid"])]
+
+
+def job_error(root: Path, logs: list[str]) -> str | None:
+    """The last error line a failed job's stage wrote to its own log (stages log `... ERROR ...: msg`),
+    redacted; None when its logs have none. Only logs inside the project are read."""
+    root = Path(root).resolve()
+    for name in logs:
+        path = (root / name).resolve()
+        if path.is_file() and path.is_relative_to(root):
+            errors = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+                      if " ERROR " in line]
+            if errors:
+                return redact(errors[-1].split(": ", 1)[-1])[:1000]
+    return None

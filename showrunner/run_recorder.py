@@ -163,15 +163,7 @@ class Recorder:
                                   data={"done": done, "total": total, "eta_s": self.eta_s})
 
     def _job_message(self, job: dict) -> str:
-        """The last error line the stage wrote to its own log (stages log `ERROR ...`)."""
-        for name in job.get("logs", []):
-            path = self.root / name
-            if path.is_file():
-                lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
-                         if " ERROR " in line]
-                if lines:
-                    return lines[-1].split(": ", 1)[-1][:1000]
-        return f"{job['rule']} failed"
+        return run_history.job_error(self.root, job.get("logs", [])) or f"{job['rule']} failed"
 
     # --- the end of the run ---------------------------------------------------------------
 

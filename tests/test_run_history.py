@@ -94,3 +94,25 @@ def test_a_stopped_gate_is_a_gate_not_a_failure(tmp_path):
         (run,) = run_history.runs(conn)
     assert ("gate_reached", "tea") in kinds and ("job_failed", "tea") not in kinds
     assert run["status"] == "done"
+
+
+def test_stage_progress_is_recorded_and_never_fails_the_stage(tmp_path, monkeypatch):
+    from showrunner.progress import Progress
+    from showrunner.stage_job import StageJob
+
+    monkeypatch.setenv(run_history.RUN_ID_ENV, "7")
+    job = StageJob(stage="scene_voice", config=None, episode=None, input={}, output={},
+                   wildcards={"slug": "tea", "scene": "03"}, root=tmp_path)
+    progress = Progress(job, total=12, unit="lines")
+    for _ in range(12):
+        progress.step()
+    with run_history.connect(tmp_path) as conn:
+        events = run_history.events_after(conn, 0)
+    assert events[-1] | {"time": 0, "id": 0} == {"id": 0, "time": 0, "run_id": 7, "kind": "progress", "slug": "tea",
+                                                  "rule": "scene_voice", "scene": "03", "done": 12, "total": 12,
+                                                  "unit": "lines", "percent": 100, "eta_s": 0.0}
+    assert 1 <= len(events) <= 12  # throttled, the last step always recorded
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the project should be")
+    Progress(StageJob(stage="scene_voice", config=None, episode=None, input={}, output={},
+                      wildcards={"slug": "tea"}, root=blocked), total=1, unit="lines").step()

@@ -21,7 +21,6 @@ from showrunner.config import Config, check_slug, load_config
 from showrunner.errors import ArtifactError, ConfigError, ShowrunnerError
 from showrunner.files import read_json, read_model, write_bytes, write_json, write_text
 from showrunner.outline_markdown import parse_outline_markdown
-from showrunner.secrets import redact
 from showrunner.sources import SUPPORTED_SUFFIXES
 from showrunner.status import status_table
 from showrunner.workflow import check_sources
@@ -93,7 +92,8 @@ class StudioProject:
                 failed = run_history.last_failure(conn, slug)
                 running = run_history.running_jobs(conn, slug)
             if failed and failed["rule"] != "approval_gate":
-                failure = {"rule": failed["rule"], "scene": failed["scene"], "message": self._failure_message(failed)}
+                message = run_history.job_error(self.root, failed["logs"]) or f"{failed['rule']} failed"
+                failure = {"rule": failed["rule"], "scene": failed["scene"], "message": message}
         now = {job["rule"]: job for job in running}
         stages = []
         for row in rows:
@@ -108,16 +108,6 @@ class StudioProject:
                 "approval": episode.approval, "stages": stages, "gate": gate, "failure": failure,
                 "time_left_s": seconds_left, "running": bool(running),
                 "done": all(r["state"] in ("done", "approved", "auto") for r in rows)}
-
-    def _failure_message(self, job: dict) -> str:
-        for name in job.get("logs", []):
-            path = (self.root / name).resolve()
-            if path.is_file() and path.is_relative_to(self.root):
-                errors = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
-                          if " ERROR " in line]
-                if errors:
-                    return redact(errors[-1].split(": ", 1)[-1])[:1000]
-        return f"{job['rule']} failed"
 
     def episode(self, slug: str) -> dict:
         results = self.results(slug)
