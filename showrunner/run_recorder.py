@@ -34,11 +34,19 @@ def _notify_settings(root: Path) -> tuple[Notify | None, dict]:
         return None, {}
 
 
+def _cores_of(args: list[str]) -> int | None:
+    """The --cores (or -c, --jobs, -j) a Snakemake command line asks for, when it names a number."""
+    for flag, value in zip(args, args[1:], strict=False):
+        if flag in ("--cores", "-c", "--jobs", "-j") and value.isdigit():
+            return int(value)
+    return None
+
+
 class Recorder:
     def __init__(self, root: Path, args: list[str] | None = None, *, cores: int | None = None):
         self.root = Path(root)
         self.args = list(args if args is not None else sys.argv)
-        self.cores = cores or os.cpu_count() or 1
+        self.cores = cores or _cores_of(self.args) or os.cpu_count() or 1
         self.run_id: int | None = None
         self.jobs: dict[int, dict] = {}
         self.start_times: dict[int, float] = {}
@@ -48,6 +56,7 @@ class Recorder:
         self.started = time.time()
         self.means: dict[str, float] = {}
         self.eta_s: float | None = None
+        self.total = 0
         settings, self._raw_config = _notify_settings(self.root)
         self.notifier = Notifier(settings)
         self.closed = False
@@ -82,7 +91,7 @@ class Recorder:
         with run_history.connect(self.root) as conn:
             conn.execute("UPDATE runs SET planned = ?, total = ? WHERE id = ?",
                          (json.dumps(self.planned), sum(self.planned.values()), run_id))
-            self.eta_s = run_history.remaining_seconds(self.planned, self.finished, self.means, self.cores)
+            self.eta_s = self._estimate(sum(self.planned.values()))
             run_history.add_event(conn, "run_planned", run_id=run_id, data={"planned": self.planned,
                                                                               "eta_s": self.eta_s})
 
@@ -117,7 +126,7 @@ class Recorder:
         now = time.time()
         self.finished[job["rule"]] += 1
         job["done"] = True
-        self.eta_s = run_history.remaining_seconds(self.planned, self.finished, self.means, self.cores)
+        self.eta_s = self._estimate(self.total)
         with run_history.connect(self.root) as conn:
             conn.execute("UPDATE jobs SET ended = ?, status = 'done' WHERE run_id = ? AND jobid = ?",
                          (now, run_id, job["jobid"]))
@@ -155,12 +164,30 @@ class Recorder:
     def _on_progress(self, record) -> None:
         run_id = self._ensure_run()
         done, total = int(record.done), int(record.total)
+        self.total = total
+        self.eta_s = self._estimate(total)
         if self.eta_s is None and 0 < done < total:  # nothing to go on from earlier runs: this run's pace
             self.eta_s = (time.time() - self.started) / done * (total - done)
         with run_history.connect(self.root) as conn:
             conn.execute("UPDATE runs SET done = ?, total = ? WHERE id = ?", (done, total, run_id))
             run_history.add_event(conn, "run_progress", run_id=run_id,
                                   data={"done": done, "total": total, "eta_s": self.eta_s})
+
+    def _estimate(self, total: int) -> float | None:
+        """Time left from earlier runs' job durations: the planned jobs not yet finished, plus the
+        per-scene jobs the storyboard checkpoint added to the DAG (Snakemake's first job stats
+        cannot count them), at the mean of the per-scene rules."""
+        known = run_history.remaining_seconds(self.planned, self.finished, self.means, self.cores)
+        if known is None:
+            return None
+        added = max(0, total - sum(self.planned.values()))
+        added_left = max(0, added - sum(n for rule, n in self.finished.items() if rule not in self.planned))
+        if not added_left:
+            return known
+        scene_means = [self.means[rule] for rule in run_history.PER_SCENE if rule in self.means]
+        if not scene_means:
+            return None
+        return known + added_left * sum(scene_means) / len(scene_means) / max(1, self.cores)
 
     def _job_message(self, job: dict) -> str:
         return run_history.job_error(self.root, job.get("logs", [])) or f"{job['rule']} failed"

@@ -116,3 +116,16 @@ def test_stage_progress_is_recorded_and_never_fails_the_stage(tmp_path, monkeypa
     blocked.write_text("a file where the project should be")
     Progress(StageJob(stage="scene_voice", config=None, episode=None, input={}, output={},
                       wildcards={"slug": "tea"}, root=blocked), total=1, unit="lines").step()
+
+
+def test_the_run_estimate_counts_the_scene_jobs_the_checkpoint_adds(tmp_path):
+    recorder = Recorder(tmp_path, ["snakemake", "--cores", "2", "results/tea/final.mp4"])
+    assert recorder.cores == 2
+    recorder.means = {"script": 4.0, "final": 2.0, "scene_voice": 3.0, "scene_clip": 1.0}
+    recorder.planned = {"script": 1, "final": 1}
+    assert recorder._estimate(2) == 3.0
+    assert recorder._estimate(6) == (6.0 + 4 * 2.0) / 2  # four scene jobs at the per-scene mean
+    recorder.finished.update({"script": 1, "scene_voice": 2})
+    assert recorder._estimate(6) == (2.0 + 2 * 2.0) / 2
+    recorder.planned["storyboard"] = 1
+    assert recorder._estimate(7) is None  # a rule never seen before: no estimate from history

@@ -85,7 +85,7 @@ def check(request: Request, *, token: str | None, hosts: set[str] | None) -> Res
         if not hmac.compare_digest(given.encode(), token.encode()):
             return _denied(request, 401, "studio: a token is needed (Authorization: Bearer <token>, "
                                          "or open the page once with ?token=<token>)")
-        if request.query_params.get("token") and request.method == "GET":
+        if request.query_params.get("token") and request.method == "GET" and not request.url.path.startswith("/api/"):
             response = RedirectResponse(request.url.remove_query_params("token"), status_code=303)
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
             return response
