@@ -76,7 +76,7 @@ def connect(root: Path) -> Iterator[sqlite3.Connection]:
     """A connection with the schema in place; commits when the block ends without error."""
     path = history_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=15, isolation_level=None)
+    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
     conn.row_factory = sqlite3.Row
     try:
         conn.execute("PRAGMA journal_mode=WAL")
