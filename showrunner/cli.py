@@ -13,6 +13,7 @@ from showrunner.approval import reject as reject_outline
 from showrunner.config import Config, load_config
 from showrunner.config_files import read_merged
 from showrunner.errors import ShowrunnerError
+from showrunner.run_history import format_seconds, time_left
 from showrunner.status import status_table
 
 
@@ -81,6 +82,7 @@ def status(slugs: tuple[str, ...], as_json: bool, config_file: str) -> None:
     if as_json:
         click.echo(json.dumps(table, indent=2))
         return
+    left = time_left(Path.cwd(), table)
     for slug, rows in table.items():
         click.echo(slug)
         for row in rows:
@@ -88,6 +90,31 @@ def status(slugs: tuple[str, ...], as_json: bool, config_file: str) -> None:
             click.echo(f"  {row['stage']:<14} {row['state']}{detail}")
             if row["warning"]:
                 click.echo(f"  {'':<14} WARNING: {row['warning']}")
+        seconds = left[slug]
+        click.echo(f"  {'time left':<14} " + ("unknown (no earlier runs of some stages)" if seconds is None else
+                                               f"about {format_seconds(seconds)} (from earlier runs)"))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="address to serve; anything but loopback needs a token")
+@click.option("--port", default=8787, show_default=True, type=int)
+@click.option("--token", default=None, help="required off loopback (or set SHOWRUNNER_STUDIO_TOKEN)")
+@click.option("--cores", default=None, type=int, help="cores for the builds it starts (default: all)")
+@config_option
+def studio(host: str, port: int, token: str | None, cores: int | None, config_file: str) -> None:
+    """Serve the review studio: a local web app and JSON API over this project."""
+    from showrunner.studio import serve
+    from showrunner.studio.security import StartupRefused
+
+    _load(config_file)  # a broken config is reported here, not on the first page
+    if Path(config_file).resolve() != (Path.cwd() / "config.yaml").resolve():
+        raise ShowrunnerError("studio: run it from the project directory, with its config.yaml")
+    click.echo(f"showrunner studio on http://{host}:{port}/ (API docs at /docs); Ctrl-C to stop")
+    try:
+        serve(Path.cwd(), host=host, port=port, token=token, cores=cores)
+    except StartupRefused as err:
+        raise ShowrunnerError(str(err)) from None
 
 
 def run() -> None:

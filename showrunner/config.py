@@ -249,6 +249,17 @@ class Acceptance(Strict):
     listen: Listen = Listen()
 
 
+class Notify(Strict):
+    """Optional JSON POSTs when an episode reaches the gate, finishes or fails (showrunner.notify)."""
+
+    url: str | None = Field(default=None, pattern=r"^https?://")
+    token_env: str | None = Field(default=None, description="environment variable holding a bearer token")
+    timeout_s: float = Field(default=5.0, gt=0)
+    max_attempts: int = Field(default=3, ge=1, le=10)
+    backoff_s: float = Field(default=0.5, ge=0)
+    flush_s: float = Field(default=10.0, ge=0, description="how long a finished run waits for unsent ones")
+
+
 class EpisodeSpec(Strict):
     title: str | None = None
     sources: list[str] = Field(default_factory=list)
@@ -278,6 +289,7 @@ class Config(Strict):
     video: Video = Video()
     audio: Audio = Audio()
     acceptance: Acceptance = Acceptance()
+    notify: Notify = Notify()
     episodes: dict[str, EpisodeSpec] = Field(min_length=1)
 
     @field_validator("episodes")

@@ -32,7 +32,7 @@ import subprocess
 import tempfile
 import time
 import wave
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,13 +88,20 @@ def versions(*tools: str) -> dict[str, str]:
     return {tool: version(tool) for tool in tools}
 
 
-def run(cmd: Sequence[str | Path], *, what: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    """Run a tool, logging the command line and its stderr; MediaError (with stderr's tail) if it fails."""
+def run(cmd: Sequence[str | Path], *, what: str, stdin: bytes | None = None,
+        on_stdout_line: Callable[[str], None] | None = None) -> subprocess.CompletedProcess:
+    """Run a tool, logging the command line and its stderr; MediaError (with stderr's tail) if it fails.
+
+    `on_stdout_line`, if given, sees each line the tool writes to stdout as it comes (ffmpeg's
+    `-progress pipe:1`); stdin is then not used."""
     args = [str(c) for c in cmd]
     require(args[0])
     log.info("%s: %s", what, shlex.join(args))
     started = time.monotonic()
-    proc = subprocess.run(args, input=stdin, capture_output=True, check=False)
+    if on_stdout_line is None:
+        proc = subprocess.run(args, input=stdin, capture_output=True, check=False)
+    else:
+        proc = _run_reading_stdout(args, on_stdout_line)
     err = proc.stderr.decode("utf-8", "replace").strip()
     if err:
         lines = err.splitlines()
@@ -108,8 +115,27 @@ def run(cmd: Sequence[str | Path], *, what: str, stdin: bytes | None = None) -> 
     return proc
 
 
-def ffmpeg(args: Sequence[str | Path], *, what: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return run([FFMPEG, *BASE, *args], what=what, stdin=stdin)
+def _run_reading_stdout(args: list[str], on_line: Callable[[str], None]) -> subprocess.CompletedProcess:
+    with tempfile.TemporaryFile() as err:
+        with subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err) as popen:
+            assert popen.stdout is not None
+            for raw in popen.stdout:
+                on_line(raw.decode("utf-8", "replace").strip())
+        err.seek(0)
+        return subprocess.CompletedProcess(args, popen.returncode, b"", err.read())
+
+
+def ffmpeg(args: Sequence[str | Path], *, what: str, stdin: bytes | None = None,
+           frames_done: Callable[[int], None] | None = None) -> subprocess.CompletedProcess:
+    """ffmpeg with the usual options; `frames_done(n)` follows an encode's progress frame by frame."""
+    if frames_done is None:
+        return run([FFMPEG, *BASE, *args], what=what, stdin=stdin)
+
+    def on_line(line: str) -> None:
+        if line.startswith("frame=") and line[6:].strip().isdigit():
+            frames_done(int(line[6:]))
+
+    return run([FFMPEG, *BASE, "-progress", "pipe:1", *args], what=what, on_stdout_line=on_line)
 
 
 def pcm_input(sample_rate: int, sample_format: str = "f32le") -> list[str]:
@@ -218,8 +244,10 @@ def _timescales(fps: int) -> list[str]:
     return ["-video_track_timescale", str(fps * 1000), "-movie_timescale", str(fps * 1000)]
 
 
-def encode_clip(image: str | Path, out: str | Path, *, frames: int, video: Video, zoom_in: bool = True) -> None:
+def encode_clip(image: str | Path, out: str | Path, *, frames: int, video: Video, zoom_in: bool = True,
+                progress: Callable[[float], None] | None = None) -> None:
     """A video-only H.264 clip of `image` lasting exactly `frames` frames at video.fps.
+    `progress(fraction)` follows the encode.
 
     motion `still`: the picture as is. motion `zoom`: a slow zoom (in, or out when `zoom_in`
     is False) of at most ZOOM, drawn from the picture scaled up twice so the motion is smooth.
@@ -240,16 +268,18 @@ def encode_clip(image: str | Path, out: str | Path, *, frames: int, video: Video
         inputs = ["-framerate", "1", "-loop", "1", "-i", image]
         segment = STILL_SEGMENT_SECONDS * video.fps
         if frames > segment:
-            _encode_still_by_segments(inputs, chain, out, frames=frames, segment=segment, video=video)
+            _encode_still_by_segments(inputs, chain, out, frames=frames, segment=segment, video=video,
+                                      progress=progress)
             return
     with atomic_path(out) as tmp:
         ffmpeg([*inputs, "-vf", chain, "-frames:v", str(frames), "-an", *_x264(video, still=video.motion == "still"),
                 *_timescales(video.fps), *BITEXACT, "-f", "mp4", tmp],
-               what=f"encode {Path(out).name} ({frames} frames)")
+               what=f"encode {Path(out).name} ({frames} frames)",
+               frames_done=progress and (lambda n: progress(min(1.0, n / frames))))
 
 
 def _encode_still_by_segments(inputs: list, chain: str, out: str | Path, *, frames: int, segment: int,
-                              video: Video) -> None:
+                              video: Video, progress: Callable[[float], None] | None = None) -> None:
     """A still clip as one encoded segment of `segment` frames, repeated, then the first frames
     of it again for the remainder.
 
@@ -264,7 +294,8 @@ def _encode_still_by_segments(inputs: list, chain: str, out: str | Path, *, fram
     with tempfile.TemporaryDirectory(prefix="showrunner-clip-") as tmp:
         full, tail = Path(tmp) / "segment.mp4", Path(tmp) / "rest.mp4"
         ffmpeg([*inputs, "-vf", chain, "-frames:v", str(segment), "-an", *x264, *_timescales(video.fps), *BITEXACT,
-                "-f", "mp4", full], what=f"encode {Path(out).name}'s segment ({segment} frames)")
+                "-f", "mp4", full], what=f"encode {Path(out).name}'s segment ({segment} frames)",
+               frames_done=progress and (lambda n: progress(min(1.0, n / segment))))
         if rest:
             ffmpeg(["-i", full, "-map", "0:v:0", "-c:v", "copy", "-frames:v", str(rest), *_timescales(video.fps),
                     *BITEXACT, "-f", "mp4", tail], what=f"cut the first {rest} frames of the segment")

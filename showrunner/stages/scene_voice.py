@@ -18,6 +18,7 @@ from showrunner.artifacts import LineTiming, Scene, SceneTimings
 from showrunner.config import Episode, Host
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model, write_json
+from showrunner.progress import Progress
 from showrunner.provenance import write_provenance
 from showrunner.providers import provider_for, speech_settings
 from showrunner.providers.base import SpeechModel, SpeechRequest
@@ -42,7 +43,8 @@ def run(job: StageJob) -> None:
                                 f"the show (hosts: {', '.join(hosts)})")
     media.require(media.FFMPEG)
     calls = ModelCalls(episode, job.stage, job.root)
-    spoken, providers = speak(scene, hosts, episode, calls)
+    progress = Progress(job, total=len(scene.segments), unit="lines")
+    spoken, providers = speak(scene, hosts, episode, calls, progress)
 
     rate, fps = episode.audio.sample_rate, episode.video.fps
     lines = [audio.level(audio.trim_silence(samples, rate), rate, episode.audio.voice_lufs)
@@ -75,7 +77,8 @@ def run(job: StageJob) -> None:
                      calls=calls.records, tools=tools)
 
 
-def speak(scene: Scene, hosts: dict[str, Host], episode: Episode, calls: ModelCalls) -> tuple[list[bytes], dict]:
+def speak(scene: Scene, hosts: dict[str, Host], episode: Episode, calls: ModelCalls,
+          progress: Progress | None = None) -> tuple[list[bytes], dict]:
     """Every line's audio file bytes in order, each from its host's provider; one batch per provider."""
     providers: dict[str, SpeechModel] = {}
     batches: dict[str, list[int]] = {}
@@ -91,4 +94,6 @@ def speak(scene: Scene, hosts: dict[str, Host], episode: Episode, calls: ModelCa
                                   pace=hosts[scene.segments[i].speaker].pace) for i in indexes]
         for i, audio_file in zip(indexes, providers[name].speak_all(requests), strict=True):
             spoken[i] = audio_file
+        if progress is not None:
+            progress.step(len(indexes))
     return spoken, providers
