@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from showrunner import run_history
+from showrunner.workflow import EPISODE_FINAL_FILES
 from tests.project import SMALL_SOURCE, Project, small_config
 from tests.studio_server import running_studio, wait_for_build
 
@@ -145,7 +146,7 @@ def test_a_build_streams_its_jobs_and_progress_and_a_second_build_is_refused(gat
         started = http.post(f"{url}/api/builds", json={"episode": "tea"})
         assert started.status_code == 202, started.text
         build = started.json()
-        assert build["targets"] == ["results/tea/final.mp4", "results/tea/podcast.mp3", "results/tea/acceptance.json"]
+        assert build["targets"] == [f"results/tea/{name}" for name in EPISODE_FINAL_FILES]
         second = http.post(f"{url}/api/builds", json={"episode": None})
         assert second.status_code == 409
         assert f"pid {build['pid']}" in second.json()["error"] and "already running" in second.json()["error"]
@@ -169,7 +170,7 @@ def test_a_build_streams_its_jobs_and_progress_and_a_second_build_is_refused(gat
         assert changed.status_code == 200 and changed.json()["changed"]
     planned = gated.jobs_planned("results/tea/final.mp4", "results/tea/podcast.mp3", "results/tea/acceptance.json")
     assert sorted(planned) == sorted(["scene_image", "scene_voice", "scene_clip", "soundtrack", "captions", "final",
-                                      "podcast", "acceptance"])
+                                      "podcast", "transcript", "acceptance"])
     kinds = [e["kind"] for e in events]
     assert kinds.index("run_started") < kinds.index("job_started") < kinds.index("job_finished")
     finished = {(e["rule"], e["scene"]) for e in events if e["kind"] == "job_finished"}
