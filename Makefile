@@ -50,9 +50,13 @@ demo: setup
 test: setup test-system-deps
 	$(BIN)/pytest -q
 
+# Formatting of the .smk files, Python lint, Snakemake's own lint and the package's type check
+# (settings in pyproject.toml: [tool.snakefmt], [tool.ruff], [tool.mypy]).
 lint: setup
+	$(BIN)/snakefmt --check .
 	$(BIN)/ruff check .
 	$(SNAKEMAKE) --lint
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python bench/build_episode.py
