@@ -7,6 +7,9 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+report: "report/workflow.rst"
+
+
 include: "rules/common.smk"
 include: "rules/brief.smk"
 include: "rules/research.smk"
@@ -20,6 +23,7 @@ include: "rules/final.smk"
 include: "rules/podcast.smk"
 include: "rules/acceptance.smk"
 include: "rules/show_memory.smk"
+include: "rules/report.smk"
 
 
 rule all:

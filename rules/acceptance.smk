@@ -1,15 +1,13 @@
 rule acceptance:
     input:
-        video="results/{slug}/final.mp4",
-        podcast="results/{slug}/podcast.mp3",
-        srt="results/{slug}/captions.srt",
+        # final.mp4, captions.srt and the clips, and/or podcast.mp3: what the episode's outputs ask for
+        unpack(get_acceptance_media),
         storyboard="results/{slug}/storyboard.json",
         timings=scene_files("results/{slug}/media/{scene}/timings.json"),
-        clips=scene_files("results/{slug}/media/{scene}/clip.mp4"),
         voices=scene_files("results/{slug}/media/{scene}/voice.wav"),
     output:
         json="results/{slug}/acceptance.json",
-        markdown=report("results/{slug}/acceptance.md", caption="../report/acceptance.rst", category="Episode"),
+        markdown="results/{slug}/acceptance.md",
     params:
         settings=settings_for("acceptance"),
     conda:

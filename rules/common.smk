@@ -53,6 +53,23 @@ def get_music_bed(wildcards):
     return wf.music_inputs(CONFIG, wildcards.slug)
 
 
+def get_acceptance_media(wildcards):
+    """final.mp4, its captions and clips if the episode asks for the video; podcast.mp3 if for the podcast."""
+    files = wf.acceptance_media(CONFIG, wildcards.slug)
+    if "clips" in files:
+        files["clips"] = scene_files(files["clips"])(wildcards)
+    return files
+
+
+def get_medium(wildcards):
+    """The report's {medium}: final.mp4 or podcast.mp3."""
+    return wf.medium_file(wildcards.slug, wildcards.medium)
+
+
+def get_cost_inputs(wildcards):
+    return [path for pattern in wf.cost_inputs(CONFIG, wildcards.slug) for path in scene_files(pattern)(wildcards)]
+
+
 def get_scene_names(wildcards):
     storyboard = checkpoints.storyboard.get(slug=wildcards.slug).output.storyboard
     return wf.scene_names(storyboard)

@@ -193,6 +193,10 @@ class Acceptance(Strict):
     caption_max_seconds: float = 7.0
 
 
+Output = Literal["video", "podcast"]
+OUTPUTS: tuple[Output, ...] = ("video", "podcast")
+
+
 class EpisodeSpec(Strict):
     title: str | None = None
     sources: list[str] = Field(default_factory=list)
@@ -200,6 +204,9 @@ class EpisodeSpec(Strict):
     target_minutes: float | None = Field(default=None, gt=0, le=180)
     approval: Literal["required", "auto"] | None = None
     budget_usd: float | None = Field(default=None, ge=0)
+    outputs: list[Output] = Field(
+        default_factory=lambda: list(OUTPUTS), min_length=1,
+        description="what the episode makes: the video (final.mp4), the podcast (podcast.mp3), or both")
     overrides: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -207,6 +214,16 @@ class EpisodeSpec(Strict):
         if not self.sources and not (self.topic and self.topic.strip()):
             raise ValueError("an episode needs 'sources' or a 'topic'")
         return self
+
+    @field_validator("outputs")
+    @classmethod
+    def _outputs_once(cls, outputs: list[str]) -> list[str]:
+        if len(outputs) != len(set(outputs)):
+            raise ValueError(f"name each output once, got {outputs}")
+        return outputs
+
+    def wants(self, output: Output) -> bool:
+        return output in self.outputs
 
 
 OVERRIDABLE = ("show", "providers", "writing", "video", "audio", "acceptance")

@@ -492,6 +492,34 @@ def loudness(path: str | Path) -> dict[str, float]:
     return loudness_of(["-i", path], what=f"measure the loudness of {Path(path).name}")
 
 
+@dataclass
+class LoudnessCurve:
+    """EBU R128 loudness over time: every 100 ms, the momentary (400 ms window) and short-term
+    (3 s window) loudness in LUFS, and the summary of the whole file."""
+
+    times: list[float]
+    momentary: list[float]
+    short_term: list[float]
+    integrated: float
+    lra: float
+
+
+_EBUR128_FRAME = re.compile(r"t:\s*(\d+(?:\.\d+)?)\s+TARGET:.*?M:\s*(-?[\d.]+|-?inf|nan)\s+S:\s*(-?[\d.]+|-?inf|nan)")
+
+
+def loudness_curve(path: str | Path) -> LoudnessCurve:
+    """The loudness of the first audio stream of a file over time (ffmpeg's ebur128 meter)."""
+    proc = ffmpeg(["-i", path, "-map", "0:a:0", "-af", "ebur128=framelog=info", "-f", "null", "-"],
+                  what=f"measure the loudness over time of {Path(path).name}")
+    text = proc.stderr.decode("utf-8", "replace")
+    frames = [(float(t), float(m), float(s)) for t, m, s in _EBUR128_FRAME.findall(text[:text.rfind("Summary:")])]
+    if not frames:
+        raise MediaError(f"{path}: ffmpeg's ebur128 meter reported no loudness over time")
+    summary = _ebur128_summary(proc.stderr)
+    return LoudnessCurve([f[0] for f in frames], [f[1] for f in frames], [f[2] for f in frames],
+                         summary["integrated"], summary["lra"])
+
+
 def silences(path: str | Path, *, threshold_db: float, min_seconds: float) -> list[tuple[float, float]]:
     """(start, end) of every stretch of the first audio stream quieter than threshold_db for min_seconds."""
     return _silences(["-i", path], threshold_db, min_seconds, what=f"find silences in {Path(path).name}",

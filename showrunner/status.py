@@ -13,7 +13,7 @@ from pathlib import Path
 
 from showrunner.approval import STALE_AFTER_DAYS, approval_state
 from showrunner.config import Config
-from showrunner.workflow import scene_names
+from showrunner.workflow import scene_names, stage_needed
 
 SCENE_STAGES = {"scene_image": ["image.png"], "scene_voice": ["voice.wav", "timings.json"], "scene_clip": ["clip.mp4"]}
 # stage -> (outputs, upstream stages); per-scene stages are expanded over the storyboard's scenes.
@@ -38,7 +38,7 @@ STAGES: dict[str, tuple[list[str], list[str]]] = {
 @dataclass
 class StageStatus:
     stage: str
-    state: str  # done | stale | missing | awaiting approval | approved | auto
+    state: str  # done | stale | missing | awaiting approval | approved | auto | not needed
     detail: str = ""
     warning: str = ""
 
@@ -60,6 +60,10 @@ def episode_status(config: Config, root: Path, slug: str) -> list[StageStatus]:
     state: dict[str, str] = {"sources": "done"}
     rows = []
     for stage, (_, upstream) in STAGES.items():
+        if not stage_needed(config, slug, stage):  # e.g. pictures and clips of a podcast-only episode
+            state[stage] = "done"
+            rows.append(StageStatus(stage, "not needed", f"outputs: {', '.join(episode.spec.outputs)}"))
+            continue
         outputs = _outputs(results, stage)
         exists = bool(outputs) and all(p.exists() for p in outputs)
         if exists:

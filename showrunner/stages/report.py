@@ -1,0 +1,105 @@
+"""The report rules (rules/report.smk): each makes one page or picture of `snakemake --report`.
+
+One `run` for all of them (scripts/report.py), dispatched on the rule's name; the work is in
+showrunner.report.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from showrunner import media
+from showrunner.artifacts import Outline, SceneTimings, Script, ScriptReview, Storyboard
+from showrunner.files import read_json, read_model, write_text
+from showrunner.providers.cost import CostLedger
+from showrunner.report import pages
+from showrunner.report.contact_sheet import Tile, contact_sheet
+from showrunner.report.loudness import plot_loudness
+from showrunner.stage_job import StageJob
+
+log = logging.getLogger(__name__)
+
+MEDIA = {"final": "final.mp4", "podcast": "podcast.mp3"}
+
+
+def report_outline(job: StageJob) -> None:
+    outline = read_model(job.input["outline"], Outline)
+    markdown = Path(job.input["markdown"]).read_text(encoding="utf-8")
+    write_text(job.output["page"], pages.outline_page(markdown, heading=f"Outline: {outline.title}"))
+
+
+def report_script(job: StageJob) -> None:
+    page = pages.script_page(read_model(job.input["script"], Script), read_model(job.input["review"], ScriptReview),
+                             read_model(job.input["outline"], Outline), job.episode.show.hosts,
+                             words_per_minute=job.episode.writing.words_per_minute)
+    write_text(job.output["page"], page)
+
+
+def contact_sheet_stage(job: StageJob) -> None:
+    storyboard = read_model(job.input["storyboard"], Storyboard)
+    images = {Path(p).parent.name: Path(p) for p in job.input["images"]}
+    tiles = [Tile(ref.index, ref.title, images[f"{ref.index:02d}"]) for ref in storyboard.scenes]
+    style = job.episode.show.style
+    cols, rows = contact_sheet(tiles, job.output["sheet"], font=style.font, font_bold=style.font_bold)
+    log.info("contact sheet: %d scenes in %d x %d", len(tiles), cols, rows)
+
+
+def loudness_plot(job: StageJob) -> None:
+    medium = job.wildcards["medium"]
+    curve = media.loudness_curve(job.input["media"])
+    audio = job.episode.audio
+    if medium == "final":
+        marks, start = [], 0.0
+        for path in job.input["timings"]:
+            timing = read_model(path, SceneTimings)
+            marks.append((start, f"scene {timing.scene:02d}"))
+            start += timing.duration
+        title, target = "final.mp4 soundtrack", audio.video_lufs
+    else:
+        chapters = media.probe(job.input["media"]).get("chapters", [])
+        marks = [(float(c["start_time"]), _short(c.get("tags", {}).get("title") or f"chapter {i + 1}"))
+                 for i, c in enumerate(chapters)]
+        title, target = "podcast.mp3", audio.podcast_lufs
+    plot_loudness(curve, job.output["plot"], title=title, target_lufs=target, marks=marks)
+
+
+def _short(text: str, limit: int = 28) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def player(job: StageJob) -> None:
+    medium = job.wildcards["medium"]
+    path = job.input["media"]
+    duration = media.duration_of(path)
+    heading = f"{'Video' if medium == 'final' else 'Podcast'}: {job.episode.title}"
+    write_text(job.output["page"], pages.player_page(path, heading=heading, subheading=f"results/{job.slug}/"
+                                                     f"{MEDIA[medium]}", duration_s=duration))
+
+
+def report_acceptance(job: StageJob) -> None:
+    write_text(job.output["page"], pages.acceptance_page(read_json(job.input["acceptance"])))
+
+
+def report_cost(job: StageJob) -> None:
+    ledger = CostLedger(job.results, job.slug)
+    spent = ledger.spent() if ledger.ledger.exists() else None
+    page = pages.cost_page(job.slug, pages.cost_rows(job.input["provenance"]), spent=spent,
+                           budget=job.episode.spec.budget_usd)
+    write_text(job.output["page"], page)
+
+
+STAGES: dict[str, Callable[[StageJob], None]] = {
+    "report_outline": report_outline,
+    "report_script": report_script,
+    "contact_sheet": contact_sheet_stage,
+    "loudness_plot": loudness_plot,
+    "player": player,
+    "report_acceptance": report_acceptance,
+    "report_cost": report_cost,
+}
+
+
+def run(job: StageJob) -> None:
+    STAGES[job.stage](job)
