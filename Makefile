@@ -6,7 +6,7 @@ APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core python3-venv
 TEST_APT_PACKAGES := slurm-wlm munge
 SNAKEMAKE := $(BIN)/snakemake
 
-.PHONY: setup system-deps test-system-deps demo test lint bench clean
+.PHONY: setup system-deps test-system-deps demo test lint bench bench-batch clean
 
 # System tools: ffmpeg (with ffprobe, libx264, libass, loudnorm), espeak-ng, DejaVu fonts.
 system-deps:
@@ -60,6 +60,10 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/build_episode.py
+
+# Many episodes: planning 100 of them, memory, and a 4-episode batch at --cores 1 and 2.
+bench-batch: setup
+	$(BIN)/python bench/batch.py
 
 clean:
 	rm -rf results logs benchmarks .snakemake .showrunner-cache

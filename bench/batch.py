@@ -1,0 +1,140 @@
+"""How does the workflow scale to many episodes? (`make bench-batch`)
+
+In temporary copies of the repository (the checkout is never touched), measured in one run on
+this machine, each against a floor measured in the same run:
+
+1. Planning: `snakemake -n` over 100 episodes, against `snakemake -n` of a one-rule Snakefile
+   (Snakemake's own start). Twice: before anything is built (the storyboard checkpoints are
+   still open, so the DAG stops at them) and once every episode is built (every checkpoint is
+   resolved: each episode's storyboard.json is read to list its scenes). Target: <= 5 s.
+2. Memory: the peak RSS of that Snakemake process at 100 episodes, against the one-rule floor.
+3. Throughput: a batch of 4 small episodes built from scratch at --cores 1 and at --cores 2
+   (the default profile: model stages single-lane). Target: speed-up >= 1.6x.
+
+    .venv/bin/python bench/batch.py [--episodes 100] [--batch 4] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.project import SMALL_SOURCE, WORKFLOW_PARTS, small_config  # noqa: E402
+
+PLAN_TARGET_S = 5.0
+SPEEDUP_TARGET = 1.6
+ONE_RULE = 'rule one:\n    output:\n        "one.txt",\n    shell:\n        "touch {output}"\n'
+
+
+def workflow_copy(root: Path, episodes: int) -> Path:
+    """The workflow with `episodes` small episodes (approval: auto), all from one short source."""
+    root.mkdir(parents=True)
+    for part in WORKFLOW_PARTS:
+        src = REPO / part
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / part)
+    (root / "sources").mkdir()
+    (root / "sources/tea.md").write_text(SMALL_SOURCE)
+    config = small_config(approval="auto")
+    spec = config["episodes"].pop("tea")
+    config["episodes"] = {f"ep{i:03d}": dict(spec) for i in range(1, episodes + 1)}
+    (root / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return root
+
+
+def measured(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Run a command in a fresh child; (seconds, the child's peak RSS in MiB)."""
+    probe = ("import resource, subprocess, sys, time\n"
+             "t = time.perf_counter()\n"
+             "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode\n"
+             "t = time.perf_counter() - t\n"
+             "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+             "sys.exit(code)\n")
+    proc = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(cwd)}, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed in {cwd}:\n{proc.stderr[-4000:]}")
+    seconds, rss_kib = proc.stdout.split()
+    return float(seconds), int(rss_kib) / 1024
+
+
+def snakemake(*args: str) -> list[str]:
+    return [sys.executable, "-m", "snakemake", "--nocolor", *args]
+
+
+def best_of(n: int, cmd: list[str], cwd: Path) -> tuple[float, float]:
+    runs = [measured(cmd, cwd) for _ in range(n)]
+    return min(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def pretend_built(root: Path, built: str, episodes: list[str]) -> None:
+    """Every episode's results as `built` left them (mtimes kept), so that planning resolves every
+    storyboard checkpoint and finds each episode's scenes, as after a real batch."""
+    for slug in episodes:
+        if slug != built:
+            shutil.copytree(root / "results" / built, root / "results" / slug, copy_function=shutil.copy2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--episodes", type=int, default=100)
+    parser.add_argument("--batch", type=int, default=4)
+    parser.add_argument("--json", help="also write the numbers to this file")
+    args = parser.parse_args()
+    out: dict[str, float] = {"cpus": os.cpu_count() or 1}
+    with tempfile.TemporaryDirectory(prefix="showrunner-batch-") as tmp:
+        tmp_path = Path(tmp)
+        floor_dir = tmp_path / "one-rule"
+        floor_dir.mkdir()
+        (floor_dir / "Snakefile").write_text(ONE_RULE)
+        out["floor_plan_s"], out["floor_rss_mib"] = best_of(3, snakemake("-n", "--cores", "1"), floor_dir)
+
+        many = workflow_copy(tmp_path / "many", args.episodes)
+        out["plan_fresh_s"], out["plan_fresh_rss_mib"] = best_of(3, snakemake("-n", "--cores", "2"), many)
+        slugs = [f"ep{i:03d}" for i in range(1, args.episodes + 1)]
+        subprocess.run(snakemake("--cores", "2", "--quiet", "all", f"results/{slugs[0]}/acceptance.json"),
+                       cwd=many, check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(many)})
+        pretend_built(many, slugs[0], slugs)
+        out["plan_built_s"], out["plan_built_rss_mib"] = best_of(3, snakemake("-n", "--cores", "2"), many)
+
+        for cores in (1, 2):
+            batch = workflow_copy(tmp_path / f"batch-{cores}", args.batch)
+            out[f"batch_cores{cores}_s"], _ = measured(snakemake("--cores", str(cores)), batch)
+
+    out["plan_fresh_over_floor"] = out["plan_fresh_s"] / out["floor_plan_s"]
+    out["plan_built_over_floor"] = out["plan_built_s"] / out["floor_plan_s"]
+    out["rss_over_floor"] = out["plan_built_rss_mib"] / out["floor_rss_mib"]
+    out["speedup"] = out["batch_cores1_s"] / out["batch_cores2_s"]
+    n = args.episodes
+
+    def verdict(ok: bool) -> str:
+        return "OK" if ok else "MISSED"
+
+    print(f"machine: {out['cpus']} CPUs")
+    print(f"floor:        one-rule Snakefile dry run {out['floor_plan_s']:.2f} s, peak RSS "
+          f"{out['floor_rss_mib']:.0f} MiB")
+    print(f"plan {n} new:   {out['plan_fresh_s']:.2f} s = {out['plan_fresh_over_floor']:.1f}x floor  "
+          f"(target <= {PLAN_TARGET_S:g} s) {verdict(out['plan_fresh_s'] <= PLAN_TARGET_S)}")
+    print(f"plan {n} built: {out['plan_built_s']:.2f} s = {out['plan_built_over_floor']:.1f}x floor  "
+          f"(every storyboard checkpoint resolved; target <= {PLAN_TARGET_S:g} s) "
+          f"{verdict(out['plan_built_s'] <= PLAN_TARGET_S)}")
+    print(f"memory {n}:    peak RSS {out['plan_built_rss_mib']:.0f} MiB = {out['rss_over_floor']:.1f}x floor "
+          f"(fresh: {out['plan_fresh_rss_mib']:.0f} MiB)")
+    print(f"batch of {args.batch}:   --cores 1 {out['batch_cores1_s']:.1f} s, "
+          f"--cores 2 {out['batch_cores2_s']:.1f} s: speed-up {out['speedup']:.2f}x  (target >= {SPEEDUP_TARGET:g}x) {verdict(out['speedup'] >= SPEEDUP_TARGET)}")
+    if args.json:
+        Path(args.json).write_text(json.dumps({k: round(v, 3) for k, v in out.items()}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
