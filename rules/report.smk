@@ -1,61 +1,58 @@
 # What `snakemake --report report.html` shows: per episode (the report's category is the slug),
-# pages and pictures made from the episode's files. Small local jobs; the work is in
-# showrunner.report (see showrunner/stages/report.py).
+# pages and pictures made from the episode's files. Three small local jobs per episode (and one
+# per medium), not one per page: planning 100 episodes costs Snakemake time for every job in the
+# DAG (bench/batch.py). The work is in showrunner.report (see showrunner/stages/report.py).
 
 
 localrules:
-    report_outline,
-    report_script,
+    report_pages,
+    report_medium,
     contact_sheet,
-    loudness_plot,
-    player,
-    report_acceptance,
-    report_cost,
 
 
 wildcard_constraints:
     medium="final|podcast",
 
 
-rule report_outline:
+rule report_pages:
     input:
         outline="results/{slug}/outline.json",
         markdown="results/{slug}/outline.md",
+        script="results/{slug}/script.json",
+        review="results/{slug}/script.review.json",
+        acceptance="results/{slug}/acceptance.json",
+        provenance=get_cost_inputs,
     output:
-        page=report(
+        outline=report(
             "results/{slug}/report/outline.html",
             caption="../report/outline.rst",
             category="{slug}",
             subcategory="1 Outline",
         ),
-    params:
-        settings=settings_for("report_outline"),
-    conda:
-        "../envs/showrunner.yaml"
-    log:
-        "logs/report_outline/{slug}.log",
-    script:
-        "../scripts/report.py"
-
-
-rule report_script:
-    input:
-        script="results/{slug}/script.json",
-        review="results/{slug}/script.review.json",
-        outline="results/{slug}/outline.json",
-    output:
-        page=report(
+        script=report(
             "results/{slug}/report/script.html",
             caption="../report/script.rst",
             category="{slug}",
             subcategory="2 Script",
         ),
+        acceptance=report(
+            "results/{slug}/report/acceptance.html",
+            caption="../report/acceptance.rst",
+            category="{slug}",
+            subcategory="5 Acceptance",
+        ),
+        cost=report(
+            "results/{slug}/report/cost.html",
+            caption="../report/cost.rst",
+            category="{slug}",
+            subcategory="6 Cost",
+        ),
     params:
-        settings=settings_for("report_script"),
+        settings=settings_for("report_pages"),
     conda:
         "../envs/showrunner.yaml"
     log:
-        "logs/report_script/{slug}.log",
+        "logs/report_pages/{slug}.log",
     script:
         "../scripts/report.py"
 
@@ -81,31 +78,11 @@ rule contact_sheet:
         "../scripts/report.py"
 
 
-# {medium}: final (the video's soundtrack, marked by scene) or podcast (marked by chapter)
-rule loudness_plot:
+# {medium}: final (the video; its soundtrack's loudness marked by scene) or podcast (by chapter)
+rule report_medium:
     input:
         media=get_medium,
         timings=scene_files("results/{slug}/media/{scene}/timings.json"),
-    output:
-        plot=report(
-            "results/{slug}/report/loudness-{medium}.png",
-            caption="../report/loudness.rst",
-            category="{slug}",
-            subcategory="4 Video and podcast",
-        ),
-    params:
-        settings=settings_for("loudness_plot"),
-    conda:
-        "../envs/showrunner.yaml"
-    log:
-        "logs/loudness_plot/{slug}/{medium}.log",
-    script:
-        "../scripts/report.py"
-
-
-rule player:
-    input:
-        media=get_medium,
     output:
         page=report(
             "results/{slug}/report/{medium}.html",
@@ -113,51 +90,17 @@ rule player:
             category="{slug}",
             subcategory="4 Video and podcast",
         ),
-    params:
-        settings=settings_for("player"),
-    conda:
-        "../envs/showrunner.yaml"
-    log:
-        "logs/player/{slug}/{medium}.log",
-    script:
-        "../scripts/report.py"
-
-
-rule report_acceptance:
-    input:
-        acceptance="results/{slug}/acceptance.json",
-    output:
-        page=report(
-            "results/{slug}/report/acceptance.html",
-            caption="../report/acceptance.rst",
+        plot=report(
+            "results/{slug}/report/loudness-{medium}.png",
+            caption="../report/loudness.rst",
             category="{slug}",
-            subcategory="5 Acceptance",
+            subcategory="4 Video and podcast",
         ),
     params:
-        settings=settings_for("report_acceptance"),
+        settings=settings_for("report_medium"),
     conda:
         "../envs/showrunner.yaml"
     log:
-        "logs/report_acceptance/{slug}.log",
-    script:
-        "../scripts/report.py"
-
-
-rule report_cost:
-    input:
-        provenance=get_cost_inputs,
-    output:
-        page=report(
-            "results/{slug}/report/cost.html",
-            caption="../report/cost.rst",
-            category="{slug}",
-            subcategory="6 Cost",
-        ),
-    params:
-        settings=settings_for("report_cost"),
-    conda:
-        "../envs/showrunner.yaml"
-    log:
-        "logs/report_cost/{slug}.log",
+        "logs/report_medium/{slug}/{medium}.log",
     script:
         "../scripts/report.py"

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from showrunner.errors import ConfigError
 
@@ -240,6 +240,8 @@ class Config(Strict):
     audio: Audio = Audio()
     acceptance: Acceptance = Acceptance()
     episodes: dict[str, EpisodeSpec] = Field(min_length=1)
+    # each episode's merged settings, made once: planning 100 episodes asks for them thousands of times
+    _episodes: dict[str, Episode] = PrivateAttr(default_factory=dict)
 
     @field_validator("episodes")
     @classmethod
@@ -261,8 +263,14 @@ class Config(Strict):
         return self
 
     def episode(self, slug: str) -> Episode:
+        if slug in self._episodes:
+            return self._episodes[slug]
         if slug not in self.episodes:
             raise ConfigError(f"config: no episode '{slug}' in 'episodes' (have: {', '.join(self.episodes)})")
+        self._episodes[slug] = self._merged(slug)
+        return self._episodes[slug]
+
+    def _merged(self, slug: str) -> Episode:
         spec = self.episodes[slug]
         base = self.model_dump(include=set(OVERRIDABLE))
         merged = _deep_merge(base, spec.overrides)

@@ -5,6 +5,7 @@ Kept out of the .smk files so they are unit-tested without Snakemake.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +36,9 @@ STAGE_SECTIONS: dict[str, tuple[str, ...]] = {
     "acceptance": ("acceptance", "video", "audio", "target_minutes"),
     "show_memory": (),
     # the report's pages and pictures (rules/report.smk)
-    "report_outline": (),
-    "report_script": ("show.hosts", "writing.words_per_minute"),
+    "report_pages": ("show.hosts", "writing.words_per_minute", "prices"),
     "contact_sheet": ("show.style",),
-    "loudness_plot": ("audio.podcast_lufs", "audio.video_lufs"),
-    "player": (),
-    "report_acceptance": (),
-    "report_cost": ("prices",),
+    "report_medium": ("audio.podcast_lufs", "audio.video_lufs"),
 }
 
 # Stages that only the video needs, and those only the podcast needs (episodes.<slug>.outputs).
@@ -175,5 +172,12 @@ def music_inputs(config: Config, slug: str) -> list[str]:
 
 
 def scene_names(storyboard_json: str | Path) -> list[str]:
-    storyboard = read_model(storyboard_json, Storyboard)
-    return [scene_name(ref.index) for ref in storyboard.scenes]
+    """The scene wildcards of a storyboard (read once per version of the file: planning asks for
+    them from every per-scene input function of every episode)."""
+    stat = Path(storyboard_json).stat()
+    return list(_scene_names(str(storyboard_json), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=1024)
+def _scene_names(path: str, _mtime_ns: int, _size: int) -> tuple[str, ...]:
+    return tuple(scene_name(ref.index) for ref in read_model(path, Storyboard).scenes)

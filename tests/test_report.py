@@ -181,7 +181,7 @@ def test_report_shows_each_episode_by_section(reported):
         "results/tea/report/storyboard.png").read_bytes()
     assert Image.open(project.path("results/tea/report/loudness-podcast.png")).size == (1100, 374)
     # Snakemake's runtime statistics and the workflow description
-    assert {"report_script", "podcast", "final"} <= {row["rule"] for row in runtimes["data"]["values"]}
+    assert {"report_pages", "report_medium", "podcast", "final"} <= {row["rule"] for row in runtimes["data"]["values"]}
     assert "Each episode has its own section" in html
 
 

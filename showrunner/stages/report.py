@@ -24,17 +24,19 @@ log = logging.getLogger(__name__)
 MEDIA = {"final": "final.mp4", "podcast": "podcast.mp3"}
 
 
-def report_outline(job: StageJob) -> None:
+def report_pages(job: StageJob) -> None:
+    """The outline, the script with the critic's scores, the acceptance checks and the cost."""
     outline = read_model(job.input["outline"], Outline)
     markdown = Path(job.input["markdown"]).read_text(encoding="utf-8")
-    write_text(job.output["page"], pages.outline_page(markdown, heading=f"Outline: {outline.title}"))
-
-
-def report_script(job: StageJob) -> None:
-    page = pages.script_page(read_model(job.input["script"], Script), read_model(job.input["review"], ScriptReview),
-                             read_model(job.input["outline"], Outline), job.episode.show.hosts,
-                             words_per_minute=job.episode.writing.words_per_minute)
-    write_text(job.output["page"], page)
+    write_text(job.output["outline"], pages.outline_page(markdown, heading=f"Outline: {outline.title}"))
+    script = pages.script_page(read_model(job.input["script"], Script), read_model(job.input["review"], ScriptReview),
+                               outline, job.episode.show.hosts, words_per_minute=job.episode.writing.words_per_minute)
+    write_text(job.output["script"], script)
+    write_text(job.output["acceptance"], pages.acceptance_page(read_json(job.input["acceptance"])))
+    ledger = CostLedger(job.results, job.slug)
+    spent = ledger.spent() if ledger.ledger.exists() else None
+    write_text(job.output["cost"], pages.cost_page(job.slug, pages.cost_rows(job.input["provenance"]), spent=spent,
+                                                   budget=job.episode.spec.budget_usd))
 
 
 def contact_sheet_stage(job: StageJob) -> None:
@@ -44,6 +46,12 @@ def contact_sheet_stage(job: StageJob) -> None:
     style = job.episode.show.style
     cols, rows = contact_sheet(tiles, job.output["sheet"], font=style.font, font_bold=style.font_bold)
     log.info("contact sheet: %d scenes in %d x %d", len(tiles), cols, rows)
+
+
+def report_medium(job: StageJob) -> None:
+    """final.mp4 or podcast.mp3: a page that plays it, and its loudness over time."""
+    player(job)
+    loudness_plot(job)
 
 
 def loudness_plot(job: StageJob) -> None:
@@ -78,26 +86,10 @@ def player(job: StageJob) -> None:
                                                      f"{MEDIA[medium]}", duration_s=duration))
 
 
-def report_acceptance(job: StageJob) -> None:
-    write_text(job.output["page"], pages.acceptance_page(read_json(job.input["acceptance"])))
-
-
-def report_cost(job: StageJob) -> None:
-    ledger = CostLedger(job.results, job.slug)
-    spent = ledger.spent() if ledger.ledger.exists() else None
-    page = pages.cost_page(job.slug, pages.cost_rows(job.input["provenance"]), spent=spent,
-                           budget=job.episode.spec.budget_usd)
-    write_text(job.output["page"], page)
-
-
 STAGES: dict[str, Callable[[StageJob], None]] = {
-    "report_outline": report_outline,
-    "report_script": report_script,
+    "report_pages": report_pages,
     "contact_sheet": contact_sheet_stage,
-    "loudness_plot": loudness_plot,
-    "player": player,
-    "report_acceptance": report_acceptance,
-    "report_cost": report_cost,
+    "report_medium": report_medium,
 }
 
 
