@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -55,23 +56,31 @@ def workflow_copy(root: Path, episodes: int) -> Path:
 
 
 def measured(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """Run a command in a fresh child; (seconds, the child's peak RSS in MiB)."""
+    """Run a command in a fresh child; (seconds, the child's peak RSS in MiB). Its output goes to
+    bench.log in `cwd`."""
     probe = ("import resource, subprocess, sys, time\n"
              "t = time.perf_counter()\n"
-             "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode\n"
+             "log = open('bench.log', 'w')\n"
+             "code = subprocess.run(sys.argv[1:], stdout=log, stderr=subprocess.STDOUT).returncode\n"
              "t = time.perf_counter() - t\n"
              "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
              "sys.exit(code)\n")
     proc = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(cwd)}, check=False)
     if proc.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(cmd)} failed in {cwd}:\n{proc.stderr[-4000:]}")
+        raise SystemExit(f"bench: {' '.join(cmd)} failed in {cwd}:\n{(cwd / 'bench.log').read_text()[-4000:]}")
     seconds, rss_kib = proc.stdout.split()
     return float(seconds), int(rss_kib) / 1024
 
 
 def snakemake(*args: str) -> list[str]:
     return [sys.executable, "-m", "snakemake", "--nocolor", *args]
+
+
+def planned_jobs(cwd: Path) -> int:
+    """The 'total' of the job counts the last dry run in `cwd` printed."""
+    found = re.findall(r"^total\s+(\d+)", (cwd / "bench.log").read_text(), flags=re.M)
+    return int(found[-1]) if found else 0
 
 
 def best_of(n: int, cmd: list[str], cwd: Path) -> tuple[float, float]:
@@ -103,12 +112,14 @@ def main() -> None:
 
         many = workflow_copy(tmp_path / "many", args.episodes)
         out["plan_fresh_s"], out["plan_fresh_rss_mib"] = best_of(3, snakemake("-n", "--cores", "2"), many)
+        out["plan_fresh_jobs"] = planned_jobs(many)
         slugs = [f"ep{i:03d}" for i in range(1, args.episodes + 1)]
         config = load_config(yaml.safe_load((many / "config.yaml").read_text()))
         subprocess.run(snakemake("--cores", "2", "--", *final_files(config, slugs[0])), cwd=many, check=True,
                        capture_output=True, env={**os.environ, "PYTHONPATH": str(many)})
         pretend_built(many, slugs[0], slugs)
         out["plan_built_s"], out["plan_built_rss_mib"] = best_of(3, snakemake("-n", "--cores", "2"), many)
+        out["plan_built_jobs"] = planned_jobs(many)
 
         for cores in (1, 2):
             batch = workflow_copy(tmp_path / f"batch-{cores}", args.batch)
@@ -127,14 +138,16 @@ def main() -> None:
     print(f"floor:        one-rule Snakefile dry run {out['floor_plan_s']:.2f} s, peak RSS "
           f"{out['floor_rss_mib']:.0f} MiB")
     print(f"plan {n} new:   {out['plan_fresh_s']:.2f} s = {out['plan_fresh_over_floor']:.1f}x floor  "
-          f"(target <= {PLAN_TARGET_S:g} s) {verdict(out['plan_fresh_s'] <= PLAN_TARGET_S)}")
+          f"{out['plan_fresh_jobs']:.0f} jobs to run (target <= {PLAN_TARGET_S:g} s) "
+          f"{verdict(out['plan_fresh_s'] <= PLAN_TARGET_S)}")
     print(f"plan {n} built: {out['plan_built_s']:.2f} s = {out['plan_built_over_floor']:.1f}x floor  "
-          f"(every storyboard checkpoint resolved; target <= {PLAN_TARGET_S:g} s) "
+          f"{out['plan_built_jobs']:.0f} to run (every checkpoint resolved; target <= {PLAN_TARGET_S:g} s) "
           f"{verdict(out['plan_built_s'] <= PLAN_TARGET_S)}")
     print(f"memory {n}:    peak RSS {out['plan_built_rss_mib']:.0f} MiB = {out['rss_over_floor']:.1f}x floor "
           f"(fresh: {out['plan_fresh_rss_mib']:.0f} MiB)")
     print(f"batch of {args.batch}:   --cores 1 {out['batch_cores1_s']:.1f} s, "
-          f"--cores 2 {out['batch_cores2_s']:.1f} s: speed-up {out['speedup']:.2f}x  (target >= {SPEEDUP_TARGET:g}x) {verdict(out['speedup'] >= SPEEDUP_TARGET)}")
+          f"--cores 2 {out['batch_cores2_s']:.1f} s: speed-up {out['speedup']:.2f}x  "
+          f"(target >= {SPEEDUP_TARGET:g}x) {verdict(out['speedup'] >= SPEEDUP_TARGET)}")
     if args.json:
         Path(args.json).write_text(json.dumps({k: round(v, 3) for k, v in out.items()}, indent=2) + "\n")
 

@@ -67,7 +67,8 @@ def get_medium(wildcards):
 
 
 def get_cost_inputs(wildcards):
-    return [path for pattern in wf.cost_inputs(CONFIG, wildcards.slug) for path in scene_files(pattern)(wildcards)]
+    scenes = get_scene_names(wildcards)  # once, not once per pattern: planning many episodes adds up
+    return [path for pattern in wf.cost_inputs(CONFIG, wildcards.slug) for path in expand(pattern, scene=scenes)]
 
 
 def get_scene_names(wildcards):

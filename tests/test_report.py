@@ -220,3 +220,32 @@ def test_version_comes_from_the_package_metadata():
     out = subprocess.run([".venv/bin/showrunner", "--version"], capture_output=True, text=True, check=True,
                          cwd=pages.__file__.rsplit("/showrunner/", 1)[0])
     assert out.stdout.strip() == f"showrunner {version('showrunner')}"
+
+
+def test_outline_page_shows_the_sections_without_the_markup_for_machines():
+    markdown = "# Why tea cools\n\nA summary.\n\n## Evaporation\n<!-- id: s1; facts: f1 f2 -->\n- a lid slows it\n"
+    html = pages.outline_page(markdown, heading="Outline: Why tea cools")
+    assert "<h2>Evaporation</h2>" in html and "<li>a lid slows it</li>" in html
+    assert "id: s1" not in html and "&lt;!--" not in html and html.count("Why tea cools") == 2  # title, heading
+
+
+def test_a_file_too_big_for_the_report_gets_a_preview_that_fits_or_a_note(tmp_path):
+    clip = tmp_path / "final.mp4"
+    media.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=4", "-f", "lavfi", "-i",
+                  "sine=frequency=440:duration=4", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
+                  "-shortest", clip], what="test clip")
+    preview = tmp_path / "preview.mp4"
+    described = media.encode_preview(clip, preview, video=True, max_bytes=60_000, duration_s=4.0)
+    assert described and preview.stat().st_size <= 60_000
+    stream = next(s for s in media.probe(preview)["streams"] if s["codec_type"] == "video")
+    assert stream["height"] == 360
+    wav = tmp_path / "gap.wav"
+    _tone_with_a_gap(wav)
+    ogg = tmp_path / "preview.ogg"
+    assert media.encode_preview(wav, ogg, video=False, max_bytes=24_000, duration_s=8.0)
+    assert ogg.stat().st_size <= 24_000
+    # eight seconds in 5 kB would be under 12 kbps: no preview, and the page says where the file is
+    assert media.encode_preview(wav, ogg, video=False, max_bytes=5_000, duration_s=8.0) is None
+    html = pages.player_page(None, heading="Podcast", subheading="results/tea/podcast.mp3", duration_s=8.0,
+                             note=pages.preview_note(wav, "results/tea/podcast.mp3", None))
+    assert "<audio" not in html and "too long to play inside the report" in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,11 @@ from showrunner.config import Host
 
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("showrunner.report", "templates"),
                           autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-MIME = {".mp4": "video/mp4", ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".wav": "audio/wav"}
+MIME = {".mp4": "video/mp4", ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".wav": "audio/wav", ".ogg": "audio/ogg"}
+# Snakemake's report opens an HTML result as an iframe from a data: URL, and Chromium opens none
+# over 2 MiB: the page is base64 inside that URL and the media base64 inside the page.
+MAX_URL_CHARS = 2 * 1024 * 1024
+MAX_INLINE_BYTES = (MAX_URL_CHARS * 3 // 4 - 8000) * 3 // 4
 SCORE_PREFIX = "score_"
 
 
@@ -27,8 +32,11 @@ def _render(template: str, **context: Any) -> str:
 
 
 def outline_page(markdown: str, *, heading: str) -> str:
-    """outline.md as a person reviews it, rendered (its HTML comments, the section ids, dropped)."""
-    body = MarkdownIt("commonmark", {"html": False}).render(markdown)
+    """outline.md as a person reviews it, rendered: without its title line (the page's heading says
+    it) and the comments that carry each section's id and facts."""
+    text = re.sub(r"^<!--.*?-->[ \t]*$\n?", "", markdown, flags=re.M | re.S)
+    text = re.sub(r"\A\s*# .*\n", "", text)
+    body = MarkdownIt("commonmark", {"html": False}).render(text)
     return _render("outline.html.j2", heading=heading, subheading="The outline, as approved at the gate.",
                    body=Markup(body))
 
@@ -112,13 +120,25 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.0f} kB"
 
 
-def player_page(media: str | Path, *, heading: str, subheading: str, duration_s: float | None) -> str:
-    """A page that plays `media` in the browser, with the file inline (no second file to ship)."""
+def preview_note(original: Path, where: str, described: str | None) -> str:
+    size = _size(original.stat().st_size)
+    if described is None:
+        return f"{where} ({size}) is too long to play inside the report: open the file itself."
+    return f"A preview ({described}), small enough to play inside the report; the full file is {where} ({size})."
+
+
+def player_page(media: str | Path | None, *, heading: str, subheading: str, duration_s: float | None,
+                note: str = "") -> str:
+    """A page that plays `media` in the browser, with the file inline (no second file to ship);
+    without `media`, only the note."""
+    duration = f"{int(duration_s // 60)}:{duration_s % 60:04.1f}" if duration_s else ""
+    if media is None:
+        return _render("player.html.j2", heading=heading, subheading=subheading, kind=None, note=note,
+                       duration=duration)
     path = Path(media)
     data = path.read_bytes()
     mime = MIME[path.suffix.lower()]
-    duration = f"{int(duration_s // 60)}:{duration_s % 60:04.1f}" if duration_s else ""
     return _render("player.html.j2", heading=heading, subheading=subheading,
                    kind="video" if mime.startswith("video/") else "audio", mime=mime,
                    data=base64.b64encode(data).decode("ascii"), name=path.name, size=_size(len(data)),
-                   duration=duration)
+                   duration=duration, note=note)

@@ -7,6 +7,7 @@ showrunner.report.
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -78,12 +79,25 @@ def _short(text: str, limit: int = 28) -> str:
 
 
 def player(job: StageJob) -> None:
+    """The file itself when it fits in a page the report can show (Chromium opens no iframe from
+    a data: URL over 2 MiB), else a smaller preview of it, else a note where the file is."""
     medium = job.wildcards["medium"]
-    path = job.input["media"]
+    path = Path(job.input["media"])
     duration = media.duration_of(path)
     heading = f"{'Video' if medium == 'final' else 'Podcast'}: {job.episode.title}"
-    write_text(job.output["page"], pages.player_page(path, heading=heading, subheading=f"results/{job.slug}/"
-                                                     f"{MEDIA[medium]}", duration_s=duration))
+    where = f"results/{job.slug}/{MEDIA[medium]}"
+    if path.stat().st_size <= pages.MAX_INLINE_BYTES:
+        page = pages.player_page(path, heading=heading, subheading=where, duration_s=duration)
+    else:
+        with tempfile.TemporaryDirectory(prefix="showrunner-preview-") as tmp:
+            preview = Path(tmp) / ("preview.mp4" if medium == "final" else "preview.ogg")
+            described = media.encode_preview(path, preview, video=medium == "final",
+                                             max_bytes=pages.MAX_INLINE_BYTES, duration_s=duration)
+            note = pages.preview_note(path, where, described)
+            page = pages.player_page(preview if described else None, heading=heading, subheading=where,
+                                     duration_s=duration, note=note)
+        log.info("player for %s: %s", where, note)
+    write_text(job.output["page"], page)
 
 
 STAGES: dict[str, Callable[[StageJob], None]] = {
