@@ -91,9 +91,11 @@ def best_of(n: int, cmd: list[str], cwd: Path) -> tuple[float, float]:
 def pretend_built(root: Path, built: str, episodes: list[str]) -> None:
     """Every episode's results as `built` left them (mtimes kept), so that planning resolves every
     storyboard checkpoint and finds each episode's scenes, as after a real batch."""
+    memory = root / "results" / "show" / "episodes"
     for slug in episodes:
         if slug != built:
             shutil.copytree(root / "results" / built, root / "results" / slug, copy_function=shutil.copy2)
+            shutil.copy2(memory / f"{built}.json", memory / f"{slug}.json")
 
 
 def main() -> None:
