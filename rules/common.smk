@@ -71,9 +71,18 @@ def get_cost_inputs(wildcards):
     return [path for pattern in wf.cost_inputs(CONFIG, wildcards.slug) for path in expand(pattern, scene=scenes)]
 
 
+# The storyboard.json of each episode whose checkpoint is complete in this run. Snakemake's checkpoints.get costs
+# time that grows with the number of episodes (it compares against every checkpoint output made),
+# and the per-scene input functions ask it about two dozen times per episode; once complete, a
+# checkpoint stays complete for the rest of the run.
+STORYBOARD_DONE = {}
+
+
 def get_scene_names(wildcards):
-    storyboard = checkpoints.storyboard.get(slug=wildcards.slug).output.storyboard
-    return wf.scene_names(storyboard)
+    if wildcards.slug not in STORYBOARD_DONE:
+        # raises while the storyboard is still to run
+        STORYBOARD_DONE[wildcards.slug] = checkpoints.storyboard.get(slug=wildcards.slug).output.storyboard
+    return wf.scene_names(STORYBOARD_DONE[wildcards.slug])
 
 
 def scene_files(pattern):
