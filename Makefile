@@ -6,7 +6,7 @@ APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core python3-venv
 TEST_APT_PACKAGES := slurm-wlm munge chromium chromium-driver
 SNAKEMAKE := $(BIN)/snakemake
 
-.PHONY: setup system-deps test-system-deps demo test lint bench bench-documents clean
+.PHONY: setup system-deps test-system-deps demo test lint bench bench-documents bench-batch clean
 
 # System tools: ffmpeg (with ffprobe, libx264, libass, loudnorm), espeak-ng, DejaVu fonts.
 system-deps:
@@ -54,9 +54,13 @@ demo: setup
 test: setup test-system-deps
 	$(BIN)/pytest -q
 
+# Formatting of the .smk files, Python lint, Snakemake's own lint and the package's type check
+# (settings in pyproject.toml: [tool.snakefmt], [tool.ruff], [tool.mypy]).
 lint: setup
+	$(BIN)/snakefmt --check .
 	$(BIN)/ruff check .
 	$(SNAKEMAKE) --lint
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python bench/build_episode.py
@@ -64,6 +68,9 @@ bench: setup
 # Real documents (README, web page, PDF) read right: read-aloud defects, main points, length, acceptance.
 bench-documents: setup
 	$(BIN)/python bench/documents.py
+# Many episodes: planning 100 of them, memory, and a 4-episode batch at --cores 1 and 2.
+bench-batch: setup
+	$(BIN)/python bench/batch.py
 
 clean:
 	rm -rf results logs benchmarks .snakemake .showrunner-cache .showrunner

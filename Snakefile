@@ -13,6 +13,9 @@ ORIGINS = read_origins(workflow)
 configfile: "config.yaml"
 
 
+report: "report/workflow.rst"
+
+
 include: "rules/common.smk"
 include: "rules/brief.smk"
 include: "rules/research.smk"
@@ -27,6 +30,7 @@ include: "rules/podcast.smk"
 include: "rules/transcript.smk"
 include: "rules/acceptance.smk"
 include: "rules/show_memory.smk"
+include: "rules/report.smk"
 
 
 rule all:

@@ -3,18 +3,16 @@
 # verdict also waits for the scene critic (storyboard.review.json), whose score it reports.
 rule acceptance:
     input:
-        video="results/{slug}/final.mp4",
-        podcast="results/{slug}/podcast.mp3",
-        srt="results/{slug}/captions.srt",
+        # final.mp4, captions.srt and the clips, and/or podcast.mp3: what the episode's outputs ask for
+        unpack(get_acceptance_media),
         storyboard="results/{slug}/storyboard.json",
         outline="results/{slug}/outline.json",
         timings=scene_files("results/{slug}/media/{scene}/timings.json"),
-        clips=scene_files("results/{slug}/media/{scene}/clip.mp4"),
         voices=scene_files("results/{slug}/media/{scene}/voice.wav"),
         transcript="results/{slug}/transcript.json",
     output:
         json="results/{slug}/acceptance.json",
-        markdown=report("results/{slug}/acceptance.md", caption="../report/acceptance.rst", category="Episode"),
+        markdown="results/{slug}/acceptance.md",
     params:
         settings=settings_for("acceptance"),
     conda:

@@ -53,9 +53,36 @@ def get_music_bed(wildcards):
     return wf.music_inputs(CONFIG, wildcards.slug)
 
 
+def get_acceptance_media(wildcards):
+    """final.mp4, its captions and clips if the episode asks for the video; podcast.mp3 if for the podcast."""
+    files = wf.acceptance_media(CONFIG, wildcards.slug)
+    if "clips" in files:
+        files["clips"] = scene_files(files["clips"])(wildcards)
+    return files
+
+
+def get_medium(wildcards):
+    """The report's {medium}: final.mp4 or podcast.mp3."""
+    return wf.medium_file(wildcards.slug, wildcards.medium)
+
+
+def get_cost_inputs(wildcards):
+    scenes = get_scene_names(wildcards)  # once, not once per pattern: planning many episodes adds up
+    return [path for pattern in wf.cost_inputs(CONFIG, wildcards.slug) for path in expand(pattern, scene=scenes)]
+
+
+# The storyboard.json of each episode whose checkpoint is complete in this run. Snakemake's checkpoints.get costs
+# time that grows with the number of episodes (it compares against every checkpoint output made),
+# and the per-scene input functions ask it about two dozen times per episode; once complete, a
+# checkpoint stays complete for the rest of the run.
+STORYBOARD_DONE = {}
+
+
 def get_scene_names(wildcards):
-    storyboard = checkpoints.storyboard.get(slug=wildcards.slug).output.storyboard
-    return wf.scene_names(storyboard)
+    if wildcards.slug not in STORYBOARD_DONE:
+        # raises while the storyboard is still to run
+        STORYBOARD_DONE[wildcards.slug] = checkpoints.storyboard.get(slug=wildcards.slug).output.storyboard
+    return wf.scene_names(STORYBOARD_DONE[wildcards.slug])
 
 
 def scene_files(pattern):

@@ -4,7 +4,7 @@ rule final:
         soundtrack="results/{slug}/soundtrack.m4a",
         captions="results/{slug}/captions.srt",
     output:
-        video=report("results/{slug}/final.mp4", caption="../report/final.rst", category="Episode"),
+        video="results/{slug}/final.mp4",
         provenance="results/{slug}/final.provenance.json",
     params:
         settings=settings_for("final"),

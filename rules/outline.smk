@@ -6,7 +6,7 @@ rule outline:
         feedback=get_feedback,
     output:
         outline="results/{slug}/outline.json",
-        markdown=report("results/{slug}/outline.md", caption="../report/outline.rst", category="Outline"),
+        markdown="results/{slug}/outline.md",
         prompt="results/{slug}/outline.prompt.md",
         provenance="results/{slug}/outline.provenance.json",
     params:

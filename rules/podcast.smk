@@ -8,7 +8,7 @@ rule podcast:
         intro="results/{slug}/music/intro.wav",
         outro="results/{slug}/music/outro.wav",
     output:
-        podcast=report("results/{slug}/podcast.mp3", caption="../report/podcast.rst", category="Episode"),
+        podcast="results/{slug}/podcast.mp3",
         provenance="results/{slug}/podcast.provenance.json",
     params:
         settings=settings_for("podcast"),

@@ -1,3 +1,8 @@
 """showrunner: source material in, reviewed episodes out (video with captions, podcast)."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("showrunner")  # one place for the version: pyproject.toml
+except PackageNotFoundError:  # imported from a checkout that was never installed
+    __version__ = "0+unknown"

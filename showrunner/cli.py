@@ -39,6 +39,7 @@ config_option = click.option("--config", "config_file", default="config.yaml", s
 
 
 @click.group()
+@click.version_option(package_name="showrunner", prog_name="showrunner", message="%(prog)s %(version)s")
 def main() -> None:
     """showrunner: review, approve and follow episodes built by the Snakemake workflow."""
 

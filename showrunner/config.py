@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from showrunner.errors import ConfigError
 from showrunner.voices import Voice, parse_voice
@@ -260,6 +260,10 @@ class Notify(Strict):
     flush_s: float = Field(default=10.0, ge=0, description="how long a finished run waits for unsent ones")
 
 
+Output = Literal["video", "podcast"]
+OUTPUTS: tuple[Output, ...] = ("video", "podcast")
+
+
 class EpisodeSpec(Strict):
     title: str | None = None
     sources: list[str] = Field(default_factory=list)
@@ -267,6 +271,9 @@ class EpisodeSpec(Strict):
     target_minutes: float | None = Field(default=None, gt=0, le=180)
     approval: Literal["required", "auto"] | None = None
     budget_usd: float | None = Field(default=None, ge=0)
+    outputs: list[Output] = Field(
+        default_factory=lambda: list(OUTPUTS), min_length=1,
+        description="what the episode makes: the video (final.mp4), the podcast (podcast.mp3), or both")
     overrides: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -274,6 +281,16 @@ class EpisodeSpec(Strict):
         if not self.sources and not (self.topic and self.topic.strip()):
             raise ValueError("an episode needs 'sources' or a 'topic'")
         return self
+
+    @field_validator("outputs")
+    @classmethod
+    def _outputs_once(cls, outputs: list[str]) -> list[str]:
+        if len(outputs) != len(set(outputs)):
+            raise ValueError(f"name each output once, got {outputs}")
+        return outputs
+
+    def wants(self, output: Output) -> bool:
+        return output in self.outputs
 
 
 OVERRIDABLE = ("show", "providers", "writing", "video", "audio", "acceptance")
@@ -291,6 +308,8 @@ class Config(Strict):
     acceptance: Acceptance = Acceptance()
     notify: Notify = Notify()
     episodes: dict[str, EpisodeSpec] = Field(min_length=1)
+    # each episode's merged settings, made once: planning 100 episodes asks for them thousands of times
+    _episodes: dict[str, Episode] = PrivateAttr(default_factory=dict)
 
     @field_validator("episodes")
     @classmethod
@@ -312,8 +331,14 @@ class Config(Strict):
         return self
 
     def episode(self, slug: str) -> Episode:
+        if slug in self._episodes:
+            return self._episodes[slug]
         if slug not in self.episodes:
             raise ConfigError(f"config: no episode '{slug}' in 'episodes' (have: {', '.join(self.episodes)})")
+        self._episodes[slug] = self._merged(slug)
+        return self._episodes[slug]
+
+    def _merged(self, slug: str) -> Episode:
         spec = self.episodes[slug]
         base = self.model_dump(include=set(OVERRIDABLE))
         merged = _deep_merge(base, spec.overrides)

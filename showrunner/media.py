@@ -532,6 +532,34 @@ def loudness(path: str | Path) -> dict[str, float]:
     return loudness_of(["-i", path], what=f"measure the loudness of {Path(path).name}")
 
 
+@dataclass
+class LoudnessCurve:
+    """EBU R128 loudness over time: every 100 ms, the momentary (400 ms window) and short-term
+    (3 s window) loudness in LUFS, and the summary of the whole file."""
+
+    times: list[float]
+    momentary: list[float]
+    short_term: list[float]
+    integrated: float
+    lra: float
+
+
+_EBUR128_FRAME = re.compile(r"t:\s*(\d+(?:\.\d+)?)\s+TARGET:.*?M:\s*(-?[\d.]+|-?inf|nan)\s+S:\s*(-?[\d.]+|-?inf|nan)")
+
+
+def loudness_curve(path: str | Path) -> LoudnessCurve:
+    """The loudness of the first audio stream of a file over time (ffmpeg's ebur128 meter)."""
+    proc = ffmpeg(["-i", path, "-map", "0:a:0", "-af", "ebur128=framelog=info", "-f", "null", "-"],
+                  what=f"measure the loudness over time of {Path(path).name}")
+    text = proc.stderr.decode("utf-8", "replace")
+    frames = [(float(t), float(m), float(s)) for t, m, s in _EBUR128_FRAME.findall(text[:text.rfind("Summary:")])]
+    if not frames:
+        raise MediaError(f"{path}: ffmpeg's ebur128 meter reported no loudness over time")
+    summary = _ebur128_summary(proc.stderr)
+    return LoudnessCurve([f[0] for f in frames], [f[1] for f in frames], [f[2] for f in frames],
+                         summary["integrated"], summary["lra"])
+
+
 def silences(path: str | Path, *, threshold_db: float, min_seconds: float) -> list[tuple[float, float]]:
     """(start, end) of every stretch of the first audio stream quieter than threshold_db for min_seconds."""
     return _silences(["-i", path], threshold_db, min_seconds, what=f"find silences in {Path(path).name}",
@@ -556,6 +584,40 @@ def _silences(source: Sequence[str | Path], threshold_db: float, min_seconds: fl
     if len(ends) < len(starts):  # silent to the end
         ends.append(duration())
     return list(zip(starts, ends, strict=True))
+
+
+def encode_preview(path: str | Path, out: str | Path, *, video: bool, max_bytes: int, duration_s: float) -> str | None:
+    """A smaller copy of an episode's video (H.264 + AAC in MP4, at most 360 lines) or podcast
+    (Opus in Ogg) that fits in `max_bytes`, for players that must carry the file inline; a
+    description of it ("360p, 180 kbps"), or None when the file is too long to fit at a bitrate
+    still worth hearing."""
+    total_kbps = max_bytes * 8 / 1000 / max(duration_s, 0.1) * 0.92  # the container's share
+    for attempt in range(3):
+        kbps = total_kbps * (0.8 ** attempt)
+        if video:
+            audio_kbps: float = 48 if kbps >= 160 else 32
+            video_kbps = min(kbps - audio_kbps, 800)
+            if video_kbps < 12:
+                return None
+            # slides: 10 frames/s, a keyframe every 30 s and a deep buffer, so the bits go to sharp stills
+            args = ["-i", path, "-map", "0:v:0", "-map", "0:a:0", "-vf", "scale=-2:'min(360,ih)',fps=10",
+                    "-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-pix_fmt", "yuv420p",
+                    "-b:v", f"{video_kbps:.0f}k", "-maxrate", f"{video_kbps * 3:.0f}k", "-g", "300",
+                    "-bufsize", f"{video_kbps * 15:.0f}k", "-threads", "2", "-c:a", "aac", "-b:a", f"{audio_kbps:.0f}k",
+                    "-ac", "1", "-sn", *BITEXACT, "-movflags", "+faststart", "-f", "mp4"]
+            described = f"at most 360p, {video_kbps + audio_kbps:.0f} kbps"
+        else:
+            audio_kbps = min(kbps, 64)
+            if audio_kbps < 12:
+                return None
+            args = ["-i", path, "-map", "0:a:0", "-c:a", "libopus", "-b:a", f"{audio_kbps:.0f}k", "-ac", "1",
+                    *BITEXACT, "-f", "ogg"]
+            described = f"Opus, {audio_kbps:.0f} kbps"
+        with atomic_path(out) as tmp:
+            ffmpeg([*args, tmp], what=f"encode a preview of {Path(path).name}")
+        if Path(out).stat().st_size <= max_bytes:
+            return described
+    return None
 
 
 def duration_of(path: str | Path) -> float:

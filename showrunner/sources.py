@@ -12,6 +12,7 @@ import itertools
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Literal
 
 from showrunner import cleaning
 from showrunner.artifacts import Block, SourceDocument
@@ -20,7 +21,7 @@ from showrunner.files import sha256_bytes
 
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf"}
 
-FORMATS = {
+FORMATS: dict[str, Literal["markdown", "text", "html", "pdf"]] = {
     ".md": "markdown", ".markdown": "markdown",
     ".txt": "text", ".text": "text",
     ".html": "html", ".htm": "html",
@@ -502,7 +503,8 @@ def _html_blocks(text: str, record: cleaning.Record, whole_page: bool = True) ->
                     blocks.append(Block(kind="list", text="\n".join(items), items=items, location=where(child)))
             elif name == "pre":
                 code_tag = child.find("code")
-                classes = (child.get("class") or []) + ((code_tag.get("class") or []) if code_tag else [])
+                classes = [str(c) for tag in (child, code_tag) if isinstance(tag, Tag)
+                           for c in tag.get_attribute_list("class") if c]
                 language = next((c.split("-", 1)[1] for c in classes if c.startswith(("language-", "lang-"))), None)
                 blocks.append(Block(kind="code", text=child.get_text().strip("\n"), language=language,
                                     location=where(child)))
@@ -565,9 +567,9 @@ def _pdf_blocks(data: bytes, name: str, record: cleaning.Record) -> list[Block]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except Exception:  # noqa: BLE001 - pypdf raises several kinds here
-                opened = 0
+                opened = False
             if not opened:
                 raise SourceError(f"{name}: the PDF is encrypted with a password; save an unlocked copy")
         pages = list(reader.pages)
@@ -586,21 +588,21 @@ def _pdf_blocks(data: bytes, name: str, record: cleaning.Record) -> list[Block]:
             raise
         except Exception as err:  # noqa: BLE001 - a damaged content stream can fail in many ways
             raise SourceError(f"{name}: not a readable PDF (page {len(lines_by_page) + 1}: {err})") from None
-    if not any(text.strip() for page in lines_by_page for text, _, _ in page):
+    if not any(text.strip() for lines in lines_by_page for text, _, _ in lines):
         raise SourceError(f"{name}: the PDF has no text layer (a scan?); run OCR on it first, "
                           "for example with ocrmypdf")
 
     lines_by_page = _without_furniture(lines_by_page, record)
     sizes: Counter[float] = Counter()
-    for page in lines_by_page:
-        for text, size, _ in page:
+    for lines in lines_by_page:
+        for text, size, _ in lines:
             sizes[round(size, 1)] += len(text)
     body = sizes.most_common(1)[0][0] if sizes else 0.0
     larger = sorted({s for s in sizes if body and s >= body * 1.15}, reverse=True)
 
     blocks: list[Block] = []
-    for number, page in enumerate(lines_by_page, start=1):
-        blocks.extend(_pdf_page_blocks(page, body, larger, f"page {number}"))
+    for number, lines in enumerate(lines_by_page, start=1):
+        blocks.extend(_pdf_page_blocks(lines, body, larger, f"page {number}"))
     return blocks
 
 

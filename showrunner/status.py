@@ -16,7 +16,7 @@ from pathlib import Path
 from showrunner import dag
 from showrunner.approval import STALE_AFTER_DAYS, approval_state
 from showrunner.config import Config
-from showrunner.workflow import EPISODE_FINAL_FILES
+from showrunner.workflow import final_files, stage_needed
 
 NOT_STAGES = ("all",)
 
@@ -24,14 +24,14 @@ NOT_STAGES = ("all",)
 @dataclass
 class StageStatus:
     stage: str
-    state: str  # done | stale | missing | awaiting approval | approved | auto
+    state: str  # done | stale | missing | awaiting approval | approved | auto | not needed
     detail: str = ""
     warning: str = ""
     jobs_pending: int = 0  # files of this stage a run would (re)make
 
 
-def episode_targets(slug: str) -> list[str]:
-    return [*(f"results/{slug}/{name}" for name in EPISODE_FINAL_FILES), f"results/show/episodes/{slug}.json"]
+def episode_targets(config: Config, slug: str) -> list[str]:
+    return [*final_files(config, slug), f"results/show/episodes/{slug}.json"]
 
 
 def _belongs(path: str, slug: str) -> bool:
@@ -44,6 +44,9 @@ def episode_status(config: Config, root: Path, slug: str, rules: list[str],
     mine = [p for p in planned if _belongs(p.path, slug)]
     rows = []
     for stage in (r for r in rules if r not in NOT_STAGES):
+        if not stage_needed(config, slug, stage):  # e.g. pictures and clips of a podcast-only episode
+            rows.append(StageStatus(stage, "not needed", f"outputs: {', '.join(episode.spec.outputs)}"))
+            continue
         files = [p for p in mine if p.rule == stage]
         pending = sum(p.pending for p in files)
         if stage == "approval_gate":
@@ -93,5 +96,5 @@ def status_table(config: Config, root: Path, slugs: list[str] | None = None,
     slugs = list(slugs or config.episodes)
     for slug in slugs:
         config.episode(slug)  # an unknown slug names the episodes there are
-    rules, planned = dag.summary(root, [t for slug in slugs for t in episode_targets(slug)], configfiles)
+    rules, planned = dag.summary(root, [t for slug in slugs for t in episode_targets(config, slug)], configfiles)
     return {slug: [asdict(r) for r in episode_status(config, root, slug, rules, planned)] for slug in slugs}

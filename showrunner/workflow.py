@@ -5,6 +5,7 @@ Kept out of the .smk files so they are unit-tested without Snakemake.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,19 @@ from showrunner.files import read_model
 from showrunner.reads import stage_reads
 from showrunner.voices import LOCAL_CPU
 
+# Stages that only the video needs, and those only the podcast needs (episodes.<slug>.outputs).
+VIDEO_STAGES = ("scene_image", "scene_clip", "captions", "soundtrack", "final")
+PODCAST_STAGES = ("podcast",)
+
 EPISODE_FILES_TO_GATE = ("outline.md",)
-EPISODE_FINAL_FILES = ("final.mp4", "podcast.mp3", "storyboard.review.json", "acceptance.json", "accepted.flag")
+OUTPUT_FILES = {"video": "final.mp4", "podcast": "podcast.mp3"}
+MEDIA = {"final": "final.mp4", "podcast": "podcast.mp3"}  # the report's {medium} wildcard
+# What `snakemake --report` shows of a finished episode: for every episode, and by output.
+REPORT_FILES: dict[str | None, tuple[str, ...]] = {
+    None: ("report/outline.html", "report/script.html", "report/acceptance.html", "report/cost.html"),
+    "video": ("report/storyboard.png", "report/final.html", "report/loudness-final.png"),
+    "podcast": ("report/podcast.html", "report/loudness-podcast.png"),
+}
 
 
 def stage_settings(config: Config, slug: str, stage: str) -> dict[str, Any]:
@@ -50,12 +62,52 @@ def results_dir(root: Path, slug: str) -> Path:
     return root / "results" / slug
 
 
+def final_files(config: Config, slug: str) -> list[str]:
+    """What a finished episode leaves: the outputs it asks for, its acceptance and its report pages."""
+    outputs = config.episodes[slug].outputs
+    names = [OUTPUT_FILES[o] for o in OUTPUT_FILES if o in outputs]
+    names += ["storyboard.review.json", "acceptance.json", "accepted.flag"]
+    names += [name for key, files in REPORT_FILES.items() if key is None or key in outputs for name in files]
+    return [f"results/{slug}/{name}" for name in names]
+
+
+def stage_needed(config: Config, slug: str, stage: str) -> bool:
+    """Whether the episode's outputs need this stage (a podcast-only episode makes no pictures)."""
+    outputs = config.episodes[slug].outputs
+    return not ((stage in VIDEO_STAGES and "video" not in outputs)
+                or (stage in PODCAST_STAGES and "podcast" not in outputs))
+
+
+def acceptance_media(config: Config, slug: str) -> dict[str, str]:
+    """The acceptance rule's inputs that depend on the outputs asked for ({scene} still open)."""
+    spec = config.episodes[slug]
+    files: dict[str, str] = {}
+    if spec.wants("video"):
+        files.update(video=f"results/{slug}/final.mp4", srt=f"results/{slug}/captions.srt",
+                     clips=f"results/{slug}/media/{{scene}}/clip.mp4")
+    if spec.wants("podcast"):
+        files["podcast"] = f"results/{slug}/podcast.mp3"
+    return files
+
+
+def medium_file(slug: str, medium: str) -> str:
+    return f"results/{slug}/{MEDIA[medium]}"
+
+
+def cost_inputs(config: Config, slug: str) -> list[str]:
+    """The provenance records of every stage that may call a model ({scene} still open)."""
+    names = ["brief", "research", "outline", "script", "storyboard", "media/{scene}/voice"]
+    if config.episodes[slug].wants("video"):
+        names.append("media/{scene}/image")
+    return [f"results/{slug}/{name}.provenance.json" for name in names]
+
+
 def default_targets(config: Config, root: Path) -> list[str]:
     """Approved episodes to the end; the others as far as the gate (their outline)."""
     targets = []
     for slug in config.episodes:
         if is_past_gate(config, root, slug):
-            targets += [f"results/{slug}/{name}" for name in EPISODE_FINAL_FILES]
+            targets += final_files(config, slug)
             targets.append(f"results/show/episodes/{slug}.json")
         else:
             targets += [f"results/{slug}/{name}" for name in EPISODE_FILES_TO_GATE]
@@ -79,5 +131,12 @@ def music_inputs(config: Config, slug: str) -> list[str]:
 
 
 def scene_names(storyboard_json: str | Path) -> list[str]:
-    storyboard = read_model(storyboard_json, Storyboard)
-    return [scene_name(ref.index) for ref in storyboard.scenes]
+    """The scene wildcards of a storyboard (read once per version of the file: planning asks for
+    them from every per-scene input function of every episode)."""
+    stat = Path(storyboard_json).stat()
+    return list(_scene_names(str(storyboard_json), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=1024)
+def _scene_names(path: str, _mtime_ns: int, _size: int) -> tuple[str, ...]:
+    return tuple(scene_name(ref.index) for ref in read_model(path, Storyboard).scenes)

@@ -11,9 +11,11 @@ import time
 
 import httpx
 import pytest
+import yaml
 
 from showrunner import run_history
-from showrunner.workflow import EPISODE_FINAL_FILES
+from showrunner.config import load_config
+from showrunner.workflow import final_files
 from tests.project import SMALL_SOURCE, Project, small_config
 from tests.studio_server import running_studio, wait_for_build
 
@@ -146,7 +148,8 @@ def test_a_build_streams_its_jobs_and_progress_and_a_second_build_is_refused(gat
         started = http.post(f"{url}/api/builds", json={"episode": "tea"})
         assert started.status_code == 202, started.text
         build = started.json()
-        assert build["targets"] == [f"results/tea/{name}" for name in EPISODE_FINAL_FILES]
+        config = load_config(yaml.safe_load(gated.path("config.yaml").read_text()))
+        assert build["targets"] == final_files(config, "tea")
         second = http.post(f"{url}/api/builds", json={"episode": None})
         assert second.status_code == 409
         assert f"pid {build['pid']}" in second.json()["error"] and "already running" in second.json()["error"]

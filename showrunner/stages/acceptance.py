@@ -98,31 +98,38 @@ def agreed_minutes(job: StageJob) -> tuple[float, str]:
 
 
 def measure(job: StageJob) -> list[Check]:
-    """Every check, in the order of the report."""
+    """Every check, in the order of the report. Only what the episode makes is checked: the
+    video's checks when its inputs include final.mp4, the podcast's when they include podcast.mp3."""
     episode = job.episode
     storyboard = read_model(job.input["storyboard"], Storyboard)
     timings = [read_model(path, SceneTimings) for path in job.input["timings"]]
-    clips = list(job.input["clips"])
+    has_video, has_podcast = "video" in job.input, "podcast" in job.input
+    clips = list(job.input["clips"]) if has_video else []
     limits = episode.acceptance
 
     workers = min(4, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         cache = measurements.folder(episode, job.root)
-        decoded = [pool.submit(_decode, clip, cache) for clip in clips]
-        final_info = pool.submit(_probe, job.input["video"])
-        podcast_info = pool.submit(_probe, job.input["podcast"])
-        podcast_loudness = pool.submit(_safely, measurements.recall, cache, "loudness", job.input["podcast"],
-                                       media.loudness)
-        video_loudness = pool.submit(_safely, media.loudness, job.input["video"])
-        final_quiet = pool.submit(_safely, _silences, job.input["video"], limits)
         speech_quiet = pool.submit(_safely, _narration_silences, job, limits)
-        checks = _video_checks(job, final_info.result(), timings)
-        checks += _scene_checks(storyboard, timings, clips, [d.result() for d in decoded])
-        checks += _caption_checks(job, timings)
-        checks += _listening_checks(job, timings)
-        checks += _silence_checks(final_quiet.result(), speech_quiet.result(), limits)
-        checks += _podcast_checks(job, podcast_info.result(), podcast_loudness.result())
-        checks += _video_loudness_checks(job, video_loudness.result())
+        checks: list[Check] = []
+        if has_video:
+            decoded = [pool.submit(_decode, clip, cache) for clip in clips]
+            final_info = pool.submit(_probe, job.input["video"])
+            video_loudness = pool.submit(_safely, media.loudness, job.input["video"])
+            final_quiet = pool.submit(_safely, _silences, job.input["video"], limits)
+        if has_podcast:
+            podcast_info = pool.submit(_probe, job.input["podcast"])
+            podcast_loudness = pool.submit(_safely, measurements.recall, cache, "loudness", job.input["podcast"],
+                                           media.loudness)
+        if has_video:
+            checks += _video_checks(job, final_info.result(), timings)
+            checks += _scene_checks(storyboard, timings, clips, [d.result() for d in decoded])
+            checks += _caption_checks(job, timings)
+        checks += _silence_checks(final_quiet.result() if has_video else None, speech_quiet.result(), limits)
+        if has_podcast:
+            checks += _podcast_checks(job, podcast_info.result(), podcast_loudness.result())
+        if has_video:
+            checks += _video_loudness_checks(job, video_loudness.result())
     return checks
 
 

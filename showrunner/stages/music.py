@@ -28,7 +28,7 @@ STING_RMS_DBFS = -24.0
 BEAT_S = 1.0  # 60 beats a minute
 CHORD_BEATS = 4
 # A minor, F major, C major, G major (MIDI note numbers), voiced around middle C
-PROGRESSION = [(57, 60, 64, 69), (53, 57, 60, 65), (48, 52, 55, 60), (55, 59, 62, 67)]
+PROGRESSION: list[tuple[int, ...]] = [(57, 60, 64, 69), (53, 57, 60, 65), (48, 52, 55, 60), (55, 59, 62, 67)]
 
 
 def run(job: StageJob) -> None:

@@ -20,7 +20,7 @@ import psutil
 
 from showrunner import run_history
 from showrunner.studio.project import Conflict, StudioProject
-from showrunner.workflow import EPISODE_FILES_TO_GATE, EPISODE_FINAL_FILES, is_past_gate
+from showrunner.workflow import EPISODE_FILES_TO_GATE, final_files, is_past_gate
 
 BUILD_LOGS = Path(".showrunner") / "builds"
 
@@ -60,8 +60,9 @@ class Builds:
         if episode is None:
             return []  # the workflow's default targets: every episode as far as it may go
         self.project.results(episode)  # unknown slug -> NotFound
-        files = EPISODE_FINAL_FILES if is_past_gate(config, self.root, episode) else EPISODE_FILES_TO_GATE
-        return [f"results/{episode}/{name}" for name in files]
+        if is_past_gate(config, self.root, episode):
+            return final_files(config, episode)
+        return [f"results/{episode}/{name}" for name in EPISODE_FILES_TO_GATE]
 
     def status(self) -> dict:
         with self._lock:

@@ -5,7 +5,7 @@ play down, to focus on or to open with, and the words that matter to the reviewe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from showrunner.writing.sentences import content_stems, stem
 
@@ -32,11 +32,11 @@ class Feedback:
     items: list[str]
     shorter: bool = False
     longer: bool = False
-    drop: list[set[str]] | None = None
-    less: list[set[str]] | None = None
-    focus: list[set[str]] | None = None
-    first: list[set[str]] | None = None
-    terms: set[str] | None = None  # every meaningful word of the feedback
+    drop: list[set[str]] = field(default_factory=list)
+    less: list[set[str]] = field(default_factory=list)
+    focus: list[set[str]] = field(default_factory=list)
+    first: list[set[str]] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)  # every meaningful word of the feedback
 
     @classmethod
     def parse(cls, items: list[str]) -> Feedback:

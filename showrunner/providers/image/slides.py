@@ -161,7 +161,7 @@ class Block:
     font: ImageFont.FreeTypeFont
     size: int
     colour: tuple[int, int, int]
-    left: int
+    left: float
 
     @property
     def line_height(self) -> int:

@@ -22,6 +22,7 @@ is asked again with the bad reply and the error appended to the conversation, up
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -162,7 +163,8 @@ class OpenAILanguage(LanguageModel):
             request = self._request(messages, reply_model, schema)
             try:
                 result = self.calls.call(kind="language", provider=self.settings.name, model=self.model,
-                                         version=VERSION, request=request, perform=lambda r=request: self._chat(r),
+                                         version=VERSION, request=request,
+                                         perform=functools.partial(self._chat, request),
                                          estimate=self._estimate(request), accept=accept, settings=self.settings)
             except RejectedReply as rejected:
                 reply = rejected.body.decode("utf-8", errors="replace")

@@ -153,7 +153,7 @@ def to_script(brief: Brief, outline: Outline, reply: ScriptReply) -> Script:
                             f"{', '.join(sorted(sections))}")
         if not seg.text.strip():
             problems.append(f"segments[{i}].text: is empty")
-        if not problems:
+        if not problems and speaker is not None:
             segments.append(Segment(id=f"seg{i + 1}", speaker=speaker, text=seg.text.strip(),
                                     section_id=seg.section_id.strip()))
     if problems:

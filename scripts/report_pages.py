@@ -1,0 +1,6 @@
+"""Snakemake entry point of report_pages: the work is in showrunner.stages.report_pages."""
+
+from showrunner.stage_job import run_stage
+from showrunner.stages.report_pages import run
+
+run_stage(snakemake, run)  # noqa: F821 (snakemake is injected by the script: directive)
