@@ -46,13 +46,26 @@ def named(items):
         out[name] = described[0] if end is None else described
     return out
 
+def unnamed_functions(items):  # input functions given without a name (unpack(...)), in order
+    named_at = set()
+    for start, end in items._names.values():
+        named_at.update(range(start, end if end is not None else start + 1))
+    found = []
+    for i, v in enumerate(items):
+        # unpack(f) wraps f in an IOFile flagged "unpack" (f is its _file.callable)
+        function = v._file.callable if hasattr(v, "is_callable") and v.is_callable() else v
+        if i not in named_at and callable(function):
+            found.append(getattr(function, "__name__", "?"))
+    return found
+
 with SnakemakeApi(OutputSettings(quiet={"all"})) as api:
     workflow_api = api.workflow(resource_settings=ResourceSettings(), snakefile=Path("Snakefile"),
                                 config_settings=ConfigSettings(configfiles=[Path(p) for p in configfiles]),
                                 workdir=Path.cwd())
     rules = {}
     for rule in workflow_api._workflow.rules:
-        rules[rule.name] = {"input": named(rule.input), "output": named(rule.output),
+        rules[rule.name] = {"input": named(rule.input), "unpacked": unnamed_functions(rule.input),
+                            "output": named(rule.output),
                             "params": sorted(rule.params._names), "checkpoint": rule.is_checkpoint}
     summary = None
     if targets:
@@ -80,8 +93,8 @@ def _ask(root: Path, configfiles: list[str] | None, targets: list[str]) -> dict:
 
 
 def rules(root: Path, configfiles: list[str] | None = None) -> dict[str, dict]:
-    """{rule: {"input": {name: pattern | [...] | {"function", "pattern"}}, "output": {...}, "params": [...],
-    "checkpoint": bool}}, in the order the rules are defined."""
+    """{rule: {"input": {name: pattern | [...] | {"function", "pattern"}}, "unpacked": [function names],
+    "output": {...}, "params": [...], "checkpoint": bool}}, in the order the rules are defined."""
     return _ask(root, configfiles, [])["rules"]
 
 

@@ -110,8 +110,9 @@ class MediaEpisode:
 
     def files(self, stage: str, scene: str | None = None) -> tuple[dict, dict]:
         """The stage's named inputs and outputs, read from the parsed rules/*.smk."""
-        bed = load_config(self.raw).episode(self.slug).audio.music.bed
-        return stage_files(stage, self.root, self.slug, scene=scene, scenes=self.names, bed=bed)
+        config = load_config(self.raw)
+        bed = config.episode(self.slug).audio.music.bed
+        return stage_files(stage, self.root, self.slug, scene=scene, scenes=self.names, bed=bed, config=config)
 
     def job(self, stage: str, scene: str | None = None, **outputs) -> StageJob:
         config = load_config(self.raw)

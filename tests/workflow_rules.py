@@ -7,7 +7,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from showrunner import dag
+from showrunner import dag, workflow
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -18,11 +18,13 @@ def workflow_rules() -> dict[str, dict]:
 
 
 def stage_files(stage: str, root: Path, slug: str, *, scene: str | None = None, scenes: list[str] = (),
-                sources: list[str] = (), bed: str = "generated") -> tuple[dict[str, Any], dict[str, Any]]:
+                sources: list[str] = (), bed: str = "generated", config: Any = None,
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(inputs, outputs) of `stage`'s job for `slug` (and `scene`) under `root`, as the rule names them.
 
     Input functions are evaluated as common.smk does: scene_files over `scenes`, get_sources from
-    `sources`, get_feedback when feedback.json exists, get_music_bed from `bed`.
+    `sources`, get_feedback when feedback.json exists, get_music_bed from `bed`, and the unpacked
+    get_acceptance_media from `config` (the episode's outputs).
     """
     rule = workflow_rules()[stage]
 
@@ -46,5 +48,10 @@ def stage_files(stage: str, root: Path, slug: str, *, scene: str | None = None, 
             return [] if bed == "generated" else [root / bed]
         raise KeyError(f"rule {stage}: input function {function} unknown to tests/workflow_rules.py")
 
-    return ({name: resolve(v) for name, v in rule["input"].items()},
-            {name: resolve(v) for name, v in rule["output"].items()})
+    inputs = {name: resolve(v) for name, v in rule["input"].items()}
+    for function in rule["unpacked"]:
+        if function != "get_acceptance_media" or config is None:
+            raise KeyError(f"rule {stage}: unpacked input function {function} unknown to tests/workflow_rules.py")
+        for name, pattern in workflow.acceptance_media(config, slug).items():
+            inputs[name] = resolve({"function": "files", "pattern": pattern} if "{scene}" in pattern else pattern)
+    return inputs, {name: resolve(v) for name, v in rule["output"].items()}
