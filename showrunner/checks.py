@@ -46,7 +46,8 @@ def _path(origins: Origins, slug: str, *path: Any) -> tuple:
     return path
 
 
-def provider_class(kind: str, name: str) -> type | None:
+def provider_class(kind: str, name: str) -> Any:
+    """The provider class config names (a Provider; SpeechModel for speech), or None if unknown."""
     target = REGISTRY[kind].get(name)
     if target is None:
         return None

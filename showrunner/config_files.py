@@ -9,6 +9,7 @@ A YAML syntax error is reported here, with its file, line and column, before Sna
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,7 @@ def read_yaml(path: str | Path) -> tuple[dict, dict[Path_, str]]:
         mark = err.problem_mark or err.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
         started = ""
-        if err.context and err.context_mark and err.problem_mark and err.context_mark.line != mark.line:
+        if err.context and err.context_mark and mark and err.context_mark.line != mark.line:
             started = f" ({err.context} at line {err.context_mark.line + 1})"
         raise ConfigError(f"{where}: not valid YAML: {err.problem or err.context}{started}") from None
     except yaml.YAMLError as err:
@@ -92,7 +93,7 @@ def _set_by(data: Any, name: str, prefix: Path_, out: dict[Path_, str]) -> None:
             _set_by(value, name, (*prefix, key), out)
 
 
-def read_sources(files: list[str | Path], overrides: dict | None = None) -> Origins:
+def read_sources(files: Sequence[str | Path], overrides: dict | None = None) -> Origins:
     """The origins of every key, the later sources winning as in Snakemake's merge.
 
     Checks every file's YAML syntax on the way, so a syntax error names its own file and line.
@@ -110,7 +111,7 @@ def read_sources(files: list[str | Path], overrides: dict | None = None) -> Orig
     return origins
 
 
-def read_merged(files: list[str | Path]) -> tuple[dict, Origins]:
+def read_merged(files: Sequence[str | Path]) -> tuple[dict, Origins]:
     """The files merged as Snakemake merges config files (later ones win, mappings merged key by key),
     and the origins of every value: for tools that read the config without Snakemake (the CLI)."""
     from showrunner.config import _deep_merge

@@ -45,15 +45,17 @@ class Notifier:
             self._thread.start()
 
     def _post(self, body: dict) -> None:
-        assert self.settings is not None
+        settings = self.settings
+        assert settings is not None
+        url = str(settings.url)
         headers = {}
-        if self.settings.token_env and os.environ.get(self.settings.token_env):
-            headers["Authorization"] = f"Bearer {os.environ[self.settings.token_env]}"
+        if settings.token_env and os.environ.get(settings.token_env):
+            headers["Authorization"] = f"Bearer {os.environ[settings.token_env]}"
 
-        @retry(stop=stop_after_attempt(self.settings.max_attempts), reraise=True,
-               wait=wait_exponential(multiplier=self.settings.backoff_s, max=30))
+        @retry(stop=stop_after_attempt(settings.max_attempts), reraise=True,
+               wait=wait_exponential(multiplier=settings.backoff_s, max=30))
         def attempt() -> None:
-            response = httpx.post(self.settings.url, json=body, headers=headers, timeout=self.settings.timeout_s)
+            response = httpx.post(url, json=body, headers=headers, timeout=settings.timeout_s)
             response.raise_for_status()
 
         attempt()

@@ -96,7 +96,7 @@ class _Recording:
     def __getattr__(self, name: str) -> Any:
         target = self._target
         found = getattr(type(target), name, None)
-        if isinstance(found, property):
+        if isinstance(found, property) and found.fget is not None:
             return found.fget(self)
         if isinstance(found, types.FunctionType) and not hasattr(BaseModel, name):
             return types.MethodType(found, self)

@@ -95,13 +95,15 @@ def add_event(conn: sqlite3.Connection, kind: str, *, run_id: int | None = None,
               at: float | None = None) -> int:
     cur = conn.execute("INSERT INTO events (run_id, time, kind, slug, rule, scene, data) VALUES (?,?,?,?,?,?,?)",
                        (run_id, at or time.time(), kind, slug, rule, scene, _dumps(data or {})))
-    return int(cur.lastrowid)
+    assert cur.lastrowid is not None  # an INSERT always sets it
+    return cur.lastrowid
 
 
 def start_run(conn: sqlite3.Connection, args: list[str], pid: int | None = None) -> int:
     cur = conn.execute("INSERT INTO runs (started, status, pid, args) VALUES (?, 'running', ?, ?)",
                        (time.time(), pid or os.getpid(), _dumps(args)))
-    run_id = int(cur.lastrowid)
+    assert cur.lastrowid is not None
+    run_id = cur.lastrowid
     add_event(conn, "run_started", run_id=run_id, data={"args": args})
     return run_id
 

@@ -14,6 +14,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -104,7 +105,7 @@ class Recorder:
     def _on_job_info(self, record) -> None:
         wildcards = {str(k): str(v) for k, v in (getattr(record, "wildcards", None) or {}).items()}
         jobid = int(record.jobid)
-        job = {"jobid": jobid, "rule": str(record.rule_name), "wildcards": wildcards,
+        job: dict[str, Any] = {"jobid": jobid, "rule": str(record.rule_name), "wildcards": wildcards,
                "slug": wildcards.get("slug"), "scene": wildcards.get("scene"),
                "logs": [str(p) for p in (getattr(record, "log", None) or [])],
                "started": self.start_times.pop(jobid, time.time())}

@@ -427,12 +427,12 @@ def _html_blocks(text: str, record: cleaning.Record, whole_page: bool = True) ->
         if reason and _clean(tag.get_text()):
             record.drop(reason, tag.get_text(" "), place(tag))
         tag.decompose()
-    for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
+    for tag in soup.find_all(role=["navigation", "banner", "contentinfo"]):
         if not tag.decomposed:
-            record.drop({"navigation": "navigation", "banner": "site header"}.get(tag.get("role"), "footer"),
+            record.drop({"navigation": "navigation", "banner": "site header"}.get(str(tag.get("role")), "footer"),
                         tag.get_text(" "), place(tag))
             tag.decompose()
-    for tag in soup.find_all(attrs={"hidden": True}):
+    for tag in soup.find_all(hidden=True):
         if not tag.decomposed:
             tag.decompose()
     page_text = len(_clean(soup.get_text()))

@@ -131,6 +131,8 @@ class ModelCalls:
         estimate_usd = cost_usd(price, estimate or Usage())
         about = {"stage": self.stage, "kind": kind, "provider": provider, "model": model, "request_sha256": key}
 
+        made: dict[str, Any] = {}  # the last attempt's reservation, settled once the call is answered
+
         def attempt() -> CallResult:
             reservation = self.ledger.reserve(**about, estimate=estimate_usd, budget=self.episode.spec.budget_usd,
                                               refuse=lambda spent, needed: self._over_budget(label, spent, needed))
@@ -142,14 +144,14 @@ class ModelCalls:
                 elif isinstance(err, Exception):
                     self.ledger.release(reservation)
                 raise  # a kill (KeyboardInterrupt, SystemExit) leaves the reservation open: possibly billed
-            attempt.reservation = reservation
+            made["reservation"] = reservation
             return answer
 
         result, attempts = self._perform(attempt, settings, breaker, label)
 
         cost = cost_usd(price, result.usage)
         self._record(kind, provider, model, key, result, attempts=attempts, started=started, cost=cost)
-        self.ledger.settle(attempt.reservation, **about, attempts=attempts, usage=result.usage, cost=cost,
+        self.ledger.settle(made["reservation"], **about, attempts=attempts, usage=result.usage, cost=cost,
                            priced=price is not None)
         log.info("%s: made in %d attempt(s), usage %s, $%.6f", label, attempts, _usage_text(result.usage), cost)
         if accept is not None:
@@ -298,7 +300,8 @@ def describe(exc: BaseException | None) -> str:
 def request_url(exc: BaseException) -> str | None:
     """The method and URL the failed request went to, without credentials or query ('POST http://host/v1/...')."""
     try:
-        request = exc.request  # httpx raises RuntimeError when the request was never set
+        # httpx's .request raises RuntimeError when the request was never set
+        request = getattr(exc, "request", None)
     except Exception:
         request = None
     url = getattr(request, "url", None)

@@ -73,8 +73,9 @@ class Builds:
         targets = self.targets(episode)
         with self._lock:
             if self.proc is not None and self.proc.poll() is None:
-                raise Conflict(f"a build is already running (pid {self.proc.pid}, "
-                               f"{self.current['label']}): one Snakemake run at a time; try again when it ends")
+                label = (self.current or {}).get("label")
+                raise Conflict(f"a build is already running (pid {self.proc.pid}, {label}): "
+                               "one Snakemake run at a time; try again when it ends")
             others = snakemake_processes(self.root, exclude={os.getpid()})
             if others:
                 raise Conflict(f"Snakemake is already running in this project (pid {others[0]}): "

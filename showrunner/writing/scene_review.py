@@ -75,9 +75,9 @@ def picture_problems(scene: Scene) -> list[str]:
     said = _narration(scene)
     problems = []
     if not scene.code:
-        kind = _SHOWN_KIND.search(said)
-        if kind:
-            problems.append(f"the narration talks about {kind.group(0).lower()}, but the slide shows "
+        talked = _SHOWN_KIND.search(said)
+        if talked:
+            problems.append(f"the narration talks about {talked.group(0).lower()}, but the slide shows "
                             f"{'bullets' if scene.bullets else 'only its title'}")
         return problems
     language = (scene.code_language or "").lower()

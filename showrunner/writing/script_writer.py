@@ -112,7 +112,7 @@ class ScriptWriter:
                 if lead_in is not None and lead_block is None:
                     lead_block = block  # the block right after the lead-in
                 in_list = lead_in is not None and block == lead_block and fact.kind in (None, "list")
-                if in_list:
+                if in_list and lead_in is not None:
                     unit.group = lead_in.uid  # an item of a list is said with the sentence introducing it
                     items.setdefault(lead_in.uid, []).append(unit)
                 elif lead_in is not None and block != lead_block:

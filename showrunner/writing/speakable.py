@@ -34,7 +34,7 @@ _NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", 
 def number_word(n: int) -> str:
     if 0 <= n < len(_NUMBER_WORDS):
         return _NUMBER_WORDS[n]
-    return _inflect().number_to_words(n) if 0 < n < 100 else str(n)
+    return str(_inflect().number_to_words(str(n))) if 0 < n < 100 else str(n)
 
 
 def language_name(language: str | None) -> str | None:
@@ -193,7 +193,7 @@ def _say_dates(t: str) -> str:
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return m.group(0)
-        return f"{_MONTHS[month - 1]} {_inflect().ordinal(day)}, {year}"
+        return f"{_MONTHS[month - 1]} {_inflect().ordinal(str(day))}, {year}"
     return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", say, t)
 
 

@@ -183,13 +183,13 @@ class OpenAILanguage(LanguageModel):
         raise AssertionError("unreachable")
 
     def _system(self, task: str, schema: dict, notes: list[str]) -> str:
-        schema = json.dumps(schema, sort_keys=True, separators=(",", ":"))
+        schema_text = json.dumps(schema, sort_keys=True, separators=(",", ":"))
         return "\n".join([
             f"You help make '{self.episode.show.name}', an explainer show. Your task: {task}.",
             "Follow the instructions in the user message.",
             *notes,
             "Answer with one JSON object only (no prose, no markdown fences) that matches this JSON schema:",
-            schema,
+            schema_text,
         ])
 
     def _request(self, messages: list[dict[str, str]], reply_model: type[BaseModel], schema: dict) -> dict[str, Any]:

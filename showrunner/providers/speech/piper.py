@@ -92,7 +92,7 @@ class PiperSpeech(SpeechModel):
         out = []
         for i, (request, (_, _, _, body)) in enumerate(zip(requests, plans, strict=True)):
             result = self.calls.call(kind="speech", provider=self.settings.name, model=self.model, version=VERSION,
-                                     request=body, perform=lambda i=i: perform(i),
+                                     request=body, perform=functools.partial(perform, i),
                                      estimate=Usage(characters=len(request.text)), settings=self.settings)
             out.append(result.body)
         return out
