@@ -22,7 +22,8 @@ class Block(Artifact):
     """One structural piece of a source document, as plain text."""
 
     kind: Literal["heading", "paragraph", "list", "code", "table", "quote"]
-    text: str = Field(description="plain text; for a list, items joined by newlines; a table as rows of cells")
+    text: str = Field(description="plain text (inline code kept in `backticks`); for a list, items joined by "
+                                  "newlines; a table as rows of cells")
     level: int | None = Field(default=None, description="heading level, 1 = top")
     items: list[str] = Field(default_factory=list, description="list items")
     language: str | None = Field(default=None, description="code language when known")

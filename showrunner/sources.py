@@ -257,8 +257,10 @@ def _inline_text(token, record: cleaning.Record | None = None, location: str = "
         return _clean(token.content)
     parts: list[str] = []
     for child in token.children:
-        if child.type in ("text", "code_inline"):
+        if child.type == "text":
             parts.append(child.content)
+        elif child.type == "code_inline":  # kept marked as code: it is said as code, not read symbol by symbol
+            parts.append(f"`{child.content}`")
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "image":
@@ -448,6 +450,9 @@ def _html_blocks(text: str, record: cleaning.Record, whole_page: bool = True) ->
             tag.decompose()
     for br in soup.find_all("br"):
         br.replace_with("\n")
+    for code in soup.find_all("code"):
+        if code.find_parent("pre") is None and code.get_text().strip():
+            code.replace_with(f"`{code.get_text()}`")  # inline code stays marked as code, as in Markdown
     root = soup.find("main") or soup.find("article") or soup.find("body") or soup
     if whole_page and root.name in ("main", "article"):
         body = soup.find("body") or soup

@@ -18,6 +18,7 @@ BAD = [
     ("Settings are a dict, like TOML table.", "split-word"),
     ("It keeps honoring of.netrc for passwords.", "glued"),
     ("Install a binary.deb file.", "glued"),
+    ("Enable clippy::pedantic lints.", "glued"),
     ("The package consists of one or more of the following.", "dangling-end"),
     ("The tool is fast because.", "dangling-end"),
     ("See https://example.org for more.", "url"),

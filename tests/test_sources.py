@@ -61,7 +61,7 @@ def test_markdown_inline_markup_quotes_and_front_matter(tmp_path):
                       "> A quoted line\n> that continues.\n\n1. first\n2. second\n   - nested\n")
     doc = read_source(source)
     assert kinds(doc) == ["heading", "paragraph", "quote", "list"]
-    assert doc.blocks[1].text == "Some bold and code with a link."
+    assert doc.blocks[1].text == "Some bold and `code` with a link."  # inline code stays marked
     assert doc.blocks[1].location == "line 6"  # front matter lines counted
     assert doc.blocks[2].text == "A quoted line that continues."
     assert doc.blocks[3].items == ["first", "second", "nested"]

@@ -7,7 +7,7 @@ the same rules, so what the bench counts is what the critic flags:
 - markup: markdown or code symbols a voice would read out or skip (` * # _ | [ ] { } < > \\ ^ ~ = $)
 - symbol: emoji, pictographs, box-drawing or arrow characters
 - url: a web address or e-mail address read out
-- glued: a dot or slash glued between words ("of.netrc", "a binary.deb", "urls.txt", "a/b")
+- glued: a dot, slash or :: glued between words ("of.netrc", "a binary.deb", "urls.txt", "a/b", "std::vec")
 - slash-as-of: a slash turned into "of" before a number ("HTTP of 1.1", "7 of 8")
 - split-word: a word broken at a dash into "x, like" ("dict, like")
 - raw-command: a command line spelled symbol by symbol ("dash x n w", "A-Z +")
@@ -31,7 +31,7 @@ from showrunner.writing.sentences import split_sentences, words
 _MARKUP = re.compile(r"[`*#_|\[\]{}<>\\^~=$]")
 _SYMBOL = re.compile(r"[\u2190-\u21ff\u2500-\u27bf\u2900-\u297f\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f]")
 _URL = re.compile(r"https?://|www\.\w|\b[\w.+-]+@[\w-]+\.\w+")
-_GLUED = re.compile(r"\b[A-Za-z]+[./][A-Za-z]{1,8}\b|(?<=\s)\.[a-z]{2,8}\b")
+_GLUED = re.compile(r"\b[A-Za-z]+(?:[./]|::)[A-Za-z]{1,8}\b|(?<=\s)\.[a-z]{2,8}\b")
 _ABBREVIATION = re.compile(r"^(?:e\.g|i\.e|a\.m|p\.m|u\.s|etc)$", re.I)
 _SLASH_OF = re.compile(r"\b(?:HTTP|HTTPS|TLS|IPv|SSL|[A-Z]{2,})\s+of\s+\d|"
                        r"\b\d\s+of\s+\d\b(?! (?:the|them|these|those))")

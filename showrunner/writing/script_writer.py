@@ -145,6 +145,9 @@ class ScriptWriter:
                 top = max((u.rank for u in section_units), default=1.0)
                 code_unit = Unit(uid=f"code{k + 1}", section_id=section.id, order=order,
                                  text=spk.describe_code(code.code, code.language), rank=top * 0.9 + 0.3)
+                # a second sample that would be described in the same words is not described (or shown)
+                code_unit.banned = any(u.text == code_unit.text for u in units + section_units
+                                       if u.uid.startswith("code"))
                 for u in section_units:
                     if u.order > order and re.search(r"\b(above|below)\b", self._fact_text(u.uid) or ""):
                         u.needs = code_unit.uid
@@ -292,12 +295,16 @@ class ScriptWriter:
         who = f"I'm {names[0]}" + (f", here with {spk.join_words(names[1:])}" if len(names) > 1 else "")
         greeting = "Hey there, and welcome to" if re.search(r"playful|fun|casual|cheeky", b.tone, re.I) else \
             "Welcome to"
-        return spk.tidy(f"{greeting} {b.show_name}{clause}.") + f" {who}. Today: {self._lower_title(b.title)}."
+        today = self._lower_title(b.title).rstrip(" .")
+        return spk.tidy(f"{greeting} {b.show_name}{clause}.") + f" {who}. Today: {today}" + \
+            ("" if today.endswith(("?", "!")) else ".")
 
     def outro_lines(self) -> list[str]:
         b = self.brief
-        title = self._lower_title(b.title)
-        if re.match(r"^(how|why|what|when|where|who)\b", title, re.I):
+        title = self._lower_title(b.title).rstrip(" .")
+        if title.endswith("?"):  # a question for a title: "What is rustdoc?"
+            wrap = f"And that was our answer to {title}"
+        elif re.match(r"^(how|why|what|when|where|who)\b", title, re.I):
             wrap = f"And that's {title}."
         else:
             wrap = f"And that was our look at {title}."
@@ -426,6 +433,8 @@ class ScriptWriter:
         said = _normalise(" ".join(s.text for s in script.segments))
         chosen = set()
         for u in self.units:
+            if u.banned:
+                continue
             pieces = [_normalise(p) for s in split_sentences(u.text) for p in split_long(spk.tidy(s), 10_000)]
             if pieces and all(p and p in said for p in pieces):
                 chosen.add(u.uid)

@@ -38,7 +38,8 @@ def number_word(n: int) -> str:
 
 
 def language_name(language: str | None) -> str | None:
-    if not language:
+    language = re.split(r"[,\s{]", language or "", maxsplit=1)[0]  # "rust,ignore", "python {.numberLines}"
+    if not language or language.lower() in ("text", "txt", "plain", "plaintext", "output", "none"):
         return None
     return _LANGUAGES.get(language.lower(), language)
 
@@ -81,6 +82,7 @@ def speakable(text: str) -> str:
     # common written abbreviations
     t = re.sub(r"\be\.\s?g\.,?", "for example", t, flags=re.I)
     t = re.sub(r"\bi\.\s?e\.,?", "that is", t, flags=re.I)
+    t = re.sub(r"\betc\.(?=\s*[),;:]|\s+[a-z])", "and so on", t)  # mid-sentence: no full stop
     t = re.sub(r"\betc\.", "and so on.", t)
     t = re.sub(r"\bvs\.?(?=\s)", "versus", t)
     t = re.sub(r"\bapprox\.", "about", t)
@@ -106,6 +108,7 @@ def speakable(text: str) -> str:
     t = re.sub(r"(?<![\w.])\.([A-Za-z][A-Za-z0-9]{0,9})\b", r"dot \1", t)  # .netrc, a .deb file
     t = re.sub(r"(?<=[A-Za-z0-9_])\.(?=[a-z])", " dot ", t)  # quickfetch.core, Node.js
     t = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", lambda m: identifier_words(m.group(0)), t)
+    t = re.sub(r"(?<=\w)::(?=\w)", " ", t)  # clippy::pedantic, std::vec
     # symbols
     replacements = [
         (r"\s*&\s*", " and "), (r"(\d)\s*%", r"\1 percent"), (r"\s*(?:->|=>|→)\s*", " to "),
@@ -141,12 +144,13 @@ def tidy(text: str) -> str:
     t = re.sub(r"[,;:]\s*([.!?])", r"\1", t)
     t = re.sub(r"([.!?])\s*,", r"\1", t)
     t = re.sub(r"\(\s*\)", "", t)
+    t = re.sub(r"(?<!\.)\.\.(?!\.)", ".", t)
     t = t.strip(" ,;")
     if not t:
         return ""
     if t.endswith(":"):
         t = t[:-1] + "."
-    if t[-1] not in ".!?":
+    if t[-1] not in ".!?" and not re.search(r"[.!?][\"'”’)]$", t):
         t += "."
     return t[0].upper() + t[1:]
 
@@ -157,6 +161,10 @@ def _inflect() -> inflect.engine:
 
 
 _PATH = re.compile(r"(?<![\w/.~-])(?:~|\.{1,2})?/?(?:[\w.*-]+/)+[\w.*-]*")
+_SYMBOL_NAMES = {"/": "slash", "\\": "backslash", "!": "bang", "#": "hash", "*": "star", "-": "dash", "+": "plus",
+                 "=": "equals", "<": "less than", ">": "greater than", "|": "pipe", "&": "and", "@": "at",
+                 "$": "dollar", "%": "percent", "^": "caret", "~": "tilde", ":": "colon", ";": "semicolon",
+                 ".": "dot", "?": "question mark"}
 _PER = {"s": "second", "sec": "second", "h": "hour", "min": "minute"}
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
@@ -181,6 +189,8 @@ def _say_paths_and_slashes(t: str) -> str:
     t = re.sub(r"\b([A-Z][A-Z0-9]+)/(\d+(?:\.\d+)*)\b", r"\1 \2", t)  # a protocol and its version
     t = re.sub(r"\b([A-Z]{2,})/([A-Z]{2,})\b", r"\1 \2", t)  # TCP/IP
     t = re.sub(r"\band/or\b", "or", t)
+    t = re.sub(r"(?<![\w/.])[A-Za-z][\w+-]*(?:/[A-Za-z][\w+-]*){2,}(?![\w/]|\.\w)",
+               lambda m: join_words(m.group(0).split("/")).replace(" and ", " or "), t)  # allow/warn/deny
     t = re.sub(r"(?<![\w/])(\d{1,3})/(\d{1,3})(?![\w/])", r"\1 or \2", t)  # versions side by side: 7/8
     t = re.sub(r"(?<![\w/.])([A-Za-z][\w+-]*)/([A-Za-z][\w+-]*)(?![\w/]|\.\w)",
                lambda m: f"{m.group(1)} or {m.group(2)}", t)  # either of two words
@@ -236,9 +246,14 @@ def _code_span(code: str) -> str:
     if re.fullmatch(r"[\w-]+\." + _FILE_EXT, code):
         stem, ext = code.rsplit(".", 1)
         return f"{stem} dot {ext}"
+    if not re.search(r"\w", code) and len(code) <= 4:  # "///", "//!": said as a person says them
+        return " ".join(_SYMBOL_NAMES.get(c, c) for c in code)
     symbols = sum(1 for c in code if not (c.isalnum() or c.isspace() or c in ".-_/"))
-    if symbols > 2 and symbols / len(code) > 0.15:  # a regex or a shell line: not read symbol by symbol
-        return "a command" if " " in code else "a pattern"
+    if symbols > 2 and symbols / len(code) > 0.15:  # a regex, an attribute, a shell line: not read symbol by symbol
+        if " " in code and re.fullmatch(r"[\w./~-]+", code.split()[0]):
+            return f"the {identifier_words(code.split()[0].rsplit('/', 1)[-1])} command"
+        names = [identifier_words(n) for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", code)]
+        return " ".join(names) if any(len(n) > 1 for n in names) else "a pattern"
     return code
 
 
@@ -323,9 +338,10 @@ def _describe_by_pattern(code: str, language: str | None, prefix: str) -> str | 
         re.match(r"(?:\$ )?(?:\./|git |pip |npm |make |cd |docker |curl |sudo |apt |brew |cargo |go )", line)
         for line in lines)
     if lang in ("sh", "bash", "shell", "zsh", "console") or (lines and lines[0].startswith("$ ")) or shell_like:
-        commands = [line.lstrip("$ ").split()[0] for line in lines if line.lstrip("$ ") and not line.startswith("#")]
-        commands = list(dict.fromkeys(identifier_words(c.rsplit("/", 1)[-1].replace("-", "_")) or c
-                                      for c in commands))
+        commands = [_command(line.lstrip("$ ")) for k, line in enumerate(lines)
+                    if line.lstrip("$ ") and not line.startswith(("#", "-"))
+                    and not (k and lines[k - 1].endswith("\\"))]  # not a continuation line
+        commands = list(dict.fromkeys(c for c in commands if c))
         if commands:
             return f"runs the {join_words(commands[:3])} command{'s' if len(commands) > 1 else ''}"
     classes = re.findall(r"\b(?:class|struct|interface)\s+([A-Za-z_]\w*)", code)
@@ -344,8 +360,20 @@ def _describe_by_pattern(code: str, language: str | None, prefix: str) -> str | 
     return None
 
 
+def _command(line: str) -> str:
+    """A shell line's program, with its subcommand when it has one: "cargo clippy", "git switch", "build candidate"."""
+    words_ = line.split()
+    if not words_:
+        return ""
+    name = identifier_words(words_[0].rsplit("/", 1)[-1].replace("-", "_")) or words_[0]
+    if len(words_) > 1 and re.fullmatch(r"[a-z][a-z-]{1,15}", words_[1]):
+        name += " " + words_[1].replace("-", " ")
+    return name
+
+
 def table_rows(text: str) -> list[list[str]]:
-    return [[cell.strip() for cell in row.split("|")] for row in text.splitlines() if row.strip()]
+    """"cell | cell" rows as lists of cells (code marks taken off: the table is shown, not read)."""
+    return [[cell.strip().strip("`").strip() for cell in row.split("|")] for row in text.splitlines() if row.strip()]
 
 
 def aligned_table(text: str) -> str:
