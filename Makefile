@@ -48,8 +48,9 @@ demo: setup
 	$(SNAKEMAKE) results/ep1/outline.md
 	@echo "--- demo: approving results/ep1/outline.md for you (normally: review it, then approve) ---"
 	$(BIN)/showrunner approve ep1
-	$(SNAKEMAKE) results/ep1/final.mp4 results/ep1/podcast.mp3 results/ep1/acceptance.json results/ep1/accepted.flag
+	$(SNAKEMAKE)
 	@echo "--- demo done: results/ep1/final.mp4, results/ep1/podcast.mp3, results/ep1/acceptance.md ---"
+	@echo "--- see it all in one page: $(SNAKEMAKE) --report report.html, or $(BIN)/showrunner studio ---"
 
 test: setup test-system-deps
 	$(BIN)/pytest -q

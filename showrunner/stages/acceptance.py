@@ -125,6 +125,7 @@ def measure(job: StageJob) -> list[Check]:
             checks += _video_checks(job, final_info.result(), timings)
             checks += _scene_checks(storyboard, timings, clips, [d.result() for d in decoded])
             checks += _caption_checks(job, timings)
+        checks += _listening_checks(job, timings)
         checks += _silence_checks(final_quiet.result() if has_video else None, speech_quiet.result(), limits)
         if has_podcast:
             checks += _podcast_checks(job, podcast_info.result(), podcast_loudness.result())
@@ -311,7 +312,7 @@ def _listening_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]
     try:
         transcript = read_json(job.input["transcript"])
         words = [listening.Word(w["text"], w["start"], w["end"]) for w in transcript["words"]]
-        cues = parse_srt(job.input["srt"])
+        cues = parse_srt(job.input["srt"]) if "srt" in job.input else None  # a podcast-only episode has none
     except (ArtifactError, OSError, KeyError, TypeError) as err:
         return [Check("words heard", False, f"transcript unreadable: {err}", "a transcript.json")]
     said = " ".join(line.text for scene in timings for line in scene.lines)
@@ -321,6 +322,8 @@ def _listening_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]
                     f"word error rate {error.rate:.1%} ({error.substitutions} substituted, {error.deletions} missed, "
                     f"{error.insertions} extra of {error.reference_words} words; Whisper {model})",
                     f"<= {limits.max_word_error_rate:.0%} against the lines")]
+    if cues is None:
+        return checks
     offsets, unmeasured = listening.cue_timing([(c.start, c.end, " ".join(c.lines)) for c in cues], words)
     tolerance = limits.caption_tolerance_ms / 1000
     edges = len(offsets) + unmeasured

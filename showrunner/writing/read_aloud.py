@@ -57,6 +57,12 @@ class Defect:
         return f"{self.rule}: {self.text[:90]}"
 
 
+# rule name -> the pattern whose match in a sentence is that defect
+_SENTENCE_PATTERNS = (("markup", _MARKUP), ("symbol", _SYMBOL), ("url", _URL), ("slash-as-of", _SLASH_OF),
+                      ("split-word", _SPLIT_WORD), ("raw-command", _RAW_COMMAND), ("dangling-end", _DANGLING_END),
+                      ("badge", _BADGE))
+
+
 def sentence_defects(sentence: str) -> list[Defect]:
     """The rules that look at one sentence on its own."""
     found = []
@@ -65,24 +71,11 @@ def sentence_defects(sentence: str) -> list[Defect]:
     def hit(rule: str) -> None:
         found.append(Defect(rule, s))
 
-    if _MARKUP.search(s):
-        hit("markup")
-    if _SYMBOL.search(s):
-        hit("symbol")
-    if _URL.search(s):
-        hit("url")
+    for rule, pattern in _SENTENCE_PATTERNS:
+        if pattern.search(s):
+            hit(rule)
     if any(not _ABBREVIATION.match(m.group(0)) for m in _GLUED.finditer(s)):
         hit("glued")
-    if _SLASH_OF.search(s):
-        hit("slash-as-of")
-    if _SPLIT_WORD.search(s):
-        hit("split-word")
-    if _RAW_COMMAND.search(s):
-        hit("raw-command")
-    if _DANGLING_END.search(s):
-        hit("dangling-end")
-    if _BADGE.search(s):
-        hit("badge")
     if len(words(s)) <= 2 and not s.endswith("?") and not _FRAME.match(s):
         hit("fragment")
     return found
