@@ -37,6 +37,7 @@ from tests.project import SMALL_SOURCE, WORKFLOW_PARTS, small_config  # noqa: E4
 
 PLAN_TARGET_S = 5.0
 SPEEDUP_TARGET = 1.6
+LAST_CPU_S = [0.0]
 ONE_RULE = 'rule one:\n    output:\n        "one.txt",\n    shell:\n        "touch {output}"\n'
 
 
@@ -57,19 +58,21 @@ def workflow_copy(root: Path, episodes: int) -> Path:
 
 def measured(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """Run a command in a fresh child; (seconds, the child's peak RSS in MiB). Its output goes to
-    bench.log in `cwd`."""
+    bench.log in `cwd`; the CPU seconds it and its jobs used go to LAST_CPU_S."""
     probe = ("import resource, subprocess, sys, time\n"
              "t = time.perf_counter()\n"
              "log = open('bench.log', 'w')\n"
              "code = subprocess.run(sys.argv[1:], stdout=log, stderr=subprocess.STDOUT).returncode\n"
              "t = time.perf_counter() - t\n"
-             "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+             "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+             "print(t, r.ru_maxrss, r.ru_utime + r.ru_stime)\n"
              "sys.exit(code)\n")
     proc = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(cwd)}, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(cmd)} failed in {cwd}:\n{(cwd / 'bench.log').read_text()[-4000:]}")
-    seconds, rss_kib = proc.stdout.split()
+    seconds, rss_kib, cpu = proc.stdout.split()
+    LAST_CPU_S[0] = float(cpu)
     return float(seconds), int(rss_kib) / 1024
 
 
@@ -143,6 +146,7 @@ def main() -> None:
         for cores in (1, 2):
             batch = workflow_copy(tmp_path / f"batch-{cores}", args.batch)
             out[f"batch_cores{cores}_s"], _ = measured(snakemake("--cores", str(cores)), batch)
+            out[f"batch_cores{cores}_busy"] = LAST_CPU_S[0] / out[f"batch_cores{cores}_s"]
             if cores == 1:
                 out["model_lane_s"] = model_lane_seconds(batch)
 
@@ -170,6 +174,9 @@ def main() -> None:
     print(f"batch of {args.batch}:   --cores 1 {out['batch_cores1_s']:.1f} s, "
           f"--cores 2 {out['batch_cores2_s']:.1f} s: speed-up {out['speedup']:.2f}x  "
           f"(target >= {SPEEDUP_TARGET:g}x) {verdict(out['speedup'] >= SPEEDUP_TARGET)}")
+    print(f"              cores kept busy on average: {out['batch_cores1_busy']:.2f} at --cores 1, "
+          f"{out['batch_cores2_busy']:.2f} at --cores 2 (load average now {os.getloadavg()[0]:.1f}: "
+          "other work on the machine takes cores too)")
     print(f"              model stages one at a time took {out['model_lane_s']:.1f} s of the --cores 1 run: "
           f"no schedule on 2 cores beats {out['speedup_bound']:.2f}x")
     if args.json:
