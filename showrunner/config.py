@@ -424,7 +424,8 @@ def format_validation_error(err: ValidationError, origins: Any = None, prefix: t
         loc = (*prefix, *problem["loc"])
         path = dotted(loc)
         where = origins.where(loc) if hasattr(origins, "where") else (origins or "config.yaml")
-        lines.append(f"{where}: {path or '(top level)'}: {problem['msg']}")
+        message = str(problem["msg"]).removeprefix("Value error, ")  # pydantic's prefix for our own checks
+        lines.append(f"{where}: {path or '(top level)'}: {message}")
     return "\n".join(lines)
 
 

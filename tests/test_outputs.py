@@ -9,9 +9,9 @@ from tests.project import small_config
 
 
 @pytest.mark.parametrize(("outputs", "expected"), [
-    (["podcast", "podcast"], "config.yaml: episodes.tea.outputs: Value error, name each output once"),
+    (["podcast", "podcast"], "config.yaml: episodes.tea.outputs: name each output once"),
     ([], "config.yaml: episodes.tea.outputs: List should have at least 1 item"),
-    (["audio"], "config.yaml: episodes.tea.outputs.0: Input should be 'video' or 'podcast'"),
+    (["audio"], "config.yaml: episodes.tea.outputs[0]: Input should be 'video' or 'podcast'"),
     ("podcast", "config.yaml: episodes.tea.outputs: Input should be a valid list"),
 ])
 def test_bad_outputs_name_the_key_path(outputs, expected):

@@ -53,7 +53,7 @@ def neural_built(tmp_path_factory):
 def test_a_voice_that_cannot_be_spoken_offline_is_refused_at_load(voice, message):
     raw = media_config()
     raw["show"]["hosts"][1]["voice"] = voice
-    with pytest.raises(ConfigError, match=rf"config\.yaml: show\.hosts\.1\.voice: .*{message}"):
+    with pytest.raises(ConfigError, match=rf"config\.yaml: show\.hosts\[1\]\.voice: .*{message}"):
         load_config(raw)
 
 

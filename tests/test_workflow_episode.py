@@ -9,13 +9,18 @@ import time
 
 import pytest
 
+from showrunner.config import load_config
+from showrunner.workflow import final_files
 from tests.project import Project, small_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
-EPISODE = ("results/tea/final.mp4", "results/tea/podcast.mp3", "results/tea/acceptance.json")
+# everything a finished episode leaves but its show memory: the media, acceptance and the report's pages
+EPISODE = tuple(final_files(load_config(small_config(approval="auto")), "tea"))
+REPORTED = {"acceptance_verdict", "report_pages"}  # what follows acceptance.json
 SCENE_JOBS = ["scene_image", "scene_voice", "scene_clip"]
-JOINS = ["soundtrack", "captions", "final", "podcast", "transcript", "acceptance"]
+JOINS = ["soundtrack", "captions", "final", "podcast", "transcript", "acceptance", "acceptance_verdict",
+         "report_pages", "report_medium", "contact_sheet"]
 
 
 @pytest.fixture(scope="module")
@@ -64,11 +69,11 @@ def test_status_says_done_exactly_when_snakemake_has_nothing_to_do(built):
 
 
 @pytest.mark.parametrize(("key", "value", "stages"), [
-    ("video.crf", 30, {"scene_clip", "final", "acceptance"}),
-    ("audio.podcast_lufs", -18, {"podcast", "acceptance"}),
-    ("acceptance.max_silence_s", 3.0, {"acceptance"}),
-    ("video.subtitles", "none", {"final", "acceptance"}),
-    ("audio.music.seed", 8, {"music", "soundtrack", "podcast", "acceptance", "final"}),
+    ("video.crf", 30, {"scene_clip", "final", "acceptance", "report_medium", *REPORTED}),
+    ("audio.podcast_lufs", -18, {"podcast", "acceptance", "report_medium", *REPORTED}),
+    ("acceptance.max_silence_s", 3.0, {"acceptance", *REPORTED}),
+    ("video.subtitles", "none", {"final", "acceptance", "report_medium", *REPORTED}),
+    ("audio.music.seed", 8, {"music", "soundtrack", "podcast", "acceptance", "final", "report_medium", *REPORTED}),
 ])
 def test_a_config_change_reruns_exactly_the_stages_that_read_it_and_status_agrees(built, key, value, stages):
     config = small_config(approval="auto")

@@ -145,11 +145,12 @@ class OpenAILanguage(LanguageModel):
                  "the scene works (picture and narration agree, length, how it reads aloud); 'reasons' say what "
                  "to fix. The top-level 'score' and 'reasons' judge the scenes together."]
         return self._ask("review the scenes of an episode's storyboard", SceneCritiqueReply, prompt, notes,
-                         lambda reply: to_scene_critique(reply, len(scenes)))
+                         lambda reply: to_scene_critique(reply, len(scenes)),
+                         ids={"index": list(range(1, len(scenes) + 1))})
 
     # --- asking, and asking again ---------------------------------------------------------
     def _ask(self, task: str, reply_model: type[BaseModel], prompt: str, notes: list[str],
-             convert: Callable[[Any], T], ids: dict[str, list[str]] | None = None) -> T:
+             convert: Callable[[Any], T], ids: dict[str, list[Any]] | None = None) -> T:
         schema_name = _schema_name(reply_model)
         schema = reply_schema(reply_model, ids)
         messages = [{"role": "system", "content": self._system(task, schema, notes)},

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import PurePosixPath
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -221,7 +221,7 @@ def to_scenes(script: Script, reply: StoryboardReply, words_per_minute: int) -> 
 # --- the schema the model is given --------------------------------------------------------
 
 
-def reply_schema(reply_model: type[BaseModel], ids: dict[str, list[str]] | None = None) -> dict:
+def reply_schema(reply_model: type[BaseModel], ids: dict[str, list[Any]] | None = None) -> dict:
     """The reply model's JSON schema, each id field limited to the values that exist.
 
     `ids` maps a field name (speaker, section_id, segment_ids, fact_ids) to its values; a list
