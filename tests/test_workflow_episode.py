@@ -20,7 +20,7 @@ EPISODE = tuple(final_files(load_config(small_config(approval="auto")), "tea"))
 REPORTED = {"acceptance_verdict", "report_pages"}  # what follows acceptance.json
 SCENE_JOBS = ["scene_image", "scene_voice", "scene_clip"]
 JOINS = ["soundtrack", "captions", "final", "podcast", "transcript", "acceptance", "acceptance_verdict",
-         "report_pages", "report_medium", "contact_sheet"]
+         "report_pages", "report_medium", "report_medium", "contact_sheet"]  # report_medium: video and podcast
 
 
 @pytest.fixture(scope="module")
