@@ -213,8 +213,8 @@ def test_a_stale_lock_is_cleared_and_a_live_snakemake_is_named_by_its_pid(gated)
         assert build.status_code == 202 and build.json()["cleared_stale_lock"] is True
         assert wait_for_build(url)["ok"]
         assert not locks.exists() or not any(locks.iterdir())
-        live = subprocess.Popen([sys.executable, "-m", "snakemake", "--cores", "1", "--config", "approval=auto",
-                                 "results/tea/podcast.mp3"], cwd=gated.root, stdout=subprocess.DEVNULL,
+        live = subprocess.Popen([sys.executable, "-m", "snakemake", "results/tea/podcast.mp3", "--cores", "1",
+                                 "--config", "approval=auto"], cwd=gated.root, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         try:
             time.sleep(1.5)

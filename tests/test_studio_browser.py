@@ -99,7 +99,7 @@ def test_review_approve_build_and_play_then_reject_in_a_browser(browser, tmp_pat
         wait(browser, lambda d: "Approved" in text_of(d, "message"), what="the approval")
         assert "A lid keeps the tea hot for longer" in project.path("results/tea/outline.md").read_text()
         assert project.path("results/tea/approval.json").exists()
-        assert "approved" in text_of(browser, "approval-state")
+        wait(browser, lambda d: "approved" in text_of(d, "approval-state"), what="the approved badge")
 
         # build it: progress arrives while Snakemake runs (every text the activity list shows is kept)
         browser.execute_script("""
