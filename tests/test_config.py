@@ -25,7 +25,7 @@ def test_valid_config_resolves_episode_with_overrides():
         (lambda c: c["show"]["hosts"][1].update(id="ada"), "host ids must be unique"),
         (lambda c: c["episodes"].update({"../evil": {"topic": "x"}}), "episode slug '../evil' is not allowed"),
         (lambda c: c["episodes"].update({"show": {"topic": "x"}}), "reserved"),
-        (lambda c: c["episodes"]["tea"].update(sources=[], topic=None), "episodes.tea: Value error, an episode needs"),
+        (lambda c: c["episodes"]["tea"].update(sources=[], topic=None), "episodes.tea: an episode needs"),
         (lambda c: c["episodes"]["tea"].update(overrides={"vidoe": {}}), "episodes.tea.overrides: unknown section"),
         (lambda c: c["episodes"]["tea"].update(overrides={"video": {"fps": 0}}),
          "episodes.tea.overrides.video.fps"),
