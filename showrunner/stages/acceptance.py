@@ -311,7 +311,9 @@ def _listening_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]
         return []
     try:
         transcript = read_json(job.input["transcript"])
-        words = [listening.Word(w["text"], w["start"], w["end"]) for w in transcript["words"]]
+        words = [listening.Word(w["text"], w["start"], w["end"], w.get("probability", 1.0))
+                 for w in transcript["words"]]
+        stretches = [(float(a), float(b)) for a, b in transcript.get("speech", [])]
         cues = parse_srt(job.input["srt"]) if "srt" in job.input else None  # a podcast-only episode has none
     except (ArtifactError, OSError, KeyError, TypeError) as err:
         return [Check("words heard", False, f"transcript unreadable: {err}", "a transcript.json")]
@@ -324,7 +326,8 @@ def _listening_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]
                     f"<= {limits.max_word_error_rate:.0%} against the lines")]
     if cues is None:
         return checks
-    offsets, unmeasured = listening.cue_timing([(c.start, c.end, " ".join(c.lines)) for c in cues], words)
+    offsets, unmeasured = listening.cue_timing([(c.start, c.end, " ".join(c.lines)) for c in cues],
+                                               listening.word_times(words, stretches))
     tolerance = limits.caption_tolerance_ms / 1000
     edges = len(offsets) + unmeasured
     late = [o for o in offsets if abs(o.offset) > tolerance + SLACK]
@@ -335,8 +338,8 @@ def _listening_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]
                 f"median {median * 1000:.0f} ms" +
                 (f"; worst: cue {worst.cue} {worst.edge} {worst.offset * 1000:+.0f} ms ({worst.text[:40]!r})"
                  if worst else ""))
-    # soft: Whisper tiny.en's own word times drift by about 200 ms into pauses (measured), while the
-    # cues are measured from the audio itself; a failure names the worst cue to look at
+    # against the words' times at the edges of the speech the detector found (listening.word_times);
+    # soft: a failure names the worst cue to look at
     checks.append(Check("caption timing", enough and not late, measured,
                         f"each cue's start and end within {limits.caption_tolerance_ms:g} ms of its words",
                         hard=False))

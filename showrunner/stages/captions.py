@@ -3,8 +3,9 @@
 Scenes follow each other exactly (each lasts samples/sample_rate), so a line's time in the
 episode is its scene's offset plus its measured start. A long line is split into cues of at
 most `caption_max_lines` lines of `caption_max_chars` characters and `caption_max_seconds`,
-its measured span shared among them in proportion to their characters between the pauses
-measured after punctuation (timings.json), where cues meet. Times are computed in
+breaking after sentences and clauses where it can, best where the voice paused (timings.json
+measures the pauses inside each line): there a cue ends where the pause starts and the next
+begins where it ends; elsewhere the time between pauses is shared in proportion to characters. Times are computed in
 samples and written to the millisecond: exact to well within a frame of the audio.
 
 The formats are simple enough to write (and read back, for acceptance) here, without a
@@ -13,6 +14,7 @@ dependency; ffmpeg, which reads them into final.mp4, checks them too.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import math
@@ -80,63 +82,76 @@ def wrap(text: str, max_chars: int) -> list[str]:
     return rows
 
 
-def split_line(text: str, seconds: float, limits: Acceptance) -> list[list[str]]:
-    """The line's words in cue-sized groups (each a list of rows), in order.
+MARKS = ",;:.!?\u2014"  # where a voice may pause inside a line
+SENTENCE_ENDS = ".!?"
+
+# Segmenting a line into cues (costs, in "bad breaks"): each cue costs GROUP; a break after a sentence
+# costs nothing, after a clause mark CLAUSE, anywhere else PLAIN, and a break the voice paused at (its
+# time measured there, not estimated) earns PAUSED back; a cue of fewer than SHORT_CHARS characters
+# costs SHORT (a flash of two words); across a PLAIN break, the two cues' difference in length costs
+# its square / BALANCE: where a break is arbitrary, it shares the words evenly.
+GROUP, CLAUSE, PLAIN, PAUSED, SHORT, SHORT_CHARS, BALANCE = 2.0, 2.0, 6.0, 1.0, 6.0, 16, 200.0
+
+
+def split_line(text: str, seconds: float, limits: Acceptance, paused: frozenset[int] = frozenset()) -> list[list[str]]:
+    """The line's words in cue-sized groups (each a list of rows), in order."""
+    return [wrap(" ".join(group), limits.caption_max_chars) for group in _groups(text.split(), seconds, limits, paused)]
+
+
+def _groups(words: list[str], seconds: float, limits: Acceptance, paused: frozenset[int]) -> list[list[str]]:
+    """Cue-sized groups of words: the cheapest segmentation (above), by dynamic programming over
+    consecutive pairs of cues.
 
     A cue holds at most max_lines rows of max_chars, and at most the characters spoken in
     max_seconds at this line's pace (times are shared by characters, so that keeps every cue
-    short enough). The fewest cues that fit are used, balanced in length, so a line does not end
-    with a flash of two words.
+    short enough). `paused`: the indices of the words after which the voice paused.
     """
-    words = text.split()
+    n = len(words)
     total = len(" ".join(words))
     budget = math.inf if seconds <= limits.caption_max_seconds else total * limits.caption_max_seconds / seconds
+    size = functools.cache(lambda a, b: len(" ".join(words[a:b])))
 
-    def fits(group: list[str]) -> bool:
-        joined = " ".join(group)
-        return len(wrap(joined, limits.caption_max_chars)) <= limits.caption_max_lines and len(joined) <= budget
+    @functools.cache
+    def fits(a: int, b: int) -> bool:
+        return b - a == 1 or (len(wrap(" ".join(words[a:b]), limits.caption_max_chars)) <= limits.caption_max_lines
+                              and size(a, b) <= budget)
 
-    greedy: list[list[str]] = []
-    for word in words:
-        if greedy and fits([*greedy[-1], word]):
-            greedy[-1].append(word)
-        else:
-            greedy.append([word])
-    for count in range(len(greedy), min(len(greedy) + 3, len(words)) + 1):
-        balanced = _at_punctuation(_balanced(words, count), fits)
-        if all(fits(group) for group in balanced):
-            return [wrap(" ".join(group), limits.caption_max_chars) for group in balanced]
-    return [wrap(" ".join(group), limits.caption_max_chars) for group in greedy]
+    def plain(b: int) -> bool:
+        return 0 < b < n and words[b - 1][-1] not in MARKS
 
+    def cost(a: int, b: int) -> float:
+        c = GROUP + (SHORT if size(a, b) < SHORT_CHARS < total else 0.0)
+        if b < n:  # the break after words[b - 1]
+            mark = words[b - 1][-1]
+            c += 0.0 if mark in SENTENCE_ENDS else CLAUSE if mark in MARKS else PLAIN
+            c -= PAUSED if b - 1 in paused else 0.0
+        return c
 
-def _at_punctuation(groups: list[list[str]], fits, reach: int = 5) -> list[list[str]]:
-    """Each break moved (by up to `reach` words) to just after punctuation, where the voice pauses
-    and its time is measured, when both cues still fit."""
-    groups = [list(g) for g in groups]
-    for i in range(len(groups) - 1):
-        left, right = groups[i], groups[i + 1]
-        if left[-1][-1] in _Clock.PUNCTUATION:
-            continue
-        moves = [-k for k in range(1, min(reach, len(left) - 1) + 1)] + list(range(1, min(reach, len(right) - 1) + 1))
-        for move in sorted(moves, key=abs):
-            new_left = left[:move] if move < 0 else left + right[:move]
-            new_right = left[move:] + right if move < 0 else right[move:]
-            if new_left[-1][-1] in _Clock.PUNCTUATION and fits(new_left) and fits(new_right):
-                groups[i], groups[i + 1] = new_left, new_right
+    # best[(a, b)]: the cheapest segmentation of words[:b] whose last cue is words[a:b], and the cue before
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    for b in range(1, n + 1):
+        for a in range(b - 1, -1, -1):
+            if not fits(a, b):
                 break
-    return groups
-
-
-def _balanced(words: list[str], count: int) -> list[list[str]]:
-    """`words` in `count` consecutive groups of about equal characters (a word goes where its middle falls)."""
-    total = len(" ".join(words))
-    groups: list[list[str]] = [[] for _ in range(count)]
-    position = 0
-    for word in words:
-        middle = position + len(word) / 2
-        groups[min(int(middle * count / max(total, 1)), count - 1)].append(word)
-        position += len(word) + 1
-    return [g for g in groups if g]
+            if a == 0:
+                best[(0, b)] = (cost(0, b), -1)
+                continue
+            options = [(before + (((size(p, a) - size(a, b)) ** 2 / BALANCE) if plain(a) else 0.0), p)
+                       for (p, q), (before, _) in best.items() if q == a]
+            if options:
+                before, p = min(options)
+                best[(a, b)] = (before + cost(a, b), p)
+    last = min((key for key in best if key[1] == n), key=lambda key: best[key][0], default=None)
+    if last is None:  # nothing fits (a word longer than a cue): one word per cue
+        return [[w] for w in words]
+    groups: list[list[str]] = []
+    a, b = last
+    while True:
+        groups.append(words[a:b])
+        p = best[(a, b)][1]
+        if p < 0:
+            return groups[::-1]
+        a, b = p, a
 
 
 def line_cues(text: str, start_sample: int, end_sample: int, rate: int, limits: Acceptance,
@@ -144,66 +159,101 @@ def line_cues(text: str, start_sample: int, end_sample: int, rate: int, limits: 
     """Cues for one spoken line. Where a cue boundary falls on punctuation that the voice paused at
     (a measured pause), the cue ends where the pause starts and the next begins where it ends;
     elsewhere the measured span between such pauses is shared in proportion to characters."""
-    if end_sample <= start_sample or not text.split():
+    words = text.split()
+    if end_sample <= start_sample or not words:
         return []
-    groups = split_line(text, (end_sample - start_sample) / rate, limits)
-    joined = [" ".join(rows) for rows in groups]
-    clock = _Clock(joined, start_sample, end_sample, pauses, rate)
+    clock = _Clock(words, start_sample, end_sample, pauses, rate)
+    groups = _groups(words, (end_sample - start_sample) / rate, limits, frozenset(clock.paused))
     cues = []
-    position = 0  # characters of the groups before this one (spaces between groups not counted)
-    for i, words in enumerate(joined):
-        first, last = position, position + len(words)
-        begin = start_sample if i == 0 else clock.after(first)
-        finish = end_sample if i == len(joined) - 1 else clock.before(last)
+    first = 0  # index of the cue's first word
+    for i, group in enumerate(groups):
+        last = first + len(group) - 1
+        begin = start_sample if i == 0 else clock.after(first - 1)
+        finish = end_sample if i == len(groups) - 1 else clock.before(last)
         begin_s, finish_s = begin / rate, finish / rate
         if finish_s - begin_s > limits.caption_max_seconds:  # one very slow word: keep the limit
             finish_s = begin_s + limits.caption_max_seconds
-        cues.append(Cue(begin_s, finish_s, tuple(groups[i])))
-        position = last
+        cues.append(Cue(begin_s, finish_s, tuple(wrap(" ".join(group), limits.caption_max_chars))))
+        first = last + 1
     return cues
 
 
 class _Clock:
-    """Character position -> sample in a line: anchored at its measured pauses after punctuation."""
+    """Where in a line each word boundary is spoken: at the pause measured there when the voice paused
+    at that punctuation mark, elsewhere shared in proportion to characters between such pauses.
 
-    PUNCTUATION = ",;:.!?\u2014"
-    REACH_S = 0.8  # a pause is taken for a mark only this close to where characters put the mark
+    Which pause belongs to which mark is one monotone alignment of the marks with the pauses (dynamic
+    programming), so a short gap inside a word (a stop consonant) is not taken for the comma a second
+    later: matching costs the squared distance on the speech clock (the line's time without its
+    pauses, against its letters), and leaving a long pause or a mark unmatched costs more.
+    """
 
-    def __init__(self, groups: list[str], start: int, end: int, pauses: Sequence[tuple[int, int]], rate: int):
-        text = "".join(groups)
-        boundaries = set(itertools.accumulate(len(g) for g in groups))
-        self.anchors = [(0.0, float(start))]
-        self.gaps: dict[int, tuple[int, int]] = {}  # character where a cue may break -> the pause there
-        total = max(len(text), 1)
-        free = [p for p in pauses if start < p[0] < p[1] < end]
-        for c, char in enumerate(text):
-            k = c + 1
-            at_boundary = k in boundaries and k < len(text)
-            if char not in self.PUNCTUATION or not (at_boundary or (k < len(text) and text[k] == " ")):
-                continue
-            expected = start + (end - start) * k / total
-            near = [p for p in free if abs((p[0] + p[1]) / 2 - expected) <= self.REACH_S * rate
-                    and p[0] > self.anchors[-1][1]]
-            if not near:
-                continue
-            pause = min(near, key=lambda p: abs((p[0] + p[1]) / 2 - expected))
-            free = [p for p in free if p[0] > pause[0]]
-            self.anchors += [(float(k), float(pause[0])), (float(k if at_boundary else k + 1), float(pause[1]))]
-            if at_boundary:
-                self.gaps[k] = pause
-        self.anchors.append((float(total), float(end)))
+    DISTANCE_S = 0.6  # a match this far from where letters put the mark costs as much as skipping it
+    PAUSE_S = 0.2  # an unmatched pause this long costs as much as skipping a mark
+
+    def __init__(self, words: list[str], start: int, end: int, pauses: Sequence[tuple[int, int]], rate: int):
+        self.positions = list(itertools.accumulate((len(w) + 1 for w in words[:-1]), initial=0))
+        self.ends = [p + len(w) for p, w in zip(self.positions, words, strict=True)]  # one past each word
+        inside = sorted(p for p in pauses if start < p[0] < p[1] < end)
+        marks = [i for i, w in enumerate(words[:-1]) if w[-1] in MARKS]
+        self.matched = self._align(words, marks, inside, start, end, rate)
+        self.paused = set(self.matched)
+        anchors = [(0.0, float(start))]
+        for i in sorted(self.matched):
+            a, b = self.matched[i]
+            anchors += [(float(self.ends[i]), float(a)), (float(self.positions[i + 1]), float(b))]
+        anchors.append((float(self.ends[-1]), float(end)))
+        self.chars, self.samples = zip(*anchors, strict=True)
+
+    @classmethod
+    def _align(cls, words, marks, pauses, start, end, rate) -> dict[int, tuple[int, int]]:
+        if not marks or not pauses:
+            return {}
+        lengths = [(b - a) / rate for a, b in pauses]
+        speech = max((end - start) / rate - sum(lengths), 1e-6)
+        at_pause = [((a - start) / rate - sum(lengths[:j])) for j, (a, _) in enumerate(pauses)]
+        letters = [sum(ch.isalnum() for ch in w) for w in words]
+        total = max(sum(letters), 1)
+        at_mark = [speech * sum(letters[: i + 1]) / total for i in marks]
+        skip_mark = [2.0 if words[i][-1] in SENTENCE_ENDS else 1.0 for i in marks]
+        skip_pause = [(d / cls.PAUSE_S) ** 2 for d in lengths]
+        k_n, j_n = len(marks), len(pauses)
+        inf = math.inf
+        best = [[inf] * (j_n + 1) for _ in range(k_n + 1)]
+        step: list[list[str]] = [[""] * (j_n + 1) for _ in range(k_n + 1)]
+        best[0][0] = 0.0
+        for k in range(k_n + 1):
+            for j in range(j_n + 1):
+                here = best[k][j]
+                if here == inf:
+                    continue
+                if k < k_n and here + skip_mark[k] < best[k + 1][j]:
+                    best[k + 1][j], step[k + 1][j] = here + skip_mark[k], "mark"
+                if j < j_n and here + skip_pause[j] < best[k][j + 1]:
+                    best[k][j + 1], step[k][j + 1] = here + skip_pause[j], "pause"
+                if k < k_n and j < j_n:
+                    c = here + ((at_mark[k] - at_pause[j]) / cls.DISTANCE_S) ** 2
+                    if c < best[k + 1][j + 1]:
+                        best[k + 1][j + 1], step[k + 1][j + 1] = c, "match"
+        matched: dict[int, tuple[int, int]] = {}
+        k, j = k_n, j_n
+        while k or j:
+            move = step[k][j]
+            if move == "match":
+                matched[marks[k - 1]] = pauses[j - 1]
+            k, j = (k - 1, j - 1) if move == "match" else (k - 1, j) if move == "mark" else (k, j - 1)
+        return matched
 
     def _at(self, char: float) -> int:
-        chars, samples = zip(*self.anchors, strict=True)
-        return round(float(np.interp(char, chars, samples)))
+        return round(float(np.interp(char, self.chars, self.samples)))
 
-    def before(self, last: int) -> int:
-        """Where the cue whose text ends at character `last` ends."""
-        return self.gaps[last][0] if last in self.gaps else self._at(last)
+    def before(self, i: int) -> int:
+        """Where the cue whose last word is words[i] ends."""
+        return self.matched[i][0] if i in self.matched else self._at(self.ends[i] + 0.5)
 
-    def after(self, first: int) -> int:
-        """Where the cue whose text starts at character `first` begins."""
-        return self.gaps[first][1] if first in self.gaps else self._at(first)
+    def after(self, i: int) -> int:
+        """Where the cue that starts after words[i] begins."""
+        return self.matched[i][1] if i in self.matched else self._at(self.ends[i] + 0.5)
 
 
 def episode_cues(timings: list[SceneTimings], limits: Acceptance) -> list[Cue]:

@@ -14,7 +14,6 @@ from showrunner import media
 from showrunner.artifacts import SceneTimings
 from showrunner.files import read_model, write_text
 from showrunner.report import pages
-from showrunner.report.loudness import plot_loudness
 from showrunner.stage_job import StageJob
 from showrunner.workflow import MEDIA
 
@@ -46,6 +45,9 @@ def loudness_plot(job: StageJob) -> None:
         marks = [(float(c["start_time"]), _short(c.get("tags", {}).get("title") or f"chapter {i + 1}"))
                  for i, c in enumerate(chapters)]
         title, target = "podcast.mp3", audio.podcast_lufs
+    from showrunner.report.loudness import plot_loudness  # matplotlib: loaded by this job only, not by
+    # every Snakemake start that reads this module's READS
+
     plot_loudness(curve, job.output["plot"], title=title, target_lufs=target, marks=marks)
 
 

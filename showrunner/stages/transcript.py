@@ -4,7 +4,8 @@ Every scene's voice (without the music bed) is resampled to 16 kHz and transcrib
 faster-whisper on the Whisper model shipped in a pinned package (showrunner.listening). A
 scene's words are remembered by the voice file's content, so a one-scene edit listens to that
 scene only. transcript.json holds the words with their times in the episode (scenes follow
-each other exactly), the recogniser that heard them and what listening cost; acceptance
+each other exactly), the stretches of speech the voice activity detector found (Silero, in
+faster-whisper), the recogniser that heard them and what listening cost; acceptance
 compares them with the lines and the captions. Its own rule, so it runs beside the podcast.
 """
 
@@ -34,7 +35,7 @@ def run(job: StageJob) -> None:
     kind = "transcript-" + sha256_text(canonical_json(about))[:16]
     cache = measurements.folder(job.episode, job.root)
     media.require(media.FFMPEG)
-    scenes, words, offset = [], [], 0.0
+    scenes, words, stretches, offset = [], [], [], 0.0
     cost = {"wall_s": 0.0, "cpu_s": 0.0, "audio_s": 0.0}
     for voice, timings_path in zip(job.input["voices"], job.input["timings"], strict=True):
         timings = read_model(timings_path, SceneTimings)
@@ -52,10 +53,12 @@ def run(job: StageJob) -> None:
         scenes.append({"scene": timings.scene, "offset_s": round(offset, 6), "words": len(scene_words),
                        "listened": heard["cost"], "remembered": not fresh})
         words += scene_words
+        stretches += [[round(a + offset, 3), round(b + offset, 3)] for a, b in heard["speech"]]
         offset += timings.samples / timings.sample_rate
     write_json(job.output["transcript"], {
         "slug": job.slug, "recogniser": about, "text": " ".join(w["text"] for w in words), "words": words,
-        "scenes": scenes, "cost": {k: round(v, 3) for k, v in cost.items()},  # of what was listened to now
+        "speech": stretches, "scenes": scenes,
+        "cost": {k: round(v, 3) for k, v in cost.items()},  # of what was listened to now
         "narration_s": round(offset, 3)})
     log.info("heard %d words in %.1f s of narration", len(words), offset)
 
@@ -68,5 +71,6 @@ def _listen(path, settings, job: StageJob) -> dict:
                                        measurements.folder(job.episode, job.root).parent, threads=job.threads)
     words = [listening.Word(w.text, round(max(w.start - PAD_S, 0.0), 3), round(max(w.end - PAD_S, 0.0), 3),
                             w.probability) for w in words]
+    stretches = [(round(a, 3), round(b, 3)) for a, b in listening.speech(audio)]
     log.info("%s: %d words, %.2f s CPU for %.2f s of audio", path, len(words), cost["cpu_s"], cost["audio_s"])
-    return json.loads(json.dumps({"words": [w.__dict__ for w in words], "cost": cost}))
+    return json.loads(json.dumps({"words": [w.__dict__ for w in words], "speech": stretches, "cost": cost}))

@@ -9,8 +9,10 @@ from __future__ import annotations
 import ast
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
-import inflect
+if TYPE_CHECKING:
+    import inflect
 
 LINK_PHRASE = "the link in the show notes"
 
@@ -157,6 +159,10 @@ def tidy(text: str) -> str:
 
 @cache
 def _inflect() -> inflect.engine:
+    """inflect (MIT), loaded on first use: importing it costs seconds (typeguard instruments it), and
+    the workflow imports this module at every start to check the providers' settings."""
+    import inflect
+
     return inflect.engine()
 
 
