@@ -6,9 +6,10 @@ this machine, each against a floor measured in the same run:
 1. Planning: `snakemake -n` over 100 episodes, against `snakemake -n` of a one-rule Snakefile
    (Snakemake's own start) and of a Snakefile of the same shape (as many jobs, each a chain of
    rules with a log, a benchmark, a conda file and a script, but no input functions, params or
-   checkpoint): what Snakemake itself costs per job, which no change to our rules can remove. Twice: before anything is built (the storyboard checkpoints are
-   still open, so the DAG stops at them) and once every episode is built (every checkpoint is
-   resolved: each episode's storyboard.json is read to list its scenes). Target: <= 5 s.
+   checkpoint): what Snakemake itself costs per job, which no change to our rules can remove.
+   Twice: before anything is built (the storyboard checkpoints are still open, so the DAG
+   stops at them) and once every episode is built (every checkpoint is resolved: each
+   episode's storyboard.json is read to list its scenes). Target: <= 5 s.
 2. Memory: the peak RSS of that Snakemake process at 100 episodes, against the one-rule floor.
 3. Throughput: a batch of 4 small episodes built from scratch at --cores 1 and at --cores 2
    (the default profile: model stages single-lane). Target: speed-up >= 1.6x.
@@ -51,7 +52,8 @@ def same_shape(root: Path, episodes: int, rules: int) -> Path:
     for i in range(rules):
         lines += [f"rule r{i}:", *([f"    input: 'results/{{slug}}/r{i - 1}.txt'"] if i else []),
                   f"    output: 'results/{{slug}}/r{i}.txt'", f"    log: 'logs/r{i}/{{slug}}.log'",
-                  f"    benchmark: 'benchmarks/r{i}/{{slug}}.tsv'", "    conda: 'env.yaml'", "    script: 'touch.py'", ""]
+                  f"    benchmark: 'benchmarks/r{i}/{{slug}}.tsv'", "    conda: 'env.yaml'",
+                  "    script: 'touch.py'", ""]
     (root / "Snakefile").write_text("\n".join(lines))
     (root / "env.yaml").write_text("channels: [conda-forge]\ndependencies: [python]\n")
     (root / "touch.py").write_text("open(snakemake.output[0], 'w').close()\n")
