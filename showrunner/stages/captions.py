@@ -5,8 +5,9 @@ episode is its scene's offset plus its measured start. A long line is split into
 most `caption_max_lines` lines of `caption_max_chars` characters and `caption_max_seconds`,
 breaking after sentences and clauses where it can, best where the voice paused (timings.json
 measures the pauses inside each line): there a cue ends where the pause starts and the next
-begins where it ends; elsewhere the time between pauses is shared in proportion to characters. Times are computed in
-samples and written to the millisecond: exact to well within a frame of the audio.
+begins where it ends; elsewhere the time between pauses is shared in proportion to characters.
+Times are computed in samples and written to the millisecond: exact to well within a frame of
+the audio.
 
 The formats are simple enough to write (and read back, for acceptance) here, without a
 dependency; ffmpeg, which reads them into final.mp4, checks them too.
@@ -19,7 +20,7 @@ import itertools
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,12 +94,12 @@ SENTENCE_ENDS = ".!?"
 GROUP, CLAUSE, PLAIN, PAUSED, SHORT, SHORT_CHARS, BALANCE = 2.0, 2.0, 6.0, 1.0, 6.0, 16, 200.0
 
 
-def split_line(text: str, seconds: float, limits: Acceptance, paused: frozenset[int] = frozenset()) -> list[list[str]]:
-    """The line's words in cue-sized groups (each a list of rows), in order."""
-    return [wrap(" ".join(group), limits.caption_max_chars) for group in _groups(text.split(), seconds, limits, paused)]
+def split_line(text: str, seconds: float, limits: Acceptance) -> list[list[str]]:
+    """The line's words in cue-sized groups (each a list of rows), in order, for a line with no pauses measured."""
+    return [wrap(" ".join(group), limits.caption_max_chars) for group in _groups(text.split(), seconds, limits, set())]
 
 
-def _groups(words: list[str], seconds: float, limits: Acceptance, paused: frozenset[int]) -> list[list[str]]:
+def _groups(words: list[str], seconds: float, limits: Acceptance, paused: Container[int]) -> list[list[str]]:
     """Cue-sized groups of words: the cheapest segmentation (above), by dynamic programming over
     consecutive pairs of cues.
 
@@ -127,25 +128,28 @@ def _groups(words: list[str], seconds: float, limits: Acceptance, paused: frozen
             c -= PAUSED if b - 1 in paused else 0.0
         return c
 
-    # best[(a, b)]: the cheapest segmentation of words[:b] whose last cue is words[a:b], and the cue before
+    # best[(a, b)]: the cheapest segmentation of words[:b] whose last cue is words[a:b], and where the
+    # cue before it starts (-1: none); ending[b]: the starts a of the cues words[a:b] segmented so far
     best: dict[tuple[int, int], tuple[float, int]] = {}
+    ending: list[list[int]] = [[] for _ in range(n + 1)]
     for b in range(1, n + 1):
         for a in range(b - 1, -1, -1):
             if not fits(a, b):
                 break
             if a == 0:
                 best[(0, b)] = (cost(0, b), -1)
-                continue
-            options = [(before + (((size(p, a) - size(a, b)) ** 2 / BALANCE) if plain(a) else 0.0), p)
-                       for (p, q), (before, _) in best.items() if q == a]
-            if options:
+            else:
+                options = [(best[(p, a)][0] + ((size(p, a) - size(a, b)) ** 2 / BALANCE if plain(a) else 0.0), p)
+                           for p in ending[a]]
+                if not options:
+                    continue
                 before, p = min(options)
                 best[(a, b)] = (before + cost(a, b), p)
-    last = min((key for key in best if key[1] == n), key=lambda key: best[key][0], default=None)
-    if last is None:  # nothing fits (a word longer than a cue): one word per cue
+            ending[b].append(a)
+    if not ending[n]:  # nothing fits (a word longer than a cue): one word per cue
         return [[w] for w in words]
     groups: list[list[str]] = []
-    a, b = last
+    a, b = min(ending[n], key=lambda start: best[(start, n)][0]), n
     while True:
         groups.append(words[a:b])
         p = best[(a, b)][1]
@@ -163,7 +167,7 @@ def line_cues(text: str, start_sample: int, end_sample: int, rate: int, limits: 
     if end_sample <= start_sample or not words:
         return []
     clock = _Clock(words, start_sample, end_sample, pauses, rate)
-    groups = _groups(words, (end_sample - start_sample) / rate, limits, frozenset(clock.paused))
+    groups = _groups(words, (end_sample - start_sample) / rate, limits, clock.matched)
     cues = []
     first = 0  # index of the cue's first word
     for i, group in enumerate(groups):
@@ -196,8 +200,7 @@ class _Clock:
         self.ends = [p + len(w) for p, w in zip(self.positions, words, strict=True)]  # one past each word
         inside = sorted(p for p in pauses if start < p[0] < p[1] < end)
         marks = [i for i, w in enumerate(words[:-1]) if w[-1] in MARKS]
-        self.matched = self._align(words, marks, inside, start, end, rate)
-        self.paused = set(self.matched)
+        self.matched = self._align(words, marks, inside, start, end, rate)  # word index -> its pause
         anchors = [(0.0, float(start))]
         for i in sorted(self.matched):
             a, b = self.matched[i]
@@ -211,10 +214,10 @@ class _Clock:
             return {}
         lengths = [(b - a) / rate for a, b in pauses]
         speech = max((end - start) / rate - sum(lengths), 1e-6)
-        at_pause = [((a - start) / rate - sum(lengths[:j])) for j, (a, _) in enumerate(pauses)]
-        letters = [sum(ch.isalnum() for ch in w) for w in words]
-        total = max(sum(letters), 1)
-        at_mark = [speech * sum(letters[: i + 1]) / total for i in marks]
+        paused_before = list(itertools.accumulate(lengths, initial=0.0))
+        at_pause = [(a - start) / rate - paused_before[j] for j, (a, _) in enumerate(pauses)]
+        letters = list(itertools.accumulate(sum(ch.isalnum() for ch in w) for w in words))  # up to each word's end
+        at_mark = [speech * letters[i] / max(letters[-1], 1) for i in marks]
         skip_mark = [2.0 if words[i][-1] in SENTENCE_ENDS else 1.0 for i in marks]
         skip_pause = [(d / cls.PAUSE_S) ** 2 for d in lengths]
         k_n, j_n = len(marks), len(pauses)

@@ -45,8 +45,8 @@ def loudness_plot(job: StageJob) -> None:
         marks = [(float(c["start_time"]), _short(c.get("tags", {}).get("title") or f"chapter {i + 1}"))
                  for i, c in enumerate(chapters)]
         title, target = "podcast.mp3", audio.podcast_lufs
-    from showrunner.report.loudness import plot_loudness  # matplotlib: loaded by this job only, not by
-    # every Snakemake start that reads this module's READS
+    # matplotlib, loaded by this job only: not by every Snakemake start that reads this module's READS
+    from showrunner.report.loudness import plot_loudness
 
     plot_loudness(curve, job.output["plot"], title=title, target_lufs=target, marks=marks)
 

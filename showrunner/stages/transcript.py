@@ -71,6 +71,6 @@ def _listen(path, settings, job: StageJob) -> dict:
                                        measurements.folder(job.episode, job.root).parent, threads=job.threads)
     words = [listening.Word(w.text, round(max(w.start - PAD_S, 0.0), 3), round(max(w.end - PAD_S, 0.0), 3),
                             w.probability) for w in words]
-    stretches = [(round(a, 3), round(b, 3)) for a, b in listening.speech(audio)]
+    stretches = listening.speech(audio)  # the same samples, unpadded: times in the scene already
     log.info("%s: %d words, %.2f s CPU for %.2f s of audio", path, len(words), cost["cpu_s"], cost["audio_s"])
     return json.loads(json.dumps({"words": [w.__dict__ for w in words], "speech": stretches, "cost": cost}))
