@@ -1,19 +1,24 @@
 """One small interface per kind of model. The offline provider of each kind is the reference.
 
-Providers never touch files under results/: they take artifacts and a rendered prompt and
-return artifacts (language), audio bytes (speech) or image bytes (image). Every request they
+Providers never touch files under results/: they answer a task's ask with a reply (language,
+made into the artifact by the task), audio bytes (speech) or image bytes (image). Every request they
 make goes through `ModelCalls.call`, which caches it, retries it, prices it and records it.
 """
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from showrunner.artifacts import Brief, Critique, Outline, Research, Scene, SceneCritique, Script
-from showrunner.config import Episode, ProviderSettings
-from showrunner.providers.calls import ModelCalls
+from showrunner.artifacts import Scene
+from showrunner.config import CALL_POLICY_FIELDS, Episode, ProviderSettings
+from showrunner.providers.calls import Ask, CallResult, ModelCalls, Usage
+
+if TYPE_CHECKING:
+    from showrunner.providers.language.tasks import Task
 
 
 class Provider:  # noqa: B024 (a base for the three abstract kinds below)
@@ -38,30 +43,53 @@ class Provider:  # noqa: B024 (a base for the three abstract kinds below)
 
 
 class LanguageModel(Provider, ABC):
+    """A language provider answers an `Ask` (a task's prompt, instructions and reply schema) with a
+    reply: that is all it implements. `write` does the rest for every provider alike: the
+    instructions and schema from the task, the call through `ModelCalls.ask` (cache, retry,
+    breaker, budget, re-ask) and the reply's one validation into the artifact (the task's)."""
+
     kind = "language"
+    version: str = ""  # part of the cache key: bump (or hash the code) to refuse every cached reply
+    output_tokens_guess = 2048  # for the budget estimate when max_tokens is not set
 
     @abstractmethod
-    def research(self, brief: Brief, prompt: str) -> Research: ...
+    def answer(self, ask: Ask) -> CallResult:
+        """The reply to `ask`, as text (a JSON object that should fit `ask.schema`), and its usage.
 
-    @abstractmethod
-    def outline(self, brief: Brief, research: Research, feedback: list[str], prompt: str) -> Outline: ...
+        Called by ModelCalls under its policy: raise on failure (an HTTP error is retried when
+        transient); never validate here, the task does that for every provider."""
 
-    @abstractmethod
-    def write_script(self, brief: Brief, outline: Outline, research: Research, prompt: str,
-                     previous: Script | None = None, critique: Critique | None = None) -> Script:
-        """Write a draft; with `previous` and `critique`, revise that draft to answer the critique."""
+    def write(self, task: Task, prompt: str, **inputs: Any) -> Any:
+        """The artifact `task` makes from `inputs`, with the stage's rendered `prompt`."""
+        schema = task.schema(inputs)
+        ask = Ask(task=task.name, system=self.instructions(task, inputs, prompt, schema),
+                  messages=({"role": "user", "content": prompt},), schema=schema, schema_name=task.schema_name,
+                  inputs=inputs)
+        return self.calls.ask(ask, provider=self.settings.name, model=self.model, version=self.version,
+                              parameters=self.parameters(), answer=self.answer,
+                              accept=lambda body: task.accept(body, inputs), estimate=self.estimate,
+                              settings=self.settings)
 
-    @abstractmethod
-    def critique(self, brief: Brief, outline: Outline, script: Script, prompt: str) -> Critique: ...
+    def instructions(self, task: Task, inputs: dict[str, Any], prompt: str, schema: dict) -> str:
+        """The system message: the task, its notes, and the reply's JSON schema."""
+        schema_text = json.dumps(schema, sort_keys=True, separators=(",", ":"))
+        return "\n".join([
+            f"You help make '{self.episode.show.name}', an explainer show. Your task: {task.about(inputs)}.",
+            "Follow the instructions in the user message.",
+            *task.notes(inputs, prompt),
+            "Answer with one JSON object only (no prose, no markdown fences) that matches this JSON schema:",
+            schema_text,
+        ])
 
-    @abstractmethod
-    def storyboard(self, brief: Brief, outline: Outline, research: Research, script: Script,
-                   prompt: str) -> list[Scene]: ...
+    def parameters(self) -> dict[str, Any]:
+        """The settings the answer depends on (model, base_url, temperature, options...), for the cache key;
+        never a secret, never the call policy."""
+        return self.settings.model_dump(mode="json", exclude_none=True, exclude={*CALL_POLICY_FIELDS, "api_key_env"})
 
-    @abstractmethod
-    def review_scenes(self, brief: Brief, outline: Outline, scenes: list[Scene], prompt: str,
-                      measured: SceneCritique) -> SceneCritique:
-        """Judge the scenes (each, and together); `measured` is what the measured checks found."""
+    def estimate(self, ask: Ask) -> Usage:
+        """For the budget, before the call: ~4 characters a token in, max_tokens out."""
+        chars = len(ask.system) + sum(len(m["content"]) for m in ask.messages)
+        return Usage(input_tokens=chars // 4 + 1, output_tokens=self.settings.max_tokens or self.output_tokens_guess)
 
 
 @dataclass(frozen=True)

@@ -14,19 +14,23 @@
              `max_attempts`, waiting as Retry-After asks or backing off exponentially
     record   usage and price go into the stage's call records (its provenance) and the
              episode's cost ledger and cost.json; only then is the answer cached
+    re-ask   a language reply that `accept` refuses (not JSON, not the schema, breaks the task's
+             rules) is paid for and recorded, never cached, and asked again with the reply and the
+             error added to the conversation, up to `max_reasks` times (`ModelCalls.ask`)
 
 Whichever provider makes the call, offline or online, the same policy applies.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from tenacity import RetryCallState, Retrying, retry_if_exception
@@ -48,6 +52,8 @@ from showrunner.providers.retry import (
 from showrunner.secrets import redact
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -85,6 +91,50 @@ class RejectedReply(ProviderError):
         super().__init__(f"reply rejected: {error}")
         self.body = body
         self.error = error
+
+
+REASK = ("Your reply could not be used:\n{error}\n\nReply again with the corrected JSON object only, "
+         "following the schema.")
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One question to a language model: a task, what it is told, and the conversation so far.
+
+    `system` gives the task, its notes and the reply's JSON schema in words; `messages` holds the
+    rendered prompt as the user's message and, on a re-ask, each rejected reply and why. `inputs`
+    are the artifacts the task works from (an offline writer does its work from them).
+    """
+
+    task: str
+    system: str
+    messages: tuple[dict[str, str], ...]
+    schema: dict[str, Any]
+    schema_name: str
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def prompt(self) -> str:
+        return self.messages[0]["content"]
+
+    def again(self, reply: str, error: str) -> Ask:
+        return replace(self, messages=(*self.messages, {"role": "assistant", "content": reply},
+                                       {"role": "user", "content": REASK.format(error=error)}))
+
+    def request(self) -> dict[str, Any]:
+        """Everything the answer depends on, for the cache key."""
+        return {"task": self.task, "system": self.system, "messages": list(self.messages), "schema": self.schema,
+                "schema_name": self.schema_name, "inputs": _plain(self.inputs)}
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 class ModelCalls:
@@ -161,6 +211,36 @@ class ModelCalls:
                 raise RejectedReply(result.body, redact(str(err))) from None
         self._cache_put(key, result, kind=kind, provider=provider, model=model)
         return result
+
+    def ask(self, ask: Ask, *, provider: str, model: str, version: str, parameters: dict[str, Any],
+            answer: Callable[[Ask], CallResult], accept: Callable[[bytes], T], estimate: Callable[[Ask], Usage],
+            settings: ProviderSettings) -> T:
+        """A language task's artifact: `answer(ask)` made through `call`, its reply `accept`ed, and a
+        rejected reply asked again with the error (up to settings.max_reasks times).
+
+        `parameters` are the provider's settings the answer depends on (model, base_url, temperature...),
+        part of the key with the ask itself."""
+        rounds = settings.max_reasks + 1
+        for attempt in range(1, rounds + 1):
+            try:
+                result = self.call(kind="language", provider=provider, model=model, version=version,
+                                   request={**parameters, "ask": ask.request()},
+                                   perform=functools.partial(answer, ask), estimate=estimate(ask),
+                                   accept=accept, settings=settings)
+            except RejectedReply as rejected:
+                reply = rejected.body.decode("utf-8", errors="replace")
+                log.warning("%s reply %d of %d rejected: %s\n--- reply ---\n%s\n--- end of reply ---",
+                            ask.schema_name, attempt, rounds, rejected.error, redact(reply))
+                if attempt == rounds:
+                    raise ProviderError(
+                        f"language model {provider}:{model} gave no usable {ask.schema_name} after "
+                        f"{rounds} attempt(s) (providers.language.max_reasks = {settings.max_reasks}); "
+                        f"last error:\n{rejected.error}\n(the replies are in this stage's log)"
+                    ) from None
+                ask = ask.again(reply, rejected.error)
+                continue
+            return accept(result.body)
+        raise AssertionError("unreachable")
 
     def cached(self, *, kind: str, provider: str, model: str, version: str, request: dict[str, Any]) -> bool:
         """Whether `call` with these arguments would be answered from the cache (a provider that

@@ -17,6 +17,7 @@ from showrunner.files import read_model, write_json, write_text
 from showrunner.outline_markdown import render_outline_markdown
 from showrunner.prompts import render
 from showrunner.provenance import write_provenance
+from showrunner.providers.language.tasks import OUTLINE
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
 from showrunner.writing.length import episode_length
@@ -65,7 +66,7 @@ def run(job: StageJob) -> None:
     feedback = feedback_of(Path(given[0])) if given else []
     prompt = render(job.input["prompt"], **prompt_context(job, brief=brief, research=research, feedback=feedback))
     provider, calls = language_provider(job)
-    outline = provider.outline(brief, research, feedback, prompt)
+    outline = provider.write(OUTLINE, prompt, brief=brief, research=research, feedback=feedback)
     outline = normalise_outline(outline, job.slug, research, feedback)
     length = episode_length(brief, research, outline, job.episode.writing.words_per_minute,
                             job.episode.writing.length)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 
-from showrunner.artifacts import Brief, Draft, Outline, Research, Script, ScriptReview
-from showrunner.errors import ArtifactError
+from showrunner.artifacts import Brief, Draft, Outline, Research, ScriptReview
 from showrunner.files import read_model, write_json, write_text
 from showrunner.prompts import render
 from showrunner.provenance import write_provenance
+from showrunner.providers.language.tasks import SCRIPT_CRITIC, SCRIPT_WRITER
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
 from showrunner.writing.length import agreed_brief
@@ -23,27 +23,6 @@ from showrunner.writing.length import agreed_brief
 READS = LANGUAGE_READS
 
 log = logging.getLogger(__name__)
-
-
-def check_script(script: Script, brief: Brief, outline: Outline, where: str) -> Script:
-    """Every speaker a host, every section the outline's, segment ids unique; the slug is ours."""
-    hosts = [h.id for h in brief.hosts]
-    sections = {s.id for s in outline.sections}
-    problems = []
-    seen: set[str] = set()
-    for i, segment in enumerate(script.segments):
-        if segment.speaker not in hosts:
-            problems.append(f"{where}: segments[{i}].speaker: '{segment.speaker}' is not a host "
-                            f"(hosts: {', '.join(hosts)})")
-        if segment.section_id not in sections:
-            problems.append(f"{where}: segments[{i}].section_id: '{segment.section_id}' is not an outline section "
-                            f"({', '.join(sorted(sections))})")
-        if segment.id in seen:
-            problems.append(f"{where}: segments[{i}].id: '{segment.id}' is used twice")
-        seen.add(segment.id)
-    if problems:
-        raise ArtifactError("\n".join(problems))
-    return script.model_copy(update={"slug": brief.slug})
 
 
 def accepted_index(drafts: list[Draft], threshold: int) -> int:
@@ -69,8 +48,8 @@ def run(job: StageJob) -> None:
         context = prompt_context(job, brief=brief, research=research, outline=outline, previous=previous,
                                  critique=critique, iteration=iteration)
         writer_prompt = render(job.input["writer_prompt"], **context)
-        script = provider.write_script(brief, outline, research, writer_prompt, previous, critique)
-        script = check_script(script, brief, outline, f"script draft {iteration}")
+        script = provider.write(SCRIPT_WRITER, writer_prompt, brief=brief, outline=outline, research=research,
+                                previous=previous, critique=critique)
         if previous is not None and script == previous:
             log.info("draft %d: the revision changed nothing; keeping draft %d", iteration, iteration - 1)
             break
@@ -79,7 +58,7 @@ def run(job: StageJob) -> None:
                                **prompt_context(job, brief=brief, research=research, outline=outline, script=script,
                                                 iteration=iteration))
         prompts[f"critic_{iteration}"] = critic_prompt
-        critique = provider.critique(brief, outline, script, critic_prompt)
+        critique = provider.write(SCRIPT_CRITIC, critic_prompt, brief=brief, outline=outline, script=script)
         drafts.append(Draft(iteration=iteration, script=script, critique=critique))
         log.info("draft %d: %d words, score %d%s", iteration, script.words, critique.score,
                  "".join(f"\n    - {r}" for r in critique.reasons))

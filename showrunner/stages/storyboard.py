@@ -15,7 +15,6 @@ import tempfile
 from pathlib import Path
 
 from showrunner.artifacts import Brief, Outline, Research, Scene, SceneRef, Script, Storyboard, scene_name
-from showrunner.errors import ArtifactError
 from showrunner.files import (
     canonical_json,
     clean_temporaries,
@@ -27,6 +26,7 @@ from showrunner.files import (
 )
 from showrunner.prompts import render
 from showrunner.provenance import write_provenance
+from showrunner.providers.language.tasks import STORYBOARD
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
 
@@ -34,26 +34,6 @@ from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt
 READS = (*LANGUAGE_READS, "show.style")
 
 log = logging.getLogger(__name__)
-
-
-def check_scenes(scenes: list[Scene], script: Script, where: str) -> list[Scene]:
-    """Scenes numbered 1..n that narrate every segment of the script once, in order, unchanged."""
-    if not scenes:
-        raise ArtifactError(f"{where}: scenes: the storyboard has no scenes")
-    problems = []
-    for i, scene in enumerate(scenes, start=1):
-        if scene.index != i:
-            problems.append(f"{where}: scenes[{i - 1}].index: is {scene.index}, expected {i}")
-    said = [seg for scene in scenes for seg in scene.segments]
-    if [s.id for s in said] != [s.id for s in script.segments]:
-        problems.append(f"{where}: segments: the scenes must cover every script segment once and in order "
-                        f"(got {' '.join(s.id for s in said)})")
-    elif said != list(script.segments):
-        changed = [s.id for s, t in zip(said, script.segments, strict=True) if s != t]
-        problems.append(f"{where}: segments: scenes changed the narration of {', '.join(changed)}")
-    if problems:
-        raise ArtifactError("\n".join(problems))
-    return scenes
 
 
 def write_scene_dir(directory: Path, scenes: list[Scene]) -> None:
@@ -89,8 +69,8 @@ def run(job: StageJob) -> None:
     prompt = render(job.input["prompt"],
                     **prompt_context(job, brief=brief, research=research, outline=outline, script=script))
     provider, calls = language_provider(job)
-    scenes = check_scenes(provider.storyboard(brief, outline, research, script, prompt), script,
-                          str(job.output["storyboard"]))
+    scenes = provider.write(STORYBOARD, prompt, brief=brief, outline=outline, research=research, script=script,
+                            words_per_minute=job.episode.writing.words_per_minute)
     scenes_dir = Path(job.output["scenes"])
     refs = [SceneRef(index=s.index, file=f"{scenes_dir.name}/{scene_name(s.index)}.json", title=s.title,
                      section_id=s.section_id) for s in scenes]

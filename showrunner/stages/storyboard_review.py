@@ -15,6 +15,7 @@ from showrunner.artifacts import Brief, Outline, Scene, Storyboard
 from showrunner.files import read_model, write_json, write_text
 from showrunner.prompts import render
 from showrunner.provenance import write_provenance
+from showrunner.providers.language.tasks import SCENE_CRITIC
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
 from showrunner.writing import scene_review
@@ -40,7 +41,8 @@ def run(job: StageJob) -> None:
     prompt = render(job.input["prompt"], **prompt_context(job, brief=brief, outline=outline, scenes=scenes,
                                                            measured=measured))
     provider, calls = language_provider(job)
-    critique = provider.review_scenes(brief, outline, scenes, prompt, scene_review.as_critique(measured))
+    critique = provider.write(SCENE_CRITIC, prompt, brief=brief, outline=outline, scenes=scenes,
+                              measured=scene_review.as_critique(measured))
     review = scene_review.combine(measured, critique, job.episode.providers.language.name)
     write_text(job.output["prompt"], prompt)
     write_json(job.output["review"], review)

@@ -1,10 +1,13 @@
-"""What a language model is asked to reply, per task, and how a reply becomes an artifact.
+"""What a language model is asked to reply, per task, and how a reply becomes an artifact: the one
+validation of each artifact a language provider writes, whichever provider wrote it (the tasks
+that use them are in showrunner.providers.language.tasks).
 
-The reply models hold only what the model should write. What it must not invent (the slug,
-fact, section and segment ids, whether a fact is sourced, a scene's narration) is filled in
-here, so a reply that breaks a rule the schema cannot express (a speaker who is not a host, a
-scene that skips a segment) raises ReplyError with a message the model can act on when it is
-asked again.
+The reply models hold only what the model should write (and, hidden from the schema a model is
+shown, what the offline writer measures besides: a fact's salience, a critique's metrics). What
+it must not invent (the slug, fact, section and segment ids, whether a fact is sourced, a
+scene's narration) is filled in here, so a reply that breaks a rule the schema cannot express
+(a speaker who is not a host, a scene that skips a segment) raises ReplyError with a message the
+model can act on when it is asked again.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 
 from showrunner.artifacts import (
     Brief,
@@ -48,6 +52,10 @@ class FactReply(Reply):
     section: str = Field(default="", description="the heading it sits under in the source, or a short theme")
     source: str | None = Field(default=None, description="the source document's path it comes from; null if none")
     location: str | None = Field(default=None, description="where in that source, e.g. 'line 12'")
+    # measured by the offline writer; not asked of a model
+    score: SkipJsonSchema[float] = 0.0
+    kind: SkipJsonSchema[str | None] = None
+    block: SkipJsonSchema[int | None] = None
 
 
 class CodeReply(Reply):
@@ -55,6 +63,7 @@ class CodeReply(Reply):
     language: str | None = None
     code: str = Field(min_length=1)
     source: str | None = None
+    location: str | None = None
 
 
 class ResearchReply(Reply):
@@ -70,10 +79,13 @@ def to_research(brief: Brief, reply: ResearchReply) -> Research:
     for i, fact in enumerate(reply.facts, start=1):
         source = sources.get(_norm(fact.source)) if fact.source else None
         facts.append(Fact(id=f"f{i}", text=fact.text.strip(), section=fact.section.strip() or fallback_section,
-                          source=source, location=fact.location if source else None, sourced=source is not None))
-    samples = [CodeSample(section=c.section.strip() or fallback_section, language=c.language, code=c.code,
-                          source=sources.get(_norm(c.source)) if c.source else None)
-               for c in reply.code_samples]
+                          source=source, location=fact.location if source else None, sourced=source is not None,
+                          score=fact.score, kind=fact.kind, block=fact.block))
+    samples = []
+    for c in reply.code_samples:
+        source = sources.get(_norm(c.source)) if c.source else None
+        samples.append(CodeSample(section=c.section.strip() or fallback_section, language=c.language, code=c.code,
+                                  source=source, location=c.location if source else None))
     return Research(slug=brief.slug, facts=facts, code_samples=samples)
 
 
@@ -167,10 +179,11 @@ def to_script(brief: Brief, outline: Outline, reply: ScriptReply) -> Script:
 class CritiqueReply(Reply):
     score: int = Field(ge=0, le=100, description="0-100: how ready the script is to record")
     reasons: list[str] = Field(default_factory=list, description="what to improve, most important first")
+    metrics: SkipJsonSchema[dict[str, float]] = Field(default_factory=dict)  # the offline critic's measures
 
 
 def to_critique(reply: CritiqueReply) -> Critique:
-    return Critique(score=reply.score, reasons=[r.strip() for r in reply.reasons if r.strip()])
+    return Critique(score=reply.score, reasons=[r.strip() for r in reply.reasons if r.strip()], metrics=reply.metrics)
 
 
 # --- storyboard ---------------------------------------------------------------------------
@@ -246,7 +259,7 @@ def reply_schema(reply_model: type[BaseModel], ids: dict[str, list[Any]] | None 
 
     limit(schema)
     return schema
-# --- scene review -------------------------------------------------------------------------
+# --- scene critic -------------------------------------------------------------------------
 
 
 class SceneScoreReply(Reply):
@@ -255,13 +268,13 @@ class SceneScoreReply(Reply):
     reasons: list[str] = Field(default_factory=list, description="what to fix in this scene")
 
 
-class SceneCritiqueReply(Reply):
+class SceneCriticReply(Reply):
     score: int = Field(ge=0, le=100, description="0-100: how well the scenes work together")
     reasons: list[str] = Field(default_factory=list, description="what to fix across the scenes")
     scenes: list[SceneScoreReply] = Field(default_factory=list)
 
 
-def to_scene_critique(reply: SceneCritiqueReply, count: int) -> SceneCritique:
+def to_scene_critique(reply: SceneCriticReply, count: int) -> SceneCritique:
     """Scores for scenes 1..count; an index outside them is an error the model can fix."""
     unknown = sorted({s.index for s in reply.scenes if s.index > count})
     if unknown:
