@@ -232,7 +232,7 @@ def storyboard_reply(body: dict[str, Any]) -> dict[str, Any]:
     ]}
 
 
-def scene_critique_reply(body: dict[str, Any]) -> dict[str, Any]:
+def scene_critic_reply(body: dict[str, Any]) -> dict[str, Any]:
     return {"score": 74, "reasons": ["The close is abrupt."],
             "scenes": [{"index": 1, "score": 90, "reasons": []},
                        {"index": 2, "score": 60, "reasons": ["The slide shows a list the narration skips."]}]}
@@ -244,7 +244,7 @@ DEFAULT_REPLIES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "script_reply": script_reply,
     "critique_reply": critique_reply,
     "storyboard_reply": storyboard_reply,
-    "scene_critique_reply": scene_critique_reply,
+    "scene_critic_reply": scene_critic_reply,
 }
 
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.usefixtures("api_key")
 
 def test_a_server_that_follows_the_schema_exactly_gets_through_every_writing_stage(server, tmp_path):
     for name in ("research_reply", "outline_reply", "script_reply", "critique_reply", "storyboard_reply",
-                 "scene_critique_reply"):
+                 "scene_critic_reply"):
         server.replies[name] = schema_reply
     project = WritingProject(tmp_path, raw_config(server.url, str(tmp_path / "cache"),
                                                   language={"max_reasks": 0}), sources={}, slug="ep")

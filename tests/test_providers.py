@@ -22,6 +22,7 @@ from showrunner.providers.calls import ModelCalls
 from showrunner.providers.image.diffusers_local import generation_size
 from showrunner.providers.image.openai_images import api_size
 from showrunner.providers.language.openai_chat import OpenAILanguage
+from showrunner.providers.language.tasks import OUTLINE, RESEARCH, SCRIPT_CRITIC, SCRIPT_WRITER, STORYBOARD
 from showrunner.providers.speech.openai_tts import fix_wav_sizes
 from tests.fake_openai import KEY, KEY_ENV, FakeOpenAI, raw_config, streamed_wav
 from tests.project import Project
@@ -85,7 +86,7 @@ def test_registry_names_every_real_provider():
 def test_topic_only_research_gives_unsourced_facts(server, tmp_path):
     language = provider("language", server, tmp_path)
     assert isinstance(language, OpenAILanguage)
-    research = language.research(brief(), "Research the topic: how caches work.")
+    research = language.write(RESEARCH, "Research the topic: how caches work.", brief=brief())
     assert [f.id for f in research.facts] == ["f1", "f2", "f3"]
     assert all(f.source is None and f.sourced is False for f in research.facts)
     Research.model_validate(research.model_dump())
@@ -102,7 +103,7 @@ def test_research_from_sources_keeps_only_real_sources(server, tmp_path):
         {"text": "A cache stores answers.", "section": "Basics", "source": "caches.md", "location": "line 1"},
         {"text": "Invented.", "section": "Basics", "source": "https://example.com", "location": "p. 4"},
         {"id": "f77", "text": "A third.", "section": "", "source": "Caches"}]})
-    research = provider("language", server, tmp_path).research(brief(sources=True), "prompt")
+    research = provider("language", server, tmp_path).write(RESEARCH, "prompt", brief=brief(sources=True))
     first, invented, third = research.facts
     assert (first.source, first.location, first.sourced) == ("sources/ep/caches.md", "line 1", True)
     assert (invented.source, invented.location, invented.sourced) == (None, None, False)
@@ -112,27 +113,30 @@ def test_research_from_sources_keeps_only_real_sources(server, tmp_path):
 def test_outline_script_critique_storyboard(server, tmp_path):
     language = provider("language", server, tmp_path, stage="outline")
     research = research_fixture()
-    outline = language.outline(brief(), research, ["More examples, please."], "Outline it.")
+    outline = language.write(OUTLINE, "Outline it.", brief=brief(), research=research,
+                             feedback=["More examples, please."])
     assert isinstance(outline, Outline) and [s.id for s in outline.sections] == ["s1", "s2"]
     assert outline.sections[0].fact_ids == ["f1"]  # f99 is not a research fact: dropped
     assert outline.feedback == ["More examples, please."] and outline.slug == "ep"
     assert "f1: fact 1" in server.bodies()[-1]["messages"][0]["content"]  # the prompt did not name the facts
-    language.outline(brief(), research, [], "Facts: f1 one, f2 two, f3 three.")
+    language.write(OUTLINE, "Facts: f1 one, f2 two, f3 three.", brief=brief(), research=research, feedback=[])
     assert "f1: fact 1" not in server.bodies()[-1]["messages"][0]["content"]  # it did: no need to repeat them
 
-    script = language.write_script(brief(), outline, research, "Write it.")
+    script = language.write(SCRIPT_WRITER, "Write it.", brief=brief(), outline=outline, research=research)
     assert isinstance(script, Script) and [s.id for s in script.segments] == ["seg1", "seg2", "seg3", "seg4"]
     assert [s.speaker for s in script.segments] == ["ada", "ben", "ada", "ben"]  # "Ada" mapped to its id
 
-    critique = language.critique(brief(), outline, script, "Critique it.")
+    critique = language.write(SCRIPT_CRITIC, "Critique it.", brief=brief(), outline=outline, script=script)
     assert isinstance(critique, Critique) and critique.score == 72 and critique.reasons
 
-    revised = language.write_script(brief(), outline, research, "Revise it.", previous=script, critique=critique)
+    revised = language.write(SCRIPT_WRITER, "Revise it.", brief=brief(), outline=outline, research=research,
+                             previous=script, critique=critique)
     assert isinstance(revised, Script)
     system = server.bodies()[-1]["messages"][0]["content"]
     assert "revise" in system and "second section needs an example" in system
 
-    scenes = language.storyboard(brief(), outline, research, script, "Storyboard it.")
+    scenes = language.write(STORYBOARD, "Storyboard it.", brief=brief(), outline=outline, research=research,
+                            script=script, words_per_minute=150, style={})
     assert [s.index for s in scenes] == [1, 2] and all(isinstance(s, Scene) for s in scenes)
     assert [seg.id for seg in scenes[0].segments] == ["seg1", "seg2"] and scenes[0].section_id == "s1"
     assert scenes[1].visual_prompt == "" and scenes[0].estimated_seconds > 0
@@ -143,7 +147,7 @@ def test_outline_script_critique_storyboard(server, tmp_path):
 
 def test_invalid_json_is_asked_again_with_the_error(server, tmp_path):
     server.reply("Sure! Here are some facts: caches are great.")
-    research = provider("language", server, tmp_path).research(brief(), "prompt")
+    research = provider("language", server, tmp_path).write(RESEARCH, "prompt", brief=brief())
     assert len(research.facts) == 3
     assert server.count(CHAT) == 2
     again = server.bodies()[1]["messages"]
@@ -153,18 +157,19 @@ def test_invalid_json_is_asked_again_with_the_error(server, tmp_path):
 
 def test_wrong_schema_and_broken_rules_are_asked_again(server, tmp_path):
     server.reply({"facts": [{"statement": "no text field"}]})
-    provider("language", server, tmp_path).research(brief(), "prompt")
+    provider("language", server, tmp_path).write(RESEARCH, "prompt", brief=brief())
     assert "facts.0.text" in server.bodies()[1]["messages"][3]["content"]
 
     server.reply({"segments": [{"speaker": "carol", "text": "Hi.", "section_id": "s1"}]})
-    script = provider("language", server, tmp_path, stage="script").write_script(
-        brief(), outline_fixture(), research_fixture(), "Write it.")
+    script = provider("language", server, tmp_path, stage="script").write(
+        SCRIPT_WRITER, "Write it.", brief=brief(), outline=outline_fixture(), research=research_fixture())
     assert script.segments[0].speaker in ("ada", "ben")
     assert "'carol' is not a host; use one of ada, ben" in server.bodies()[-1]["messages"][3]["content"]
 
     server.reply({"scenes": [{"title": "All", "segment_ids": ["seg1", "seg3"]}]})
-    provider("language", server, tmp_path, stage="storyboard").storyboard(
-        brief(), outline_fixture(), research_fixture(), script_fixture(), "Storyboard it.")
+    provider("language", server, tmp_path, stage="storyboard").write(
+        STORYBOARD, "Storyboard it.", brief=brief(), outline=outline_fixture(), research=research_fixture(),
+        script=script_fixture(), words_per_minute=150, style={})
     assert "missing seg2, seg4" in server.bodies()[-1]["messages"][3]["content"]
 
 
@@ -172,7 +177,7 @@ def test_gives_up_after_max_reasks_with_reply_and_error_logged(server, tmp_path,
     caplog.set_level(logging.WARNING)
     server.reply("```json\n{\"facts\": []}\n```", times=3)
     with pytest.raises(ProviderError, match=r"no usable research_reply after 3 attempt\(s\)") as err:
-        provider("language", server, tmp_path, language={"max_reasks": 2}).research(brief(), "prompt")
+        provider("language", server, tmp_path, language={"max_reasks": 2}).write(RESEARCH, "prompt", brief=brief())
     assert "facts" in str(err.value)
     assert server.count(CHAT) == 3
     assert caplog.text.count('{"facts": []}') >= 3 and "List should have at least 1 item" in caplog.text
@@ -181,11 +186,12 @@ def test_gives_up_after_max_reasks_with_reply_and_error_logged(server, tmp_path,
 def test_a_rejected_reply_is_not_cached_a_good_one_is(server, tmp_path):
     server.reply("nonsense")
     language = provider("language", server, tmp_path)
-    language.research(brief(), "prompt")
+    language.write(RESEARCH, "prompt", brief=brief())
     assert server.count(CHAT) == 2
-    provider("language", server, tmp_path).research(brief(), "prompt")  # rerun: the nonsense is asked again
+    # rerun: the nonsense is asked again
+    provider("language", server, tmp_path).write(RESEARCH, "prompt", brief=brief())
     assert server.count(CHAT) == 3  # ... the default reply is valid: no re-ask, and it is now cached
-    provider("language", server, tmp_path).research(brief(), "prompt")
+    provider("language", server, tmp_path).write(RESEARCH, "prompt", brief=brief())
     assert server.count(CHAT) == 3
 
 
@@ -193,7 +199,7 @@ def test_json_object_mode_and_token_param(server, tmp_path):
     language = provider("language", server, tmp_path, language={
         "options": {"response_format": "json_object", "token_limit_param": "max_completion_tokens"}})
     server.reply({"score": 90, "reasons": []})
-    language.critique(brief(), outline_fixture(), script_fixture(), "Critique it.")
+    language.write(SCRIPT_CRITIC, "Critique it.", brief=brief(), outline=outline_fixture(), script=script_fixture())
     sent = server.bodies()[0]
     assert sent["response_format"] == {"type": "json_object"}
     assert sent["max_completion_tokens"] == 1000 and "max_tokens" not in sent
@@ -205,16 +211,17 @@ def test_missing_model_or_key_is_a_config_error(server, tmp_path, monkeypatch):
         provider("language", server, tmp_path, language={"model": None})
     monkeypatch.delenv(KEY_ENV)
     with pytest.raises(ConfigError, match=f"environment variable {KEY_ENV} is not set"):
-        provider("language", server, tmp_path).research(brief(), "prompt")
+        provider("language", server, tmp_path).write(RESEARCH, "prompt", brief=brief())
     with pytest.raises(ConfigError, match="providers.language.api_key_env"):
-        provider("language", server, tmp_path, language={"api_key_env": None, "base_url": None}).research(
-            brief(), "prompt")
+        provider("language", server, tmp_path, language={"api_key_env": None, "base_url": None}).write(
+            RESEARCH, "prompt", brief=brief())
     assert server.count() == 0
 
 
 def test_local_server_needs_no_key(tmp_path):
     with FakeOpenAI(key="no-key") as local:  # Ollama and friends ignore the key; the SDK sends a placeholder
-        research = provider("language", local, tmp_path, language={"api_key_env": None}).research(brief(), "p")
+        language = provider("language", local, tmp_path, language={"api_key_env": None})
+        research = language.write(RESEARCH, "p", brief=brief())
     assert research.facts
 
 
@@ -314,7 +321,7 @@ def test_the_key_reaches_no_file_and_no_log(server, tmp_path, caplog):
         server.fail(500, echo_auth=True, times=2)
         server.reply("not json")
         language = provider("language", server, tmp_path)
-        language.research(brief(), "prompt")
+        language.write(RESEARCH, "prompt", brief=brief())
         provider("speech", server, tmp_path, stage="scene_voice").speak(SpeechRequest(text="Hi.", voice="alloy"))
         server.fail(500, echo_auth=True, times=3)
         with pytest.raises(ProviderError) as err:

@@ -9,10 +9,11 @@ import re
 import pytest
 
 from showrunner.artifacts import Brief, Critique, Outline, Research, Script, ScriptReview, Segment
-from showrunner.errors import ArtifactError
 from showrunner.files import read_model, sha256_text
 from showrunner.providers import provider_for
 from showrunner.providers.calls import ModelCalls
+from showrunner.providers.language.replies import ReplyError, ScriptReply, to_script
+from showrunner.providers.language.tasks import SCRIPT_CRITIC, SCRIPT_WRITER
 from showrunner.stages import script as script_stage
 from showrunner.writing.speakable import describe_code, speakable
 from tests.conftest import EP1_TITLE, writing_config
@@ -31,6 +32,10 @@ def written(project) -> Script:
 def language(project):
     job = project.job("script")
     return provider_for("language", job.episode, ModelCalls(job.episode, "script", project.root))
+
+
+def critique_of(lm, brief, outline, script) -> Critique:
+    return lm.write(SCRIPT_CRITIC, "critic prompt", brief=brief, outline=outline, script=script)
 
 
 def test_script_is_speakable(writing_project):
@@ -122,8 +127,10 @@ class BloatedFirstDraft:
         self.model = inner.model
         self.drafts = 0
 
-    def write_script(self, brief, outline, research, prompt, previous=None, critique=None):
-        script = self.inner.write_script(brief, outline, research, prompt, previous, critique)
+    def write(self, task, prompt, **inputs):
+        script = self.inner.write(task, prompt, **inputs)
+        if task is not SCRIPT_WRITER:
+            return script
         self.drafts += 1
         if self.drafts == 1:
             body = script.segments[1:-2]
@@ -132,9 +139,6 @@ class BloatedFirstDraft:
                 Segment(id=f"seg{i}", speaker=s.speaker, text=s.text, section_id=s.section_id)
                 for i, s in enumerate(segments, start=1)]})
         return script
-
-    def critique(self, *args):
-        return self.inner.critique(*args)
 
 
 def test_critic_loop_revises_a_bad_draft(writing_project, monkeypatch):
@@ -170,14 +174,14 @@ def test_critic_penalises_too_long_and_repetitive_drafts(writing_project):
     good = written(project)
     brief, research, outline = load(project)
     lm = language(project)
-    fine = lm.critique(brief, outline, good, "critic prompt")
+    fine = critique_of(lm, brief, outline, good)
     assert fine.score >= 90 and fine.reasons == []
 
     # twice as long with new material: the reasons say to cut, and by how much
     long_text = " ".join(f.text for f in research.facts[:30])
     too_long = good.model_copy(update={"segments": [*good.segments[:-2], Segment(
         id="seg90", speaker="ben", text=speakable(long_text), section_id="s6"), *good.segments[-2:]]})
-    verdict = lm.critique(brief, outline, too_long, "critic prompt")
+    verdict = critique_of(lm, brief, outline, too_long)
     assert verdict.score < 80 and verdict.score < fine.score
     assert re.search(r"too long: \d+ words .* cut about \d+ words", verdict.reasons[0])
     assert verdict.metrics["duration_ratio"] > 1.2
@@ -186,7 +190,7 @@ def test_critic_penalises_too_long_and_repetitive_drafts(writing_project):
     sentence = "A build cache is a promise that the same inputs give the same output."
     repetitive = good.model_copy(update={"segments": [
         s.model_copy(update={"text": sentence if i % 2 else s.text}) for i, s in enumerate(good.segments)]})
-    verdict = lm.critique(brief, outline, repetitive, "critic prompt")
+    verdict = critique_of(lm, brief, outline, repetitive)
     assert verdict.score < fine.score and verdict.score < 80
     assert any("near-duplicate" in r for r in verdict.reasons)
     assert verdict.metrics["near_duplicate_sentences"] >= 3
@@ -195,7 +199,7 @@ def test_critic_penalises_too_long_and_repetitive_drafts(writing_project):
     leaky = good.model_copy(update={"segments": [
         s.model_copy(update={"text": s.text + " See **https://example.org** and `make -j`."}) if i == 3 else s
         for i, s in enumerate(good.segments)]})
-    verdict = lm.critique(brief, outline, leaky, "critic prompt")
+    verdict = critique_of(lm, brief, outline, leaky)
     assert verdict.score <= 70 and any("not speakable" in r and "a URL" in r for r in verdict.reasons)
 
 
@@ -205,10 +209,11 @@ def test_revision_answers_the_critique(writing_project):
     brief, research, outline = load(project)
     lm = language(project)
     short = good.model_copy(update={"segments": good.segments[:3] + good.segments[-2:]})
-    critique = lm.critique(brief, outline, short, "critic prompt")
+    critique = critique_of(lm, brief, outline, short)
     assert any("too short" in r for r in critique.reasons) and critique.metrics["key_point_coverage"] < 0.5
-    revised = lm.write_script(brief, outline, research, "writer prompt", short, critique)
-    after = lm.critique(brief, outline, revised, "critic prompt")
+    revised = lm.write(SCRIPT_WRITER, "writer prompt", brief=brief, outline=outline, research=research, previous=short,
+                       critique=critique)
+    after = critique_of(lm, brief, outline, revised)
     assert after.score > critique.score and after.metrics["key_point_coverage"] == 1.0
     assert abs(revised.words - 300) <= 30
 
@@ -218,7 +223,7 @@ def test_critique_is_measured_not_guessed(writing_project):
     good = written(project)
     brief, _, outline = load(project)
     lm = language(project)
-    verdict = lm.critique(brief, outline, good, "critic prompt")
+    verdict = critique_of(lm, brief, outline, good)
     assert verdict.metrics["words"] == good.words
     assert verdict.metrics["minutes"] == pytest.approx(good.words / 150, abs=0.01)
     assert verdict.metrics["max_sentence_words"] <= 28
@@ -231,8 +236,11 @@ def test_speakers_must_be_hosts(writing_project):
     brief, _, outline = load(project)
     stranger = good.model_copy(update={"segments": [good.segments[0].model_copy(update={"speaker": "zed"}),
                                                     *good.segments[1:]]})
-    with pytest.raises(ArtifactError, match=r"script draft 1: segments\[0\]\.speaker: 'zed' is not a host"):
-        script_stage.check_script(stranger, brief, outline, "script draft 1")
+    reply = ScriptReply.model_validate({"segments": [s.model_dump() for s in stranger.segments]})
+    with pytest.raises(ReplyError, match=r"segments\[0\]\.speaker: 'zed' is not a host; use one of ada, ben"):
+        to_script(brief, outline, reply)
+    same = ScriptReply.model_validate({"segments": [s.model_dump() for s in good.segments]})
+    assert to_script(brief, outline, same) == good
 
 
 def test_speakable_text():

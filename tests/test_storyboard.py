@@ -7,9 +7,9 @@ import json
 import pytest
 
 from showrunner.artifacts import Outline, Scene, Script, Storyboard, scene_name
-from showrunner.errors import ArtifactError
 from showrunner.files import read_model
-from showrunner.stages.storyboard import check_scenes, write_scene_dir
+from showrunner.providers.language.replies import ReplyError, StoryboardReply, to_scenes
+from showrunner.stages.storyboard import write_scene_dir
 from showrunner.writing.sentences import word_count
 from tests.conftest import writing_config
 
@@ -119,16 +119,23 @@ def test_scene_set_is_swapped_in_whole(tmp_path, writing_project, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project1", "scenes"]
 
 
-def test_check_scenes_rejects_gaps_and_changes(writing_project):
+def test_scenes_must_narrate_every_segment_once_in_order(writing_project):
     project = writing_project()
     _, scenes, script, _ = storyboard_of(project)
-    missing = [scenes[0].model_copy(update={"segments": scenes[0].segments[1:]}), *scenes[1:]]
-    with pytest.raises(ArtifactError, match="cover every script segment once and in order"):
-        check_scenes(missing, script, "storyboard.json")
-    edited = scenes[0].segments[0].model_copy(update={"text": "Something else."})
-    changed = [scenes[0].model_copy(update={"segments": [edited, *scenes[0].segments[1:]]}), *scenes[1:]]
-    with pytest.raises(ArtifactError, match="changed the narration of seg1"):
-        check_scenes(changed, script, "storyboard.json")
-    renumbered = [scenes[0].model_copy(update={"index": 5}), *scenes[1:]]
-    with pytest.raises(ArtifactError, match=r"scenes\[0\]\.index: is 5, expected 1"):
-        check_scenes(renumbered, script, "storyboard.json")
+
+    def reply(*segment_ids: list[str]) -> StoryboardReply:
+        return StoryboardReply.model_validate({"scenes": [{"title": f"Scene {i}", "segment_ids": ids}
+                                                          for i, ids in enumerate(segment_ids, start=1)]})
+
+    ids = [[seg.id for seg in scene.segments] for scene in scenes]
+    with pytest.raises(ReplyError, match=f"missing {ids[0][0]}"):
+        to_scenes(script, reply(ids[0][1:], *ids[1:]), 150)
+    with pytest.raises(ReplyError, match=f"repeated {ids[1][0]}"):
+        to_scenes(script, reply(ids[0] + ids[1][:1], *ids[1:]), 150)
+    with pytest.raises(ReplyError, match="out of order"):
+        to_scenes(script, reply(ids[1], ids[0], *ids[2:]), 150)
+    with pytest.raises(ReplyError, match="seg999 are not script segments"):
+        to_scenes(script, reply(*ids[:-1], ids[-1] + ["seg999"]), 150)
+    again = to_scenes(script, reply(*ids), 150)  # the narration comes from the script, unchanged
+    assert [s.segments for s in again] == [s.segments for s in scenes] and [s.index for s in again] == \
+        list(range(1, len(scenes) + 1))

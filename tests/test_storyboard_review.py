@@ -90,7 +90,7 @@ def test_a_language_model_judges_the_scenes_too(writing_project, server, api_key
     review = read_model(project.path("storyboard.review.json"), StoryboardReview)
     assert review.critic == "openai"
     sent = server.bodies()[-1]
-    assert sent["response_format"]["json_schema"]["name"] == "scene_critique_reply"
+    assert sent["response_format"]["json_schema"]["name"] == "scene_critic_reply"
     assert "Scene 1:" in sent["messages"][1]["content"] and "Narration:" in sent["messages"][1]["content"]
     assert review.score <= 74 and "openai: The close is abrupt." in review.reasons
     second = review.scenes[1]

@@ -70,7 +70,8 @@ def run(job: StageJob) -> None:
                     **prompt_context(job, brief=brief, research=research, outline=outline, script=script))
     provider, calls = language_provider(job)
     scenes = provider.write(STORYBOARD, prompt, brief=brief, outline=outline, research=research, script=script,
-                            words_per_minute=job.episode.writing.words_per_minute)
+                            words_per_minute=job.episode.writing.words_per_minute,
+                            style=job.episode.show.style.model_dump(mode="json"))
     scenes_dir = Path(job.output["scenes"])
     refs = [SceneRef(index=s.index, file=f"{scenes_dir.name}/{scene_name(s.index)}.json", title=s.title,
                      section_id=s.section_id) for s in scenes]

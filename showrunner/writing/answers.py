@@ -17,8 +17,8 @@ from showrunner.writing.script_writer import ScriptWriter
 from showrunner.writing.storyboard import build_storyboard
 
 
-def answer(task: str, inputs: dict[str, Any], writing: Any, style: dict[str, str]) -> dict[str, Any]:
-    """The reply to `task` (a name in TASKS) given its inputs, the writing settings and the show's style."""
+def answer(task: str, inputs: dict[str, Any], writing: Any) -> dict[str, Any]:
+    """The reply to `task` (a name in TASKS) given its inputs and the writing settings."""
     if task == "research":
         research = build_research(inputs["brief"])
         facts = [f.model_dump(mode="json", include={"text", "section", "source", "location", "score", "kind",
@@ -39,7 +39,7 @@ def answer(task: str, inputs: dict[str, Any], writing: Any, style: dict[str, str
         return critique.model_dump(mode="json")
     if task == "storyboard":
         scenes = build_storyboard(inputs["brief"], inputs["outline"], inputs["research"], inputs["script"],
-                                  writing.words_per_minute, writing.max_scene_seconds, style)
+                                  writing.words_per_minute, writing.max_scene_seconds, inputs["style"])
         return {"scenes": [{"title": s.title, "bullets": s.bullets, "visual_prompt": s.visual_prompt, "code": s.code,
                             "code_language": s.code_language, "segment_ids": [seg.id for seg in s.segments]}
                            for s in scenes]}

@@ -35,11 +35,10 @@ class ExtractiveLanguage(LanguageModel):
     version = VERSION
 
     def parameters(self) -> dict[str, Any]:
-        return {"name": "extractive", "writing": self.episode.writing.model_dump(mode="json"),
-                "style": self.episode.show.style.model_dump(mode="json")}
+        return {"name": "extractive", "writing": self.episode.writing.model_dump(mode="json")}
 
     def answer(self, ask: Ask) -> CallResult:
         if ask.task == "research" and not ask.inputs["brief"].sources:
             raise ConfigError(TOPIC_ONLY)
-        reply = answer(ask.task, ask.inputs, self.episode.writing, self.episode.show.style.model_dump(mode="json"))
+        reply = answer(ask.task, ask.inputs, self.episode.writing)
         return CallResult(body=canonical_json(reply).encode("utf-8"))

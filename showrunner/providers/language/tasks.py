@@ -146,7 +146,8 @@ SCRIPT_CRITIC = Task(
     artifact=lambda reply, inputs: r.to_critique(reply))
 
 STORYBOARD = Task(
-    name="storyboard", reply=r.StoryboardReply, inputs=("brief", "outline", "research", "script"),
+    name="storyboard", reply=r.StoryboardReply,
+    inputs=("brief", "outline", "research", "script", "words_per_minute", "style"),
     about=lambda inputs: "storyboard an episode", notes=_storyboard_notes,
     ids=lambda inputs: {"segment_ids": [s.id for s in inputs["script"].segments]},
     artifact=lambda reply, inputs: r.to_scenes(inputs["script"], reply, inputs["words_per_minute"]))
