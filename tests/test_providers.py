@@ -379,3 +379,33 @@ def test_snakemake_topic_only_episode_with_openai_up_to_the_outline(server, tmp_
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert KEY.encode() not in path.read_bytes(), path
+
+
+# --- Anthropic's Messages API (tests/fake_anthropic.py) ---------------------------------------
+
+
+def test_anthropic_sends_the_schema_as_a_forced_tool_and_retries_overloaded(tmp_path, monkeypatch):
+    from tests import fake_anthropic
+
+    monkeypatch.setenv(fake_anthropic.KEY_ENV, fake_anthropic.KEY)
+    with fake_anthropic.FakeAnthropic() as server:
+        settings = {"name": "anthropic", "base_url": server.url, "api_key_env": fake_anthropic.KEY_ENV,
+                    "model": "claude-test", "temperature": 0.2, "backoff_s": 0.01}
+        language = provider("language", server, tmp_path, language=settings)
+        server.fail(529, retry_after="0")  # Anthropic's "overloaded": retried
+        research = language.write(RESEARCH, "Research the topic.", brief=brief())
+        assert [f.id for f in research.facts] == ["f1", "f2", "f3"] and server.count() == 2
+        sent, headers = server.bodies()[-1], server.headers()[-1]
+        assert headers["x-api-key"] == fake_anthropic.KEY and headers["anthropic-version"] == "2023-06-01"
+        assert sent["tool_choice"] == {"type": "tool", "name": "research_reply"}
+        assert sent["tools"][0]["input_schema"]["properties"]["facts"] and sent["max_tokens"] == 1000
+        assert sent["messages"] == [{"role": "user", "content": "Research the topic."}]
+        assert "Your task: gather the facts" in sent["system"] and sent["temperature"] == 0.2
+
+        text = provider("language", server, tmp_path, language={**settings, "options": {"reply_as": "text"}})
+        server.reply("```json\n" + json.dumps({"score": 64, "reasons": ["Slow start."]}) + "\n```")
+        critique = text.write(SCRIPT_CRITIC, "Critique it.", brief=brief(), outline=outline_fixture(),
+                              script=script_fixture())
+        assert critique.score == 64 and "tools" not in server.bodies()[-1]
+    with pytest.raises(ConfigError, match="options.reply_as: 'xml' is not one of tool, text"):
+        provider("language", server, tmp_path, language={**settings, "options": {"reply_as": "xml"}})

@@ -12,6 +12,7 @@ REGISTRY: dict[str, dict[str, str]] = {
     "language": {
         "extractive": "showrunner.providers.language.extractive:ExtractiveLanguage",
         "openai": "showrunner.providers.language.openai_chat:OpenAILanguage",
+        "anthropic": "showrunner.providers.language.anthropic_messages:AnthropicLanguage",
     },
     "speech": {
         "espeak": "showrunner.providers.speech.espeak:EspeakSpeech",
