@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-from showrunner import startup
+from showrunner import rule_kinds, startup
 from showrunner import workflow as wf
 
 ROOT = Path.cwd()
@@ -66,9 +66,22 @@ def get_medium(wildcards):
     return wf.medium_file(wildcards.slug, wildcards.medium)
 
 
+# The parsed rules, as showrunner.rule_kinds describes them: read once, when the DAG is built
+# (never while the Snakefile is parsed), by the input functions that ask which stages are which.
+RULES = {}
+
+
+def workflow_rules():
+    if not RULES:
+        RULES.update(rule_kinds.describe(workflow.rules))
+    return RULES
+
+
 def get_cost_inputs(wildcards):
+    """The provenance of every stage that declares the `model` resource and that the episode needs."""
     scenes = get_scene_names(wildcards)  # once, not once per pattern: planning many episodes adds up
-    return [path for pattern in wf.cost_inputs(CONFIG, wildcards.slug) for path in expand(pattern, scene=scenes)]
+    patterns = wf.cost_inputs(CONFIG, wildcards.slug, workflow_rules())
+    return [path for pattern in patterns for path in expand(pattern, scene=scenes)]
 
 
 # The storyboard.json of each episode whose checkpoint is complete in this run. Snakemake's checkpoints.get costs

@@ -4,7 +4,8 @@ The rules in rules/*.smk are the one description of the DAG; nothing in the pack
 Both questions are asked of Snakemake in a child process (its API changes the working directory
 and sets up logging, which must not happen inside the CLI or the studio):
 
-    rules(root)                      every rule: its named inputs and outputs (patterns), its params
+    rules(root)                      every rule: its named inputs and outputs (patterns), its params,
+                                     resources, wildcards, report outputs (showrunner.rule_kinds.describe)
     summary(root, targets, configs)  every output file of the DAG towards `targets`: its rule, whether
                                      it exists, and whether a run would remake it and why
                                      (`snakemake --summary`, which plans exactly as `snakemake -n`)
@@ -27,46 +28,17 @@ _CHILD = r"""
 import contextlib, io, json, sys
 from pathlib import Path
 from snakemake.api import SnakemakeApi
-from snakemake.io import strip_wildcard_constraints
 from snakemake.settings.types import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings
+from showrunner.rule_kinds import describe
 
 split = sys.argv.index("--") if "--" in sys.argv else len(sys.argv)
 configfiles, targets = sys.argv[1:split], sys.argv[split + 1:]
-
-def named(items):
-    out = {}
-    values = list(items)
-    for name, (start, end) in items._names.items():
-        described = []
-        for v in (values[start:end] if end is not None else [values[start]]):
-            if callable(v):
-                described.append({"function": getattr(v, "__name__", "?"), "pattern": getattr(v, "pattern", None)})
-            else:
-                described.append(strip_wildcard_constraints(str(v)))
-        out[name] = described[0] if end is None else described
-    return out
-
-def unnamed_functions(items):  # input functions given without a name (unpack(...)), in order
-    named_at = set()
-    for start, end in items._names.values():
-        named_at.update(range(start, end if end is not None else start + 1))
-    found = []
-    for i, v in enumerate(items):
-        # unpack(f) wraps f in an IOFile flagged "unpack" (f is its _file.callable)
-        function = v._file.callable if hasattr(v, "is_callable") and v.is_callable() else v
-        if i not in named_at and callable(function):
-            found.append(getattr(function, "__name__", "?"))
-    return found
 
 with SnakemakeApi(OutputSettings(quiet={"all"})) as api:
     workflow_api = api.workflow(resource_settings=ResourceSettings(), snakefile=Path("Snakefile"),
                                 config_settings=ConfigSettings(configfiles=[Path(p) for p in configfiles]),
                                 workdir=Path.cwd())
-    rules = {}
-    for rule in workflow_api._workflow.rules:
-        rules[rule.name] = {"input": named(rule.input), "unpacked": unnamed_functions(rule.input),
-                            "output": named(rule.output),
-                            "params": sorted(rule.params._names), "checkpoint": rule.is_checkpoint}
+    rules = describe(workflow_api._workflow.rules)
     summary = None
     if targets:
         printed = io.StringIO()
@@ -94,7 +66,8 @@ def _ask(root: Path, configfiles: list[str] | None, targets: list[str]) -> dict:
 
 def rules(root: Path, configfiles: list[str] | None = None) -> dict[str, dict]:
     """{rule: {"input": {name: pattern | [...] | {"function", "pattern"}}, "unpacked": [function names],
-    "output": {...}, "params": [...], "checkpoint": bool}}, in the order the rules are defined."""
+    "output": {...}, "params": [...], "checkpoint": bool, "resources": [...], "wildcards": [...],
+    "report": bool}}, in the order the rules are defined."""
     return _ask(root, configfiles, [])["rules"]
 
 
@@ -112,8 +85,10 @@ class Planned:
         return self.status != "missing"
 
 
-def summary(root: Path, targets: list[str], configfiles: list[str] | None = None) -> tuple[list[str], list[Planned]]:
-    """(the rules in definition order, every output file of the jobs a run towards `targets` involves)."""
+def summary(root: Path, targets: list[str], configfiles: list[str] | None = None,
+            ) -> tuple[dict[str, dict], list[Planned]]:
+    """(the rules in definition order, as `rules` describes them; every output file of the jobs a run
+    towards `targets` involves)."""
     answer = _ask(root, configfiles, targets)
     planned = []
     for line in (answer["summary"] or "").splitlines()[1:]:
@@ -121,4 +96,4 @@ def summary(root: Path, targets: list[str], configfiles: list[str] | None = None
         if len(parts) >= 6:
             planned.append(Planned(path=parts[0], rule=parts[2], status=parts[-2],
                                    pending=parts[-1] == "update pending"))
-    return list(answer["rules"]), planned
+    return answer["rules"], planned

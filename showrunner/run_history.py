@@ -179,6 +179,11 @@ def pid_alive(pid: int | None) -> bool:
     return True
 
 
+def per_scene_rules(conn: sqlite3.Connection) -> set[str]:
+    """The rules whose jobs ran once per scene (they had a {scene} wildcard), from the history."""
+    return {row[0] for row in conn.execute("SELECT DISTINCT rule FROM jobs WHERE scene IS NOT NULL")}
+
+
 def remaining_seconds(planned: dict[str, int], finished: dict[str, int], means: dict[str, float],
                       cores: int = 1) -> float | None:
     """Time left for a run: the jobs not yet finished, each at its rule's mean duration, spread
@@ -205,13 +210,13 @@ def format_seconds(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
-PER_SCENE = ("scene_image", "scene_voice", "scene_clip")
 NOT_TO_DO = ("done", "approved", "auto", "awaiting approval")
 
 
 def episode_time_left(rows: list[dict], means: dict[str, float], scenes: int | None) -> float | None:
     """Seconds of work left for one episode: each stage still missing or stale (status_table rows)
-    at its rule's mean duration from earlier runs, per-scene stages once per scene. None when a
+    at its rule's mean duration from earlier runs, per-scene stages (the row's `per_scene`, from the
+    rule's wildcards) once per scene. None when a
     stage has no history yet; 0 when nothing is left (or only the approval gate, which waits on a
     person)."""
     total = 0.0
@@ -220,7 +225,7 @@ def episode_time_left(rows: list[dict], means: dict[str, float], scenes: int | N
             continue
         if row["stage"] not in means:
             return None
-        total += means[row["stage"]] * ((scenes or 1) if row["stage"] in PER_SCENE else 1)
+        total += means[row["stage"]] * ((scenes or 1) if row.get("per_scene") else 1)
     return total
 
 
@@ -230,8 +235,8 @@ def time_left(root: Path, table: dict[str, list[dict]]) -> dict[str, float | Non
         return {slug: None for slug in table}
     with connect(root) as conn:
         means = mean_durations(conn)
-        typical = conn.execute("SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM jobs WHERE rule = 'scene_voice' "
-                               "GROUP BY run_id, slug)").fetchone()[0]
+        typical = conn.execute("SELECT MAX(n) FROM (SELECT COUNT(DISTINCT scene) AS n FROM jobs "
+                               "WHERE scene IS NOT NULL GROUP BY run_id, slug)").fetchone()[0]
     out = {}
     for slug, rows in table.items():
         storyboard = Path(root) / "results" / slug / "storyboard.json"

@@ -56,6 +56,7 @@ class Recorder:
         self.failed = False
         self.started = time.time()
         self.means: dict[str, float] = {}
+        self.per_scene: set[str] = set()  # rules that ran once per scene in earlier runs
         self.eta_s: float | None = None
         self.total = 0
         settings, self._raw_config = _notify_settings(self.root)
@@ -79,6 +80,7 @@ class Recorder:
             with run_history.connect(self.root) as conn:
                 self.run_id = run_history.start_run(conn, self.args)
                 self.means = run_history.mean_durations(conn)
+                self.per_scene = run_history.per_scene_rules(conn)
             os.environ[run_history.RUN_ID_ENV] = str(self.run_id)  # local jobs inherit it
         return self.run_id
 
@@ -111,6 +113,8 @@ class Recorder:
                "started": self.start_times.pop(jobid, time.time())}
         self.jobs[jobid] = job
         run_id = self._ensure_run()
+        if job["scene"] is not None:
+            self.per_scene.add(job["rule"])
         with run_history.connect(self.root) as conn:
             conn.execute("INSERT OR REPLACE INTO jobs (run_id, jobid, rule, slug, scene, wildcards, logs, started, "
                          "status) VALUES (?,?,?,?,?,?,?,?, 'running')",
@@ -185,7 +189,7 @@ class Recorder:
         added_left = max(0, added - sum(n for rule, n in self.finished.items() if rule not in self.planned))
         if not added_left:
             return known
-        scene_means = [self.means[rule] for rule in run_history.PER_SCENE if rule in self.means]
+        scene_means = [self.means[rule] for rule in sorted(self.per_scene) if rule in self.means]
         if not scene_means:
             return None
         return known + added_left * sum(scene_means) / len(scene_means) / max(1, self.cores)

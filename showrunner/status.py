@@ -16,9 +16,8 @@ from pathlib import Path
 from showrunner import dag
 from showrunner.approval import STALE_AFTER_DAYS, approval_state
 from showrunner.config import Config
+from showrunner.rule_kinds import TARGET_RULES
 from showrunner.workflow import final_files, stage_needed
-
-NOT_STAGES = ("all",)
 
 
 @dataclass
@@ -28,6 +27,7 @@ class StageStatus:
     detail: str = ""
     warning: str = ""
     jobs_pending: int = 0  # files of this stage a run would (re)make
+    per_scene: bool = False  # one job per scene (its rule has the {scene} wildcard)
 
 
 def episode_targets(config: Config, slug: str) -> list[str]:
@@ -38,13 +38,14 @@ def _belongs(path: str, slug: str) -> bool:
     return path.startswith(f"results/{slug}/") or path == f"results/show/episodes/{slug}.json"
 
 
-def episode_status(config: Config, root: Path, slug: str, rules: list[str],
+def episode_status(config: Config, root: Path, slug: str, rules: dict[str, dict],
                    planned: list[dag.Planned]) -> list[StageStatus]:
+    """A row per stage; `rules` as showrunner.dag.rules describes them."""
     episode = config.episode(slug)
     mine = [p for p in planned if _belongs(p.path, slug)]
     rows = []
-    for stage in (r for r in rules if r not in NOT_STAGES):
-        if not stage_needed(config, slug, stage):  # e.g. pictures and clips of a podcast-only episode
+    for stage in (r for r in rules if r not in TARGET_RULES):
+        if not stage_needed(config, slug, stage, rules):  # e.g. pictures and clips of a podcast-only episode
             rows.append(StageStatus(stage, "not needed", f"outputs: {', '.join(episode.spec.outputs)}"))
             continue
         files = [p for p in mine if p.rule == stage]
@@ -61,6 +62,7 @@ def episode_status(config: Config, root: Path, slug: str, rules: list[str],
         else:
             row = StageStatus(stage, "done")
         row.jobs_pending = pending
+        row.per_scene = "scene" in rules[stage].get("wildcards", ())
         rows.append(row)
     return rows
 

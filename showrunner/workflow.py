@@ -14,16 +14,17 @@ from showrunner.artifacts import Storyboard, scene_name
 from showrunner.config import CALL_POLICY_FIELDS, Config
 from showrunner.files import read_model
 from showrunner.reads import stage_reads
+from showrunner.rule_kinds import OUTPUT_FILES, model_stages, output_stages, provenance_patterns
 from showrunner.voices import LOCAL_CPU
 
-# Stages that only the video needs, and those only the podcast needs (episodes.<slug>.outputs).
-VIDEO_STAGES = ("scene_image", "scene_clip", "captions", "soundtrack", "final")
-PODCAST_STAGES = ("podcast",)
-
+# Which stages each output needs, which call models, which run per scene: read from the rules
+# (showrunner.rule_kinds). What follows are files, not stages.
 EPISODE_FILES_TO_GATE = ("outline.md",)
-OUTPUT_FILES = {"video": "final.mp4", "podcast": "podcast.mp3"}
+FINISHED_FILES = ("storyboard.review.json", "acceptance.json", "accepted.flag")
+SHOW_MEMORY = "results/show/episodes/{slug}.json"
 MEDIA = {"final": "final.mp4", "podcast": "podcast.mp3"}  # the report's {medium} wildcard
-# What `snakemake --report` shows of a finished episode: for every episode, and by output.
+# What `snakemake --report` shows of a finished episode: for every episode, and by output
+# (tests/test_rule_kinds.py checks these are exactly the rules' report() outputs).
 REPORT_FILES: dict[str | None, tuple[str, ...]] = {
     None: ("report/outline.html", "report/script.html", "report/acceptance.html", "report/cost.html"),
     "video": ("report/storyboard.png", "report/final.html", "report/loudness-final.png"),
@@ -66,16 +67,23 @@ def final_files(config: Config, slug: str) -> list[str]:
     """What a finished episode leaves: the outputs it asks for, its acceptance and its report pages."""
     outputs = config.episodes[slug].outputs
     names = [OUTPUT_FILES[o] for o in OUTPUT_FILES if o in outputs]
-    names += ["storyboard.review.json", "acceptance.json", "accepted.flag"]
+    names += FINISHED_FILES
     names += [name for key, files in REPORT_FILES.items() if key is None or key in outputs for name in files]
     return [f"results/{slug}/{name}" for name in names]
 
 
-def stage_needed(config: Config, slug: str, stage: str) -> bool:
-    """Whether the episode's outputs need this stage (a podcast-only episode makes no pictures)."""
+def final_file_patterns() -> list[str]:
+    """Every file a finished (or gated) episode may be asked for, as patterns with {slug}."""
+    names = [*EPISODE_FILES_TO_GATE, *OUTPUT_FILES.values(), *FINISHED_FILES,
+             *(name for files in REPORT_FILES.values() for name in files)]
+    return [*(f"results/{{slug}}/{name}" for name in names), SHOW_MEMORY]
+
+
+def stage_needed(config: Config, slug: str, stage: str, rules: dict[str, dict]) -> bool:
+    """Whether the episode's outputs need this stage (a podcast-only episode makes no pictures);
+    `rules` as showrunner.dag.rules describes them."""
     outputs = config.episodes[slug].outputs
-    return not ((stage in VIDEO_STAGES and "video" not in outputs)
-                or (stage in PODCAST_STAGES and "podcast" not in outputs))
+    return not any(stage in stages for output, stages in output_stages(rules).items() if output not in outputs)
 
 
 def acceptance_media(config: Config, slug: str) -> dict[str, str]:
@@ -94,12 +102,11 @@ def medium_file(slug: str, medium: str) -> str:
     return f"results/{slug}/{MEDIA[medium]}"
 
 
-def cost_inputs(config: Config, slug: str) -> list[str]:
-    """The provenance records of every stage that may call a model ({scene} still open)."""
-    names = ["brief", "research", "outline", "script", "storyboard", "media/{scene}/voice"]
-    if config.episodes[slug].wants("video"):
-        names.append("media/{scene}/image")
-    return [f"results/{slug}/{name}.provenance.json" for name in names]
+def cost_inputs(config: Config, slug: str, rules: dict[str, dict]) -> list[str]:
+    """The provenance records of every stage that may call a model (it declares the `model`
+    resource) and that the episode's outputs need ({scene} still open)."""
+    stages = [s for s in model_stages(rules) if stage_needed(config, slug, s, rules)]
+    return [pattern.replace("{slug}", slug) for pattern in provenance_patterns(rules, stages)]
 
 
 def default_targets(config: Config, root: Path) -> list[str]:

@@ -6,6 +6,7 @@ from showrunner.config import load_config
 from showrunner.errors import ConfigError
 from showrunner.workflow import acceptance_media, default_targets, final_files, stage_needed, stage_settings
 from tests.project import small_config
+from tests.workflow_rules import workflow_rules
 
 
 @pytest.mark.parametrize(("outputs", "expected"), [
@@ -31,12 +32,13 @@ def test_default_targets_follow_the_outputs(tmp_path):
 
 
 def test_stages_and_acceptance_inputs_follow_the_outputs():
+    rules = workflow_rules()
     podcast = load_config(small_config(outputs=["podcast"]))
-    assert not stage_needed(podcast, "tea", "scene_image") and not stage_needed(podcast, "tea", "final")
-    assert stage_needed(podcast, "tea", "scene_voice") and stage_needed(podcast, "tea", "podcast")
+    assert not stage_needed(podcast, "tea", "scene_image", rules) and not stage_needed(podcast, "tea", "final", rules)
+    assert stage_needed(podcast, "tea", "scene_voice", rules) and stage_needed(podcast, "tea", "podcast", rules)
     assert acceptance_media(podcast, "tea") == {"podcast": "results/tea/podcast.mp3"}
     video = load_config(small_config(outputs=["video"]))
-    assert not stage_needed(video, "tea", "podcast") and stage_needed(video, "tea", "scene_clip")
+    assert not stage_needed(video, "tea", "podcast", rules) and stage_needed(video, "tea", "scene_clip", rules)
     assert set(acceptance_media(video, "tea")) == {"video", "srt", "clips"}
 
 

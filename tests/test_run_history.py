@@ -75,7 +75,7 @@ def test_status_shows_time_left_per_episode_from_earlier_runs(tmp_path):
 def test_time_left_adds_the_stages_still_to_do_per_scene_and_needs_history():
     means = {"script": 2.0, "scene_voice": 3.0, "final": 1.0}
     rows = [{"stage": "outline", "state": "done"}, {"stage": "approval_gate", "state": "awaiting approval"},
-            {"stage": "script", "state": "missing"}, {"stage": "scene_voice", "state": "stale"},
+            {"stage": "script", "state": "missing"}, {"stage": "scene_voice", "state": "stale", "per_scene": True},
             {"stage": "final", "state": "missing"}]
     assert run_history.episode_time_left(rows, means, scenes=4) == 2.0 + 4 * 3.0 + 1.0
     assert run_history.episode_time_left(rows, {"script": 2.0}, scenes=4) is None
@@ -125,6 +125,7 @@ def test_the_run_estimate_counts_the_scene_jobs_the_checkpoint_adds(tmp_path):
     recorder = Recorder(tmp_path, ["snakemake", "--cores", "2", "results/tea/final.mp4"])
     assert recorder.cores == 2
     recorder.means = {"script": 4.0, "final": 2.0, "scene_voice": 3.0, "scene_clip": 1.0}
+    recorder.per_scene = {"scene_voice", "scene_clip"}  # from the history: their jobs had a {scene}
     recorder.planned = {"script": 1, "final": 1}
     assert recorder._estimate(2) == 3.0
     assert recorder._estimate(6) == (6.0 + 4 * 2.0) / 2  # four scene jobs at the per-scene mean

@@ -10,6 +10,7 @@ from showrunner.config import load_config
 from showrunner.dag import Planned
 from showrunner.status import episode_status
 from tests.project import Project, small_config
+from tests.workflow_rules import workflow_rules
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -26,9 +27,9 @@ def test_rows_follow_what_snakemake_plans():
                Planned("results/tea/outline.json", "outline", "ok", True),
                Planned("results/tea/outline.md", "outline", "missing", True),
                Planned("results/other/brief.json", "brief", "missing", True)]
+    rules = {name: workflow_rules()[name] for name in ("brief", "research", "outline", "script", "all")}
     rows = {r.stage: (r.state, r.detail) for r in episode_status(
-        config, __import__("pathlib").Path("/nonexistent"), "tea", ["brief", "research", "outline", "script", "all"],
-        planned)}
+        config, __import__("pathlib").Path("/nonexistent"), "tea", rules, planned)}
     assert rows == {"brief": ("done", ""), "research": ("stale", "params changed"),
                     "outline": ("missing", "1 of 2 files missing"), "script": ("missing", "")}
 
