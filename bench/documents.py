@@ -11,7 +11,7 @@ ffmpeg at a small size, and prints per document:
   symbol, url, glued, slash-as-of, split-word, raw-command, dangling-end, dangling-start, badge,
   furniture, fragment, repeated), and every defect found;
 - main points covered (tests/corpus/__init__.py lists each document's), and the ones missed;
-- the scene critic's score (storyboard.review.json) and its reasons;
+- the scene critic's score (scene_critic.json) and its reasons;
 - the episode's duration against the agreed length (outline.json), and acceptance.
 
 Target: zero read-aloud defects and every main point covered. `--writing-only` stops at the
@@ -33,7 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from showrunner.artifacts import Brief, Outline, Script, StoryboardReview  # noqa: E402
+from showrunner.artifacts import Brief, Outline, SceneCriticReport, Script  # noqa: E402
 from showrunner.files import read_json, read_model  # noqa: E402
 from tests.corpus import CORPUS, install, main_points_covered, segment_defects  # noqa: E402
 from tests.project import Project  # noqa: E402
@@ -55,8 +55,8 @@ def bench_config() -> dict:
 
 
 def targets(writing_only: bool) -> list[str]:
-    names = ["storyboard.review.json"] if writing_only else \
-        ["storyboard.review.json", "final.mp4", "podcast.mp3", "acceptance.json", "accepted.flag"]
+    names = ["scene_critic.json"] if writing_only else \
+        ["scene_critic.json", "final.mp4", "podcast.mp3", "acceptance.json", "accepted.flag"]
     return [f"results/{doc.slug}/{name}" for doc in CORPUS for name in names]
 
 
@@ -76,7 +76,7 @@ def measure(project: Project, doc) -> dict:
     brief = read_model(results / "brief.json", Brief)
     outline = read_model(results / "outline.json", Outline)
     script = read_model(results / "script.json", Script)
-    review = read_model(results / "storyboard.review.json", StoryboardReview)
+    review = read_model(results / "scene_critic.json", SceneCriticReport)
     dropped = [d for source in brief.sources for d in source.dropped]
     defects = segment_defects(script, dropped)
     covered = main_points_covered(script, doc.main_points)

@@ -1,6 +1,6 @@
 # The report is always written (this rule succeeds once it has measured), so a failure never
 # costs the report it points to; acceptance_verdict then fails when a hard check failed. The
-# verdict also waits for the scene critic (storyboard.review.json), whose score it reports.
+# verdict also waits for the scene critic (scene_critic.json), whose score it reports.
 rule acceptance:
     input:
         # final.mp4, captions.srt and the clips, and/or podcast.mp3: what the episode's outputs ask for
@@ -29,7 +29,7 @@ rule acceptance_verdict:
     input:
         json="results/{slug}/acceptance.json",
         markdown="results/{slug}/acceptance.md",
-        review="results/{slug}/storyboard.review.json",
+        review="results/{slug}/scene_critic.json",
     output:
         flag="results/{slug}/accepted.flag",
     params:

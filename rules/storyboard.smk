@@ -27,26 +27,26 @@ checkpoint storyboard:
 
 # The scene critic: each scene (narration against its picture, length) and the scenes together
 # (repeats, order, opening and close), scored with reasons. It reports; it does not stop the build.
-rule storyboard_review:
+rule scene_critic:
     input:
         brief="results/{slug}/brief.json",
         outline="results/{slug}/outline.json",
         storyboard="results/{slug}/storyboard.json",
         scenes="results/{slug}/scenes",
-        prompt="prompts/storyboard_critic.j2",
+        prompt="prompts/scene_critic.j2",
     output:
-        review="results/{slug}/storyboard.review.json",
-        prompt="results/{slug}/storyboard_critic.prompt.md",
-        provenance="results/{slug}/storyboard_review.provenance.json",
+        review="results/{slug}/scene_critic.json",
+        prompt="results/{slug}/scene_critic.prompt.md",
+        provenance="results/{slug}/scene_critic.provenance.json",
     params:
-        settings=settings_for("storyboard_review"),
+        settings=settings_for("scene_critic"),
     resources:
         model=1,
     conda:
         "../envs/showrunner.yaml"
     log:
-        "logs/storyboard_review/{slug}.log",
+        "logs/scene_critic/{slug}.log",
     benchmark:
-        "benchmarks/storyboard_review/{slug}.tsv"
+        "benchmarks/scene_critic/{slug}.tsv"
     script:
-        "../scripts/storyboard_review.py"
+        "../scripts/scene_critic.py"

@@ -216,7 +216,7 @@ class Storyboard(Artifact):
     scenes: list[SceneRef] = Field(min_length=1)
 
 
-# --- storyboard.review.json ---------------------------------------------------------------
+# --- scene_critic.json ---------------------------------------------------------------
 
 
 class SceneCheck(Artifact):
@@ -249,7 +249,7 @@ class SceneCritique(Artifact):
     scenes: list[SceneCritiqueItem] = Field(default_factory=list)
 
 
-class StoryboardReview(Artifact):
+class SceneCriticReport(Artifact):
     """The scene critic's report: each scene, and the scenes together (repeats, order, opening, close)."""
 
     slug: str

@@ -20,7 +20,7 @@ from showrunner.voices import LOCAL_CPU
 # Which stages each output needs, which call models, which run per scene: read from the rules
 # (showrunner.rule_kinds). What follows are files, not stages.
 EPISODE_FILES_TO_GATE = ("outline.md",)
-FINISHED_FILES = ("storyboard.review.json", "acceptance.json", "accepted.flag")
+FINISHED_FILES = ("scene_critic.json", "acceptance.json", "accepted.flag")
 SHOW_MEMORY = "results/show/episodes/{slug}.json"
 MEDIA = {"final": "final.mp4", "podcast": "podcast.mp3"}  # the report's {medium} wildcard
 # What `snakemake --report` shows of a finished episode: for every episode, and by output

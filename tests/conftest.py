@@ -74,7 +74,7 @@ def writing_config(*, hosts: int = 2, target_minutes: float = 2, sources: list[s
     return _deep_merge(raw, sections)
 
 
-WRITING_STAGES = ["brief", "research", "outline", "script", "storyboard", "storyboard_review"]
+WRITING_STAGES = ["brief", "research", "outline", "script", "storyboard", "scene_critic"]
 
 
 class WritingProject:

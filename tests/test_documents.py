@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from showrunner.artifacts import Brief, Outline, Scene, Script, StoryboardReview
+from showrunner.artifacts import Brief, Outline, Scene, SceneCriticReport, Script
 from showrunner.files import read_model
-from showrunner.stages.storyboard_review import read_scenes
+from showrunner.stages.scene_critic import read_scenes
 from tests.conftest import writing_config
 from tests.corpus import CORPUS, HERE, build_pdf, install, main_points_covered, segment_defects
 from tests.project import Project, small_config
@@ -32,7 +32,7 @@ def corpus_project(writing_project, tmp_path, name: str, **config):
     raw = writing_config(sources=[source], target_minutes=doc.target_minutes, **config)
     del raw["episodes"]["ep1"]["title"]
     project = writing_project(raw, {source: content})
-    project.run_until("storyboard_review")
+    project.run_until("scene_critic")
     return project
 
 
@@ -40,7 +40,7 @@ def load(project):
     return (read_model(project.path("brief.json"), Brief), read_model(project.path("outline.json"), Outline),
             read_model(project.path("script.json"), Script),
             read_scenes(project.path("storyboard.json"), project.path("scenes")),
-            read_model(project.path("storyboard.review.json"), StoryboardReview))
+            read_model(project.path("scene_critic.json"), SceneCriticReport))
 
 
 @pytest.mark.parametrize("name", [doc.name for doc in CORPUS])
@@ -139,7 +139,7 @@ def test_short_page_builds_to_its_agreed_length_and_a_failed_acceptance_keeps_it
     report = json.loads(project.path("results/page/acceptance.json").read_text())
     duration = next(c for c in report["checks"] if c["name"] == "episode duration")
     assert report["passed"] and "agreed at the outline" in duration["expected"], duration
-    review = read_model(project.path("results/page/storyboard.review.json"), StoryboardReview)
+    review = read_model(project.path("results/page/scene_critic.json"), SceneCriticReport)
     assert review.critic == "extractive" and review.scenes
 
     raw["acceptance"] = {"duration_tolerance": 0.0}

@@ -31,7 +31,7 @@ def test_a_rule_nothing_can_place_is_named():
 
 def test_kinds_of_the_stages():
     rules = workflow_rules()
-    assert rule_kinds.model_stages(rules) == ["research", "outline", "script", "storyboard", "storyboard_review",
+    assert rule_kinds.model_stages(rules) == ["research", "outline", "script", "storyboard", "scene_critic",
                                               "scene_image", "scene_voice"]
     assert rule_kinds.per_scene_stages(rules) == ["scene_image", "scene_voice", "scene_clip"]
     assert rule_kinds.output_stages(rules) == {
@@ -42,7 +42,7 @@ def test_kinds_of_the_stages():
 def test_the_cost_counts_every_model_stage_the_episode_needs():
     rules = workflow_rules()
     both = cost_inputs(load_config(small_config()), "tea", rules)
-    assert "results/tea/storyboard_review.provenance.json" in both  # the scene critic's calls, once left out
+    assert "results/tea/scene_critic.provenance.json" in both  # the scene critic's calls, once left out
     assert "results/tea/media/{scene}/image.provenance.json" in both
     podcast = cost_inputs(load_config(small_config(outputs=["podcast"])), "tea", rules)
     assert set(both) - set(podcast) == {"results/tea/media/{scene}/image.provenance.json"}

@@ -50,7 +50,7 @@ def prompt_context(job: StageJob, *, brief=None, research=None, outline=None, sc
     brief, research, outline, script, previous, critique: the artifacts as plain data, or None
     feedback  reviewer feedback for the outline (a list, maybe empty)
     iteration the writer/critic round, from 1
-    scenes, measured: the storyboard's scenes and the measured scene review (scene critic only)
+    scenes, measured: the storyboard's scenes and what the scene critic measured (scene critic only)
     """
     ep = job.episode
     show = ep.show

@@ -1,7 +1,7 @@
 """Read-aloud defects: what a listener would notice as wrong in one piece of narration.
 
 Each rule is a name and a test on the text (and, for some, on what the sources dropped). The
-scene critic (showrunner.writing.scene_review) and the documents bench (bench/documents.py) use
+scene critic (showrunner.writing.scene_critic) and the documents bench (bench/documents.py) use
 the same rules, so what the bench counts is what the critic flags:
 
 - markup: markdown or code symbols a voice would read out or skip (` * # _ | [ ] { } < > \\ ^ ~ = $)

@@ -1,19 +1,19 @@
-"""The scene critic: storyboard.review.json scores each scene (narration against its picture,
+"""The scene critic: scene_critic.json scores each scene (narration against its picture,
 length, how it reads aloud) and the scenes together (repeats, order, opening, close), with the
 offline writer and with a language model (the fake OpenAI server)."""
 
 from __future__ import annotations
 
-from showrunner.artifacts import Brief, Outline, Segment, StoryboardReview
+from showrunner.artifacts import Brief, Outline, SceneCriticReport, Segment
 from showrunner.files import read_model
-from showrunner.stages.storyboard_review import read_scenes
-from showrunner.writing import scene_review
+from showrunner.stages.scene_critic import read_scenes
+from showrunner.writing import scene_critic
 from tests.fake_openai import provider_settings
 
 
-def reviewed(project) -> StoryboardReview:
-    project.run_until("storyboard_review")
-    return read_model(project.path("storyboard.review.json"), StoryboardReview)
+def reviewed(project) -> SceneCriticReport:
+    project.run_until("scene_critic")
+    return read_model(project.path("scene_critic.json"), SceneCriticReport)
 
 
 def inputs(project):
@@ -24,7 +24,7 @@ def inputs(project):
 
 
 def measure(brief, outline, scenes):
-    return scene_review.measure(brief, outline, scenes, max_scene_seconds=40, threshold=80)
+    return scene_critic.measure(brief, outline, scenes, max_scene_seconds=40, threshold=80)
 
 
 def test_offline_review_of_a_good_storyboard(writing_project):
@@ -86,8 +86,8 @@ def test_a_language_model_judges_the_scenes_too(writing_project, server, api_key
     project = writing_project()
     project.run_until("storyboard")
     project.raw["providers"] = {"language": provider_settings(server.url, model="gpt-test")}
-    project.run("storyboard_review")
-    review = read_model(project.path("storyboard.review.json"), StoryboardReview)
+    project.run("scene_critic")
+    review = read_model(project.path("scene_critic.json"), SceneCriticReport)
     assert review.critic == "openai"
     sent = server.bodies()[-1]
     assert sent["response_format"]["json_schema"]["name"] == "scene_critic_reply"

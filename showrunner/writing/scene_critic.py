@@ -12,7 +12,7 @@ Across the scenes: no sentence said twice, no section opening on a pronoun that 
 nothing, the scenes follow the outline's order, an opening (a welcome) and a close (a goodbye),
 no near-empty scene, nothing the sources dropped (headers, footers, navigation) said anyway.
 
-`measure` gives the StoryboardReview; `as_critique` the same as a SceneCritique (the offline
+`measure` gives the SceneCriticReport; `as_critique` the same as a SceneCritique (the offline
 critic's answer); `combine` folds another critic's answer (a language model's) into the review.
 """
 
@@ -25,10 +25,10 @@ from showrunner.artifacts import (
     Outline,
     Scene,
     SceneCheck,
+    SceneCriticReport,
     SceneCritique,
     SceneCritiqueItem,
     SceneReview,
-    StoryboardReview,
 )
 from showrunner.cleaning import diagram_labels
 from showrunner.writing import read_aloud
@@ -114,7 +114,7 @@ def picture_problems(scene: Scene) -> list[str]:
     return problems
 
 
-def _scene_review(scene: Scene, max_seconds: float, first: bool, last: bool) -> SceneReview:
+def _judge_scene(scene: Scene, max_seconds: float, first: bool, last: bool) -> SceneReview:
     said = _narration(scene)
     said_stems = set(content_stems(said))
     checks: list[SceneCheck] = []
@@ -141,8 +141,8 @@ def _scene_review(scene: Scene, max_seconds: float, first: bool, last: bool) -> 
 
 
 def measure(brief: Brief, outline: Outline, scenes: list[Scene], *, max_scene_seconds: float, threshold: int,
-            critic: str = "measured") -> StoryboardReview:
-    reviews = [_scene_review(s, max_scene_seconds, i == 0, i == len(scenes) - 1) for i, s in enumerate(scenes)]
+            critic: str = "measured") -> SceneCriticReport:
+    reviews = [_judge_scene(s, max_scene_seconds, i == 0, i == len(scenes) - 1) for i, s in enumerate(scenes)]
     checks: list[SceneCheck] = []
     by_section: list[list[str]] = []
     for scene in scenes:
@@ -183,7 +183,7 @@ def measure(brief: Brief, outline: Outline, scenes: list[Scene], *, max_scene_se
     score = max(0, min(100, round(mean - EPISODE_PENALTY * len(failed))))
     reasons = [f"{c.name}: {c.detail}" for c in failed]
     reasons += [f"scene {r.index} ({r.title}): {reason}" for r in reviews for reason in r.reasons]
-    return StoryboardReview(slug=brief.slug, critic=critic, threshold=threshold, score=score,
+    return SceneCriticReport(slug=brief.slug, critic=critic, threshold=threshold, score=score,
                             passed=score >= threshold and not any(r.score < 50 for r in reviews),
                             reasons=reasons, checks=checks, scenes=reviews)
 
@@ -200,13 +200,13 @@ def _content_words(scene: Scene) -> int:
     return total
 
 
-def as_critique(review: StoryboardReview) -> SceneCritique:
+def as_critique(review: SceneCriticReport) -> SceneCritique:
     return SceneCritique(score=review.score, reasons=list(review.reasons),
                          scenes=[SceneCritiqueItem(index=r.index, score=r.score, reasons=list(r.reasons))
                                  for r in review.scenes])
 
 
-def combine(measured: StoryboardReview, critique: SceneCritique, critic: str) -> StoryboardReview:
+def combine(measured: SceneCriticReport, critique: SceneCritique, critic: str) -> SceneCriticReport:
     """The measured review with another critic's judgement folded in: the lower score wins, every
     reason is kept (the critic's marked with its name)."""
     if critique == as_critique(measured):

@@ -1,6 +1,6 @@
-"""The scene critic: the storyboard judged scene by scene and as a whole, in storyboard.review.json.
+"""The scene critic: the storyboard judged scene by scene and as a whole, in scene_critic.json.
 
-The measured checks (showrunner.writing.scene_review) always run; the language provider then
+The measured checks (showrunner.writing.scene_critic) always run; the language provider then
 judges the scenes too (the offline provider's judgement is the measurement itself, a language
 model gives its own scores and reasons), and the lower score wins. The review reports; it does
 not stop the build: a scene that scores low is logged as a warning naming the scene and why.
@@ -18,7 +18,7 @@ from showrunner.provenance import write_provenance
 from showrunner.providers.language.tasks import SCENE_CRITIC
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
-from showrunner.writing import scene_review
+from showrunner.writing import scene_critic
 
 log = logging.getLogger(__name__)
 
@@ -36,20 +36,20 @@ def run(job: StageJob) -> None:
     outline = read_model(job.input["outline"], Outline)
     scenes = read_scenes(job.input["storyboard"], job.input["scenes"])
     writing = job.episode.writing
-    measured = scene_review.measure(brief, outline, scenes, max_scene_seconds=writing.max_scene_seconds,
+    measured = scene_critic.measure(brief, outline, scenes, max_scene_seconds=writing.max_scene_seconds,
                                     threshold=writing.critic.threshold)
     prompt = render(job.input["prompt"], **prompt_context(job, brief=brief, outline=outline, scenes=scenes,
                                                            measured=measured))
     provider, calls = language_provider(job)
     critique = provider.write(SCENE_CRITIC, prompt, brief=brief, outline=outline, scenes=scenes,
-                              measured=scene_review.as_critique(measured))
-    review = scene_review.combine(measured, critique, job.episode.providers.language.name)
+                              measured=scene_critic.as_critique(measured))
+    review = scene_critic.combine(measured, critique, job.episode.providers.language.name)
     write_text(job.output["prompt"], prompt)
     write_json(job.output["review"], review)
-    log.info("scene review: score %d of %d scenes (threshold %d)", review.score, len(review.scenes),
+    log.info("scene critic: score %d of %d scenes (threshold %d)", review.score, len(review.scenes),
              review.threshold)
     for reason in review.reasons:
-        log.warning("scene review: %s", reason)
+        log.warning("scene critic: %s", reason)
     write_provenance(job, job.output["provenance"], **provider_fields(job, provider),
-                     prompts={"storyboard_critic": prompt}, calls=calls.records,
+                     prompts={"scene_critic": prompt}, calls=calls.records,
                      extra={"score": review.score, "passed": review.passed})

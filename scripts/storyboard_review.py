@@ -1,6 +1,0 @@
-"""Snakemake entry point of the scene critic: the work is in showrunner.stages.storyboard_review."""
-
-from showrunner.stage_job import run_stage
-from showrunner.stages.storyboard_review import run
-
-run_stage(snakemake, run)  # noqa: F821 (snakemake is injected by the script: directive)
