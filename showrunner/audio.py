@@ -1,5 +1,5 @@
 """Audio arithmetic on sample arrays (numpy): lines joined with pauses, lengths in whole video
-frames, the music bed ducked under speech. Exact and deterministic; ffmpeg lives in media.py.
+frames, the music bed ducked under speech. Exact and deterministic; ffmpeg lives in showrunner.media.
 """
 
 from __future__ import annotations

@@ -1,0 +1,98 @@
+"""Measuring: loudness (EBU R128, integrated and over time) and silences, of files or samples."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from showrunner.errors import MediaError
+from showrunner.media.probing import duration_of
+from showrunner.media.tools import ffmpeg, pcm_input
+
+log = logging.getLogger(__name__)
+
+
+_EBUR128 = {"integrated": r"I:\s+(-?[\d.]+|-inf) LUFS", "lra": r"LRA:\s+(-?[\d.]+) LU",
+            "true_peak": r"Peak:\s+(-?[\d.]+|-inf) dBFS"}
+
+
+def loudness_of(source: Sequence[str | Path], *, stdin: bytes | None = None, what: str,
+                true_peak: bool = True) -> dict[str, float]:
+    """EBU R128 integrated loudness (LUFS), loudness range (LU) and true peak (dBTP) of an input
+    (without true_peak the peak is not measured, which is faster)."""
+    meter = "ebur128=peak=true" if true_peak else "ebur128"
+    proc = ffmpeg([*source, "-map", "0:a:0", "-af", meter, "-f", "null", "-"], what=what, stdin=stdin)
+    return ebur128_summary(proc.stderr)
+
+
+def ebur128_summary(stderr: bytes) -> dict[str, float]:
+    text = stderr.decode("utf-8", "replace")
+    summary = text[text.rfind("Summary:"):]
+    out = {}
+    for key, pattern in _EBUR128.items():
+        found = re.search(pattern, summary)
+        out[key] = float(found.group(1)) if found else float("nan")
+    return out
+
+
+def loudness(path: str | Path) -> dict[str, float]:
+    return loudness_of(["-i", path], what=f"measure the loudness of {Path(path).name}")
+
+
+@dataclass
+class LoudnessCurve:
+    """EBU R128 loudness over time: every 100 ms, the momentary (400 ms window) and short-term
+    (3 s window) loudness in LUFS, and the summary of the whole file."""
+
+    times: list[float]
+    momentary: list[float]
+    short_term: list[float]
+    integrated: float
+    lra: float
+
+
+_EBUR128_FRAME = re.compile(r"t:\s*(\d+(?:\.\d+)?)\s+TARGET:.*?M:\s*(-?[\d.]+|-?inf|nan)\s+S:\s*(-?[\d.]+|-?inf|nan)")
+
+
+def loudness_curve(path: str | Path) -> LoudnessCurve:
+    """The loudness of the first audio stream of a file over time (ffmpeg's ebur128 meter)."""
+    proc = ffmpeg(["-i", path, "-map", "0:a:0", "-af", "ebur128=framelog=info", "-f", "null", "-"],
+                  what=f"measure the loudness over time of {Path(path).name}")
+    text = proc.stderr.decode("utf-8", "replace")
+    frames = [(float(t), float(m), float(s)) for t, m, s in _EBUR128_FRAME.findall(text[:text.rfind("Summary:")])]
+    if not frames:
+        raise MediaError(f"{path}: ffmpeg's ebur128 meter reported no loudness over time")
+    summary = ebur128_summary(proc.stderr)
+    return LoudnessCurve([f[0] for f in frames], [f[1] for f in frames], [f[2] for f in frames],
+                         summary["integrated"], summary["lra"])
+
+
+def silences(path: str | Path, *, threshold_db: float, min_seconds: float) -> list[tuple[float, float]]:
+    """(start, end) of every stretch of the first audio stream quieter than threshold_db for min_seconds."""
+    return _silences(["-i", path], threshold_db, min_seconds, what=f"find silences in {Path(path).name}",
+                     duration=lambda: duration_of(path))
+
+
+def silences_in(samples: np.ndarray, sample_rate: int, *, threshold_db: float,
+                min_seconds: float) -> list[tuple[float, float]]:
+    """The same for int16 mono samples held in memory."""
+    source = pcm_input(sample_rate, "s16le")
+    return _silences(source, threshold_db, min_seconds, what="find silences in the narration",
+                     duration=lambda: samples.size / sample_rate, stdin=np.asarray(samples, dtype="<i2").tobytes())
+
+
+def _silences(source: Sequence[str | Path], threshold_db: float, min_seconds: float, *, what: str, duration,
+              stdin: bytes | None = None) -> list[tuple[float, float]]:
+    proc = ffmpeg([*source, "-map", "0:a:0", "-af", f"silencedetect=noise={threshold_db}dB:d={min_seconds}",
+                   "-f", "null", "-"], what=what, stdin=stdin)
+    text = proc.stderr.decode("utf-8", "replace")
+    starts = [float(s) for s in re.findall(r"silence_start: (-?[\d.]+)", text)]
+    ends = [float(e) for e in re.findall(r"silence_end: (-?[\d.]+)", text)]
+    if len(ends) < len(starts):  # silent to the end
+        ends.append(duration())
+    return list(zip(starts, ends, strict=True))
