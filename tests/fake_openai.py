@@ -31,8 +31,10 @@ from typing import Any
 
 from PIL import Image
 
-KEY = "sk-test-SECRET-123"
-KEY_ENV = "SHOWRUNNER_TEST_API_KEY"
+from tests.configs import KEY as KEY
+from tests.configs import KEY_ENV as KEY_ENV
+from tests.configs import provider_settings as provider_settings
+from tests.configs import raw_config as raw_config
 
 
 @dataclass
@@ -246,39 +248,6 @@ DEFAULT_REPLIES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "storyboard_reply": storyboard_reply,
     "scene_critic_reply": scene_critic_reply,
 }
-
-
-# --- a config whose providers all talk to the fake server ----------------------------------
-
-def provider_settings(url: str, **overrides: Any) -> dict[str, Any]:
-    """Fast settings for tests: 0.5 s timeouts, 10 ms backoff."""
-    return {"name": "openai", "base_url": url, "api_key_env": KEY_ENV, "timeout_s": 0.5, "backoff_s": 0.01,
-            "max_attempts": 3, "breaker_failures": 5, "breaker_cooldown_s": 60, **overrides}
-
-
-def raw_config(url: str, cache_dir: str, *, language: dict | None = None, speech: dict | None = None,
-               image: dict | None = None, budget_usd: float | None = None, prices: dict | None = None,
-               topic: str = "How caches work") -> dict[str, Any]:
-    episode: dict[str, Any] = {"topic": topic, "target_minutes": 1, "approval": "auto"}
-    if budget_usd is not None:
-        episode["budget_usd"] = budget_usd
-    return {
-        "show": {"name": "Test Show", "hosts": [{"id": "ada", "name": "Ada", "voice": "alloy"},
-                                                {"id": "ben", "name": "Ben", "voice": "echo"}]},
-        "providers": {
-            "language": provider_settings(url, **{"model": "gpt-test", "temperature": 0.2, "seed": 7,
-                                                  "max_tokens": 1000, **(language or {})}),
-            "speech": provider_settings(url, **{"model": "tts-test", **(speech or {})}),
-            "image": provider_settings(url, **{"model": "gpt-image-1", **(image or {})}),
-        },
-        "prices": prices if prices is not None else {
-            "openai:gpt-test": {"input_per_1m_tokens": 1000.0, "output_per_1m_tokens": 2000.0},
-            "openai:tts-test": {"per_1m_characters": 15000.0},
-            "openai:gpt-image-1": {"per_image": 0.04},
-        },
-        "cache": {"dir": cache_dir},
-        "episodes": {"ep": episode},
-    }
 
 
 # --- a server that follows the asked JSON schema exactly, and knows nothing else -----------

@@ -8,34 +8,17 @@ every stage is exercised without Snakemake. The default episode is 320x180 at 12
 
 from __future__ import annotations
 
-import copy
-import importlib
 from pathlib import Path
 
 from showrunner.artifacts import Outline, OutlineSection, Scene, SceneRef, Segment, Storyboard, scene_name
-from showrunner.config import _deep_merge, load_config
 from showrunner.files import write_json
-from showrunner.stage_job import StageJob
-from tests.workflow_rules import stage_files
+from showrunner.rule_kinds import per_scene_stages
+from tests.configs import MEDIA_SHOW, MEDIA_TITLE
+from tests.configs import media_config as media_config
+from tests.harness import StageHarness
+from tests.workflow_rules import workflow_rules
 
-TITLE = "How a build cache decides"
-SHOW = "Plain Circuits"
-
-
-def media_config(**sections) -> dict:
-    """A config dict for load_config: two hosts with distinct espeak voices, a tiny fast video."""
-    raw = {
-        "show": {"name": SHOW, "hosts": [{"id": "ada", "name": "Ada", "voice": "en-us+f3"},
-                                         {"id": "ben", "name": "Ben", "voice": "en-gb+m3"}]},
-        "approval": "auto",
-        "cache": {"dir": ".showrunner-cache"},
-        "video": {"height": 180, "fps": 12, "threads": 2},
-        "audio": {"sample_rate": 24000, "music": {"intro_seconds": 1.5, "outro_seconds": 1.5}},
-        # espeak-ng, the fast test voice: the recogniser mishears about a quarter of it, and times it loosely
-        "acceptance": {"duration_tolerance": 0.5, "listen": {"max_word_error_rate": 0.6, "caption_tolerance_ms": 3000}},
-        "episodes": {"ep1": {"title": TITLE, "topic": "build caches", "target_minutes": 0.4}},
-    }
-    return _deep_merge(raw, sections)
+TITLE, SHOW = MEDIA_TITLE, MEDIA_SHOW
 
 
 def media_scenes() -> list[Scene]:
@@ -71,17 +54,15 @@ def media_outline() -> Outline:
 
 MEDIA_STAGES = ["scene_image", "scene_voice", "scene_clip", "music", "captions", "soundtrack", "final", "podcast",
                 "transcript", "acceptance"]
-SCENE_STAGES = MEDIA_STAGES[:3]
+SCENE_STAGES = [s for s in MEDIA_STAGES if s in per_scene_stages(workflow_rules())]  # {scene} in the rule
 
 
-class MediaEpisode:
-    """A temporary root holding one episode's storyboard; runs the media stages on it."""
+class MediaEpisode(StageHarness):
+    """A temporary root holding one episode's storyboard; runs the media stages on it (tests/harness.py)."""
 
     def __init__(self, root: Path, config: dict | None = None, scenes: list[Scene] | None = None,
                  slug: str = "ep1"):
-        self.root = root
-        self.slug = slug
-        self.raw = copy.deepcopy(config if config is not None else media_config())
+        super().__init__(root, config if config is not None else media_config(), slug)
         self.scenes = scenes if scenes is not None else media_scenes()
         for scene in self.scenes:
             write_json(self.path(f"scenes/{scene_name(scene.index)}.json"), scene)
@@ -92,39 +73,14 @@ class MediaEpisode:
         write_json(self.path("outline.json"), media_outline())
 
     @property
-    def results(self) -> Path:
-        return self.root / "results" / self.slug
-
-    @property
     def names(self) -> list[str]:
         return [scene_name(s.index) for s in self.scenes]
-
-    def path(self, name: str) -> Path:
-        return self.results / name
 
     def media(self, scene: str, name: str) -> Path:
         return self.results / "media" / scene / name
 
     def each(self, name: str) -> list[Path]:
         return [self.media(n, name) for n in self.names]
-
-    def files(self, stage: str, scene: str | None = None) -> tuple[dict, dict]:
-        """The stage's named inputs and outputs, read from the parsed rules/*.smk."""
-        config = load_config(self.raw)
-        bed = config.episode(self.slug).audio.music.bed
-        return stage_files(stage, self.root, self.slug, scene=scene, scenes=self.names, bed=bed, config=config)
-
-    def job(self, stage: str, scene: str | None = None, **outputs) -> StageJob:
-        config = load_config(self.raw)
-        inputs, default_outputs = self.files(stage, scene)
-        wildcards = {"slug": self.slug} | ({"scene": scene} if scene else {})
-        return StageJob(stage=stage, config=config, episode=config.episode(self.slug), input=inputs,
-                        output={**default_outputs, **outputs}, wildcards=wildcards, root=self.root)
-
-    def run(self, stage: str, scene: str | None = None, **outputs) -> StageJob:
-        job = self.job(stage, scene, **outputs)
-        importlib.import_module(f"showrunner.stages.{stage}").run(job)
-        return job
 
     def build(self, until: str = "podcast") -> MediaEpisode:
         """Every media stage in DAG order, up to and including `until`."""

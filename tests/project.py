@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.configs import small_config as small_config
+
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOW_PARTS = ("Snakefile", "rules", "scripts", "prompts", "report", "profiles", "envs")
 
@@ -37,28 +39,6 @@ Adding milk early lowers the temperature at once, so the tea then loses heat mor
 late means the tea stays hotter for a while but cools faster. Over ten minutes the difference is
 about two degrees.
 """
-
-
-def small_config(**episode) -> dict:
-    """A show with two hosts and one short, small-resolution episode `tea`."""
-    spec = {"title": "Why tea cools", "sources": ["sources/tea.md"], "target_minutes": 0.5}
-    spec.update(episode)
-    return {
-        "show": {
-            "name": "Test Show",
-            "hosts": [
-                {"id": "ada", "name": "Ada", "persona": "asks questions", "voice": "en-us+f3"},
-                {"id": "ben", "name": "Ben", "persona": "explains", "voice": "en-gb+m3"},
-            ],
-        },
-        "approval": "required",
-        "video": {"height": 144, "fps": 10, "preset": "ultrafast"},
-        "audio": {"sample_rate": 24000, "music": {"intro_seconds": 1, "outro_seconds": 1}},
-        "writing": {"critic": {"threshold": 60, "max_iterations": 2}},
-        # espeak-ng, the fast test voice: the recogniser mishears about a quarter of it
-        "acceptance": {"listen": {"max_word_error_rate": 0.6, "caption_tolerance_ms": 3000}},
-        "episodes": {"tea": spec},
-    }
 
 
 class Project:
