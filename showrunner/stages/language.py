@@ -1,5 +1,5 @@
-"""What the language stages (research, outline, script, storyboard) share: the provider, the
-prompt context and the provenance fields.
+"""What the language stages share: the provider (which writes a task's artifact:
+showrunner.providers.language.tasks), the prompt context and the provenance fields.
 
 Every prompt template is rendered with the same context (see `prompt_context`), so a template
 may use any of these names; what a stage does not have yet is None.
