@@ -235,3 +235,12 @@ def test_image_provider_renders_at_the_asked_size(name, tmp_path, monkeypatch):
         with Image.open(io.BytesIO(png)) as picture:
             assert picture.format == "PNG" and picture.size == (320, 180)
         assert images.render(scene, (320, 180)) == png and images.calls.records[-1].cached
+
+
+def test_every_task_has_its_prompt_template_and_a_rule_that_renders_it():
+    from tests.workflow_rules import REPO, workflow_rules
+
+    prompts = {value for rule in workflow_rules().values() for value in rule["input"].values()
+               if isinstance(value, str) and value.startswith("prompts/")}
+    for task in TASKS.values():
+        assert (REPO / task.prompt).is_file() and task.prompt in prompts, task.name
