@@ -16,6 +16,7 @@ package knows how to get it from the tools. Callers write `from showrunner impor
 
 from __future__ import annotations
 
+from showrunner.errors import MediaError, ToolMissing  # what the media functions raise
 from showrunner.media.decoding import (
     Decoded,
     decode_audio,
@@ -77,6 +78,8 @@ from showrunner.media.tools import (
 )
 
 __all__ = [
+    "MediaError",
+    "ToolMissing",
     "ebur128_summary",
     "AAC_BITRATE",
     "BASE",
