@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from showrunner import cleaning
-from showrunner.artifacts import SourceDocument
+from showrunner.artifacts import Block, SourceDocument
 from showrunner.errors import SourceError
 from showrunner.files import sha256_bytes
 from showrunner.sources import common
@@ -77,6 +77,11 @@ def read_source(path: str | Path, name: str | None = None) -> SourceDocument:
     if not blocks:
         raise SourceError(f"{name}: no text found after reading it as {fmt}")
     title = common.title(blocks, path, data if fmt == "html" else None, metadata)
+    tops = [b for b in blocks if b.kind == "heading" and (b.level or 1) == 1]
+    opens = blocks[0].kind == "heading" and (blocks[0].level or 1) == 1 and len(tops) == 1
+    if metadata.get("title") and not opens and not (blocks[0].kind == "heading" and blocks[0].text == title):
+        # front matter's title heads the document; the document's own top headings become sections
+        blocks.insert(0, Block(kind="heading", level=1, text=title, location="front matter"))
     blocks = cleaning.drop_empty_sections(cleaning.normalise_structure(blocks, title), record)
     if not blocks:
         raise SourceError(f"{name}: no text found after reading it as {fmt}")

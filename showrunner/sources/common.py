@@ -62,7 +62,8 @@ def title(blocks: list[Block], path: Path, html: bytes | None, metadata: dict[st
 # --- citation markers ------------------------------------------------------------------------
 
 # [12], [3, 4], [3-5], [3–5, 9]: numbered citations, never said
-CITATION = re.compile(r"\s?\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]")
+_ONE = r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]"
+CITATION = re.compile(rf"\s?{_ONE}(?:\s*(?:,|and|&)\s*{_ONE})*")
 
 
 def drop_citations(text: str) -> tuple[str, list[str]]:
@@ -71,6 +72,7 @@ def drop_citations(text: str) -> tuple[str, list[str]]:
     if not found:
         return text, []
     out = CITATION.sub("", text)
+    out = re.sub(r"\(\s*(?:for ex(?:ample)?\.?|e\.g\.|see)?\s*,?\s*\)", "", out)  # "(for ex. [4], [5])" emptied
     return re.sub(r"\s+([,.;:!?)])", r"\1", out), found
 
 
@@ -78,7 +80,7 @@ def drop_citations(text: str) -> tuple[str, list[str]]:
 
 CONSOLE_LANGUAGES = {"console", "shell-session", "shellsession", "sh-session", "terminal", "term", "output",
                      "pycon", "psql", "ansi"}
-_PROMPT = re.compile(r"^\s*(?:\$|%|#|❯|>>>|PS [^>]*>|[\w.@-]+[:~][^$#\n]{0,40}[$#])\s+\S")
+_PROMPT = re.compile(r"^\s*(?:\$|%|#|❯|>>>|>|PS [^>]*>|[\w.@-]+[:~][^$#\n]{0,40}[$#])\s+\S")
 _BOX = re.compile(r"[\u2500-\u259f]")
 
 
@@ -102,10 +104,10 @@ def is_console(code: str, language: str | None) -> bool:
 # --- back matter -----------------------------------------------------------------------------
 
 REFERENCES = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:references|bibliography|works cited|normative references|"
-                        r"informative references|literature cited)$", re.I)
+                        r"informative references|literature cited|authors?(?:'s|s'|')? addresses|"
+                        r"authors?(?:'s|s'|')? address|contact information)$", re.I)
 BACK_MATTER = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+|[A-Z]\.?\s+)?(?:acknowledge?ments?|appendix\b.*|appendices|"
                          r"iana considerations|security considerations|privacy considerations|contributors|"
-                         r"authors?'? (?:addresses|address|information)|"
                          r"author contributions|funding|conflicts? of interest)$", re.I)
 
 
@@ -127,7 +129,7 @@ def mark_back_matter(blocks: list[Block], record) -> list[Block]:
                 elif BACK_MATTER.match(text):
                     mode, level = "last", block.level or 1
         if mode == "references":
-            record.drop("references", block.text, block.location)
+            record.drop("references or addresses", block.text, block.location)
             continue
         out.append(block.model_copy(update={"last": True}) if mode == "last" else block)
     return out

@@ -70,7 +70,10 @@ def markdown_blocks(text: str, record: cleaning.Record) -> tuple[list[Block], di
             i += 3
         elif tok.type == "paragraph_open":
             pictures = _only_pictures(tokens[i + 1])
-            if pictures is not None:
+            links = _only_links(tokens[i + 1])
+            if links is not None:
+                record.drop("navigation", links, where(tok))
+            elif pictures is not None:
                 figures = _local_figures(tokens[i + 1], where(tok))
                 if figures:
                     blocks.extend(figures)
@@ -222,3 +225,23 @@ def _local_figures(token, location: str) -> list[Block]:
         caption = _clean(child.content or "") or src.rsplit("/", 1)[-1]
         out.append(Block(kind="figure", text=caption, image=src, location=location))
     return out
+
+
+def _only_links(token) -> str | None:
+    """A line of two or more links and separators only ("Installation • Usage • FAQ", language
+    switchers): navigation, not prose. Its text, or None."""
+    children = token.children or []
+    links = sum(1 for c in children if c.type == "link_open")
+    if links < 2:
+        return None
+    depth = 0
+    for child in children:
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            depth -= 1
+        elif depth == 0 and child.type == "text" and child.content.strip(" •·|/-–—,[]()\t"):
+            return None
+        elif depth == 0 and child.type not in ("text", "softbreak", "hardbreak"):
+            return None
+    return _clean("".join(c.content for c in children if c.type == "text"))

@@ -241,7 +241,9 @@ class _Reader:
         rounded = round(line.size)
         emphasised = line.bold or rounded in self.larger or (text.isupper() and len(text) > 3)
         numbered = _NUMBERED_HEADING.match(text)
-        if numbered and emphasised and not text.rstrip().endswith((",", ";")):
+        unfinished = re.search(r"\b(?:to|the|of|and|a|an|in|for|with|is|are|by|from|that)$", text) or \
+            re.search(r"\(.*\):\s", text)
+        if numbered and emphasised and not text.rstrip().endswith((",", ";")) and not unfinished:
             digits = numbered.group(1)
             if digits:
                 return min(6, digits.count(".") + 2)
@@ -269,6 +271,13 @@ class _Reader:
 
         code: list[Line] = []
         code_where = ""
+
+        def finish() -> None:
+            """Close what is finished; a paragraph cut off mid-sentence by a figure, a table or a
+            footnote goes on after it."""
+            if para and not re.search(r"[.!?:]\)?[\"']?$", para[-1].rstrip()):
+                return
+            flush()
 
         def flush() -> None:
             nonlocal para, bullets, code
@@ -313,7 +322,7 @@ class _Reader:
                     record.drop("title block (authors, affiliations)", " ".join(line.text for line in lines), where)
                     continue
             if _CAPTION.match(first):
-                flush()
+                finish()
                 caption = dehyphenate([nfkc(line.text) for line in lines], own)
                 region = _nearest_figure(box, figures)
                 blocks.append(Block(kind="figure", text=drop_citations(caption)[0], location=where,
@@ -321,19 +330,20 @@ class _Reader:
                 continue
             sizes = [line.size for line in lines]
             if sizes and max(sizes) < 0.85 * self.body and box.y1 < self.pages[box.page - 1].height * 0.3:
-                flush()
+                finish()
                 record.drop("footnote", " ".join(line.text for line in lines), where)
-                continue
-            if _is_table_text(lines):
-                flush()
-                record.drop("table or figure text (shown as its page region, not read)",
-                            " ".join(line.text for line in lines), where)
                 continue
             if all(line.mono for line in lines):
                 if para or bullets or (code and code_where != where):
                     flush()
                 code.extend(lines)
                 code_where = where
+                continue
+            heads = any(self._heading(line, len(lines)) is not None for line in lines)
+            if not heads and (_is_table_text(lines) or (not para and _is_cell_text(lines))):
+                finish()
+                record.drop("table or figure text (shown as its page region, not read)",
+                            " ".join(line.text for line in lines), where)
                 continue
             if code:
                 flush()
@@ -345,9 +355,10 @@ class _Reader:
                     flush()
                     blocks.append(Block(kind="heading", level=level, text=clean(text), location=where))
                     continue
-                if _MATH.search(line.text) and sum(ch.isalpha() for ch in text) < 0.6 * len(text):
+                if _is_math(line.text, text):
                     record.drop("equation", text, where)
                     continue
+                text = re.sub(r"^(?:[A-Z]?\d+(?:\.\d+)+\.?\s+)+(?=[A-Z])", "", text)  # run-in heading numbers
                 if _BULLET.match(text):
                     if para:
                         flush()
@@ -376,6 +387,30 @@ def _code_text(lines: list[Line]) -> str:
         width = (line.size or 10) * 0.6
         out.append(" " * round((line.x0 - left) / width) + line.text.rstrip())
     return "\n".join(out)
+
+
+def _is_math(raw: str, text: str) -> bool:
+    """A line of a displayed equation: unmapped glyphs, an equation number after a formula, or
+    math symbols with few letters."""
+    if "(cid:" in raw:
+        return True
+    letters = sum(ch.isalpha() for ch in text)
+    if re.search(r"\(\d{1,3}\)\s*$", text) and ("=" in text or _MATH.search(raw)):
+        return True
+    if _MATH.search(raw) and letters < 0.6 * len(text):
+        return True
+    words = re.findall(r"[A-Za-z]{3,}", text)
+    return "=" in text and len(words) < 3 and len(text.split()) >= 2
+
+
+def _is_cell_text(lines: list[Line]) -> bool:
+    """A cell or row of a table, or a label of a chart, standing alone: a few words, no sentence."""
+    text = " ".join(line.text for line in lines).strip()
+    words = text.split()
+    digits = sum(ch.isdigit() for ch in text)
+    if re.search(r"[.!?:;,]$", text):
+        return len(words) <= 40 and digits > 0.3 * len(text.replace(" ", ""))
+    return len(words) <= 10 or digits > 0.3 * len(text.replace(" ", ""))
 
 
 def _key(text: str) -> str:

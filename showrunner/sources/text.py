@@ -19,10 +19,10 @@ import re
 from showrunner import cleaning
 from showrunner.artifacts import Block
 from showrunner.sources.common import clean as _clean
-from showrunner.sources.common import drop_citations
+from showrunner.sources.common import dehyphenate, drop_citations
 from showrunner.sources.common import table_rows as _table_rows
 
-_BULLET = re.compile(r"^\s*(?:[-*+\u2022\u2023\u25e6]|\d{1,3}[.)])\s+")
+_BULLET = re.compile(r"^\s*(?:[-*+\u2022\u2023\u25e6]|\d{1,3}[.)]|o(?=\s{2}))\s+")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "is", "of", "on", "or",
                 "the", "to", "vs", "with", "without", "how", "what", "why"}
 
@@ -113,14 +113,14 @@ def _text_chunk_blocks(chunk: list[tuple[int, str]]) -> list[Block]:
             if _BULLET.match(line):
                 items.append(_BULLET.sub("", line).strip())
             else:
-                items[-1] += " " + line.strip()
-        items = [_clean(item) for item in items]
+                items[-1] += "\n" + line.strip()
+        items = [dehyphenate(item.split("\n"), set()) for item in items]
         return [Block(kind="list", text="\n".join(items), items=items, location=where)]
     cells = [re.split(r"\s*\|\s*|\t+", line.strip().strip("|")) for line in lines]
     if len(lines) >= 2 and all(len(row) >= 2 for row in cells) and len({len(row) for row in cells}) == 1:
         rows = [row for row in cells if not all(re.fullmatch(r":?-{2,}:?", c) for c in row)]
         return [Block(kind="table", text=_table_rows(rows), location=where)]
-    return [Block(kind="paragraph", text=_clean(" ".join(lines)), location=where)]
+    return [Block(kind="paragraph", text=dehyphenate(lines, set()), location=where)]
 
 
 
@@ -211,7 +211,6 @@ def rfc_blocks(lines: list[str], record: cleaning.Record) -> tuple[list[Block], 
         metadata["title"] = _clean(" ".join(line for _, line in first))
         blocks.append(Block(kind="heading", level=1, text=metadata["title"], location=f"line {first[0][0]}"))
 
-    code_run: list[tuple[int, str]] = []
     for chunk in chunks:
         # a heading is an unindented line; the lines after it in the same chunk are its text
         while chunk and not chunk[0][1].startswith(" ") and len(chunk[0][1].split()) <= 12 \
@@ -239,14 +238,48 @@ def rfc_blocks(lines: list[str], record: cleaning.Record) -> tuple[list[Block], 
                     record.drop("citation marker", " ".join(markers), block.location)
                 block = block.model_copy(update={"text": text, "items": items})
             # consecutive pieces of one figure or grammar, split by blank lines, make one block
-            if block.kind == "code" and blocks and blocks[-1].kind == "code" and code_run and \
-                    blocks[-1].language == block.language:
+            if block.kind == "code" and block.language == "abnf" and blocks and blocks[-1].kind == "code" and \
+                    blocks[-1].language == "abnf":
                 merged = blocks[-1].text + "\n\n" + block.text
                 blocks[-1] = blocks[-1].model_copy(update={"text": merged})
                 continue
             blocks.append(block)
-        code_run = body if found_blocks and found_blocks[-1].kind == "code" else []
-    return _drop_boilerplate_sections(blocks, record), metadata
+    return _drop_boilerplate_sections(_templates(blocks), record), metadata
+
+
+_FIELD = re.compile(r"^([A-Z][\w ()/&'-]{1,50}):\s*(\S.{0,100})$")
+_LABEL = re.compile(r"^[A-Z][\w ()/&'-]{1,50}:$")
+
+
+def _templates(blocks: list[Block]) -> list[Block]:
+    """A registration template (`Field: value` lines, `Label:` over a paragraph) as a table and
+    sub-headings, not as a run of one-line paragraphs."""
+    out: list[Block] = []
+    level = 2
+    run: list[Block] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            rows = [["Field", "Value"], *[list(_FIELD.match(b.text).groups()) for b in run]]  # type: ignore[union-attr]
+            out.append(Block(kind="table", text=_table_rows(rows), location=run[0].location))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for block in blocks:
+        if block.kind == "paragraph" and _FIELD.match(block.text) and len(block.text.split()) <= 14:
+            run.append(block)
+            continue
+        flush()
+        if block.kind == "heading":
+            level = block.level or 2
+        if block.kind == "paragraph" and _LABEL.match(block.text) and len(block.text.split()) <= 5:
+            out.append(Block(kind="heading", level=min(6, level + 1), text=block.text.rstrip(":"),
+                             location=block.location))
+            continue
+        out.append(block)
+    flush()
+    return out
 
 
 def _looks_like_grammar(text: str, lines: list[str]) -> bool:
@@ -334,7 +367,7 @@ def _option_entries(body: list[tuple[int, str]]) -> list[tuple[str, str, int]]:
             entries.append((line.strip(), "", number))
         elif entries and line.startswith(" ") and line.strip():
             opt, desc, at = entries[-1]
-            entries[-1] = (opt, _clean(f"{desc} {line}"), at)
+            entries[-1] = (opt, dehyphenate([desc, line], set()), at)
     return entries
 
 
@@ -345,6 +378,19 @@ def plain_chunks(body: list[tuple[int, str]]) -> list[Block]:
         if line.strip():
             chunk.append((number, line))
         elif chunk:
-            out.extend(_text_chunk_blocks(chunk))
+            out.extend(_example_blocks(chunk))
             chunk = []
     return out
+
+
+def _example_blocks(chunk: list[tuple[int, str]]) -> list[Block]:
+    """A man page example: a sentence saying what it does over the indented command."""
+    indent = min(len(line) - len(line.lstrip()) for _, line in chunk)
+    commands = [k for k, (_, line) in enumerate(chunk) if line.lstrip().startswith("$ ")
+                and len(line) - len(line.lstrip()) > indent]
+    if not commands or commands[0] == 0:
+        return _text_chunk_blocks([(n, line[indent:]) for n, line in chunk])
+    said = [(n, line[indent:]) for n, line in chunk[:commands[0]]]
+    code = "\n".join(line.strip() for _, line in chunk[commands[0]:])
+    return [*_text_chunk_blocks(said), Block(kind="code", text=code, language="sh",
+                                             location=f"line {chunk[commands[0]][0]}")]
