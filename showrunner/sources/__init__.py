@@ -74,6 +74,8 @@ def read_source(path: str | Path, name: str | None = None) -> SourceDocument:
     blocks = [b for b in blocks if b.text.strip()]
     blocks = cleaning.drop_contents(cleaning.clean_blocks(blocks, record), record)
     blocks = common.mark_back_matter(blocks, record)
+    if fmt in ("pdf", "text"):
+        blocks = common.unnumbered(blocks)
     if not blocks:
         raise SourceError(f"{name}: no text found after reading it as {fmt}")
     title = common.title(blocks, path, data if fmt == "html" else None, metadata)

@@ -194,3 +194,22 @@ def nfkc(text: str) -> str:
     """Unicode compatibility forms made plain: ligatures (ﬁ, ﬂ) become letters, full-width
     forms and non-breaking spaces ordinary ones."""
     return unicodedata.normalize("NFKC", text)
+
+
+_HEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[A-H](?:\.\d+)+\.?|[IVX]{1,5}\.)\s+(?=\S)")
+
+
+def unnumbered(blocks: list[Block]) -> list[Block]:
+    """Headings without their section numbers ("5.2 Leader election" -> "Leader election"), and
+    headings set in capitals in ordinary case ("INTRODUCTION" -> "Introduction"): the numbers gave
+    the levels already, and a voice should not say them."""
+    out = []
+    for block in blocks:
+        if block.kind == "heading":
+            text = _HEADING_NUMBER.sub("", block.text).strip() or block.text
+            if text.isupper() and len(text) > 3:
+                text = text.capitalize()
+            block = block.model_copy(update={"text": text})
+        out.append(block)
+    return out
+
