@@ -80,7 +80,7 @@ def drop_citations(text: str) -> tuple[str, list[str]]:
 
 CONSOLE_LANGUAGES = {"console", "shell-session", "shellsession", "sh-session", "terminal", "term", "output",
                      "pycon", "psql", "ansi"}
-_PROMPT = re.compile(r"^\s*(?:\$|%|#|❯|>>>|>|PS [^>]*>|[\w.@-]+[:~][^$#\n]{0,40}[$#])\s+\S")
+_PROMPT = re.compile(r"^\s*(?:\$|❯|>>>|>|PS [^>]*>|[\w.@-]+[:~][^$#\n]{0,40}[$#])\s+\S")
 _BOX = re.compile(r"[\u2500-\u259f]")
 
 
@@ -181,7 +181,8 @@ def dehyphenate(lines: list[str], own: set[str]) -> str:
         if not line:
             continue
         match = re.search(r"(\w+)-$", out)
-        nxt = re.match(r"([a-z]\w*)(.*)$", line)
+        upper = bool(match) and match.group(1).isupper()
+        nxt = re.match(r"([A-Z][A-Z_]*\w*)(.*)$" if upper else r"([a-z]\w*)(.*)$", line)
         if match and nxt:
             word = join_split_word(match.group(1), nxt.group(1), own)
             out = out[:match.start()] + word + nxt.group(2)

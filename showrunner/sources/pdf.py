@@ -265,6 +265,7 @@ class _Reader:
         abstract_seen = any(re.fullmatch(r"abstract\.?", nfkc(line.text).strip(), re.I)
                             for kind, b, _ in items if kind == "text" and b.page == 1 for line in b.lines)
         before_abstract = abstract_seen
+        author_sizes: set[int] = set()
         para: list[str] = []
         bullets: list[list[str]] = []
         para_where = ""
@@ -319,8 +320,14 @@ class _Reader:
                 if re.fullmatch(r"abstract\.?", first, re.I):
                     before_abstract = False
                 else:
+                    author_sizes.update(round(line.size) for line in lines)
                     record.drop("title block (authors, affiliations)", " ".join(line.text for line in lines), where)
                     continue
+            if box.page == 1 and author_sizes and all(round(line.size) in author_sizes for line in lines) \
+                    and round(lines[0].size) != round(self.body) and len(lines) <= 6 and \
+                    (any("@" in line.text for line in lines) or max(len(line.text.split()) for line in lines) <= 5):
+                record.drop("title block (authors, affiliations)", " ".join(line.text for line in lines), where)
+                continue
             if _CAPTION.match(first):
                 finish()
                 caption = dehyphenate([nfkc(line.text) for line in lines], own)
@@ -376,7 +383,32 @@ class _Reader:
                 if not bullets or not para:
                     flush()
         flush()
-        return blocks, metadata
+        return _without_classification(blocks, record), metadata
+
+
+_CLASSIFICATION = re.compile(r"^(?:ccs concepts|keywords|key words|additional key words and phrases|index terms|"
+                             r"acm reference format|general terms|categories and subject descriptors)\b", re.I)
+
+
+def _without_classification(blocks: list[Block], record: cleaning.Record) -> list[Block]:
+    """A paper's keywords and classification codes: for indexes, not for listeners."""
+    out: list[Block] = []
+    dropping: int | None = None
+    numbered = appendix = False
+    for block in blocks:
+        if block.kind == "heading":
+            if dropping is not None and (block.level or 1) <= dropping:
+                dropping = None
+            if _CLASSIFICATION.match(block.text):
+                dropping = block.level or 1
+            numbered = numbered or bool(re.match(r"^\d+\.?\s", block.text))
+            # lettered sections after numbered ones are the appendices: ranked last
+            appendix = appendix or (numbered and bool(re.match(r"^[A-H]\.?\s+\S", block.text)))
+        if dropping is not None:
+            record.drop("keywords and classification", block.text, block.location)
+            continue
+        out.append(block.model_copy(update={"last": True}) if appendix else block)
+    return out
 
 
 def _code_text(lines: list[Line]) -> str:

@@ -329,7 +329,7 @@ def man_blocks(lines: list[str], record: cleaning.Record) -> tuple[list[Block], 
         kept.append((number, line))
     sections: list[tuple[int, str, list[tuple[int, str]]]] = []
     for number, line in kept:
-        if line and not line.startswith(" ") and line.strip().upper() == line.strip():
+        if line and not line.startswith(" ") and (line.strip().upper() == line.strip() or len(line.split()) <= 6):
             sections.append((number, line.strip(), []))
         elif sections:
             sections[-1][2].append((number, line))
