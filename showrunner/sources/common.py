@@ -63,7 +63,7 @@ def title(blocks: list[Block], path: Path, html: bytes | None, metadata: dict[st
 
 # [12], [3, 4], [3-5], [3–5, 9]: numbered citations, never said
 _ONE = r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]"
-CITATION = re.compile(rf"\s?{_ONE}(?:\s*(?:,|and|&)\s*{_ONE})*")
+CITATION = re.compile(rf"(?<![\w\])]){_ONE}(?:\s*(?:,|and|&)\s*{_ONE})*")
 
 
 def drop_citations(text: str) -> tuple[str, list[str]]:
@@ -73,6 +73,7 @@ def drop_citations(text: str) -> tuple[str, list[str]]:
         return text, []
     out = CITATION.sub("", text)
     out = re.sub(r"\(\s*(?:for ex(?:ample)?\.?|e\.g\.|see)?\s*,?\s*\)", "", out)  # "(for ex. [4], [5])" emptied
+    out = re.sub(r"[ \t]{2,}", " ", out)
     return re.sub(r"\s+([,.;:!?)])", r"\1", out), found
 
 

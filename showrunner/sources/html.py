@@ -158,6 +158,26 @@ def html_blocks(text: str, record: cleaning.Record, whole_page: bool = True) -> 
                     badge = any(_BADGE.search(str(img.get("src", ""))) for img in pictures)
                     record.drop("badge" if badge else "image", " ".join(str(img.get("alt") or img.get("src", ""))
                                                                          for img in pictures), where(child))
+            elif name in ("ul", "ol", "dl", "menu") and child.find("pre"):
+                # steps with code between them: each step's words a list item, each code block shown
+                items = []
+                for li in child.find_all("li", recursive=False):
+                    pres = li.find_all("pre")
+                    for pre in pres:
+                        pre.extract()
+                    own = _clean(li.get_text())
+                    if own:
+                        items.append(own)
+                    for pre in pres:
+                        if items:
+                            blocks.append(Block(kind="list", text="\n".join(items), items=items,
+                                                location=where(child)))
+                            items = []
+                        code = pre.get_text().strip("\n")
+                        blocks.append(Block(kind="code", text=code, language="console" if is_console(code, None)
+                                            else None, location=where(pre)))
+                if items:
+                    blocks.append(Block(kind="list", text="\n".join(items), items=items, location=where(child)))
             elif name in ("ul", "ol", "dl", "menu"):
                 items = _html_list_items(child)
                 if items:
