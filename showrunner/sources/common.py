@@ -182,7 +182,7 @@ def dehyphenate(lines: list[str], own: set[str]) -> str:
         if not line:
             continue
         match = re.search(r"(\w+)-$", out)
-        upper = bool(match) and match.group(1).isupper()
+        upper = match is not None and match.group(1).isupper()
         nxt = re.match(r"([A-Z][A-Z_]*\w*)(.*)$" if upper else r"([a-z]\w*)(.*)$", line)
         if match and nxt:
             word = join_split_word(match.group(1), nxt.group(1), own)

@@ -232,31 +232,6 @@ def _html_list_items(tag) -> list[str]:
 
 
 
-def _html_list_items(tag) -> list[str]:
-    items: list[str] = []
-    if tag.name == "dl":
-        term = None
-        for child in tag.find_all(["dt", "dd"]):
-            if child.name == "dt":
-                term = _clean(child.get_text())
-            else:
-                definition = _clean(child.get_text())
-                items.append(f"{term}: {definition}" if term else definition)
-        return items
-    for li in tag.find_all("li", recursive=False) or tag.find_all("li"):
-        nested = li.find_all(["ul", "ol"])
-        for n in nested:
-            n.extract()
-        own = _clean(li.get_text())
-        if own:
-            items.append(own)
-        for n in nested:
-            items.extend(_html_list_items(n))
-    return items
-
-
-
-
 def _figure(tag, location: str) -> Block | None:
     """A local image (or a <figure> holding one) as a figure: its file and its caption."""
     img = tag if tag.name == "img" else tag.find("img")

@@ -192,9 +192,9 @@ class _Reader:
         flush()
         return out
 
-    def furniture(self) -> set[tuple[int, int]]:
-        """(page, line index within the page's edge lines) keys of running headers, footers and
-        page numbers: lines in the top or bottom band repeated on most pages (digits as one)."""
+    def furniture(self) -> set[str]:
+        """Keys of running headers and footers: lines in the top or bottom band of a page repeated
+        on most pages (digits count as one, so page numbers and dates still match)."""
         keys: Counter[str] = Counter()
         for number, boxes in enumerate(self.boxes_by_page, start=1):
             height = self.pages[number - 1].height

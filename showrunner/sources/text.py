@@ -200,10 +200,10 @@ def rfc_blocks(lines: list[str], record: cleaning.Record) -> tuple[list[Block], 
     # the header block: two columns of fields (working group, number, category / authors, date)
     while chunks and any(_RFC_HEADER_FIELD.match(line.strip()) for _, line in chunks[0]):
         first = chunks.pop(0)
-        number = next((re.search(r"Request for Comments:\s*(\d+)", line) for _, line in first
-                       if "Request for Comments" in line), None)
-        if number:
-            metadata["number"] = f"RFC {number.group(1)}"
+        found = next((re.search(r"Request for Comments:\s*(\d+)", line) for _, line in first
+                      if "Request for Comments" in line), None)
+        if found:
+            metadata["number"] = f"RFC {found.group(1)}"
         record.drop("RFC header block", " / ".join(_clean(line) for _, line in first), f"line {first[0][0]}")
     # the title: the centred lines before the first unindented heading
     if chunks and all(line.startswith("  ") for _, line in chunks[0]):
