@@ -101,7 +101,8 @@ def test_man_page_title_options_table_and_examples():
     examples = [b for b in doc.blocks if b.kind == "code" and b.text.startswith("$ fd")]
     assert examples[0].text == "$ fd needle"
     assert "Find files and directories that match the pattern 'needle':" in said(doc)
-    assert "XDG_CONFIG_HOME/fd/ignore" in said(doc)  # "XDG_CON-\nFIG_HOME" made whole
+    assert "`$XDG_CONFIG_HOME/fd/ignore`" in said(doc)  # "XDG_CON-\nFIG_HOME" made whole, marked as code
+    assert "with the `--glob` option" in said(doc)  # options are code, never words to spell
     tips = next(b for b in doc.blocks if b.kind == "list")
     assert tips.items[0].startswith("If you add")
 
@@ -155,6 +156,9 @@ def test_paper_furniture_citations_captions_and_back_matter(paper):
 def test_single_column_manual_keeps_code_and_appendix_last():
     doc = read_source(REAL / "fdb-load-balancing.pdf")
     assert doc.title == "Load Balancing in FoundationDB"
+    # code words set in a monospaced font inside a sentence stay in it, marked as code
+    assert "Two load balancer are provided: `basicLoadBalance` and `loadBalance`, both defined in " \
+           "`LoadBalance.actor.h`." in said(doc)
     code = [b for b in doc.blocks if b.kind == "code"]
     assert any(b.text.startswith("class Alternatives:") for b in code)
     appendix = next(b for b in doc.blocks if b.kind == "heading" and b.text == "Appendix")

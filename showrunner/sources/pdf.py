@@ -136,7 +136,12 @@ def _page_boxes(page, number: int) -> list[Box]:
                 if not text.strip():
                     continue
                 fonts = Counter(c.fontname for c in chars if c.get_text().strip())
-                bold, mono = _font_flags(fonts.most_common(1)[0][0]) if fonts else (False, False)
+                bold, _ = _font_flags(fonts.most_common(1)[0][0]) if fonts else (False, False)
+                # monospaced only when nearly all of it is: a code word inside a sentence is not code
+                mono_chars = sum(n for font, n in fonts.items() if _font_flags(font)[1])
+                mono = bool(fonts) and mono_chars >= 0.85 * sum(fonts.values())
+                if not mono and mono_chars:
+                    text = _inline_code(text_line, kept)
                 lines.append(Line(text, size, bold, mono, text_line.x0, text_line.y0, text_line.x1, text_line.y1))
             if lines:
                 boxes.append(Box(lines, item.x0, item.y0, item.x1, item.y1, number))
@@ -266,6 +271,7 @@ class _Reader:
                             for kind, b, _ in items if kind == "text" and b.page == 1 for line in b.lines)
         before_abstract = abstract_seen
         author_sizes: set[int] = set()
+        prev: Box | None = None  # the last box whose text went into the prose
         para: list[str] = []
         bullets: list[list[str]] = []
         para_where = ""
@@ -340,6 +346,13 @@ class _Reader:
                 finish()
                 record.drop("footnote", " ".join(line.text for line in lines), where)
                 continue
+            near = prev is not None and prev.page == box.page and abs(prev.y0 - box.y1) < 2 * self.body
+            if all(line.mono for line in lines) and para and near and len(lines) <= 2 and \
+                    len(" ".join(line.text for line in lines).split()) <= 4 and \
+                    not re.search(r"[.!?:]\)?[\"']?$", para[-1].rstrip()):
+                # a code word set on its own line inside a sentence: the sentence goes on
+                para.append("`" + clean(" ".join(nfkc(line.text) for line in lines)) + "`")
+                continue
             if all(line.mono for line in lines):
                 if para or bullets or (code and code_where != where):
                     flush()
@@ -354,6 +367,7 @@ class _Reader:
                 continue
             if code:
                 flush()
+            prev = box
             para_where = para_where if para else where
             for line in lines:
                 text = nfkc(line.text).strip()
@@ -409,6 +423,37 @@ def _without_classification(blocks: list[Block], record: cleaning.Record) -> lis
             continue
         out.append(block.model_copy(update={"last": True}) if appendix else block)
     return out
+
+
+def _inline_code(text_line, kept: list[str]) -> str:
+    """A line's text with its runs of monospaced type marked as code spans (`like this`)."""
+    from pdfminer.layout import LTChar
+
+    out: list[str] = []
+    inside = False
+    k = 0
+    for c in text_line:
+        if k >= len(kept):
+            break
+        ch = c.get_text()
+        if isinstance(c, LTChar) and ch.strip():
+            mono = _font_flags(c.fontname)[1]
+            if mono and not inside:
+                out.append("`")
+                inside = True
+            elif not mono and inside:
+                if out and out[-1] == " ":
+                    out.pop()
+                    out.append("` ")
+                else:
+                    out.append("`")
+                inside = False
+        out.append(ch)
+        k += 1
+    if inside:
+        out.append("`")
+    text = re.sub(r"`\s*`", "", "".join(out).replace("\n", " "))
+    return re.sub(r"`\s*([^`]*?)\s*`", r"`\1`", text).rstrip()
 
 
 def _code_text(lines: list[Line]) -> str:

@@ -356,7 +356,21 @@ def man_blocks(lines: list[str], record: cleaning.Record) -> tuple[list[Block], 
             blocks.extend(plain_chunks(rest))
             continue
         blocks.extend(plain_chunks(body))
-    return blocks, metadata
+    return [_options_as_code(b) for b in blocks], metadata
+
+
+_MAN_CODE = re.compile(r"(?<![\w`-])['\"]?(--?[A-Za-z][\w-]*|\$[A-Z_][A-Z0-9_]*[\w/.-]*|[\w.-]*/[\w./-]+)['\"]?"
+                       r"(?![\w`])")
+
+
+def _options_as_code(block: Block) -> Block:
+    """A man page's options, variables and paths in its prose are code (set in bold or italics
+    on the page): marked as code spans, so a writer names them instead of spelling them."""
+    if block.kind not in ("paragraph", "list"):
+        return block
+    text = _MAN_CODE.sub(lambda m: f"`{m.group(1)}`", block.text)
+    items = [_MAN_CODE.sub(lambda m: f"`{m.group(1)}`", item) for item in block.items]
+    return block.model_copy(update={"text": text, "items": items})
 
 
 def _option_entries(body: list[tuple[int, str]]) -> list[tuple[str, str, int]]:

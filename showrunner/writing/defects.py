@@ -59,7 +59,6 @@ _NORMALISATION = re.compile(r"\b(?:downloads?|requests?|queries|bytes|[KMGT]i?B|
 # a host speaking for themselves ("I'm Ada", "I think", "I'd say") is not the author's first person
 _HOST_FIRST_PERSON = re.compile(r"\bI'm [A-Z][a-z]+\b|\bI (?:think|guess|wonder|see|agree|mean|love|like that)\b|"
                                 r"\bI'd (?:say|add|guess)\b|\b(?:let|tell) me\b|\bwith me\b|\bto me\b", re.I)
-_CONSOLE_VERB = re.compile(r"\bcommands?\b", re.I)
 _PROMPT = re.compile(r"^\s*(?:\$|%|#|❯|>>>|>)\s+")
 
 # showrunner.writing.read_aloud's rules, by the class each belongs to
@@ -111,13 +110,18 @@ def console_output_words(console: str) -> set[str]:
     return output - commands
 
 
+_NAMED_COMMANDS = re.compile(r"\b(?:runs?|running|types?|enters?|executes?|uses?) the (.+?) commands?\b", re.I)
+
+
 def console_defects(sentence: str, consoles: list[str]) -> list[Defect]:
-    """A sentence about commands that names what a console session printed, as if it were run."""
-    if not _CONSOLE_VERB.search(sentence):
+    """A sentence that names what a console session printed as commands it runs ("runs the
+    go: finding and contributing.md commands"), or draws its box characters."""
+    named = _NAMED_COMMANDS.search(sentence)
+    if not named:
         return []
-    said = {w.lower() for w in re.findall(r"[A-Za-z][\w.-]{3,}", sentence)}
+    names = {w.lower() for w in re.findall(r"[A-Za-z][\w.-]{3,}", named.group(1))}
     for console in consoles:
-        if said & console_output_words(console) or re.search(r"[\u2500-\u259f]", sentence):
+        if names & console_output_words(console) or re.search(r"[\u2500-\u259f]", named.group(1)):
             return [Defect("console as commands", "console-output", sentence.strip())]
     return []
 
