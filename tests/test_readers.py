@@ -153,6 +153,16 @@ def test_paper_furniture_citations_captions_and_back_matter(paper):
     assert last[:2] == ["Acknowledgments", "A headings in appendices"]
 
 
+def test_journal_layout_alternating_running_heads_and_author_year_citations():
+    doc = read_source(REAL / "acm-sample-acmtog.pdf")
+    text = said(doc)
+    assert "Gang Zhou, Yafeng Wu" not in text  # the even pages' running head (odd pages carry the title)
+    assert "et al. 2004" not in text and "CCS Concepts" not in text
+    assert text.count("A Multifrequency MAC Specially Designed") == 1  # the title once, as the title
+    assert [b.text for b in doc.blocks if b.kind == "heading" and b.last][:2] == ["A switching times",
+                                                                                  "B supplementary materials"]
+
+
 def test_single_column_manual_keeps_code_and_appendix_last():
     doc = read_source(REAL / "fdb-load-balancing.pdf")
     assert doc.title == "Load Balancing in FoundationDB"
@@ -186,6 +196,8 @@ def test_the_documents_own_words_join_what_the_word_list_lacks():
     ("as in [4], [5], [6] and [7], there is", "as in, there is"),
     ("see [3-5].", "see."),
     ("an array a[0] of cells", "an array a[0] of cells"),  # an index, not a citation
+    ("a wide range of applications [Culler et al. 2004; Bahl et al. 2004], including", "a wide range of "
+     "applications, including"),
 ])
 def test_citation_markers_are_removed(text, out):
     assert drop_citations(text)[0] == out

@@ -62,7 +62,7 @@ def title(blocks: list[Block], path: Path, html: bytes | None, metadata: dict[st
 # --- citation markers ------------------------------------------------------------------------
 
 # [12], [3, 4], [3-5], [3–5, 9]: numbered citations, never said
-_ONE = r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]"
+_ONE = r"(?:\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]|\[[A-Z][^\[\]]{0,300}?\b(?:1[89]|20)\d\d[a-z]?\])"
 CITATION = re.compile(rf"(?<![\w\])]){_ONE}(?:\s*(?:,|and|&)\s*{_ONE})*")
 
 

@@ -199,8 +199,11 @@ class _Reader:
 
     def furniture(self) -> set[str]:
         """Keys of running headers and footers: lines in the top or bottom band of a page repeated
-        on most pages (digits count as one, so page numbers and dates still match)."""
-        keys: Counter[str] = Counter()
+        on most pages, or on most odd or most even pages (books and journals alternate the title
+        and the authors); digits count as one, so page numbers and dates still match."""
+        if len(self.boxes_by_page) < 2:
+            return set()
+        counts: dict[int, Counter[str]] = {0: Counter(), 1: Counter()}
         for number, boxes in enumerate(self.boxes_by_page, start=1):
             height = self.pages[number - 1].height
             seen = set()
@@ -208,9 +211,14 @@ class _Reader:
                 for line in box.lines:
                     if line.y1 > height * (1 - EDGE) or line.y0 < height * EDGE:
                         seen.add(_key(line.text))
-            keys.update(seen)
-        need = max(2, (len(self.boxes_by_page) + 1) // 2)
-        return {k for k, n in keys.items() if n >= need} if len(self.boxes_by_page) > 1 else set()
+            counts[number % 2].update(seen)
+        pages = len(self.boxes_by_page)
+        both = counts[0] + counts[1]
+        keys = {k for k, n in both.items() if n >= max(2, (pages + 1) // 2)}
+        for parity in (0, 1):
+            same = len(range(2 - parity, pages + 1, 2))
+            keys |= {k for k, n in counts[parity].items() if n >= max(2, (same + 1) // 2)}
+        return keys
 
     # --- blocks ----------------------------------------------------------------------------
 
@@ -418,7 +426,7 @@ def _without_classification(blocks: list[Block], record: cleaning.Record) -> lis
             numbered = numbered or bool(re.match(r"^\d+\.?\s", block.text))
             # lettered sections after numbered ones are the appendices: ranked last
             appendix = appendix or (numbered and bool(re.match(r"^[A-H]\.?\s+\S", block.text)))
-        if dropping is not None:
+        if dropping is not None or (block.kind == "paragraph" and _CLASSIFICATION.match(block.text)):
             record.drop("keywords and classification", block.text, block.location)
             continue
         out.append(block.model_copy(update={"last": True}) if appendix else block)
