@@ -201,3 +201,19 @@ def test_the_documents_own_words_join_what_the_word_list_lacks():
 ])
 def test_citation_markers_are_removed(text, out):
     assert drop_citations(text)[0] == out
+
+
+# --- what research takes from a reader's structure ----------------------------------------------
+
+
+def test_research_ranks_back_matter_last_and_never_narrates_captions(paper):
+    from showrunner.artifacts import Brief, BriefHost
+    from showrunner.writing.research import build_research
+
+    rfc = read_source(REAL / "rfc4180.txt")
+    brief = Brief(slug="x", title=rfc.title, show_name="s", hosts=[BriefHost(id="a", name="A")], target_minutes=2,
+                  target_words=300, sources=[rfc, paper])
+    facts = build_research(brief).facts
+    back = [f for f in facts if any(word in f.section for word in ("Acknowledg", "IANA", "Security", "appendices"))]
+    assert back and max(f.score for f in back) < sorted((f.score for f in facts), reverse=True)[10]
+    assert not any(f.text.startswith(("Figure 1", "Table 1")) for f in facts)
