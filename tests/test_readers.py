@@ -80,6 +80,9 @@ def test_rfc_furniture_and_boilerplate_are_dropped_and_sections_kept():
     assert headings[:4] == [(1, doc.title), (2, "Abstract"), (2, "Introduction"),
                             (2, "Definition of the CSV Format")]
     assert "[1]" not in text and "[2]" not in text and "(for ex.,, and)" not in text
+    rules = next(b for b in doc.blocks if b.kind == "list")  # the seven rules together, their examples after
+    assert len(rules.items) == 7 and rules.items[0] == "Each record is located on a separate line, delimited " \
+        "by a line break (CRLF)."
     grammar = [b for b in doc.blocks if b.language == "abnf"]
     assert len(grammar) == 1 and "COMMA = %x2C" in grammar[0].text and "TEXTDATA =" in grammar[0].text  # one,
     # across the page break

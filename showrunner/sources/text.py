@@ -244,7 +244,34 @@ def rfc_blocks(lines: list[str], record: cleaning.Record) -> tuple[list[Block], 
                 blocks[-1] = blocks[-1].model_copy(update={"text": merged})
                 continue
             blocks.append(block)
-    return _drop_boilerplate_sections(_templates(blocks), record), metadata
+    return _drop_boilerplate_sections(_templates(_joined_lists(blocks)), record), metadata
+
+
+def _joined_lists(blocks: list[Block]) -> list[Block]:
+    """A numbered list whose items each carry an example (item, example, item, example, ...) as
+    one list of its rules, followed by the examples: the rules are the point, said together."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        j = i
+        items: list[str] = []
+        codes: list[Block] = []
+        while j < len(blocks) and blocks[j].kind == "list":
+            items.extend(blocks[j].items)
+            j += 1
+            while j < len(blocks) and blocks[j].kind == "code" and blocks[j].language != "abnf":
+                codes.append(blocks[j])
+                j += 1
+        if len(items) >= 2 and codes and j - i > 2:
+            # "... For example:" pointed at the example that now follows the list
+            items = [re.sub(r"\s*(?:For example|For instance|e\.g\.),?:?$", "", item) for item in items]
+            out.append(blocks[i].model_copy(update={"text": "\n".join(items), "items": items}))
+            out.extend(codes)
+            i = j
+        else:
+            out.append(blocks[i])
+            i += 1
+    return out
 
 
 _FIELD = re.compile(r"^([A-Z][\w ()/&'-]{1,50}):\s*(\S.{0,100})$")
