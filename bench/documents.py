@@ -49,7 +49,7 @@ def write(doc: RealDocument, root: Path) -> Path:
     return project.results
 
 
-def accept(docs: list[RealDocument], root: Path) -> dict[str, bool | None]:
+def accept(docs: list[RealDocument], root: Path) -> dict[str, tuple[bool | None, list[str]]]:
     """A real Snakemake build of each document to acceptance (small video, espeak-ng voices, the
     offline recogniser listening); whether it passed."""
     import os
@@ -69,10 +69,16 @@ def accept(docs: list[RealDocument], root: Path) -> dict[str, bool | None]:
     subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "--nocolor", "--keep-going",
                     *[f"results/{d.slug}/acceptance.json" for d in docs]], cwd=root, capture_output=True,
                    text=True, env=dict(os.environ), timeout=600 * len(docs))
-    out: dict[str, bool | None] = {}
+    out: dict[str, tuple[bool | None, list[str]]] = {}
     for d in docs:
         path = project.path("results", d.slug, "acceptance.json")
-        out[d.slug] = read_json(path)["passed"] if path.is_file() else None
+        if not path.is_file():
+            out[d.slug] = (None, ["not built"])
+            continue
+        report = read_json(path)
+        failed = [f"{c['name']} ({c.get('measured', '')} against {c.get('expected', '')})" for c in report["checks"]
+                  if not c["passed"] and c.get("hard", True)]
+        out[d.slug] = (report["passed"], failed)
     return out
 
 
@@ -112,6 +118,8 @@ def show(row: dict, verbose: bool) -> None:
           f"main points {row['main_points_said']}/{row['main_points']}"
           + ("" if row["acceptance"] is None else f"; acceptance {'PASSED' if row['acceptance'] else 'FAILED'}"))
     print(f"   dropped: {', '.join(f'{k} x{v}' for k, v in sorted(row['dropped'].items())) or 'nothing'}")
+    if row.get("acceptance_failed"):
+        print(f"   acceptance failed: {'; '.join(row['acceptance_failed'])}")
     if row["classes"]:
         print(f"   by class: {', '.join(f'{k} {v}' for k, v in sorted(row['classes'].items()))}")
     if row["missed"]:
@@ -164,7 +172,7 @@ def main() -> int:
         if args.acceptance:
             verdicts = accept(docs, Path(tmp) / "build")
             for row, doc in zip(rows, docs, strict=True):
-                row["acceptance"] = verdicts.get(doc.slug)
+                row["acceptance"], row["acceptance_failed"] = verdicts.get(doc.slug, (None, []))
     for row in rows:
         show(row, args.verbose)
     seen = [r for r in rows if not r["unseen"]]
