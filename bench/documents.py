@@ -1,30 +1,26 @@
 """Do real documents read right? (`make bench-documents`)
 
-Builds every document of the corpus in tests/corpus/ (a README with badges, HTML blocks, emoji,
-a table of contents, tables, long code and a terminal diagram; a web page with navigation, a
-cookie banner, a footer and two h1s; a PDF printed with running headers, footers and page
-numbers) as an episode, in a temporary copy of the workflow, with real Snakemake, espeak-ng and
-ffmpeg at a small size, and prints per document:
+Runs every document of the real corpus (tests/corpus/real/corpus.yaml: READMEs, blog posts with
+front matter, served HTML pages, PDFs, RFCs, a man page, fetched from public repositories) through
+the writing stages with the offline writer, and prints per document:
 
-- what the sources dropped, by reason (brief.json);
-- segments with a read-aloud defect, by the rules in showrunner/writing/read_aloud.py (markup,
-  symbol, url, glued, slash-as-of, split-word, raw-command, dangling-end, dangling-start, badge,
-  furniture, fragment, repeated), and every defect found;
-- main points covered (tests/corpus/__init__.py lists each document's), and the ones missed;
-- the scene critic's score (scene_critic.json) and its reasons;
-- the episode's duration against the agreed length (outline.json), and acceptance.
+- what its reader dropped, by reason (brief.json);
+- narration segments with a read-aloud defect, by class (showrunner.writing.defects: front matter,
+  pdf artefact, boilerplate, console as commands, raw option, first person, dangling reference,
+  cut-off sentence, filler, normalisation), and every defect found;
+- main points said (the index lists each document's, written before any writer ran on it);
+- with --acceptance, a real Snakemake build to acceptance (voices, recogniser: slow).
 
-Target: zero read-aloud defects and every main point covered. `--writing-only` stops at the
-scene critic (seconds, not minutes).
+Totals are given for the seen documents and the unseen quarter apart (unseen ones were chosen
+before tuning and kept out of it). Target: at most 2% of segments defective, every main point said.
 
-    .venv/bin/python bench/documents.py [--writing-only] [--keep] [--json out.json]
+    .venv/bin/python bench/documents.py [--only NAME ...] [--acceptance] [--json out.json] [-v]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -33,133 +29,165 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from showrunner.artifacts import Brief, Outline, SceneCriticReport, Script  # noqa: E402
+from showrunner.artifacts import Brief, Script  # noqa: E402
 from showrunner.files import read_json, read_model  # noqa: E402
-from tests.corpus import CORPUS, install, main_points_covered, segment_defects  # noqa: E402
-from tests.project import Project  # noqa: E402
+from showrunner.writing.defects import CLASSES, segment_defects  # noqa: E402
+from tests.corpus import RealDocument, main_points_covered, real_corpus  # noqa: E402
+
+TARGET_SHARE = 0.02
 
 
-def bench_config() -> dict:
-    episodes = {doc.slug: {"sources": [f"sources/corpus/{doc.name}"], "target_minutes": doc.target_minutes}
-                for doc in CORPUS}
-    return {
-        "show": {"name": "Plain Circuits", "description": "Short explainers on how things work.",
-                 "hosts": [{"id": "ada", "name": "Ada", "persona": "curious host who asks the questions",
-                            "voice": "en-us+f3"},
-                           {"id": "ben", "name": "Ben", "persona": "engineer who explains", "voice": "en-gb+m3"}]},
-        "approval": "auto",
-        "video": {"height": 144, "fps": 10, "preset": "ultrafast"},
-        "audio": {"sample_rate": 24000, "music": {"intro_seconds": 1, "outro_seconds": 1}},
-        "episodes": episodes,
-    }
+def write(doc: RealDocument, root: Path) -> Path:
+    """The writing stages (brief .. scene critic) in process, as the tests run them."""
+    from tests.conftest import WritingProject, writing_config
+
+    source = f"sources/corpus/{doc.file}"
+    raw = writing_config(sources=[source], target_minutes=doc.target_minutes)
+    del raw["episodes"]["ep1"]["title"]
+    project = WritingProject(root, raw, {source: doc.source.read_bytes()})
+    project.run_until("scene_critic")
+    return project.results
 
 
-def targets(writing_only: bool) -> list[str]:
-    names = ["scene_critic.json"] if writing_only else \
-        ["scene_critic.json", "final.mp4", "podcast.mp3", "acceptance.json", "accepted.flag"]
-    return [f"results/{doc.slug}/{name}" for doc in CORPUS for name in names]
+def accept(docs: list[RealDocument], root: Path) -> dict[str, tuple[bool | None, list[str]]]:
+    """A real Snakemake build of each document to acceptance (small video, espeak-ng voices, the
+    offline recogniser listening); whether it passed."""
+    import os
+    import subprocess
+
+    from tests.project import Project, small_config
+
+    raw = small_config(approval="auto")
+    raw["episodes"] = {d.slug: {"sources": [f"sources/corpus/{d.file}"], "target_minutes": d.target_minutes,
+                                "approval": "auto"} for d in docs}
+    root.mkdir(parents=True, exist_ok=True)
+    project = Project(root, raw, sources={})
+    for d in docs:
+        target = project.path("sources", "corpus", d.file)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(d.source.read_bytes())
+    subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "--nocolor", "--keep-going",
+                    *[f"results/{d.slug}/acceptance.json" for d in docs]], cwd=root, capture_output=True,
+                   text=True, env=dict(os.environ), timeout=600 * len(docs))
+    out: dict[str, tuple[bool | None, list[str]]] = {}
+    for d in docs:
+        path = project.path("results", d.slug, "acceptance.json")
+        if not path.is_file():
+            out[d.slug] = (None, ["not built"])
+            continue
+        report = read_json(path)
+        failed = [f"{c['name']} ({c.get('measured', '')} against {c.get('expected', '')})" for c in report["checks"]
+                  if not c["passed"] and c.get("hard", True)]
+        out[d.slug] = (report["passed"], failed)
+    return out
 
 
-def duration(path: Path) -> float | None:
-    if not path.is_file():
-        return None
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
-                         capture_output=True, text=True)
-    try:
-        return float(out.stdout.strip())
-    except ValueError:
-        return None
-
-
-def measure(project: Project, doc) -> dict:
-    results = project.path("results", doc.slug)
+def measure(doc: RealDocument, results: Path) -> dict:
     brief = read_model(results / "brief.json", Brief)
-    outline = read_model(results / "outline.json", Outline)
     script = read_model(results / "script.json", Script)
-    review = read_model(results / "scene_critic.json", SceneCriticReport)
     dropped = [d for source in brief.sources for d in source.dropped]
-    defects = segment_defects(script, dropped)
+    consoles = [b.text for source in brief.sources for b in source.blocks
+                if b.kind == "code" and b.language == "console"]
+    sections: dict[str, list] = {}
+    for segment in script.segments:
+        sections.setdefault(segment.section_id, []).append(segment)
+    found = segment_defects([[s.text for s in segs] for segs in sections.values()], dropped=dropped,
+                            consoles=consoles, show_notes=(results / "show_notes.md").is_file(),
+                            source_text=" ".join(b.text for source in brief.sources for b in source.blocks))
+    defects: dict[str, list[str]] = {}
+    classes: Counter[str] = Counter()
+    for segs, section in zip(sections.values(), found, strict=True):
+        for segment, seg_defects in zip(segs, section, strict=True):
+            if seg_defects:
+                defects[segment.id] = [str(d) for d in seg_defects]
+                classes.update({d.kind for d in seg_defects})
     covered = main_points_covered(script, doc.main_points)
-    agreed = outline.length.agreed_minutes if outline.length else brief.target_minutes
-    acceptance = read_json(results / "acceptance.json") if (results / "acceptance.json").is_file() else None
     return {
-        "document": doc.name,
-        "sections": [s.title for s in outline.sections],
+        "document": doc.file, "unseen": doc.unseen, "format": doc.format.split(" ")[0],
+        "blocks": Counter(b.kind for s in brief.sources for b in s.blocks),
         "dropped": dict(Counter(d.reason.split(" (")[0] for d in dropped)),
-        "segments": len(script.segments),
-        "defective_segments": len(defects),
-        "defects": defects,
-        "main_points": len(covered),
-        "main_points_covered": sum(1 for _, ok in covered if ok),
-        "missed": [p for p, ok in covered if not ok],
-        "critic_score": review.score,
-        "critic_passed": review.passed,
-        "critic_reasons": review.reasons,
-        "target_minutes": brief.target_minutes,
-        "agreed_minutes": agreed,
-        "length_note": outline.length.note if outline.length else "",
-        "duration_s": duration(results / "final.mp4"),
-        "acceptance": None if acceptance is None else acceptance["passed"],
-        "acceptance_failed": [] if acceptance is None else [c["name"] for c in acceptance["checks"]
-                                                            if not c["passed"] and c["hard"]],
+        "segments": len(script.segments), "defective_segments": len(defects), "classes": dict(classes),
+        "defects": defects, "main_points": len(covered), "main_points_said": sum(1 for _, ok in covered if ok),
+        "missed": [p for p, ok in covered if not ok], "acceptance": None,
     }
 
 
-def show(row: dict) -> None:
-    print(f"\n== {row['document']}")
-    print(f"   sections: {' | '.join(row['sections'])}")
+def show(row: dict, verbose: bool) -> None:
+    label = " (unseen)" if row["unseen"] else ""
+    print(f"\n== {row['document']}{label}: {row['defective_segments']} of {row['segments']} segments defective; "
+          f"main points {row['main_points_said']}/{row['main_points']}"
+          + ("" if row["acceptance"] is None else f"; acceptance {'PASSED' if row['acceptance'] else 'FAILED'}"))
     print(f"   dropped: {', '.join(f'{k} x{v}' for k, v in sorted(row['dropped'].items())) or 'nothing'}")
-    print(f"   read-aloud defects: {row['defective_segments']} of {row['segments']} segments")
-    for seg, found in row["defects"].items():
-        for d in found:
-            print(f"      {seg}: {d}")
-    print(f"   main points covered: {row['main_points_covered']} of {row['main_points']}"
-          + (f"  (missed: {'; '.join(row['missed'])})" if row["missed"] else ""))
-    print(f"   scene critic: {row['critic_score']} ({'passed' if row['critic_passed'] else 'FAILED'})")
-    for reason in row["critic_reasons"][:5]:
-        print(f"      {reason}")
-    agreed = f"agreed {row['agreed_minutes']:g} min of {row['target_minutes']:g} asked"
-    if row["duration_s"] is not None:
-        ratio = row["duration_s"] / (row["agreed_minutes"] * 60)
-        print(f"   duration: {row['duration_s']:.1f} s, {ratio:.2f}x the {agreed}")
-    else:
-        print(f"   length: {agreed}")
-    if row["length_note"]:
-        print(f"      {row['length_note']}")
-    if row["acceptance"] is not None:
-        print(f"   acceptance: {'PASSED' if row['acceptance'] else 'FAILED ' + ', '.join(row['acceptance_failed'])}")
+    if row.get("acceptance_failed"):
+        print(f"   acceptance failed: {'; '.join(row['acceptance_failed'])}")
+    if row["classes"]:
+        print(f"   by class: {', '.join(f'{k} {v}' for k, v in sorted(row['classes'].items()))}")
+    if row["missed"]:
+        print(f"   missed: {'; '.join(row['missed'])}")
+    if verbose:
+        for seg, found in row["defects"].items():
+            for d in found:
+                print(f"      {seg}: {d}")
+
+
+def totals(rows: list[dict], label: str) -> str:
+    segments = sum(r["segments"] for r in rows)
+    bad = sum(r["defective_segments"] for r in rows)
+    points = sum(r["main_points"] for r in rows)
+    said = sum(r["main_points_said"] for r in rows)
+    classes: Counter[str] = Counter()
+    for r in rows:
+        classes.update(r["classes"])
+    accepted = [r["acceptance"] for r in rows if r["acceptance"] is not None]
+    share = bad / segments if segments else 0.0
+    line = (f"{label}: {len(rows)} documents, {bad} of {segments} segments defective ({share:.1%}, target "
+            f"{TARGET_SHARE:.0%}); main points said {said} of {points}")
+    if accepted:
+        line += f"; acceptance passed {sum(accepted)} of {len(accepted)}"
+    by = ", ".join(f"{k} {classes[k]}" for k in CLASSES if classes[k])
+    return line + (f"\n   segments by class: {by}" if by else "")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--writing-only", action="store_true", help="stop at the scene critic")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary project and print where")
+    parser.add_argument("--only", nargs="*", help="document file names (default: all)")
+    parser.add_argument("--acceptance", action="store_true", help="also build to acceptance with Snakemake (slow)")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every defect found")
     args = parser.parse_args()
-    tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="showrunner-documents-")
-    root = Path(tempfile.mkdtemp(prefix="showrunner-documents-") if tmp is None else tmp.name)
-    project = Project(root, bench_config(), sources={})
-    install(root)
-    run = project.snakemake("--keep-going", *targets(args.writing_only), check=False)
+    docs = [d for d in real_corpus() if not args.only or d.file in args.only]
     rows = []
-    for doc in CORPUS:
-        try:
-            rows.append(measure(project, doc))
-        except (OSError, ValueError) as err:
-            print(f"\n== {doc.name}: not built ({err})\n{run.stderr[-3000:]}")
-            return 1
+    with tempfile.TemporaryDirectory(prefix="showrunner-documents-") as tmp:
+        for k, doc in enumerate(docs):
+            root = Path(tmp) / f"doc{k}"
+            root.mkdir()
+            try:
+                rows.append(measure(doc, write(doc, root)))
+            except Exception as err:  # noqa: BLE001 - a document that does not build is reported, not fatal
+                print(f"\n== {doc.file}: not built ({type(err).__name__}: {err})")
+                rows.append({"document": doc.file, "unseen": doc.unseen, "segments": 0, "defective_segments": 0,
+                             "classes": {}, "defects": {}, "main_points": len(doc.main_points),
+                             "main_points_said": 0, "missed": list(doc.main_points), "acceptance": None,
+                             "dropped": {}, "format": doc.format, "blocks": {}})
+        if args.acceptance:
+            verdicts = accept(docs, Path(tmp) / "build")
+            for row, doc in zip(rows, docs, strict=True):
+                row["acceptance"], row["acceptance_failed"] = verdicts.get(doc.slug, (None, []))
     for row in rows:
-        show(row)
-    defects = sum(r["defective_segments"] for r in rows)
-    missed = sum(r["main_points"] - r["main_points_covered"] for r in rows)
-    accepted = [r["acceptance"] for r in rows if r["acceptance"] is not None]
-    print(f"\nTOTAL: {defects} segments with a read-aloud defect (target 0), {missed} main points missed "
-          f"(target 0)" + (f", acceptance passed {sum(accepted)} of {len(accepted)}" if accepted else ""))
+        show(row, args.verbose)
+    seen = [r for r in rows if not r["unseen"]]
+    unseen = [r for r in rows if r["unseen"]]
+    print()
+    print(totals(seen, "SEEN"))
+    print(totals(unseen, "UNSEEN"))
+    print(totals(rows, "ALL"))
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=2))
-    if args.keep:
-        print(f"kept: {root}")
-    return 0 if defects == 0 and missed == 0 and all(accepted) else 1
+        args.json.write_text(json.dumps(rows, indent=2, default=dict))
+    bad = sum(r["defective_segments"] for r in rows)
+    segments = sum(r["segments"] for r in rows) or 1
+    missed = sum(r["main_points"] - r["main_points_said"] for r in rows)
+    accepted = [r["acceptance"] for r in rows if r["acceptance"] is not None]
+    return 0 if bad / segments <= TARGET_SHARE and missed == 0 and all(accepted) else 1
 
 
 if __name__ == "__main__":

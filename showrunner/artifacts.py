@@ -21,13 +21,19 @@ class Artifact(BaseModel):
 class Block(Artifact):
     """One structural piece of a source document, as plain text."""
 
-    kind: Literal["heading", "paragraph", "list", "code", "table", "quote"]
+    kind: Literal["heading", "paragraph", "list", "code", "table", "quote", "figure"]
     text: str = Field(description="plain text (inline code kept in `backticks`); for a list, items joined by "
-                                  "newlines; a table as rows of cells")
+                                  "newlines; a table as rows of cells; a figure's caption")
     level: int | None = Field(default=None, description="heading level, 1 = top")
     items: list[str] = Field(default_factory=list, description="list items")
-    language: str | None = Field(default=None, description="code language when known")
+    language: str | None = Field(default=None, description="code language when known; 'console' for a "
+                                                           "terminal session (commands with their output)")
     location: str = Field(description="where in the source: 'line 12', 'page 3', 'element 7'")
+    image: str | None = Field(default=None, description="a figure's image file, as the source names it")
+    region: list[float] | None = Field(default=None, description="a PDF figure's or table's area on its page "
+                                                                 "(x0, y0, x1, y1 in points, origin bottom left)")
+    last: bool = Field(default=False, description="back matter (references, acknowledgements, appendices, "
+                                                  "IANA and security considerations): ranked after the main points")
 
 
 class Dropped(Artifact):
@@ -45,6 +51,7 @@ class SourceDocument(Artifact):
     title: str
     sha256: str
     blocks: list[Block] = Field(min_length=1)
+    metadata: dict[str, str] = Field(default_factory=dict, description="front matter: title, author, date, ...")
     dropped: list[Dropped] = Field(default_factory=list, description="what was left out, and why")
 
 

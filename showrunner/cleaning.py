@@ -63,7 +63,7 @@ def strip_pictographs(text: str) -> tuple[str, list[str]]:
     out = _BOX.sub(" ", out)
     # variation selectors and joiners left behind by a partial emoji sequence
     out = re.sub(r"[\ufe0e\ufe0f\u200d\u20e3]", "", out)
-    out = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(out.split()))
+    out = re.sub(r"\s+([,.;:!?])(?=\s|$)", r"\1", " ".join(out.split()))
     return out, found
 
 

@@ -30,6 +30,7 @@ def is_secondary(section: str) -> bool:
 def build_research(brief: Brief) -> Research:
     candidates: list[Candidate] = []
     code_samples: list[CodeSample] = []
+    last_blocks: set[tuple[str, int]] = set()  # back matter (appendices, acknowledgements): (source, block)
     for doc in brief.sources:
         h1s = [b for b in doc.blocks if b.kind == "heading" and (b.level or 1) == 1]
         root_is_h1 = len(h1s) == 1 and doc.blocks[0].kind == "heading" and (doc.blocks[0].level or 1) == 1
@@ -45,6 +46,10 @@ def build_research(brief: Brief) -> Research:
             heading = path[-1][1] if path else doc.title
 
             said: list[tuple[str, int, str]] = []  # (sentence, its index in the block, kind)
+            if block.kind == "figure":
+                continue  # a figure (its caption) is shown on screen, never read as narration
+            if block.last:
+                last_blocks.add((doc.path, block_index))
             if block.kind == "code":
                 code_samples.append(CodeSample(section=section, language=block.language, code=block.text,
                                                source=doc.path, location=block.location))
@@ -70,7 +75,7 @@ def build_research(brief: Brief) -> Research:
                           "(the sources hold only headings or code)")
     sent.score_candidates(candidates, brief.title)
     for c in candidates:  # install steps, licences, contributing notes: after the main points
-        if is_secondary(c.section):
+        if is_secondary(c.section) or (c.source, c.block) in last_blocks:
             c.score = round(c.score * SECONDARY_WEIGHT, 4)
     if len(candidates) > MAX_FACTS:
         keep = set(sorted(range(len(candidates)), key=lambda i: (-candidates[i].score, i))[:MAX_FACTS])

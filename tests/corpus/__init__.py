@@ -6,6 +6,7 @@ cover, the document's key lists and claims, not its install trivia or licence li
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +148,42 @@ def install(root: Path) -> list[str]:
             target.write_bytes((HERE / doc.name).read_bytes())
         out.append(str(target.relative_to(root)))
     return out
+
+
+# --- the real documents (tests/corpus/real/corpus.yaml) --------------------------------------
+
+REAL = HERE / "real"
+
+
+@dataclass(frozen=True)
+class RealDocument:
+    file: str
+    repo: str
+    path: str
+    commit: str
+    licence: str
+    format: str
+    unseen: bool
+    main_points: tuple[str, ...]
+    target_minutes: float = 2.0
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9-]+", "-", self.file.rsplit(".", 1)[0].lower()).strip("-")
+
+    @property
+    def source(self) -> Path:
+        return REAL / self.file
+
+
+def real_corpus() -> list[RealDocument]:
+    """The real public documents, in the index's order."""
+    import yaml
+
+    index = yaml.safe_load((REAL / "corpus.yaml").read_text(encoding="utf-8"))
+    return [RealDocument(file=d["file"], repo=d["repo"], path=d["path"], commit=d["commit"], licence=d["licence"],
+                         format=d["format"], unseen=bool(d["unseen"]), main_points=tuple(d["main_points"]),
+                         target_minutes=float(d.get("target_minutes", 2.0))) for d in index["documents"]]
 
 
 # --- what the bench and the tests measure ----------------------------------------------------

@@ -1,0 +1,520 @@
+"""PDF: pdfminer.six's layout analysis (text boxes and lines with their fonts and positions), read
+in column order, with the furniture taken out and a record kept:
+
+- columns: on each page, the text between full-width boxes is read left column first, then the
+  right one (two-column papers), whole-width boxes in their place (single-column manuals);
+- running headers and footers (lines near the top or bottom repeated on most pages) and page
+  numbers; footnotes (small type at the foot of a page); superscript markers;
+- headings from numbering ("1 Introduction", "5.2 Leader election", "A Appendix") with bold or
+  larger type, and from type clearly larger than the body;
+- a word split at a line end joined against a word list (pyspellchecker's English list) and the
+  document's own words; Unicode NFKC (ligatures such as "ﬁ" become "fi");
+- numbered citation markers ([12], [3, 4]) removed; figure and table captions kept as figure
+  blocks with their page region, never as narration; equations and table cells are not prose;
+- the title block (authors, affiliations, e-mail addresses) dropped; references dropped;
+  acknowledgements and appendices marked to rank last (showrunner.sources.common).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from showrunner import cleaning
+from showrunner.artifacts import Block
+from showrunner.errors import SourceError
+from showrunner.sources.common import clean, dehyphenate, drop_citations, nfkc, vocabulary
+
+_CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Listing|Algorithm|Chart)\s*\d+[.:]?\s", re.I)
+_NUMBERED_HEADING = re.compile(r"^(?:(\d+(?:\.\d+){0,3})\.?|([A-H])(?:\.(\d+))?\.?|([IVX]{1,5})\.)"
+                               r"\s+([A-Z][^.]{1,90})$")
+_NAMED_HEADING = re.compile(r"^(?:abstract|introduction|references|bibliography|acknowledge?ments?|conclusions?|"
+                            r"related work|appendix(?:\s+[A-Z])?|appendices|discussion|results|background|"
+                            r"contents|keywords)$", re.I)
+_BULLET = re.compile(r"^\s*[\u2022\u2023\u25e6\u25aa\u25cf\u2013*-]\s+")
+_MATH = re.compile(r"[\u2200-\u22ff\u2A00-\u2AFF\U0001D400-\U0001D7FF∑∏∫√≤≥≈≠±×÷]")
+_MONO = ("courier", "mono", "consol", "menlo", "cmtt", "sftt", "inconsolata", "typewriter", "txtt", "lmtt")
+_BOLD = ("bold", "black", "heavy", "semibold", "demi", ".b", "-b", "cmbx", "sfbx")
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
+EDGE = 0.085  # share of the page height at the top and bottom where running headers and footers live
+
+
+@dataclass
+class Line:
+    text: str
+    size: float
+    bold: bool
+    mono: bool
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass
+class Box:
+    lines: list[Line]
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    page: int
+    kind: str = "text"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+
+def pdf_blocks(data: bytes, name: str, record: cleaning.Record) -> tuple[list[Block], dict[str, str]]:
+    import logging
+
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psexceptions import PSException
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    if not data.lstrip().startswith(b"%PDF"):
+        raise SourceError(f"{name}: not a PDF file (it does not start with %PDF)")
+    try:
+        pages = list(extract_pages(io.BytesIO(data), laparams=LAParams(line_margin=0.6, boxes_flow=None)))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise SourceError(f"{name}: the PDF is encrypted with a password; save an unlocked copy") from None
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, OSError) as err:
+        raise SourceError(f"{name}: not a readable PDF ({err or type(err).__name__})") from None
+    except Exception as err:  # noqa: BLE001 - a damaged file can fail in many ways inside pdfminer
+        if "password" in str(err).lower() or "encrypt" in type(err).__name__.lower():
+            raise SourceError(f"{name}: the PDF is encrypted with a password; save an unlocked copy") from None
+        raise SourceError(f"{name}: not a readable PDF ({err or type(err).__name__})") from None
+    if not pages:
+        raise SourceError(f"{name}: the PDF has no pages")
+    boxes_by_page = [_page_boxes(page, number) for number, page in enumerate(pages, start=1)]
+    if not any(box.kind == "text" and box.text.strip() for boxes in boxes_by_page for box in boxes):
+        raise SourceError(f"{name}: the PDF has no text layer (a scan?); run OCR on it first, "
+                          "for example with ocrmypdf")
+    return _Reader(pages, boxes_by_page, record).blocks()
+
+
+def _font_flags(fontname: str) -> tuple[bool, bool]:
+    font = fontname.lower().split("+")[-1]
+    return any(k in font for k in _BOLD), any(k in font for k in _MONO)
+
+
+def _page_boxes(page, number: int) -> list[Box]:
+    from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage, LTTextBox, LTTextLine
+
+    boxes: list[Box] = []
+    for item in page:
+        if isinstance(item, LTTextBox):
+            lines = []
+            for text_line in item:
+                if not isinstance(text_line, LTTextLine):
+                    continue
+                chars = [c for c in text_line if isinstance(c, LTChar)]
+                if not chars:
+                    continue
+                sizes = [round(c.size, 1) for c in chars if c.get_text().strip()]
+                size = statistics.median(sizes) if sizes else 0.0
+                kept = []
+                for c in text_line:
+                    if isinstance(c, LTChar):
+                        ch = c.get_text()
+                        # a superscript marker (footnote, citation): smaller and raised, never said
+                        if ch.strip() and c.size < 0.8 * size and c.y0 > text_line.y0 + 0.3 * size \
+                                and re.fullmatch(r"[\d,*†‡§¶∗–-]", ch):
+                            continue
+                        kept.append(ch)
+                    else:
+                        kept.append(c.get_text())
+                text = "".join(kept).replace("\n", " ").rstrip()
+                if not text.strip():
+                    continue
+                fonts = Counter(c.fontname for c in chars if c.get_text().strip())
+                bold, _ = _font_flags(fonts.most_common(1)[0][0]) if fonts else (False, False)
+                # monospaced only when nearly all of it is: a code word inside a sentence is not code
+                mono_chars = sum(n for font, n in fonts.items() if _font_flags(font)[1])
+                mono = bool(fonts) and mono_chars >= 0.85 * sum(fonts.values())
+                if not mono and mono_chars:
+                    text = _inline_code(text_line, kept)
+                lines.append(Line(text, size, bold, mono, text_line.x0, text_line.y0, text_line.x1, text_line.y1))
+            if lines:
+                boxes.append(Box(lines, item.x0, item.y0, item.x1, item.y1, number))
+        elif isinstance(item, (LTFigure, LTImage)) or (isinstance(item, LTCurve) and item.width * item.height > 2000):
+            if item.width > 20 and item.height > 20:
+                boxes.append(Box([], item.x0, item.y0, item.x1, item.y1, number, kind="figure"))
+    return boxes
+
+
+class _Reader:
+    def __init__(self, pages, boxes_by_page: list[list[Box]], record: cleaning.Record) -> None:
+        self.pages = pages
+        self.boxes_by_page = boxes_by_page
+        self.record = record
+        sizes: Counter[float] = Counter()
+        for boxes in boxes_by_page:
+            for box in boxes:
+                for line in box.lines:
+                    sizes[round(line.size)] += len(line.text)
+        self.body = sizes.most_common(1)[0][0] if sizes else 10.0
+        self.larger = sorted({s for s in sizes if s >= self.body * 1.15}, reverse=True)
+
+    # --- page order and furniture ----------------------------------------------------------
+
+    def ordered(self, number: int) -> list[Box]:
+        """A page's boxes in reading order: bands separated by whole-width boxes, each band's left
+        column before its right column."""
+        page = self.pages[number - 1]
+        width = page.width
+        middle = page.x0 + width / 2
+        boxes = sorted(self.boxes_by_page[number - 1], key=lambda b: -b.y1)
+        text_boxes = [b for b in boxes if b.kind == "text"]
+        two_columns = sum(1 for b in text_boxes if b.x1 < middle + 5) >= 2 and \
+            sum(1 for b in text_boxes if b.x0 > middle - 5) >= 2
+        if not two_columns:
+            return boxes
+        out: list[Box] = []
+        band: list[Box] = []
+
+        def flush() -> None:
+            left = [b for b in band if (b.x0 + b.x1) / 2 < middle]
+            right = [b for b in band if (b.x0 + b.x1) / 2 >= middle]
+            out.extend(sorted(left, key=lambda b: -b.y1) + sorted(right, key=lambda b: -b.y1))
+            band.clear()
+
+        for box in boxes:
+            spans = box.x0 < middle - 20 and box.x1 > middle + 20
+            if spans:
+                flush()
+                out.append(box)
+            else:
+                band.append(box)
+        flush()
+        return out
+
+    def furniture(self) -> set[str]:
+        """Keys of running headers and footers: lines in the top or bottom band of a page repeated
+        on most pages, or on most odd or most even pages (books and journals alternate the title
+        and the authors); digits count as one, so page numbers and dates still match."""
+        if len(self.boxes_by_page) < 2:
+            return set()
+        counts: dict[int, Counter[str]] = {0: Counter(), 1: Counter()}
+        for number, boxes in enumerate(self.boxes_by_page, start=1):
+            height = self.pages[number - 1].height
+            seen = set()
+            for box in boxes:
+                for line in box.lines:
+                    if line.y1 > height * (1 - EDGE) or line.y0 < height * EDGE:
+                        seen.add(_key(line.text))
+            counts[number % 2].update(seen)
+        pages = len(self.boxes_by_page)
+        both = counts[0] + counts[1]
+        keys = {k for k, n in both.items() if n >= max(2, (pages + 1) // 2)}
+        for parity in (0, 1):
+            same = len(range(2 - parity, pages + 1, 2))
+            keys |= {k for k, n in counts[parity].items() if n >= max(2, (same + 1) // 2)}
+        return keys
+
+    # --- blocks ----------------------------------------------------------------------------
+
+    def blocks(self) -> tuple[list[Block], dict[str, str]]:
+        repeated = self.furniture()
+        items: list[tuple[str, Box, Line | None]] = []  # (kind, box, line)
+        for number in range(1, len(self.pages) + 1):
+            height = self.pages[number - 1].height
+            for box in self.ordered(number):
+                if box.kind == "figure":
+                    items.append(("figure", box, None))
+                    continue
+                kept = []
+                for line in box.lines:
+                    near_edge = line.y1 > height * (1 - EDGE) or line.y0 < height * EDGE
+                    if near_edge and _PAGE_NUMBER.match(line.text.strip()):
+                        self.record.drop("page number", line.text, f"page {number}")
+                    elif near_edge and _key(line.text) in repeated:
+                        self.record.drop("running header or footer", line.text, f"page {number}")
+                    else:
+                        kept.append(line)
+                if kept:
+                    items.append(("text", Box(kept, box.x0, box.y0, box.x1, box.y1, number), None))
+        own = vocabulary(" ".join(nfkc(b.text) for _, b, _ in items if b.kind == "text"))
+        return self._structure(items, own)
+
+    def _heading(self, line: Line, box_lines: int) -> int | None:
+        """The level of a line that is a heading, or None."""
+        text = nfkc(line.text).strip()
+        words = text.split()
+        if not words or len(words) > 14 or len(text) > 100:
+            return None
+        rounded = round(line.size)
+        emphasised = line.bold or rounded in self.larger or (text.isupper() and len(text) > 3)
+        numbered = _NUMBERED_HEADING.match(text)
+        unfinished = re.search(r"\b(?:to|the|of|and|a|an|in|for|with|is|are|by|from|that)$", text) or \
+            re.search(r"\(.*\):\s", text)
+        if numbered and emphasised and not text.rstrip().endswith((",", ";")) and not unfinished:
+            digits = numbered.group(1)
+            if digits:
+                return min(6, digits.count(".") + 2)
+            if numbered.group(2):
+                return 3 if numbered.group(3) else 2
+            return 2
+        if _NAMED_HEADING.match(text) and emphasised:
+            return 2
+        if rounded in self.larger and box_lines <= 3 and not text.endswith("."):
+            return self.larger.index(rounded) + 1
+        return None
+
+    def _structure(self, items, own: set[str]) -> tuple[list[Block], dict[str, str]]:
+        blocks: list[Block] = []
+        metadata: dict[str, str] = {}
+        record = self.record
+        figures: list[Box] = [b for kind, b, _ in items if kind == "figure"]
+        title_done = False
+        abstract_seen = any(re.fullmatch(r"abstract\.?", nfkc(line.text).strip(), re.I)
+                            for kind, b, _ in items if kind == "text" and b.page == 1 for line in b.lines)
+        before_abstract = abstract_seen
+        author_sizes: set[int] = set()
+        prev: Box | None = None  # the last box whose text went into the prose
+        para: list[str] = []
+        bullets: list[list[str]] = []
+        para_where = ""
+
+        code: list[Line] = []
+        code_where = ""
+
+        def finish() -> None:
+            """Close what is finished; a paragraph cut off mid-sentence by a figure, a table or a
+            footnote goes on after it."""
+            if para and not re.search(r"[.!?:]\)?[\"']?$", para[-1].rstrip()):
+                return
+            flush()
+
+        def flush() -> None:
+            nonlocal para, bullets, code
+            if code:
+                blocks.append(Block(kind="code", text=_code_text(code), location=code_where))
+                code = []
+            if bullets:
+                said = [drop_citations(dehyphenate(item, own))[0] for item in bullets]
+                blocks.append(Block(kind="list", text="\n".join(said), items=said, location=para_where))
+                bullets = []
+            if para:
+                text = dehyphenate(para, own)
+                text, markers = drop_citations(text)
+                if markers:
+                    record.drop("citation marker", " ".join(markers), para_where)
+                if text.strip():
+                    blocks.append(Block(kind="paragraph", text=text, location=para_where))
+            para = []
+
+        for kind, box, _ in items:
+            where = f"page {box.page}"
+            if kind == "figure":
+                continue
+            lines = box.lines
+            first = nfkc(lines[0].text).strip()
+            # the title: the largest type on the first page
+            if not title_done and box.page == 1 and self.larger and round(lines[0].size) == self.larger[0]:
+                flush()
+                metadata["title"] = clean(" ".join(nfkc(line.text) for line in lines
+                                                   if round(line.size) == self.larger[0]))
+                blocks.append(Block(kind="heading", level=1, text=metadata["title"], location=where))
+                title_done = True
+                rest = [line for line in lines if round(line.size) != self.larger[0]]
+                if not rest:
+                    continue
+                lines = rest
+                first = nfkc(lines[0].text).strip()
+            if before_abstract and box.page == 1:
+                if re.fullmatch(r"abstract\.?", first, re.I):
+                    before_abstract = False
+                else:
+                    author_sizes.update(round(line.size) for line in lines)
+                    record.drop("title block (authors, affiliations)", " ".join(line.text for line in lines), where)
+                    continue
+            if box.page == 1 and author_sizes and all(round(line.size) in author_sizes for line in lines) \
+                    and round(lines[0].size) != round(self.body) and len(lines) <= 6 and \
+                    (any("@" in line.text for line in lines) or max(len(line.text.split()) for line in lines) <= 5):
+                record.drop("title block (authors, affiliations)", " ".join(line.text for line in lines), where)
+                continue
+            if _CAPTION.match(first):
+                finish()
+                caption = dehyphenate([nfkc(line.text) for line in lines], own)
+                region = _nearest_figure(box, figures)
+                blocks.append(Block(kind="figure", text=drop_citations(caption)[0], location=where,
+                                    region=[round(v, 1) for v in region] if region else None))
+                continue
+            sizes = [line.size for line in lines]
+            if sizes and max(sizes) < 0.85 * self.body and box.y1 < self.pages[box.page - 1].height * 0.3:
+                finish()
+                record.drop("footnote", " ".join(line.text for line in lines), where)
+                continue
+            near = prev is not None and prev.page == box.page and abs(prev.y0 - box.y1) < 2 * self.body
+            if all(line.mono for line in lines) and para and near and len(lines) <= 2 and \
+                    len(" ".join(line.text for line in lines).split()) <= 4 and \
+                    not re.search(r"[.!?:]\)?[\"']?$", para[-1].rstrip()):
+                # a code word set on its own line inside a sentence: the sentence goes on
+                para.append("`" + clean(" ".join(nfkc(line.text) for line in lines)) + "`")
+                continue
+            if all(line.mono for line in lines):
+                if para or bullets or (code and code_where != where):
+                    flush()
+                code.extend(lines)
+                code_where = where
+                continue
+            heads = any(self._heading(line, len(lines)) is not None for line in lines)
+            if not heads and (_is_table_text(lines) or (not para and _is_cell_text(lines))):
+                finish()
+                record.drop("table or figure text (shown as its page region, not read)",
+                            " ".join(line.text for line in lines), where)
+                continue
+            if code:
+                flush()
+            prev = box
+            para_where = para_where if para else where
+            for line in lines:
+                text = nfkc(line.text).strip()
+                level = self._heading(line, len(lines))
+                if level is not None:
+                    flush()
+                    blocks.append(Block(kind="heading", level=level, text=clean(text), location=where))
+                    continue
+                if _is_math(line.text, text):
+                    record.drop("equation", text, where)
+                    continue
+                text = re.sub(r"^(?:[A-Z]?\d+(?:\.\d+)+\.?\s+)+(?=[A-Z])", "", text)  # run-in heading numbers
+                if _BULLET.match(text):
+                    if para:
+                        flush()
+                    para_where = where
+                    bullets.append([_BULLET.sub("", text)])
+                    continue
+                if bullets and not para:
+                    bullets[-1].append(text)
+                    continue
+                para.append(text)
+                para_where = para_where or where
+            # a box ends a paragraph when its last line ends a sentence (columns and pages may
+            # split a paragraph between boxes: then it goes on in the next box)
+            if (para and re.search(r"[.!?:]\)?[\"']?$", para[-1].rstrip())) or (bullets and not para):
+                if not bullets or not para:
+                    flush()
+        flush()
+        return _without_classification(blocks, record), metadata
+
+
+_CLASSIFICATION = re.compile(r"^(?:ccs concepts|keywords|key words|additional key words and phrases|index terms|"
+                             r"acm reference format|general terms|categories and subject descriptors)\b", re.I)
+
+
+def _without_classification(blocks: list[Block], record: cleaning.Record) -> list[Block]:
+    """A paper's keywords and classification codes: for indexes, not for listeners."""
+    out: list[Block] = []
+    dropping: int | None = None
+    numbered = appendix = False
+    for block in blocks:
+        if block.kind == "heading":
+            if dropping is not None and (block.level or 1) <= dropping:
+                dropping = None
+            if _CLASSIFICATION.match(block.text):
+                dropping = block.level or 1
+            numbered = numbered or bool(re.match(r"^\d+\.?\s", block.text))
+            # lettered sections after numbered ones are the appendices: ranked last
+            appendix = appendix or (numbered and bool(re.match(r"^[A-H]\.?\s+\S", block.text)))
+        if dropping is not None or (block.kind == "paragraph" and _CLASSIFICATION.match(block.text)):
+            record.drop("keywords and classification", block.text, block.location)
+            continue
+        out.append(block.model_copy(update={"last": True}) if appendix else block)
+    return out
+
+
+def _inline_code(text_line, kept: list[str]) -> str:
+    """A line's text with its runs of monospaced type marked as code spans (`like this`)."""
+    from pdfminer.layout import LTChar
+
+    out: list[str] = []
+    inside = False
+    k = 0
+    for c in text_line:
+        if k >= len(kept):
+            break
+        ch = c.get_text()
+        if isinstance(c, LTChar) and ch.strip():
+            mono = _font_flags(c.fontname)[1]
+            if mono and not inside:
+                out.append("`")
+                inside = True
+            elif not mono and inside:
+                if out and out[-1] == " ":
+                    out.pop()
+                    out.append("` ")
+                else:
+                    out.append("`")
+                inside = False
+        out.append(ch)
+        k += 1
+    if inside:
+        out.append("`")
+    text = re.sub(r"`\s*`", "", "".join(out).replace("\n", " "))
+    return re.sub(r"`\s*([^`]*?)\s*`", r"`\1`", text).rstrip()
+
+
+def _code_text(lines: list[Line]) -> str:
+    """Monospaced lines as code, their indentation rebuilt from where each line starts."""
+    left = min(line.x0 for line in lines)
+    out = []
+    for line in lines:
+        width = (line.size or 10) * 0.6
+        out.append(" " * round((line.x0 - left) / width) + line.text.rstrip())
+    return "\n".join(out)
+
+
+def _is_math(raw: str, text: str) -> bool:
+    """A line of a displayed equation: unmapped glyphs, an equation number after a formula, or
+    math symbols with few letters."""
+    if "(cid:" in raw:
+        return True
+    letters = sum(ch.isalpha() for ch in text)
+    if re.search(r"\(\d{1,3}\)\s*$", text) and ("=" in text or _MATH.search(raw)):
+        return True
+    if _MATH.search(raw) and letters < 0.6 * len(text):
+        return True
+    words = re.findall(r"[A-Za-z]{3,}", text)
+    return "=" in text and len(words) < 3 and len(text.split()) >= 2
+
+
+def _is_cell_text(lines: list[Line]) -> bool:
+    """A cell or row of a table, or a label of a chart, standing alone: a few words, no sentence."""
+    text = " ".join(line.text for line in lines).strip()
+    words = text.split()
+    digits = sum(ch.isdigit() for ch in text)
+    if re.search(r"[.!?:;,]$", text):
+        return len(words) <= 40 and digits > 0.3 * len(text.replace(" ", ""))
+    return len(words) <= 10 or digits > 0.3 * len(text.replace(" ", ""))
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+
+
+def _is_table_text(lines: list[Line]) -> bool:
+    """Cells of a table or labels of a chart: several short lines, none of them a sentence."""
+    if len(lines) < 3:
+        return False
+    words = [len(line.text.split()) for line in lines]
+    sentences = sum(1 for line in lines if re.search(r"[a-z]{2,}[.!?]$", line.text.strip()))
+    return statistics.mean(words) < 3.5 and sentences == 0
+
+
+def _nearest_figure(caption: Box, figures: list[Box]) -> tuple[float, float, float, float] | None:
+    """The figure or table area a caption belongs to: the nearest one on its page, above or below."""
+    same = [f for f in figures if f.page == caption.page]
+    if not same:
+        return None
+    best = min(same, key=lambda f: min(abs(f.y0 - caption.y1), abs(caption.y0 - f.y1)))
+    return (best.x0, best.y0, best.x1, best.y1)
