@@ -237,7 +237,7 @@ def test_speakers_must_be_hosts(writing_project):
 
 def test_speakable_text():
     assert speakable("Build with `cc -O2 main.c` (see https://gcc.gnu.org/onlinedocs/).") == \
-        "Build with cc dash O 2 main dot c."
+        "Build with the cc command."  # a command line is named, not spelled option by option
     assert speakable("See https://bazel.build/remote/caching for one tool's take.") == \
         "See the link in the show notes for one tool's take."
     assert speakable("## The **action** key & its [docs](http://x.y), e.g. SHA-256") == \

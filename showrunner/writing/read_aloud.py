@@ -17,6 +17,14 @@ the same rules, so what the bench counts is what the critic flags:
 - furniture: a dropped running header, footer, navigation or cookie line read out anyway
 - fragment: a sentence of one or two words that is not a greeting or a question
 - repeated: the same sentence said twice in the episode
+- raw-option: a command-line option spelled symbol by symbol ("dash dash search zip", "dash z slash dash")
+- first-person: the author's first person in a host's mouth ("available on my blog", "my email address")
+- dangling-reference: a link, figure, table or notes the episode does not provide ("see the link below",
+  "click here", "as shown in Figure 2", "in the show notes" where there are none)
+- cut-off: a sentence that stops mid-thought ("You already created an API that.", "can be sent by email
+  to.", "In addition to skipping hidden files.")
+- code-filler: a description of code said again in the same section, or one that tells nothing ("On
+  screen is a short Rust example, one line long.")
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ _GLUED = re.compile(r"\b[A-Za-z]+(?:[./]|::)[A-Za-z]{1,8}\b|(?<=\s)\.[a-z]{2,8}\
 _ABBREVIATION = re.compile(r"^(?:e\.g|i\.e|a\.m|p\.m|u\.s|etc)$", re.I)
 _SLASH_OF = re.compile(r"\b(?:HTTP|HTTPS|TLS|IPv|SSL|[A-Z]{2,})\s+of\s+\d|"
                        r"\b\d\s+of\s+\d\b(?! (?:the|them|these|those))")
-_SPLIT_WORD = re.compile(r"\b\w+, (?:like|based|style|free|aware|safe|wide) (?=[A-Z]{2,}|\w+ (?:table|file|object|"
+_SPLIT_WORD = re.compile(r"\b\w+, (?:like|based|style|free|aware|safe|wide) (?=[A-Z]{2,}\b|\w+ (?:table|file|object|"
                          r"type|format|syntax|structure|api|interface)\b)")
 _RAW_COMMAND = re.compile(r"\bdash (?:[a-z] ){2,}|\b[A-Z]-[A-Z]\b|\s[+*?]\s|\bdash dash dash\b")
 _DANGLING_END = re.compile(r"\b(?:because|the following|as follows|following|such as|include|includes|namely|"
@@ -43,6 +51,25 @@ _DANGLING_END = re.compile(r"\b(?:because|the following|as follows|following|suc
 _DANGLING_START = re.compile(r"^(?:it|its|they|them|their|this|these|those|he|she|both|such)\b", re.I)
 _BADGE = re.compile(r"\b(?:build (?:status|passing|failing)|pypi version|supported versions|downloads? badge|"
                     r"code coverage|license: mit|contributors\.|badge)\b", re.I)
+_RAW_OPTION = re.compile(r"\bdash dash\b|\bslash dash\b|\bdash \w+ (?:dot|equals|slash)\b", re.I)
+_FIRST_PERSON_AUTHOR = re.compile(r"\bmy (?:blog|post|article|talk|book|paper|website|site|e-?mail|thesis|project|"
+                                  r"library|repo\w*|work|company|team|employer|homepage|twitter|newsletter|"
+                                  r"channel|slides?|notes|opinion|experience)\b|"
+                                  r"(?<![\w'’])I (?:presented|wrote|built|created|maintain|published|expect|believe|"
+                                  r"recommend|think|found|decided|started|use|used|wanted|hope)\b")
+_REFERENCE = re.compile(r"\b(?:link|links|figure|fig\.|table|image|picture|screenshot|diagram|chart|graph|listing|"
+                        r"video|code|example|section|snippet) (?:below|above)\b|\bclick (?:here|on|the)\b|"
+                        r"\b(?:see|in|as shown in|shown in) (?:figure|fig\.?|table|section|appendix|chapter|listing|"
+                        r"equation|eq\.) ?\d|\bbelow:?\s*[.:]?$|"
+                        r"^(?:please )?(?:see|refer to|check out|visit|head (?:over )?to|go to|click|follow)\b(?! you\b)", re.I)
+_NOTES = re.compile(r"\bshow notes\b", re.I)
+_CUT_OFF = re.compile(r"\b(?:the|a|an|to|of|for|with|by|from|that|which|and|or|but|into|as|than|via|is|are|was|"
+                      r"were|be|this|these|their|its|our|your|because|if|when|while|such|like|whose|at)\s*[.!]$|"
+                      r"^(?:like|such as|including|in addition to|despite|unlike|apart from|along with)\b[^,]*[.!]$",
+                      re.I)
+_CODE_SAID = re.compile(r"^(?:the (?:code|diagram|table|command) on screen|on screen is|on screen,)\b", re.I)
+_TELLS_NOTHING = re.compile(r"^on screen is an? (?:short )?[\w ]*?(?:example|code example), [\w-]+ lines? long\.?$",
+                            re.I)
 _FRAME = re.compile(r"^(?:welcome|hey|hi|thanks|thank you|see you|catch you|bye|finally|next|now|so|today)\b", re.I)
 FURNITURE = ("running header or footer", "page number", "navigation", "cookie notice", "footer", "site header",
              "sidebar", "outside the main content", "badge", "image", "table of contents", "copyright line")
@@ -60,11 +87,13 @@ class Defect:
 # rule name -> the pattern whose match in a sentence is that defect
 _SENTENCE_PATTERNS = (("markup", _MARKUP), ("symbol", _SYMBOL), ("url", _URL), ("slash-as-of", _SLASH_OF),
                       ("split-word", _SPLIT_WORD), ("raw-command", _RAW_COMMAND), ("dangling-end", _DANGLING_END),
-                      ("badge", _BADGE))
+                      ("badge", _BADGE), ("raw-option", _RAW_OPTION), ("first-person", _FIRST_PERSON_AUTHOR),
+                      ("dangling-reference", _REFERENCE), ("cut-off", _CUT_OFF))
 
 
-def sentence_defects(sentence: str) -> list[Defect]:
-    """The rules that look at one sentence on its own."""
+def sentence_defects(sentence: str, notes: bool = False) -> list[Defect]:
+    """The rules that look at one sentence on its own; `notes`: the episode has show notes, so
+    a sentence may point to them."""
     found = []
     s = sentence.strip()
 
@@ -78,6 +107,10 @@ def sentence_defects(sentence: str) -> list[Defect]:
         hit("glued")
     if len(words(s)) <= 2 and not s.endswith("?") and not _FRAME.match(s):
         hit("fragment")
+    if _NOTES.search(s) and not notes:
+        hit("dangling-reference")
+    if _TELLS_NOTHING.match(s):
+        hit("code-filler")
     return found
 
 
@@ -98,15 +131,21 @@ def furniture_defects(text: str, dropped: list[Dropped]) -> list[Defect]:
     return found
 
 
-def narration_defects(sections: list[list[str]], dropped: list[Dropped] | None = None) -> list[Defect]:
+def narration_defects(sections: list[list[str]], dropped: list[Dropped] | None = None,
+                      notes: bool = False) -> list[Defect]:
     """Every defect in an episode's narration, given as the segments' texts of each section in order."""
     found: list[Defect] = []
     seen: Counter[str] = Counter()
     for texts in sections:
         first = True
+        code_said = False
         for text in texts:
             for sentence in split_sentences(text):
-                found += sentence_defects(sentence)
+                found += sentence_defects(sentence, notes)
+                if _CODE_SAID.match(sentence.strip()):  # a picture is described once in its section at most
+                    if code_said:
+                        found.append(Defect("code-filler", sentence))
+                    code_said = True
                 if first and _DANGLING_START.match(sentence.strip()) and not sentence.rstrip().endswith("?"):
                     found.append(Defect("dangling-start", sentence))
                 signpost = _FRAME.match(sentence.strip()) and len(words(sentence)) <= 6

@@ -44,7 +44,7 @@ def build_research(brief: Brief) -> Research:
             section = SECTION_SEPARATOR.join(text for _, text in path) or doc.title
             heading = path[-1][1] if path else doc.title
 
-            said: list[tuple[str, int, str]] = []  # (sentence, its index in the block, kind)
+            said: list[tuple[str, int, str, str]] = []  # (sentence, its index in the block, kind, location)
             if block.kind == "code":
                 code_samples.append(CodeSample(section=section, language=block.language, code=block.text,
                                                source=doc.path, location=block.location))
@@ -52,17 +52,19 @@ def build_research(brief: Brief) -> Research:
                 # a table is shown on screen and described, never read out row by row
                 code_samples.append(CodeSample(section=section, language="table", code=spk.aligned_table(block.text),
                                                source=doc.path, location=block.location))
-            elif block.kind == "list":
+            elif block.kind == "list":  # each item's sentences share its location: "line 12, item 3"
                 for k, item in enumerate(block.items or block.text.splitlines()):
-                    said += [(spk.tidy(sentence), k + j, "list") for j, sentence in enumerate(split_sentences(item))]
+                    said += [(spk.tidy(sentence), k + j, "list", f"{block.location}, item {k + 1}")
+                             for j, sentence in enumerate(split_sentences(item))]
             else:
-                said += [(sentence, k, block.kind) for k, sentence in enumerate(split_sentences(block.text))]
-            for text, index, kind in said:
+                said += [(sentence, k, block.kind, block.location)
+                         for k, sentence in enumerate(split_sentences(block.text))]
+            for text, index, kind, location in said:
                 text = " ".join(text.split())
                 if word_count(text) < 3 or len(set(content_stems(text))) < 2:  # too little to say anything
                     continue
                 candidates.append(Candidate(text=text, section=section, heading=heading, source=doc.path,
-                                            location=block.location, sentence_in_block=index,
+                                            location=location, sentence_in_block=index,
                                             block_in_section=block_in_section, kind=kind, block=block_index))
             block_in_section += 1
     if not candidates:

@@ -83,6 +83,7 @@ def speakable(text: str) -> str:
     # URLs and e-mail addresses are not read aloud
     t = re.sub(r"\s*\((?:see |at |via )?" + _URL + r"\)", "", t)
     t = re.sub(r"\b(?:[Ss]ee|[Vv]isit|[Gg]o to)\s+" + _URL, lambda m: m.group(0).split()[0] + " " + LINK_PHRASE, t)
+    t = re.sub(r":\s*" + _URL + r"\s*([.!]?)$", r", linked in the show notes\1", t)  # "... and ripgrep: https://..."
     t = re.sub(r"(?<!\w)" + _URL, LINK_PHRASE, t)
     t = re.sub(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b", "the address in the show notes", t)
     # common written abbreviations
@@ -109,7 +110,7 @@ def speakable(text: str) -> str:
     t = re.sub(r"(?<![\w-])-(\d)", r"minus \1", t)
     t = re.sub(r"\b([A-Za-z]{2,})-(\d+)\b", r"\1 \2", t)
     t = re.sub(r"\b([\w-]+)\.(" + _FILE_EXT + r")\b", r"\1 dot \2", t)
-    t = re.sub(r"(?<![\w.])\.([A-Za-z][A-Za-z0-9]{0,9})\b", r"dot \1", t)  # .netrc, a .deb file
+    t = re.sub(r"(?<![\w.])\.([A-Za-z][A-Za-z0-9]{0,9}(?:_[A-Za-z0-9]+)*)\b", r"dot \1", t)  # .netrc, .bash_profile
     t = re.sub(r"(?<=[A-Za-z0-9_])\.(?=[a-z])", " dot ", t)  # quickfetch.core, Node.js
     t = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", lambda m: identifier_words(m.group(0)), t)
     t = re.sub(r"(?<=\w)::(?=\w)", " ", t)  # clippy::pedantic, std::vec
@@ -123,6 +124,7 @@ def speakable(text: str) -> str:
     ]
     for pattern, replacement in replacements:
         t = re.sub(pattern, replacement, t)
+    t = re.sub(r"\b(the|a|an) (?:the|a|an) ", r"\1 ", t, flags=re.I)  # "supports the `rg --json` output"
     return tidy(t)
 
 
@@ -271,7 +273,7 @@ def _code_span(code: str) -> str:
         return " ".join(_SYMBOL_NAMES.get(c, c) for c in code)
     symbols = sum(1 for c in code if not (c.isalnum() or c.isspace() or c in ".-_/"))
     command_line = len(code.split()) > 1 and re.fullmatch(r"[a-z][\w.+-]*", code.split()[0]) and \
-        any(w.startswith("-") for w in code.split()[1:])
+        any(w.startswith("-") or re.search(r"[='\"|]", w) for w in code.split()[1:])
     if command_line:  # `rg -tpy foo`, `git grep -P`: the program, not its options letter by letter
         return f"the {identifier_words(code.split()[0].replace('-', '_'))} command"
     if symbols > 2 and symbols / len(code) > 0.15:  # a regex, an attribute, a shell line: not read symbol by symbol
@@ -362,9 +364,11 @@ def _describe_by_pattern(code: str, language: str | None, prefix: str) -> str | 
     shell_like = lines and all(re.match(r"(?:\$ )?(?:\./|~/|/)?[\w./-]+(?:\s|$)", line) for line in lines) and any(
         re.match(r"(?:\$ )?(?:\./|git |pip |npm |make |cd |docker |curl |sudo |apt |brew |cargo |go )", line)
         for line in lines)
+    prompted = any(line.startswith("$ ") for line in lines)  # then the other lines are its output
     if lang in ("sh", "bash", "shell", "zsh", "console") or (lines and lines[0].startswith("$ ")) or shell_like:
         commands = [_command(line.lstrip("$ ")) for k, line in enumerate(lines)
                     if line.lstrip("$ ") and not line.startswith(("#", "-"))
+                    and (line.startswith("$ ") or not prompted)
                     and not (k and lines[k - 1].endswith("\\"))]  # not a continuation line
         commands = list(dict.fromkeys(c for c in commands if c))
         if commands:
@@ -388,8 +392,9 @@ def _describe_by_pattern(code: str, language: str | None, prefix: str) -> str | 
 def _command(line: str) -> str:
     """A shell line's program, with its subcommand when it has one: "cargo clippy", "git switch", "build candidate"."""
     words_ = line.split()
-    if not words_:
-        return ""
+    if not words_ or not re.fullmatch(r"(?:\./|~/|/)?[A-Za-z][\w./+-]*", words_[0]) or \
+            re.search(r"\.(?:rs|py|c|h|js|ts|go|md|txt|log|json)$", words_[0]):
+        return ""  # output, a file name or a pattern: not a program
     name = identifier_words(words_[0].rsplit("/", 1)[-1].replace("-", "_")) or words_[0]
     if len(words_) > 1 and re.fullmatch(r"[a-z][a-z-]{1,15}", words_[1]):
         name += " " + words_[1].replace("-", " ")
