@@ -28,7 +28,7 @@ BAD = [
     ("Ripgrep's dash z slash dash dash search zip flag will cause it to search compressed files.", "raw-option"),
     ("Delta is a syntax highlighting pager that supports the rg dash dash json output format.", "raw-option"),
     ("A large number of benchmarks with detailed analysis for each is available on my blog.", "first-person"),
-    ("I expect the next release in spring.", "first-person"),
+    ("I presented this work at a conference last year.", "first-person"),
     ("Andy Lester has published an excellent table: the link in the show notes.", "dangling-reference"),
     ("See the link below for the full list.", "dangling-reference"),
     ("Please see the CHANGELOG for a release history.", "dangling-reference"),

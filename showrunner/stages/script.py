@@ -17,6 +17,7 @@ from showrunner.prompts import render
 from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
+from showrunner.writing import narration_check
 from showrunner.writing.length import agreed_brief
 
 # The settings it reads: its rule's params (showrunner/reads.py)
@@ -71,6 +72,8 @@ def run(job: StageJob) -> None:
         writer_prompt = render(job.input["writer_prompt"], **context)
         script = provider.write_script(brief, outline, research, writer_prompt, previous, critique)
         script = check_script(script, brief, outline, f"script draft {iteration}")
+        # whoever wrote it, the narration passes the same read-aloud rules (show notes hold the links)
+        script = narration_check.repair(script, research)
         if previous is not None and script == previous:
             log.info("draft %d: the revision changed nothing; keeping draft %d", iteration, iteration - 1)
             break
@@ -80,6 +83,10 @@ def run(job: StageJob) -> None:
                                                 iteration=iteration))
         prompts[f"critic_{iteration}"] = critic_prompt
         critique = provider.critique(brief, outline, script, critic_prompt)
+        left = narration_check.problems(script, research)
+        if left:
+            log.info("draft %d: %d read-aloud problem(s) left after repair", iteration, len(left))
+        critique = narration_check.with_problems(critique, left, critic.threshold)
         drafts.append(Draft(iteration=iteration, script=script, critique=critique))
         log.info("draft %d: %d words, score %d%s", iteration, script.words, critique.score,
                  "".join(f"\n    - {r}" for r in critique.reasons))

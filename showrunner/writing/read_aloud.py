@@ -55,8 +55,8 @@ _RAW_OPTION = re.compile(r"\bdash dash\b|\bslash dash\b|\bdash \w+ (?:dot|equals
 _FIRST_PERSON_AUTHOR = re.compile(r"\bmy (?:blog|post|article|talk|book|paper|website|site|e-?mail|thesis|project|"
                                   r"library|repo\w*|work|company|team|employer|homepage|twitter|newsletter|"
                                   r"channel|slides?|notes|opinion|experience)\b|"
-                                  r"(?<![\w'’])I (?:presented|wrote|built|created|maintain|published|expect|believe|"
-                                  r"recommend|think|found|decided|started|use|used|wanted|hope)\b")
+                                  r"(?<![\w'’])I (?:presented|wrote|built|created|maintain|published|blogged|"
+                                  r"tweeted)\b")  # a host's own "I think" is theirs: see narration_check
 _REFERENCE = re.compile(r"\b(?:link|links|figure|fig\.|table|image|picture|screenshot|diagram|chart|graph|listing|"
                         r"video|code|example|section|snippet) (?:below|above)\b|\bclick (?:here|on|the)\b|"
                         r"\b(?:see|in|as shown in|shown in) (?:figure|fig\.?|table|section|appendix|chapter|listing|"

@@ -63,15 +63,16 @@ def join_words(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def speakable(text: str) -> str:
-    """Turn one sentence (or a few) of source text into narration a voice can read aloud."""
+def speakable(text: str, author: bool = True) -> str:
+    """Turn one sentence (or a few) of source text into narration a voice can read aloud;
+    `author`: its first person is the source's author's (False for a host's own words)."""
     t = " ".join(text.split())
     # markdown that survived: images, links, code spans, emphasis, headings, quotes, list markers
     t = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", t)
     t = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", t)
     t = re.sub(r"<((?:https?|ftp)://[^>]+)>", r"\1", t)
     t = re.sub(r"^\(([^()]+)\)$", r"\1", t)  # an aside that is a whole sentence: "(Please file a bug report!)"
-    t = author_voice(t)  # the author's "I" and "my" are not the host's
+    t = author_voice(t) if author else t  # the author's "I" and "my" are not the host's
     t = re.sub(r"`(-[A-Za-z-][^`]*)`", lambda m: _option_span(m.group(1)), t)  # named in context, below
     t = re.sub(r"`([^`]+)`", lambda m: _code_span(m.group(1)), t)
     t = say_options(t)
