@@ -66,6 +66,7 @@ def final_files(config: Config, slug: str) -> list[str]:
     """What a finished episode leaves: the outputs it asks for, its acceptance and its report pages."""
     outputs = config.episodes[slug].outputs
     names = [OUTPUT_FILES[o] for o in OUTPUT_FILES if o in outputs]
+    names += ["show_notes.md"] + (["description.txt"] if "video" in outputs else [])  # narration points to them
     names += ["storyboard.review.json", "acceptance.json", "accepted.flag"]
     names += [name for key, files in REPORT_FILES.items() if key is None or key in outputs for name in files]
     return [f"results/{slug}/{name}" for name in names]

@@ -69,8 +69,8 @@ def media_outline() -> Outline:
         OutlineSection(id="s2", title="The key", key_points=["the key function"])])
 
 
-MEDIA_STAGES = ["scene_image", "scene_voice", "scene_clip", "music", "captions", "soundtrack", "final", "podcast",
-                "transcript", "acceptance"]
+MEDIA_STAGES = ["scene_image", "scene_voice", "scene_clip", "music", "captions", "soundtrack", "final", "show_notes",
+                "podcast", "transcript", "acceptance"]
 SCENE_STAGES = MEDIA_STAGES[:3]
 
 

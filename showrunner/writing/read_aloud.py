@@ -61,7 +61,8 @@ _REFERENCE = re.compile(r"\b(?:link|links|figure|fig\.|table|image|picture|scree
                         r"video|code|example|section|snippet) (?:below|above)\b|\bclick (?:here|on|the)\b|"
                         r"\b(?:see|in|as shown in|shown in) (?:figure|fig\.?|table|section|appendix|chapter|listing|"
                         r"equation|eq\.) ?\d|\bbelow:?\s*[.:]?$|"
-                        r"^(?:please )?(?:see|refer to|check out|visit|head (?:over )?to|go to|click|follow)\b(?! you\b)", re.I)
+                        r"^(?:please )?(?:see|refer to|check out|visit|head (?:over )?to|go to|click|follow)\b"
+                        r"(?! you\b)", re.I)
 _NOTES = re.compile(r"\bshow notes\b", re.I)
 _CUT_OFF = re.compile(r"\b(?:the|a|an|to|of|for|with|by|from|that|which|and|or|but|into|as|than|via|is|are|was|"
                       r"were|be|this|these|their|its|our|your|because|if|when|while|such|like|whose|at)\s*[.!]$|"

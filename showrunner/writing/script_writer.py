@@ -258,7 +258,7 @@ class ScriptWriter:
         # the main sections' lists are key lists: said whole, before any code or secondary section
         secondary = {s.id for s in self.outline.sections if is_secondary(s.title)}
         lists = [u for u in self.units if u.group == u.uid and u.section_id not in secondary]
-        codes = {}  # a section's pictures are described once at most: its first describable one
+        codes: dict[str, Unit] = {}  # a section's pictures are described once at most: its first describable one
         for u in self.units:
             if u.uid.startswith("code") and not u.banned:
                 codes.setdefault(u.section_id, u)

@@ -541,6 +541,9 @@ def _pronounceable(letters: str) -> bool:
 
 
 _FIRST_PERSON = re.compile(r"(?<![\w'’-])(I(?:'m|’m|'ve|’ve|'d|’d|'ll|’ll)?|me|my|mine|myself)(?![\w'’/-])")
+_LISTENER = {"I": "you", "I'm": "you're", "I’m": "you’re", "I've": "you've", "I’ve": "you’ve", "I'd": "you'd",
+             "I’d": "you’d", "I'll": "you'll", "I’ll": "you’ll", "me": "you", "my": "your", "mine": "yours",
+             "myself": "yourself"}
 _ADVERBS = {"really", "also", "just", "still", "often", "always", "never", "usually", "personally", "only",
             "actually", "recently", "first", "then", "now", "mostly", "generally", "strongly", "certainly",
             "probably", "originally", "initially", "eventually", "finally", "sometimes", "even", "already"}
@@ -578,10 +581,7 @@ def author_voice(text: str, author: str = "the author") -> str:
     out = []
     for sentence in split_sentences(text) or [text]:
         if sentence.rstrip().endswith("?"):
-            listener = {"I": "you", "I'm": "you're", "I’m": "you’re", "I've": "you've", "I’ve": "you’ve",
-                        "I'd": "you'd", "I’d": "you’d", "I'll": "you'll", "I’ll": "you’ll", "me": "you",
-                        "my": "your", "mine": "yours", "myself": "yourself"}
-            said = _FIRST_PERSON.sub(lambda m: listener[m.group(1)], sentence)
+            said = _FIRST_PERSON.sub(lambda m: _LISTENER[m.group(1)], sentence)
             said = re.sub(r"\b(you) am\b", r"\1 are", said)
             out.append(re.sub(r"\bam (you)\b", r"are \1", said))
             continue
