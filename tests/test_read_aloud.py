@@ -85,3 +85,6 @@ def test_code_is_described_once_per_section():
                "command.", "The code on screen runs the choco install command."]
     assert [d.rule for d in narration_defects([section])].count("code-filler") == 2
     assert narration_defects([section[:1], section[1:2]]) == []
+    # pictures of different kinds in one section are each worth a sentence
+    assert narration_defects([["The code on screen runs the cargo build command.", "The table on screen lists "
+                               "three rows, the jobs, retries and timeout options."]]) == []

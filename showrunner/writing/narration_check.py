@@ -86,7 +86,7 @@ def repair(script: Script, research: Research | None = None, notes: bool = True)
     sources = _first_person_sources(research)
     segments = []
     said: set[str] = set()
-    described: set[str] = set()  # sections whose picture was described
+    described: set[tuple[str, str]] = set()  # (section, kind of picture) described
     for segment in script.segments:
         kept: list[str] = []
         for sentence in split_sentences(segment.text):
@@ -97,10 +97,11 @@ def repair(script: Script, research: Research | None = None, notes: bool = True)
             if rules & _LEAVE_OUT:
                 continue
             key = " ".join(sentence.lower().split())
-            if re.match(r"^(?:the (?:code|diagram|table) on screen|on screen is)\b", sentence, re.I):
-                if segment.section_id in described:
+            kind = read_aloud.description_kind(sentence)
+            if kind is not None:
+                if (segment.section_id, kind) in described:
                     continue
-                described.add(segment.section_id)
+                described.add((segment.section_id, kind))
             if len(key.split()) >= 4 and key in said and not sentence.endswith("?"):
                 continue
             said.add(key)

@@ -69,11 +69,26 @@ _CUT_OFF = re.compile(r"\b(?:the|a|an|to|of|for|with|by|from|that|which|and|or|b
                       r"^(?:like|such as|including|in addition to|despite|unlike|apart from|along with)\b[^,]*[.!]$",
                       re.I)
 _CODE_SAID = re.compile(r"^(?:the (?:code|diagram|table|command) on screen|on screen is|on screen,)\b", re.I)
+_RUNS = re.compile(r"^the code on screen runs\b", re.I)
 _TELLS_NOTHING = re.compile(r"^on screen is an? (?:short )?[\w ]*?(?:example|code example), [\w-]+ lines? long\.?$",
                             re.I)
 _FRAME = re.compile(r"^(?:welcome|hey|hi|thanks|thank you|see you|catch you|bye|finally|next|now|so|today)\b", re.I)
 FURNITURE = ("running header or footer", "page number", "navigation", "cookie notice", "footer", "site header",
              "sidebar", "outside the main content", "badge", "image", "table of contents", "copyright line")
+
+
+def description_kind(sentence: str) -> str | None:
+    """What kind of picture description a sentence is, for "said once per section": every shell
+    sample is one kind ("The code on screen runs the brew install command.", "... runs the port
+    install command."), so is every "On screen is a ... example"; any other description is its own."""
+    s = sentence.strip()
+    if not _CODE_SAID.match(s):
+        return None
+    if _RUNS.match(s):
+        return "runs"
+    if s.lower().startswith("on screen is"):
+        return "example"
+    return " ".join(words(s))
 
 
 @dataclass(frozen=True)
@@ -115,10 +130,12 @@ def sentence_defects(sentence: str, notes: bool = False) -> list[Defect]:
     return found
 
 
-def furniture_defects(text: str, dropped: list[Dropped]) -> list[Defect]:
+def furniture_defects(text: str, dropped: list[Dropped], kept: str = "") -> list[Defect]:
     """Text the sources dropped as furniture (headers, footers, navigation, badges) said anyway:
-    four or more words of it in a row."""
+    four or more words of it in a row that the kept text (`kept`: the title and prose, when
+    given) does not also hold, as a running header holds the title."""
     said = " ".join(words(text))
+    kept_words = " ".join(words(kept))
     found = []
     for item in dropped:
         if item.reason.split(" (")[0] not in FURNITURE:
@@ -126,7 +143,7 @@ def furniture_defects(text: str, dropped: list[Dropped]) -> list[Defect]:
         dropped_words = words(item.text)
         for i in range(0, max(0, len(dropped_words) - 3)):
             piece = " ".join(dropped_words[i:i + 4])
-            if re.search(rf"\b{re.escape(piece)}\b", said):
+            if re.search(rf"\b{re.escape(piece)}\b", said) and not (kept_words and piece in kept_words):
                 found.append(Defect("furniture", item.text))
                 break
     return found
@@ -139,14 +156,15 @@ def narration_defects(sections: list[list[str]], dropped: list[Dropped] | None =
     seen: Counter[str] = Counter()
     for texts in sections:
         first = True
-        code_said = False
+        kinds: set[str] = set()
         for text in texts:
             for sentence in split_sentences(text):
                 found += sentence_defects(sentence, notes)
-                if _CODE_SAID.match(sentence.strip()):  # a picture is described once in its section at most
-                    if code_said:
+                kind = description_kind(sentence)  # a kind of picture is described once in its section
+                if kind is not None:
+                    if kind in kinds:
                         found.append(Defect("code-filler", sentence))
-                    code_said = True
+                    kinds.add(kind)
                 if first and _DANGLING_START.match(sentence.strip()) and not sentence.rstrip().endswith("?"):
                     found.append(Defect("dangling-start", sentence))
                 signpost = _FRAME.match(sentence.strip()) and len(words(sentence)) <= 6

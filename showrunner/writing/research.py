@@ -16,9 +16,40 @@ from showrunner.writing.sentences import Candidate, content_stems, split_sentenc
 SECTION_SEPARATOR = " > "
 MAX_FACTS = 400
 SECONDARY_WEIGHT = 0.5
+MAIN_WEIGHT = 1.3
+ASIDE_WEIGHT = 0.4
+# about the project or the document rather than the subject: a README's install and build steps, a
+# spec's boilerplate (status, copyright, IANA, addresses), a paper's related work, references, appendices
 _SECONDARY = re.compile(r"\b(install\w*|setup|set up|getting started|requirements|prerequisites|contribut\w*|"
                         r"licen[cs]e\w*|change ?log|release notes|credits|acknowledg\w*|sponsors?|authors?|maintainers|"
-                        r"code of conduct|citation|citing|badges?|community|support us|donat\w*)\b", re.I)
+                        r"code of conduct|citation|citing|badges?|community|support us|donat\w*|"
+                        r"building|build from source|compil\w+|running tests|testing|tests|vulnerabilit\w*|"
+                        r"reporting (?:a )?(?:security|bugs?)|translations?|related (?:tools|projects|work)|"
+                        r"see also|further reading|references?|bibliography|appendix|appendices|"
+                        r"status of this memo|copyright|intellectual property|iana considerations|"
+                        r"author'?s'? addresses|contact|table of contents|conventions used|requirements language|"
+                        r"funding|conflicts? of interest|supplementary|availability|documentation quick links|"
+                        r"screenshots?|faq|frequently asked)\b", re.I)
+# the substance: what a spec's format is, a paper's problem, idea, method and results, what a tool does,
+# why and how it compares
+_MAIN = re.compile(r"\b(abstract|introduction|overview|about|motivation|problem|background|design|approach|method\w*|"
+                   r"algorithm|architecture|how it works|how \w+ works|implementation|evaluation|results?|"
+                   r"experiments?|findings|conclusions?|discussion|summary|features?|why\b|compar\w+|vs\.?|"
+                   r"benchmarks?|performance|usage|format|syntax|fields?|header|message|packet|structure|encoding|"
+                   r"semantics|protocol|operation|specification|definitions?|rules?|terminology|what is)", re.I)
+# a sentence about the document itself, or a plea, not about the subject
+_ASIDE = re.compile(r"\b(?:in|this|the (?:previous|next|following)) (?:section|chapter|post|article|document|guide|"
+                    r"readme|page|tutorial)\b|\bwe(?:'ll| will) (?:move|look|see|discuss|cover|now)\b|"
+                    r"\bas (?:we|mentioned|discussed|noted) (?:saw|above|earlier|before)\b|"
+                    r"\b(?:please )?file a bug\b|\bpull requests? (?:are )?welcome\b|\b(?:dual-)?licen[cs]ed under\b",
+                    re.I)
+
+
+def is_main(section: str) -> bool:
+    """A section about the subject's substance (a spec's fields and rules, a paper's method and
+    results, what a tool does and how it compares): its points come first when room is short."""
+    heading = section.split(SECTION_SEPARATOR)[-1]
+    return bool(_MAIN.search(heading)) and not is_secondary(section)
 
 
 def is_secondary(section: str) -> bool:
@@ -74,6 +105,10 @@ def build_research(brief: Brief) -> Research:
     for c in candidates:  # install steps, licences, contributing notes: after the main points
         if is_secondary(c.section):
             c.score = round(c.score * SECONDARY_WEIGHT, 4)
+        elif is_main(c.section):
+            c.score = round(min(1.0, c.score * MAIN_WEIGHT), 4)
+        if _ASIDE.search(c.text):  # "In the previous section, we ...", "Please file a bug report!"
+            c.score = round(c.score * ASIDE_WEIGHT, 4)
     if len(candidates) > MAX_FACTS:
         keep = set(sorted(range(len(candidates)), key=lambda i: (-candidates[i].score, i))[:MAX_FACTS])
         candidates = [c for i, c in enumerate(candidates) if i in keep]

@@ -91,11 +91,15 @@ def _clause_break(left: str, right: str) -> bool:
         bool(re.match(r"(?:and|but|so|yet)\b", right.strip()))
 
 
+_UNSAYABLE = {"cut-off", "dangling-reference", "markup", "symbol", "url", "glued", "raw-option", "raw-command",
+              "first-person", "badge", "slash-as-of", "split-word"}
+
+
 def unsayable(text: str) -> bool:
-    """A sentence the offline writer does not say: it stops mid-thought, or points at a link, a
-    figure or a page the episode does not provide (the show notes hold the sources' links)."""
-    return any(d.rule in ("cut-off", "dangling-reference") for s in split_sentences(text)
-               for d in read_aloud.sentence_defects(s, notes=True))
+    """A sentence the offline writer does not say, even made speakable: it stops mid-thought,
+    points at a link, a figure or a page the episode does not provide (the show notes hold the
+    sources' links), or still carries symbols a voice would read out (code read as prose)."""
+    return any(d.rule in _UNSAYABLE for s in split_sentences(text) for d in read_aloud.sentence_defects(s, notes=True))
 
 
 class ScriptWriter:
@@ -158,9 +162,6 @@ class ScriptWriter:
                 section_units.append(unit)
                 previous = unit
             for unit in section_units:
-                if unsayable(unit.text):
-                    unit.banned = True  # stops mid-thought, or points at a link or figure the episode lacks
-            for unit in section_units:
                 fact_text = self._fact_text(unit.uid) or ""
                 if unit.uid in items:
                     unit.group = unit.uid
@@ -169,6 +170,8 @@ class ScriptWriter:
                     unit.text = self._speakable(_lead_in(fact_text, count))
                 elif fact_text.rstrip().endswith(":") and _DANGLING_END.search(fact_text.rstrip(" :")):
                     unit.banned = True  # "... because:" with its list not in the section
+                elif unsayable(unit.text):
+                    unit.banned = True  # stops mid-thought, points at what the episode lacks, or is code read as prose
             # code samples of this section, placed where they stood in the source
             group_keys = {_group_key(f) for _, f in members}
             for k, code in enumerate(self.research.code_samples):
@@ -221,9 +224,10 @@ class ScriptWriter:
             unit = self.by_id[current]
             if unit.banned:
                 return []
-            if unit.uid.startswith("code") and any(c.startswith("code") and self.by_id[c].section_id == unit.section_id
-                                                   for c in chosen):
-                return []  # a section's code is described once
+            kind = read_aloud.description_kind(unit.text) if unit.uid.startswith("code") else None
+            if kind and any(c.startswith("code") and self.by_id[c].section_id == unit.section_id and
+                            read_aloud.description_kind(self.by_id[c].text) == kind for c in chosen):
+                return []  # a kind of picture is described once in its section
             pack.append(current)
             if unit.needs:
                 todo.append(unit.needs)
@@ -258,10 +262,10 @@ class ScriptWriter:
         # the main sections' lists are key lists: said whole, before any code or secondary section
         secondary = {s.id for s in self.outline.sections if is_secondary(s.title)}
         lists = [u for u in self.units if u.group == u.uid and u.section_id not in secondary]
-        codes: dict[str, Unit] = {}  # a section's pictures are described once at most: its first describable one
+        codes: dict[tuple, Unit] = {}  # each kind of picture is described once in its section: the first
         for u in self.units:
             if u.uid.startswith("code") and not u.banned:
-                codes.setdefault(u.section_id, u)
+                codes.setdefault((u.section_id, read_aloud.description_kind(u.text)), u)
         musts = self.key_point_units() + lists + list(codes.values())
 
         def priority(u: Unit) -> tuple:

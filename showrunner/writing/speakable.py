@@ -73,6 +73,7 @@ def speakable(text: str, author: bool = True) -> str:
     t = re.sub(r"<((?:https?|ftp)://[^>]+)>", r"\1", t)
     t = re.sub(r"^\(([^()]+)\)$", r"\1", t)  # an aside that is a whole sentence: "(Please file a bug report!)"
     t = author_voice(t) if author else t  # the author's "I" and "my" are not the host's
+    t = re.sub(r"\$\{?([A-Z_][A-Z0-9_]+)\}?((?:/[\w.-]+)*)", _say_variable, t)  # $XDG_CONFIG_HOME/fd/ignore
     t = re.sub(r"`(-[A-Za-z-][^`]*)`", lambda m: _option_span(m.group(1)), t)  # named in context, below
     t = re.sub(r"`([^`]+)`", lambda m: _code_span(m.group(1)), t)
     t = say_options(t)
@@ -113,6 +114,8 @@ def speakable(text: str, author: bool = True) -> str:
     t = re.sub(r"\b([\w-]+)\.(" + _FILE_EXT + r")\b", r"\1 dot \2", t)
     t = re.sub(r"(?<![\w.])\.([A-Za-z][A-Za-z0-9]{0,9}(?:_[A-Za-z0-9]+)*)\b", r"dot \1", t)  # .netrc, .bash_profile
     t = re.sub(r"(?<=[A-Za-z0-9_])\.(?=[a-z])", " dot ", t)  # quickfetch.core, Node.js
+    t = re.sub(r"\b([a-z]\w*)\.(?=[A-Z]\w*\b)", r"\1 dot ", t)  # a qualified name: io.Writer, bufio.Writer.Write
+    t = re.sub(r"(?<= dot )([A-Z]\w*)\.(?=[A-Za-z])", r"\1 dot ", t)  # bufio.Writer.Write
     t = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", lambda m: identifier_words(m.group(0)), t)
     t = re.sub(r"(?<=\w)::(?=\w)", " ", t)  # clippy::pedantic, std::vec
     # symbols
@@ -180,6 +183,13 @@ _PER = {"s": "second", "sec": "second", "h": "hour", "min": "minute"}
 _PER_WORD = r"(?:second|minute|hour|day|week|month|year|night|person|user|request|core|node|page|run|call)s?"
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
+
+
+def _say_variable(m: re.Match) -> str:
+    """An environment variable and the path under it: $HOME/.config/fd -> "HOME slash dot config slash fd"."""
+    name = " ".join(p.upper() for p in identifier_words(m.group(1).lower()).split())
+    parts = [("dot " + p[1:]) if p.startswith(".") else p for p in m.group(2).split("/") if p]
+    return " slash ".join([name, *parts])
 
 
 def _say_path(path: str) -> str:
