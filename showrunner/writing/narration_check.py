@@ -22,7 +22,8 @@ from showrunner.writing.sentences import content_stems, split_sentences
 _RESAY = {"markup", "url", "raw-option", "raw-command", "glued", "slash-as-of", "symbol"}
 # rules a sentence is left out for: it cannot be said right without knowing more
 _LEAVE_OUT = {"cut-off", "dangling-reference", "code-filler"}
-_FIRST_PERSON = re.compile(r"(?<![\w'’])(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|me|my|mine|myself)(?![\w'’])")
+_FIRST_PERSON = re.compile(r"(?<![\w'’/-])(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|me|my|mine|myself)(?![\w'’/-])"
+                           r"(?! or O\b| O\b)")  # not I/O
 COPIED = 0.6  # share of a narration sentence's content words that come from one source sentence
 
 

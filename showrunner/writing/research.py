@@ -105,7 +105,7 @@ def build_research(brief: Brief) -> Research:
     for c in candidates:  # install steps, licences, contributing notes: after the main points
         if is_secondary(c.section):
             c.score = round(c.score * SECONDARY_WEIGHT, 4)
-        elif is_main(c.section):
+        elif is_main(c.section) or SECTION_SEPARATOR not in c.section:  # the opening says what it is
             c.score = round(min(1.0, c.score * MAIN_WEIGHT), 4)
         if _ASIDE.search(c.text):  # "In the previous section, we ...", "Please file a bug report!"
             c.score = round(c.score * ASIDE_WEIGHT, 4)

@@ -72,6 +72,7 @@ def speakable(text: str, author: bool = True) -> str:
     t = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", t)
     t = re.sub(r"<((?:https?|ftp)://[^>]+)>", r"\1", t)
     t = re.sub(r"^\(([^()]+)\)$", r"\1", t)  # an aside that is a whole sentence: "(Please file a bug report!)"
+    t = re.sub(r"\bI/O\b", "I O", t)  # said "I-O", and never the author's "I"
     t = author_voice(t) if author else t  # the author's "I" and "my" are not the host's
     t = re.sub(r"\$\{?([A-Z_][A-Z0-9_]+)\}?((?:/[\w.-]+)*)", _say_variable, t)  # $XDG_CONFIG_HOME/fd/ignore
     t = re.sub(r"`(-[A-Za-z-][^`]*)`", lambda m: _option_span(m.group(1)), t)  # named in context, below
@@ -100,7 +101,7 @@ def speakable(text: str, author: bool = True) -> str:
                r"(?:above|below)\b", lambda m: "This " + m.group(1), t)
     t = re.sub(r",? (?:as )?(?:shown|listed|given) (?:above|below)", "", t)
     # parentheses become commas, the way a speaker would say an aside
-    t = re.sub(r"\s\(([^()]{1,120})\)", r", \1,", t)
+    t = re.sub(r"\s\(([^()]{1,240})\)", r", \1,", t)
     # paths, slashes, dates, ranges, units, versions: as a person says them
     t = _say_paths_and_slashes(t)
     t = _say_dates(t)
@@ -550,7 +551,7 @@ def _pronounceable(letters: str) -> bool:
     return len(letters) >= 4 and bool(re.search(r"[aeiouy]", letters)) and not re.search(r"[^aeiouy]{4}", letters)
 
 
-_FIRST_PERSON = re.compile(r"(?<![\w'’-])(I(?:'m|’m|'ve|’ve|'d|’d|'ll|’ll)?|me|my|mine|myself)(?![\w'’/-])")
+_FIRST_PERSON = re.compile(r"(?<![\w'’-])(I(?:'m|’m|'ve|’ve|'d|’d|'ll|’ll)?|me|my|mine|myself)(?![\w'’/-])(?! or O\b| O\b)")
 _LISTENER = {"I": "you", "I'm": "you're", "I’m": "you’re", "I've": "you've", "I’ve": "you’ve", "I'd": "you'd",
              "I’d": "you’d", "I'll": "you'll", "I’ll": "you’ll", "me": "you", "my": "your", "mine": "yours",
              "myself": "yourself"}
