@@ -551,7 +551,8 @@ def _pronounceable(letters: str) -> bool:
     return len(letters) >= 4 and bool(re.search(r"[aeiouy]", letters)) and not re.search(r"[^aeiouy]{4}", letters)
 
 
-_FIRST_PERSON = re.compile(r"(?<![\w'’-])(I(?:'m|’m|'ve|’ve|'d|’d|'ll|’ll)?|me|my|mine|myself)(?![\w'’/-])(?! or O\b| O\b)")
+_FIRST_PERSON = re.compile(r"(?<![\w'’-])(I(?:'m|’m|'ve|’ve|'d|’d|'ll|’ll)?|me|my|mine|myself)(?![\w'’/-])"
+                           r"(?! or O\b| O\b)")  # not I/O
 _LISTENER = {"I": "you", "I'm": "you're", "I’m": "you’re", "I've": "you've", "I’ve": "you’ve", "I'd": "you'd",
              "I’d": "you’d", "I'll": "you'll", "I’ll": "you’ll", "me": "you", "my": "your", "mine": "yours",
              "myself": "yourself"}
