@@ -37,6 +37,10 @@ BAD = [
     ("The report can be sent by email to.", "cut-off"),
     ("In addition to skipping hidden files and files in your dot gitignore by default.", "cut-off"),
     ("On screen is a short Rust example, one line long.", "code-filler"),
+    # rust-lang/blog.rust-lang.org "Async-await hits beta!": an aside cut at its first sentence
+    ("(If you're not familiar with what async-await is, don't despair!", "markup"),
+    # sharkdp/fd README: a placeholder list whose terms were symbols only ("`{}`: A placeholder token ...")
+    (": A placeholder token that will be replaced with the path of the search result.", "markup"),
 ]
 GOOD = [
     "It speaks HTTP 1.1 and HTTP 2.",

@@ -82,8 +82,13 @@ RIPGREP = [
     # "... by setting PCRE2 SYS STATIC=1" (an equals sign read or skipped)
     ("Static linking can be forced by setting `PCRE2_SYS_STATIC=1`.",
      "Static linking can be forced by setting PCRE2 SYS STATIC set to 1."),
-    ("In particular, `rg -uuu` is similar to `grep -a -r`.", "In particular, the rg command is similar to the grep "
-                                                              "command."),
+    ("In particular, `rg -uuu` is similar to `grep -a -r`.", "In particular, rg with dash u three times is similar "
+                                                              "to grep with dash a and dash r."),
+    # from sharkdp/fd README.md at ee20f426ddf338ac7ead5c5f00ea49258005caaf (MIT or Apache-2.0): both were
+    # "the fd command" before, so the sentence said nothing
+    ("You can either run `fd -h` for a concise help message or `fd --help` for a more detailed version.",
+     "You can either run fd with dash h for a concise help message or fd with the help option for a more detailed "
+     "version."),
     ("To additionally search binary files, use -uuu.", "To additionally search binary files, use dash u three times."),
 ]
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from showrunner.artifacts import Dropped
 from showrunner.writing.sentences import split_sentences, words
 
-_MARKUP = re.compile(r"[`*#_|\[\]{}<>\\^~=$]")
+_MARKUP = re.compile(r"[`*#_|\[\]{}<>\\^~=$]|^\s*[:;,.)]|^[^()]*\([^)]*$|^[^()]*\)")  # or a bracket left open
 _SYMBOL = re.compile(r"[\u2190-\u21ff\u2500-\u27bf\u2900-\u297f\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f]")
 _URL = re.compile(r"https?://|www\.\w|\b[\w.+-]+@[\w-]+\.\w+")
 _GLUED = re.compile(r"\b[A-Za-z]+(?:[./]|::)[A-Za-z]{1,8}\b|(?<=\s)\.[a-z]{2,8}\b")

@@ -71,7 +71,7 @@ def split_long(sentence: str, max_words: int) -> list[str]:
 
 _SUBORDINATE = re.compile(r"^(?:if|when|whenever|while|because|although|though|since|unless|until|once|after|before|"
                           r"as|like|unlike|despite|in addition to|apart from|besides|instead of|rather than|"
-                          r"whether|where|so that|even if|even though)\b", re.I)
+                          r"whether|where|so that|even if|even though|to \w+)\b", re.I)  # "to get an overview, ..."
 _PREDICATE_START = re.compile(r"^(?:are|is|was|were|has|have|had|can|could|will|would|shall|should|must|may|might|"
                               r"do|does|did)\b", re.I)  # "..., are typically not things you want": no subject
 _ASIDE_START = re.compile(r"^(?:like|such as|including|especially|for example|for instance|e\.g\.|i\.e\.|"
@@ -85,7 +85,7 @@ def _clause_break(left: str, right: str) -> bool:
     if _ASIDE_START.match(right.strip()) or _PREDICATE_START.match(right.strip()):
         return False
     opening = re.split(r",\s", left)[-1] if "," in left else left
-    if _SUBORDINATE.match(left.strip()) and "," not in left:
+    if _SUBORDINATE.match(opening.strip()):  # "First, to get an overview of all options, you ..."
         return False
     return not re.search(r"\b(?:because|if|when|while|although|that|which)\b", opening, re.I) or \
         bool(re.match(r"(?:and|but|so|yet)\b", right.strip()))
@@ -357,7 +357,7 @@ class ScriptWriter:
 
     def outro_lines(self) -> list[str]:
         b = self.brief
-        title = self._lower_title(b.title).rstrip(" .")
+        title = self._lower_title(b.title).rstrip(" .!")
         if title.endswith("?"):  # a question for a title: "What is rustdoc?"
             wrap = f"And that was our answer to {title}"
         elif re.match(r"^(how|why|what|when|where|who)\b", title, re.I):

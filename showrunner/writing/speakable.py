@@ -287,7 +287,10 @@ def _code_span(code: str) -> str:
     command_line = len(code.split()) > 1 and re.fullmatch(r"[a-z][\w.+-]*", code.split()[0]) and \
         any(w.startswith("-") or re.search(r"[='\"|]", w) for w in code.split()[1:])
     if command_line:  # `rg -tpy foo`, `git grep -P`: the program, not its options letter by letter
-        return f"the {identifier_words(code.split()[0].replace('-', '_'))} command"
+        program, *rest = code.split()
+        if all(re.fullmatch(r"--?[A-Za-z][\w-]*", w) for w in rest) and len(rest) <= 3:  # `fd -h`, `fd --help`
+            return f"{program} with {join_words([say_options(w) for w in rest])}"
+        return f"the {identifier_words(program.replace('-', '_'))} command"
     if symbols > 2 and symbols / len(code) > 0.15:  # a regex, an attribute, a shell line: not read symbol by symbol
         if " " in code and re.fullmatch(r"[\w./~-]+", code.split()[0]):
             return f"the {identifier_words(code.split()[0].rsplit('/', 1)[-1])} command"
