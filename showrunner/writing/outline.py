@@ -13,7 +13,7 @@ from showrunner.artifacts import Brief, CodeSample, Fact, Outline, OutlineSectio
 from showrunner.writing import sentences as sent
 from showrunner.writing import speakable as spk
 from showrunner.writing.feedback import Feedback
-from showrunner.writing.research import SECTION_SEPARATOR, is_secondary
+from showrunner.writing.research import SECTION_SEPARATOR, is_boilerplate, is_secondary
 from showrunner.writing.sentences import content_stems, jaccard, word_count
 
 KEY_POINT_WORDS = 24
@@ -152,8 +152,9 @@ def build_outline(brief: Brief, research: Research, feedback: list[str]) -> Outl
             adjusted[fact.id] = fact.score * weight
 
     # secondary sections (installing, licence, contributing) come after the main ones; a thin one goes
-    minor = [g for g in ordered if is_secondary(g.title) and len(g.facts) < 3 and not g.codes]
-    ordered = [g for g in ordered if g not in minor]
+    minor = [g for g in ordered if is_secondary(g.title) and len(g.facts) < 3 and not g.codes or
+             is_boilerplate(g.title)]  # thanks, references, copyright, addresses: not at all
+    ordered = [g for g in ordered if g not in minor] or ordered
     ordered = [g for g in ordered if not is_secondary(g.title)] + [g for g in ordered if is_secondary(g.title)]
     kept = [g for g in ordered if id(g) not in dropped] or ordered[:1]
     for phrase in fb.first or []:

@@ -52,6 +52,16 @@ def is_main(section: str) -> bool:
     return bool(_MAIN.search(heading)) and not is_secondary(section)
 
 
+_BOILERPLATE = re.compile(r"\b(acknowledg\w*|references|bibliography|copyright|intellectual property|"
+                          r"status of this memo|author'?s'? address(?:es)?|iana considerations|funding|"
+                          r"conflicts? of interest)\b", re.I)
+
+
+def is_boilerplate(section: str) -> bool:
+    """A section no episode says anything from: thanks, references, copyright, addresses."""
+    return bool(_BOILERPLATE.search(section.split(SECTION_SEPARATOR)[-1]))
+
+
 def is_secondary(section: str) -> bool:
     """A section about the project rather than the subject: installing it, its licence, how to
     contribute. Its points come after the main ones, and only when there is room."""

@@ -335,6 +335,7 @@ class ScriptWriter:
     def _topic(self, title: str) -> str:
         question = title.rstrip().endswith("?")
         # as said: "Why should I use ripgrep?" -> "... should you ...", "the `-f/--file` flag" -> "the file flag"
+        title = re.sub(r"^(?:[A-Z]|\d+(?:\.\d+)*)\.?\s+(?=[A-Z])", "", title.strip())  # "B More help", "5.2 Leader"
         title = spk.speakable(title).rstrip(".!?")
         title = title + "?" if question else title
         head = re.split(r"\s*:\s+|\s+[—–-]\s+|\s*—\s*", title, maxsplit=1)[0]  # not at "Best–Practices"
