@@ -107,9 +107,9 @@ _SENTENCE_PATTERNS = (("markup", _MARKUP), ("symbol", _SYMBOL), ("url", _URL), (
                       ("dangling-reference", _REFERENCE), ("cut-off", _CUT_OFF))
 
 
-def sentence_defects(sentence: str, notes: bool = False) -> list[Defect]:
-    """The rules that look at one sentence on its own; `notes`: the episode has show notes, so
-    a sentence may point to them."""
+def sentence_defects(sentence: str, notes: bool = True) -> list[Defect]:
+    """The rules that look at one sentence on its own; `notes`: the episode has show notes (every
+    episode has, results/<slug>/show_notes.md), so a sentence may point to them."""
     found = []
     s = sentence.strip()
 
@@ -150,7 +150,7 @@ def furniture_defects(text: str, dropped: list[Dropped], kept: str = "") -> list
 
 
 def narration_defects(sections: list[list[str]], dropped: list[Dropped] | None = None,
-                      notes: bool = False) -> list[Defect]:
+                      notes: bool = True) -> list[Defect]:
     """Every defect in an episode's narration, given as the segments' texts of each section in order."""
     found: list[Defect] = []
     seen: Counter[str] = Counter()
