@@ -40,6 +40,8 @@ BAD = [
     ("(If you're not familiar with what async-await is, don't despair!", "markup"),
     # sharkdp/fd README: a placeholder list whose terms were symbols only ("`{}`: A placeholder token ...")
     (": A placeholder token that will be replaced with the path of the search result.", "markup"),
+    # sharkdp/fd's man page: "The regular expression syntax used by fd is documented here." (a link, unsaid)
+    ("The regular expression syntax used by fd is documented here.", "dangling-reference"),
 ]
 GOOD = [
     "It speaks HTTP 1.1 and HTTP 2.",

@@ -70,6 +70,9 @@ RIPGREP = [
      "number of very strange bug reports that the author doesn't know how to fix and don't have the time to fix."),
     # a question's "I" is the listener's: "How do I search compressed files?"
     ("How do I search compressed files?", "How do you search compressed files?"),
+    # sharkdp/fd's man page (fd.1): "... alternative to find(1)"
+    ("fd is a simple, fast and user-friendly alternative to find(1).",
+     "Fd is a simple, fast and user-friendly alternative to find."),
     # from golang/website's "Errors are values": "performs the underlying the author ors O"
     ("Its Scan method performs the underlying I/O, which can of course lead to an error.",
      "Its Scan method performs the underlying I O, which can of course lead to an error."),

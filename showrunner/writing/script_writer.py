@@ -383,6 +383,8 @@ class ScriptWriter:
             return f"What's next, {name}?"
         topic = self._topic(title)
         if re.match(r"^(how|why|what|when|where|who|which)\b", topic, re.I):
+            if not title.rstrip().endswith("?"):  # "How it works" is no question: "Tell us how it works, Ben."
+                return f"Tell us {topic}, {name}."
             return f"So, {name}: {topic}?"
         templates = [
             "So, {name}, what about {topic}?",
