@@ -59,7 +59,8 @@ _FIRST_PERSON_AUTHOR = re.compile(r"\bmy (?:blog|post|article|talk|book|paper|we
                                   r"tweeted)\b")  # a host's own "I think" is theirs: see narration_check
 _REFERENCE = re.compile(r"\b(?:link|links|figure|fig\.|table|image|picture|screenshot|diagram|chart|graph|listing|"
                         r"video|code|example|section|snippet) (?:below|above)\b|\bclick (?:here|on|the)\b|"
-                        r"\b(?:documented|described|explained|available|found|listed|shown|linked|defined|detailed) here\b|"
+                        r"\b(?:documented|described|explained|available|found|listed|shown|linked|defined|"
+                        r"detailed) here\b|"
                         r"\b(?:see|in|as shown in|shown in) (?:figure|fig\.?|table|section|appendix|chapter|listing|"
                         r"equation|eq\.) ?\d|\bbelow:?\s*[.:]?$|"
                         r"^(?:please )?(?:see|refer to|check out|visit|head (?:over )?to|go to|click|follow)\b"
