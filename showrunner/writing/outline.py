@@ -210,7 +210,7 @@ def _choose_key_points(groups: list[_Group], adjusted: dict[str, float], researc
         elif group.weight > 1:
             caps[id(group)] = cap + 2
         else:  # a section the reviewer wants more of takes room from the others
-            caps[id(group)] = min(cap, 1) if focus else cap + (2 if group is groups[0] else 0)
+            caps[id(group)] = min(cap, 1) if focus else cap
         ranked = sorted(group.facts, key=lambda f: (-adjusted[f.id], research.facts.index(f)))
         # a list item stands on its own under its section ("It opens 16 connections" in Features)
         standalone = [f for f in ranked if (sent.leans_back(f.text) == 0 or f.kind == "list")
@@ -236,7 +236,7 @@ def _choose_key_points(groups: list[_Group], adjusted: dict[str, float], researc
                 if any(jaccard(key_point(fact.text), p) >= 0.5 for p in said):
                     queues[key].pop(0)
                     continue
-                first = group is groups[0] and len(chosen[key]) < 3  # the opening says what it is and why, first
+                first = group is groups[0] and not chosen[key]  # the opening says what it is, first
                 offers.append((not first, -adjusted[fact.id] * group.weight, research.facts.index(fact), key))
                 break
         added = False

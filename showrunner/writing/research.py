@@ -36,7 +36,7 @@ _MAIN = re.compile(r"\b(abstract|introduction|overview|about|motivation|problem|
                    r"algorithm|architecture|how it works|how \w+ works|implementation|evaluation|results?|"
                    r"experiments?|findings|conclusions?|discussion|summary|features?|why\b|compar\w+|vs\.?|"
                    r"benchmarks?|performance|usage|format|syntax|fields?|header|message|packet|structure|encoding|"
-                   r"semantics|protocol|operation|specification|definitions?|rules?|terminology|what is)", re.I)
+                   r"semantics|protocol|operation|specification|definitions?|terminology|what is)", re.I)
 # a sentence about the document itself, or a plea, not about the subject
 _ASIDE = re.compile(r"\b(?:in|this|the (?:previous|next|following)) (?:section|chapter|post|article|document|guide|"
                     r"readme|page|tutorial)\b|\bwe(?:'ll| will) (?:move|look|see|discuss|cover|now)\b|"
