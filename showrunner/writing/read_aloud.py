@@ -82,7 +82,8 @@ FURNITURE = ("running header or footer", "page number", "navigation", "cookie no
 def description_kind(sentence: str) -> str | None:
     """What kind of picture description a sentence is, for "said once per section": every shell
     sample is one kind ("The code on screen runs the brew install command.", "... runs the port
-    install command."), so is every "On screen is a ... example"; any other description is its own."""
+    install command."), so is every "On screen is a ... example", every table and every diagram; any
+    other description (a function, a class) is its own."""
     s = sentence.strip()
     if not _CODE_SAID.match(s):
         return None
@@ -90,6 +91,8 @@ def description_kind(sentence: str) -> str | None:
         return "runs"
     if s.lower().startswith("on screen is"):
         return "example"
+    if re.match(r"^the (table|diagram) on screen\b", s, re.I):  # two tables in a section: one is described
+        return s.split()[1].lower()
     return " ".join(words(s))
 
 
