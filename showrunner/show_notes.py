@@ -80,6 +80,8 @@ def links_in(path: Path) -> list[Link]:
                         break
                     if inner.type in ("text", "code_inline"):
                         label.append(inner.content)
+                    elif inner.type in ("softbreak", "hardbreak"):
+                        label.append(" ")
                 url = str(child.attrs.get("href", ""))
                 if label or not any(c.type == "image" for c in children[k + 1:k + 3]):
                     found.append(Link(" ".join("".join(label).split()), url))

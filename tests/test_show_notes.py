@@ -10,7 +10,8 @@ from tests.corpus import HERE
 RIPGREP = """ripgrep (rg)
 ------------
 ripgrep is a line-oriented search tool, with binary downloads
-available for [every release](https://github.com/BurntSushi/ripgrep/releases).
+available for [every
+release](https://github.com/BurntSushi/ripgrep/releases).
 
 [![Build status](https://github.com/BurntSushi/ripgrep/workflows/ci/badge.svg)](https://github.com/BurntSushi/ripgrep/actions)
 [![Crates.io](https://img.shields.io/crates/v/ripgrep.svg)](https://crates.io/crates/ripgrep)
