@@ -7,6 +7,7 @@ rule podcast:
         bed="results/{slug}/music/bed.wav",
         intro="results/{slug}/music/intro.wav",
         outro="results/{slug}/music/outro.wav",
+        show_notes="results/{slug}/show_notes.md",
     output:
         podcast="results/{slug}/podcast.mp3",
         provenance="results/{slug}/podcast.provenance.json",

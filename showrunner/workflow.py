@@ -20,6 +20,7 @@ from showrunner.voices import LOCAL_CPU
 # Which stages each output needs, which call models, which run per scene: read from the rules
 # (showrunner.rule_kinds). What follows are files, not stages.
 EPISODE_FILES_TO_GATE = ("outline.md",)
+SHOW_NOTES, VIDEO_DESCRIPTION = "show_notes.md", "description.txt"
 FINISHED_FILES = ("scene_critic.json", "acceptance.json", "accepted.flag")
 SHOW_MEMORY = "results/show/episodes/{slug}.json"
 MEDIA = {"final": "final.mp4", "podcast": "podcast.mp3"}  # the report's {medium} wildcard
@@ -67,6 +68,7 @@ def final_files(config: Config, slug: str) -> list[str]:
     """What a finished episode leaves: the outputs it asks for, its acceptance and its report pages."""
     outputs = config.episodes[slug].outputs
     names = [OUTPUT_FILES[o] for o in OUTPUT_FILES if o in outputs]
+    names += [SHOW_NOTES] + ([VIDEO_DESCRIPTION] if "video" in outputs else [])  # narration points to them
     names += FINISHED_FILES
     names += [name for key, files in REPORT_FILES.items() if key is None or key in outputs for name in files]
     return [f"results/{slug}/{name}" for name in names]
@@ -74,7 +76,7 @@ def final_files(config: Config, slug: str) -> list[str]:
 
 def final_file_patterns() -> list[str]:
     """Every file a finished (or gated) episode may be asked for, as patterns with {slug}."""
-    names = [*EPISODE_FILES_TO_GATE, *OUTPUT_FILES.values(), *FINISHED_FILES,
+    names = [*EPISODE_FILES_TO_GATE, *OUTPUT_FILES.values(), SHOW_NOTES, VIDEO_DESCRIPTION, *FINISHED_FILES,
              *(name for files in REPORT_FILES.values() for name in files)]
     return [*(f"results/{{slug}}/{name}" for name in names), SHOW_MEMORY]
 

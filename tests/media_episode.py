@@ -52,7 +52,8 @@ def media_outline() -> Outline:
         OutlineSection(id="s2", title="The key", key_points=["the key function"])])
 
 
-MEDIA_STAGES = ["scene_image", "scene_voice", "scene_clip", "music", "captions", "soundtrack", "final", "podcast",
+MEDIA_STAGES = ["scene_image", "scene_voice", "scene_clip", "music", "captions", "soundtrack", "final", "show_notes",
+                "podcast",
                 "transcript", "acceptance"]
 SCENE_STAGES = [s for s in MEDIA_STAGES if s in per_scene_stages(workflow_rules())]  # {scene} in the rule
 

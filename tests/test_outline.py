@@ -129,3 +129,99 @@ def test_tiny_sections_are_merged(writing_project):
     research = read_model(project.path("research.json"), Research)
     aside = next(f for f in research.facts if f.text == "Cups vary a lot.")
     assert aside.id in outline.sections[1].fact_ids  # folded into the section before it
+
+
+# --- main points first, on real documents' structure --------------------------------------
+
+# Headings and sentences from IETF RFC 4180 (Y. Shafranovich, 2005), as its text reader gives them
+RFC_4180 = """# Common Format and MIME Type for Comma-Separated Values (CSV) Files
+
+## Status of this Memo
+
+This memo provides information for the Internet community. It does not specify an Internet standard of any kind.
+Distribution of this memo is unlimited.
+
+## Copyright Notice
+
+Copyright (C) The Internet Society (2005). All rights reserved by the Internet Society for this memo.
+
+## Definition of the CSV Format
+
+While there are various specifications and implementations for the CSV format, there is no formal specification in
+existence. Each record is located on a separate line, delimited by a line break (CRLF). Within the header and each
+record, there may be one or more fields, separated by commas. Spaces are considered part of a field and should not
+be ignored. Fields containing line breaks (CRLF), double quotes, and commas should be enclosed in double-quotes.
+
+## Acknowledgments
+
+The author would like to thank Dave Crocker, Martin Duerst, Joel M. Halpern and Clyde Ingram for their helpful
+suggestions. A special word of thanks goes to Dave for helping with the ABNF grammar.
+
+## Author's Address
+
+Yakov Shafranovich works at SolidMatrix Technologies in New York, and answers questions about this memo.
+"""
+
+# Headings and sentences from BurntSushi/ripgrep README.md at 3fce3b5bb0236da2df6d99672afb8a719642eca7 (MIT)
+RIPGREP = """# ripgrep (rg)
+
+ripgrep is a line-oriented search tool that recursively searches the current directory for a regex pattern.
+
+### Building
+
+ripgrep is written in Rust, so you'll need to grab a Rust installation in order to compile it. ripgrep compiles
+with Rust 1.85.0 (stable) or newer. In general, ripgrep tracks the latest stable release of the Rust compiler.
+
+### Running tests
+
+ripgrep is relatively well-tested, including both unit tests and integration tests. To run the full test suite,
+use the cargo test command from the repository root.
+
+### Why should I use ripgrep?
+
+* It can replace many use cases served by other search tools because it contains most of their features and is
+  generally faster.
+* Like other tools specialized to code search, ripgrep defaults to recursive directory search and won't search
+  files ignored by your gitignore files.
+* ripgrep supports searching files in text encodings other than UTF-8, such as UTF-16, latin-1, GBK, EUC-JP,
+  Shift_JIS and more.
+
+### Translations
+
+The following is a list of known translations of ripgrep's documentation. These are unofficially maintained and
+may not be up to date.
+"""
+
+
+def _outline_of(tmp_path, name: str, text: str, minutes: float = 1.0) -> Outline:
+    from showrunner.artifacts import Brief, BriefHost
+    from showrunner.sources import read_source
+    from showrunner.writing.outline import build_outline
+    from showrunner.writing.research import build_research
+
+    path = tmp_path / name
+    path.write_text(text)
+    source = read_source(path, name)
+    brief = Brief(slug="ep", title=source.title, show_name="Show", hosts=[BriefHost(id="ada", name="Ada")],
+                  target_minutes=minutes, target_words=round(minutes * 150), sources=[source])
+    return build_outline(brief, build_research(brief), [])
+
+
+def test_a_specs_boilerplate_is_not_said_and_its_format_is(tmp_path):
+    titles = [s.title for s in _outline_of(tmp_path, "rfc4180.md", RFC_4180).sections]
+    assert "Definition of the CSV Format" in titles
+    assert not {"Status of this Memo", "Copyright Notice", "Acknowledgments", "Author's Address"} & set(titles)
+
+
+def test_a_readmes_why_comes_before_building_testing_and_translations(tmp_path):
+    from showrunner.writing.research import is_main, is_secondary
+
+    titles = [s.title for s in _outline_of(tmp_path, "ripgrep.md", RIPGREP).sections]
+    assert titles[0] == "Why should I use ripgrep?" and "Translations" not in titles
+    # real headings: ripgrep's and fd's READMEs, RFC 4180 and 3339, the ACM sample paper
+    for heading in ("Building", "Running tests", "Translations", "Vulnerability reporting", "Related tools",
+                    "Status of this Memo", "Acknowledgments", "References", "Author's Address"):
+        assert is_secondary(f"doc > {heading}"), heading
+    for heading in ("Why should I use ripgrep?", "Feature comparison", "Definition of the CSV Format",
+                    "Abstract", "Introduction", "Conclusions", "Benchmark"):
+        assert is_main(f"doc > {heading}") and not is_secondary(f"doc > {heading}"), heading

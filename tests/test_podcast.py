@@ -59,3 +59,15 @@ def test_the_podcasts_own_loudness_measurement_is_kept_for_acceptance(media_buil
     other.write_bytes(media_built.path("podcast.mp3").read_bytes()[:-4096])
     with pytest.raises(AssertionError, match="measured again"):
         measurements.recall(cache, "loudness", other, must_not_measure)
+
+
+def test_the_show_notes_are_the_podcasts_comment_with_its_chapter_times_and_the_videos_description(media_built):
+    notes = media_built.path("show_notes.md").read_text()
+    first = read_model(media_built.media("01", "timings.json"), SceneTimings)
+    assert notes.startswith(f"# {TITLE}") and "## Chapters" in notes
+    # the podcast's chapter times (after the 1.5 s intro); the video's have no intro
+    assert "- 0:00 Hashing inputs" in notes and f"- 0:{int(1.5 + first.duration):02d} The key" in notes
+    description = media_built.path("description.txt").read_text()
+    assert "0:00 Hashing inputs" in description and f"0:{int(first.duration):02d} The key" in description
+    tags = {k.lower(): v for k, v in media.probe(media_built.path("podcast.mp3"))["format"]["tags"].items()}
+    assert "Hashing inputs" in tags["comment"] and "The key" in tags["comment"] and "##" not in tags["comment"]

@@ -24,6 +24,24 @@ BAD = [
     ("See https://example.org for more.", "url"),
     ("Use the `--jobs` flag.", "markup"),
     ("Contributors.", "fragment"),
+    # said by the writer on real documents before (ripgrep's README, GUIDE and FAQ; the quotes)
+    ("Ripgrep's dash z slash dash dash search zip flag will cause it to search compressed files.", "raw-option"),
+    ("Delta is a syntax highlighting pager that supports the rg dash dash json output format.", "raw-option"),
+    ("A large number of benchmarks with detailed analysis for each is available on my blog.", "first-person"),
+    ("I presented this work at a conference last year.", "first-person"),
+    ("See the link below for the full list.", "dangling-reference"),
+    ("Please see the CHANGELOG for a release history.", "dangling-reference"),
+    ("The gap closes as shown in Figure 2.", "dangling-reference"),
+    ("You already created an API that.", "cut-off"),
+    ("The report can be sent by email to.", "cut-off"),
+    ("In addition to skipping hidden files and files in your dot gitignore by default.", "cut-off"),
+    ("On screen is a short Rust example, one line long.", "code-filler"),
+    # rust-lang/blog.rust-lang.org "Async-await hits beta!": an aside cut at its first sentence
+    ("(If you're not familiar with what async-await is, don't despair!", "markup"),
+    # sharkdp/fd README: a placeholder list whose terms were symbols only ("`{}`: A placeholder token ...")
+    (": A placeholder token that will be replaced with the path of the search result.", "markup"),
+    # sharkdp/fd's man page: "The regular expression syntax used by fd is documented here." (a link, unsaid)
+    ("The regular expression syntax used by fd is documented here.", "dangling-reference"),
 ]
 GOOD = [
     "It speaks HTTP 1.1 and HTTP 2.",
@@ -32,6 +50,10 @@ GOOD = [
     "Quickfetch is fast for three reasons.",
     "Welcome to Plain Circuits. I'm Ada, here with Ben. Today: quickfetch.",
     "Python 3.9 or later, e.g. on Linux.",
+    "Ripgrep's search zip flag will cause it to search compressed files automatically.",
+    "The benchmarks are available on the author's blog.",
+    "It is something to opt in.",
+    "Like the other tools, ripgrep skips hidden files, and it is fast.",
 ]
 
 
@@ -54,3 +76,20 @@ def test_episode_rules_dangling_start_repeats_and_furniture():
                 ["Release guide Tidewater docs is printed on every page."]]
     rules = [d.rule for d in narration_defects(sections, dropped)]
     assert rules.count("dangling-start") == 1 and rules.count("repeated") == 1 and rules.count("furniture") == 1
+
+
+def test_show_notes_may_be_pointed_to_once_they_exist():
+    said = "Andy Lester has published an excellent table: the link in the show notes."
+    assert "dangling-reference" in {d.rule for d in narration_defects([[said]], notes=False)}
+    assert narration_defects([[said]]) == []  # every episode has show notes
+
+
+def test_code_is_described_once_per_section():
+    # the writer said this over ripgrep's install commands, one after another
+    section = ["The code on screen runs the brew install command.", "The code on screen runs the sudo port install "
+               "command.", "The code on screen runs the choco install command."]
+    assert [d.rule for d in narration_defects([section])].count("code-filler") == 2
+    assert narration_defects([section[:1], section[1:2]]) == []
+    # pictures of different kinds in one section are each worth a sentence
+    assert narration_defects([["The code on screen runs the cargo build command.", "The table on screen lists "
+                               "three rows, the jobs, retries and timeout options."]]) == []

@@ -18,7 +18,7 @@ CASES = [
     ("Fetch with a 10 s timeout.", "Fetch with a 10 second timeout."),
     ("It takes 5ms or 1 s and ~12 MB.", "It takes 5 milliseconds or 1 second and about 12 megabytes."),
     ("Keep it at 24 °C.", "Keep it at 24 degrees Celsius."),
-    ("Pass --dry-run or -O2.", "Pass dash dash dry run or dash O 2."),
+    ("Pass --dry-run or -O2.", "Pass the dry run option or dash O 2."),
     ("Files land in downloads/ first.", "Files land in the downloads folder first."),
     ("Run ./tools/upload now.", "Run tools slash upload now."),
     ("Edit src/main.py now.", "Edit src slash main dot py now."),
@@ -37,6 +37,73 @@ CASES = [
     ("It copies at 10 MB/s, read/write.", "It copies at 10 megabytes per second, read or write."),
     ("Support runs 24/7.", "Support runs twenty-four seven."),
 ]
+
+
+# Real sentences, from BurntSushi/ripgrep at 3fce3b5bb0236da2df6d99672afb8a719642eca7 (MIT or Unlicense):
+# README.md, GUIDE.md and FAQ.md. Each was said wrong before (in the comment: what the writer said).
+RIPGREP = [
+    # "ripgrep's dash z slash dash dash search zip flag will cause it ..."
+    ("ripgrep's `-z/--search-zip` flag will cause it to search compressed files automatically.",
+     "Ripgrep's search zip flag will cause it to search compressed files automatically."),
+    # "... can be enabled with dash P slash dash dash pcre2, use PCRE2 always, or dash dash auto hybrid regex ..."
+    ("PCRE2 support can be enabled with `-P/--pcre2` (use PCRE2 always) or `--auto-hybrid-regex` (use PCRE2 only "
+     "if needed).",
+     "PCRE2 support can be enabled with the pcre2 option, use PCRE2 always, or the auto hybrid regex option, use "
+     "PCRE2 only if needed."),
+    # "When you use the dash dash pcre2, dash P for short, flag, ..."
+    ("When you use the `--pcre2` (`-P` for short) flag, ripgrep will use the PCRE2 regex engine instead of the "
+     "default.",
+     "When you use the pcre2, dash P for short, flag, ripgrep will use the PCRE2 regex engine instead of the "
+     "default."),
+    # "... is available on my blog."
+    ("A large number of benchmarks with detailed analysis for each is available on my blog.",
+     "A large number of benchmarks with detailed analysis for each is available on the author's blog."),
+    # "... which has my email address and PGP public key ..."
+    ("For reporting a security vulnerability, please contact Andrew Gallant, which has my email address and PGP "
+     "public key if you wish to send an encrypted message.",
+     "For reporting a security vulnerability, please contact Andrew Gallant, which has the author's email address "
+     "and PGP public key if you wish to send an encrypted message."),
+    # "... that I don't know how to fix and don't have the time to fix."
+    ("Various snaps for ripgrep on Ubuntu are also available, but none of them seem to work right and generate a "
+     "number of very strange bug reports that I don't know how to fix and don't have the time to fix.",
+     "Various snaps for ripgrep on Ubuntu are also available, but none of them seem to work right and generate a "
+     "number of very strange bug reports that the author doesn't know how to fix and don't have the time to fix."),
+    # a question's "I" is the listener's: "How do I search compressed files?"
+    ("How do I search compressed files?", "How do you search compressed files?"),
+    # sharkdp/fd's man page (fd.1): "... alternative to find(1)"
+    ("fd is a simple, fast and user-friendly alternative to find(1).",
+     "Fd is a simple, fast and user-friendly alternative to find."),
+    # from golang/website's "Errors are values": "performs the underlying the author ors O"
+    ("Its Scan method performs the underlying I/O, which can of course lead to an error.",
+     "Its Scan method performs the underlying I O, which can of course lead to an error."),
+    # "Ripgrep is fast ... (... with the dash P slash dash dash pcre2 flag.)"
+    ("(PCRE2 support can be opted into with the `-P/--pcre2` flag.)",
+     "PCRE2 support can be opted into with the pcre2 flag."),
+    # "Timings ... increases the times to 3.423s ...": a number in code marks stays a number
+    ("Passing the `-n` flag increases the times to `3.423s` for ripgrep and `13.031s` for GNU grep.",
+     "Passing the dash n flag increases the times to 3.423 seconds for ripgrep and 13.031 seconds for GNU grep."),
+    # "... by setting PCRE2 SYS STATIC=1" (an equals sign read or skipped)
+    ("Static linking can be forced by setting `PCRE2_SYS_STATIC=1`.",
+     "Static linking can be forced by setting PCRE2 SYS STATIC set to 1."),
+    ("In particular, `rg -uuu` is similar to `grep -a -r`.", "In particular, rg with dash u three times is similar "
+                                                              "to grep with dash a and dash r."),
+    # from sharkdp/fd README.md at ee20f426ddf338ac7ead5c5f00ea49258005caaf (MIT or Apache-2.0): both were
+    # "the fd command" before, so the sentence said nothing
+    ("You can either run `fd -h` for a concise help message or `fd --help` for a more detailed version.",
+     "You can either run fd with dash h for a concise help message or fd with the help option for a more detailed "
+     "version."),
+    ("To additionally search binary files, use -uuu.", "To additionally search binary files, use dash u three times."),
+]
+
+
+@pytest.mark.parametrize(("written", "said"), RIPGREP)
+def test_real_sentences_are_said_as_a_person_says_them(written, said):
+    assert speakable(written) == said
+
+
+def test_a_rate_is_said_per_week():
+    # "... 1,200 downloads or week" was said for "/ week"
+    assert speakable("It gets 1,200 downloads / week.") == "It gets 1,200 downloads per week."
 
 
 @pytest.mark.parametrize(("written", "said"), CASES)

@@ -173,7 +173,7 @@ def test_a_build_streams_its_jobs_and_progress_and_a_second_build_is_refused(gat
         assert changed.status_code == 200 and changed.json()["changed"]
     planned = gated.jobs_planned("results/tea/final.mp4", "results/tea/podcast.mp3", "results/tea/acceptance.json")
     assert sorted(planned) == sorted(["scene_image", "scene_voice", "scene_clip", "soundtrack", "captions", "final",
-                                      "podcast", "transcript", "acceptance"])
+                                      "show_notes", "podcast", "transcript", "acceptance"])
     kinds = [e["kind"] for e in events]
     assert kinds.index("run_started") < kinds.index("job_started") < kinds.index("job_finished")
     finished = {(e["rule"], e["scene"]) for e in events if e["kind"] == "job_finished"}

@@ -1,14 +1,16 @@
 """podcast: podcast.mp3, the intro sting, every voice in order over the ducked bed, the outro,
 normalised to audio.podcast_lufs (true peak under audio.podcast_true_peak_db), with ID3 tags
-(title, show) and a chapter per outline section."""
+(title, show, the show notes as comment) and a chapter per outline section."""
 
 from __future__ import annotations
 
 import logging
+import re
+from pathlib import Path
 
 import numpy as np
 
-from showrunner import audio, episode_audio, measurements, media
+from showrunner import audio, episode_audio, measurements, media, show_notes
 from showrunner.artifacts import Outline, SceneRef, SceneTimings, Storyboard
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model
@@ -25,24 +27,18 @@ log = logging.getLogger(__name__)
 
 def chapters(scenes: list[SceneRef], timings: list[SceneTimings], outline: Outline, *, intro_s: float,
              total_s: float) -> list[media.Chapter]:
-    """One chapter per run of scenes from the same outline section, titled by that section.
+    """One chapter per run of scenes from the same outline section (showrunner.show_notes.chapters)."""
+    return [media.Chapter(c.start, c.end, c.title)
+            for c in show_notes.chapters(scenes, timings, outline, intro_s=intro_s, total_s=total_s)]
 
-    A chapter starts where its first scene's voice starts, offset by the intro; the first one
-    starts at 0 (it includes the intro) and the last one ends at the end of the file.
-    """
-    titles = {section.id: section.title for section in outline.sections}
-    starts: list[tuple[float, str]] = []
-    position = 0  # samples
-    for ref, timing in zip(scenes, timings, strict=True):
-        if not starts or starts[-1][1] != ref.section_id:
-            starts.append((intro_s + position / timing.sample_rate, ref.section_id))
-        position += timing.samples
-    out = []
-    for i, (start, section_id) in enumerate(starts):
-        end = starts[i + 1][0] if i + 1 < len(starts) else total_s
-        title = titles.get(section_id) or next(r.title for r in scenes if r.section_id == section_id)
-        out.append(media.Chapter(0.0 if i == 0 else start, end, title))
-    return out
+
+def read_notes(path: str) -> str:
+    """show_notes.md as the plain text an ID3 comment holds: no Markdown link or heading syntax."""
+    text = Path(path).read_text(encoding="utf-8")
+    text = re.sub(r"^#+\s*", "", text, flags=re.M)
+    text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1: \2", text)
+    text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
+    return re.sub(r"(?<!\*)\*([^*\n]+)\*(?!\*)", r"\1", text).strip()
 
 
 def run(job: StageJob) -> None:
@@ -62,7 +58,9 @@ def run(job: StageJob) -> None:
     intro_s, total_s = intro.size / rate, program.size / rate
     marks = chapters(storyboard.scenes, timings, outline, intro_s=intro_s, total_s=total_s)
     tags = {"title": storyboard.title, "artist": episode.show.name, "album": episode.show.name,
-            "album_artist": episode.show.name, "genre": "Podcast"}
+            "album_artist": episode.show.name, "genre": "Podcast",
+            # the show notes (summary, chapters, links) as the ID3 comment (COMM) podcast apps show
+            "comment": read_notes(job.input["show_notes"])}
     measured = media.master_podcast(program, rate, job.output["podcast"], lufs=settings.podcast_lufs,
                                     true_peak=settings.podcast_true_peak_db, bitrate=settings.podcast_bitrate,
                                     tags=tags, chapters=marks)
@@ -71,6 +69,7 @@ def run(job: StageJob) -> None:
     measurements.remember(measurements.folder(episode, job.root), "loudness", job.output["podcast"],
                           measured["podcast"])
     write_provenance(job, job.output["provenance"], tools=media.versions("ffmpeg"),
-                     parameters={"settings": settings_of(job.episode, READS), "tags": tags,
+                     parameters={"settings": settings_of(job.episode, READS),
+                                 "tags": {k: v for k, v in tags.items() if k != "comment"},
                                  "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in marks]},
                      extra={"loudness": measured})

@@ -17,6 +17,7 @@ from showrunner.provenance import write_provenance
 from showrunner.providers.language.tasks import SCRIPT_CRITIC, SCRIPT_WRITER
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
+from showrunner.writing import narration_check
 from showrunner.writing.length import agreed_brief
 
 # The settings it reads: its rule's params (showrunner/reads.py)
@@ -50,6 +51,8 @@ def run(job: StageJob) -> None:
         writer_prompt = render(job.input["writer_prompt"], **context)
         script = provider.write(SCRIPT_WRITER, writer_prompt, brief=brief, outline=outline, research=research,
                                 previous=previous, critique=critique)
+        # whoever wrote it, the narration passes the same read-aloud rules (show notes hold the links)
+        script = narration_check.repair(script, research)
         if previous is not None and script == previous:
             log.info("draft %d: the revision changed nothing; keeping draft %d", iteration, iteration - 1)
             break
@@ -59,6 +62,10 @@ def run(job: StageJob) -> None:
                                                 iteration=iteration))
         prompts[f"critic_{iteration}"] = critic_prompt
         critique = provider.write(SCRIPT_CRITIC, critic_prompt, brief=brief, outline=outline, script=script)
+        left = narration_check.problems(script, research)
+        if left:
+            log.info("draft %d: %d read-aloud problem(s) left after repair", iteration, len(left))
+        critique = narration_check.with_problems(critique, left, critic.threshold)
         drafts.append(Draft(iteration=iteration, script=script, critique=critique))
         log.info("draft %d: %d words, score %d%s", iteration, script.words, critique.score,
                  "".join(f"\n    - {r}" for r in critique.reasons))

@@ -13,7 +13,7 @@ from showrunner.artifacts import Brief, CodeSample, Fact, Outline, OutlineSectio
 from showrunner.writing import sentences as sent
 from showrunner.writing import speakable as spk
 from showrunner.writing.feedback import Feedback
-from showrunner.writing.research import SECTION_SEPARATOR, is_secondary
+from showrunner.writing.research import SECTION_SEPARATOR, is_boilerplate, is_secondary
 from showrunner.writing.sentences import content_stems, jaccard, word_count
 
 KEY_POINT_WORDS = 24
@@ -152,8 +152,9 @@ def build_outline(brief: Brief, research: Research, feedback: list[str]) -> Outl
             adjusted[fact.id] = fact.score * weight
 
     # secondary sections (installing, licence, contributing) come after the main ones; a thin one goes
-    minor = [g for g in ordered if is_secondary(g.title) and len(g.facts) < 3 and not g.codes]
-    ordered = [g for g in ordered if g not in minor]
+    minor = [g for g in ordered if is_secondary(g.title) and len(g.facts) < 3 and not g.codes or
+             is_boilerplate(g.title)]  # thanks, references, copyright, addresses: not at all
+    ordered = [g for g in ordered if g not in minor] or ordered
     ordered = [g for g in ordered if not is_secondary(g.title)] + [g for g in ordered if is_secondary(g.title)]
     kept = [g for g in ordered if id(g) not in dropped] or ordered[:1]
     for phrase in fb.first or []:
@@ -235,10 +236,11 @@ def _choose_key_points(groups: list[_Group], adjusted: dict[str, float], researc
                 if any(jaccard(key_point(fact.text), p) >= 0.5 for p in said):
                     queues[key].pop(0)
                     continue
-                offers.append((-adjusted[fact.id] * group.weight, research.facts.index(fact), key))
+                first = group is groups[0] and not chosen[key]  # the opening says what it is, first
+                offers.append((not first, -adjusted[fact.id] * group.weight, research.facts.index(fact), key))
                 break
         added = False
-        for _, _, key in sorted(offers):
+        for *_, key in sorted(offers):
             fact = queues[key][0]
             cost = word_count(fact.text)
             if round_ > 0 and used + cost > room:

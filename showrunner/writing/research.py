@@ -16,9 +16,50 @@ from showrunner.writing.sentences import Candidate, content_stems, split_sentenc
 SECTION_SEPARATOR = " > "
 MAX_FACTS = 400
 SECONDARY_WEIGHT = 0.5
+MAIN_WEIGHT = 1.3
+ASIDE_WEIGHT = 0.4
+# about the project or the document rather than the subject: a README's install and build steps, a
+# spec's boilerplate (status, copyright, IANA, addresses), a paper's related work, references, appendices
 _SECONDARY = re.compile(r"\b(install\w*|setup|set up|getting started|requirements|prerequisites|contribut\w*|"
                         r"licen[cs]e\w*|change ?log|release notes|credits|acknowledg\w*|sponsors?|authors?|maintainers|"
-                        r"code of conduct|citation|citing|badges?|community|support us|donat\w*)\b", re.I)
+                        r"code of conduct|citation|citing|badges?|community|support us|donat\w*|"
+                        r"building|build from source|compil\w+|running tests|testing|tests|vulnerabilit\w*|"
+                        r"reporting (?:a )?(?:security|bugs?)|translations?|related (?:tools|projects|work)|"
+                        r"see also|further reading|references?|bibliography|appendix|appendices|"
+                        r"status of this memo|copyright|intellectual property|iana considerations|"
+                        r"author'?s'? addresses|contact|table of contents|conventions used|requirements language|"
+                        r"funding|conflicts? of interest|supplementary|availability|documentation quick links|"
+                        r"screenshots?|faq|frequently asked)\b", re.I)
+# the substance: what a spec's format is, a paper's problem, idea, method and results, what a tool does,
+# why and how it compares
+_MAIN = re.compile(r"\b(abstract|introduction|overview|about|motivation|problem|background|design|approach|method\w*|"
+                   r"algorithm|architecture|how it works|how \w+ works|implementation|evaluation|results?|"
+                   r"experiments?|findings|conclusions?|discussion|summary|features?|why\b|compar\w+|vs\.?|"
+                   r"benchmarks?|performance|usage|format|syntax|fields?|header|message|packet|structure|encoding|"
+                   r"semantics|protocol|operation|specification|definitions?|terminology|what is)", re.I)
+# a sentence about the document itself, or a plea, not about the subject
+_ASIDE = re.compile(r"\b(?:in|this|the (?:previous|next|following)) (?:section|chapter|post|article|document|guide|"
+                    r"readme|page|tutorial)\b|\bwe(?:'ll| will) (?:move|look|see|discuss|cover|now)\b|"
+                    r"\bas (?:we|mentioned|discussed|noted) (?:saw|above|earlier|before)\b|"
+                    r"\b(?:please )?file a bug\b|\bpull requests? (?:are )?welcome\b|\b(?:dual-)?licen[cs]ed under\b",
+                    re.I)
+
+
+def is_main(section: str) -> bool:
+    """A section about the subject's substance (a spec's fields and rules, a paper's method and
+    results, what a tool does and how it compares): its points come first when room is short."""
+    heading = section.split(SECTION_SEPARATOR)[-1]
+    return bool(_MAIN.search(heading)) and not is_secondary(section)
+
+
+_BOILERPLATE = re.compile(r"\b(acknowledg\w*|references|bibliography|copyright|intellectual property|"
+                          r"status of this memo|author'?s'? address(?:es)?|iana considerations|funding|"
+                          r"conflicts? of interest)\b", re.I)
+
+
+def is_boilerplate(section: str) -> bool:
+    """A section no episode says anything from: thanks, references, copyright, addresses."""
+    return bool(_BOILERPLATE.search(section.split(SECTION_SEPARATOR)[-1]))
 
 
 def is_secondary(section: str) -> bool:
@@ -45,7 +86,7 @@ def build_research(brief: Brief) -> Research:
             section = SECTION_SEPARATOR.join(text for _, text in path) or doc.title
             heading = path[-1][1] if path else doc.title
 
-            said: list[tuple[str, int, str]] = []  # (sentence, its index in the block, kind)
+            said: list[tuple[str, int, str, str]] = []  # (sentence, its index in the block, kind, location)
             if block.kind == "figure":
                 continue  # a figure (its caption) is shown on screen, never read as narration
             if block.last:
@@ -57,17 +98,19 @@ def build_research(brief: Brief) -> Research:
                 # a table is shown on screen and described, never read out row by row
                 code_samples.append(CodeSample(section=section, language="table", code=spk.aligned_table(block.text),
                                                source=doc.path, location=block.location))
-            elif block.kind == "list":
+            elif block.kind == "list":  # each item's sentences share its location: "line 12, item 3"
                 for k, item in enumerate(block.items or block.text.splitlines()):
-                    said += [(spk.tidy(sentence), k + j, "list") for j, sentence in enumerate(split_sentences(item))]
+                    said += [(spk.tidy(sentence), k + j, "list", f"{block.location}, item {k + 1}")
+                             for j, sentence in enumerate(split_sentences(item))]
             else:
-                said += [(sentence, k, block.kind) for k, sentence in enumerate(split_sentences(block.text))]
-            for text, index, kind in said:
+                said += [(sentence, k, block.kind, block.location)
+                         for k, sentence in enumerate(split_sentences(block.text))]
+            for text, index, kind, location in said:
                 text = " ".join(text.split())
                 if word_count(text) < 3 or len(set(content_stems(text))) < 2:  # too little to say anything
                     continue
                 candidates.append(Candidate(text=text, section=section, heading=heading, source=doc.path,
-                                            location=block.location, sentence_in_block=index,
+                                            location=location, sentence_in_block=index,
                                             block_in_section=block_in_section, kind=kind, block=block_index))
             block_in_section += 1
     if not candidates:
@@ -77,6 +120,10 @@ def build_research(brief: Brief) -> Research:
     for c in candidates:  # install steps, licences, contributing notes: after the main points
         if is_secondary(c.section) or (c.source, c.block) in last_blocks:
             c.score = round(c.score * SECONDARY_WEIGHT, 4)
+        elif is_main(c.section) or SECTION_SEPARATOR not in c.section:  # the opening says what it is
+            c.score = round(min(1.0, c.score * MAIN_WEIGHT), 4)
+        if _ASIDE.search(c.text):  # "In the previous section, we ...", "Please file a bug report!"
+            c.score = round(c.score * ASIDE_WEIGHT, 4)
     if len(candidates) > MAX_FACTS:
         keep = set(sorted(range(len(candidates)), key=lambda i: (-candidates[i].score, i))[:MAX_FACTS])
         candidates = [c for i, c in enumerate(candidates) if i in keep]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from showrunner.artifacts import Brief, Critique, Outline, Research, Script, Segment
-from showrunner.writing import measures
+from showrunner.writing import measures, read_aloud
 from showrunner.writing import sentences as sent
 from showrunner.writing import speakable as spk
 from showrunner.writing.outline import _code_key, _covered_penalty, _group_key
@@ -53,6 +53,8 @@ def split_long(sentence: str, max_words: int) -> list[str]:
         left = word_count(sentence[:match.start()])
         if left < 5 or n - left < 5:
             continue
+        if match.group(0).startswith(",") and not _clause_break(sentence[:match.start()], sentence[match.end():]):
+            continue
         strength = 0 if match.group(0).startswith((";", ":")) else 1 if "," in match.group(0) and \
             re.match(r"(and|but|so|because|while|which|whereas|yet)\s", sentence[match.end():]) else 2
         candidate = (abs(left - n / 2) + 4 * strength, match.start(), match.end())
@@ -65,6 +67,39 @@ def split_long(sentence: str, max_words: int) -> list[str]:
     rest = re.sub(r"^which\b", "This", rest)
     second = spk.tidy(rest)
     return split_long(first, max_words) + split_long(second, max_words)
+
+
+_SUBORDINATE = re.compile(r"^(?:if|when|whenever|while|because|although|though|since|unless|until|once|after|before|"
+                          r"as|like|unlike|despite|in addition to|apart from|besides|instead of|rather than|"
+                          r"whether|where|so that|even if|even though|to \w+)\b", re.I)  # "to get an overview, ..."
+_PREDICATE_START = re.compile(r"^(?:are|is|was|were|has|have|had|can|could|will|would|shall|should|must|may|might|"
+                              r"do|does|did)\b", re.I)  # "..., are typically not things you want": no subject
+_ASIDE_START = re.compile(r"^(?:like|such as|including|especially|for example|for instance|e\.g\.|i\.e\.|"
+                          r"typically|usually|which is|who)\b", re.I)
+
+
+def _clause_break(left: str, right: str) -> bool:
+    """Whether a sentence may be cut at a bare comma between left and right: not after a
+    subordinate opening ("In addition to skipping hidden files, ..."), not before an aside ("...
+    because binary files, like PDFs or images, are ...")."""
+    if _ASIDE_START.match(right.strip()) or _PREDICATE_START.match(right.strip()):
+        return False
+    opening = re.split(r",\s", left)[-1] if "," in left else left
+    if _SUBORDINATE.match(opening.strip()):  # "First, to get an overview of all options, you ..."
+        return False
+    return not re.search(r"\b(?:because|if|when|while|although|that|which)\b", opening, re.I) or \
+        bool(re.match(r"(?:and|but|so|yet)\b", right.strip()))
+
+
+_UNSAYABLE = {"cut-off", "dangling-reference", "markup", "symbol", "url", "glued", "raw-option", "raw-command",
+              "first-person", "badge", "slash-as-of", "split-word"}
+
+
+def unsayable(text: str) -> bool:
+    """A sentence the offline writer does not say, even made speakable: it stops mid-thought,
+    points at a link, a figure or a page the episode does not provide (the show notes hold the
+    sources' links), or still carries symbols a voice would read out (code read as prose)."""
+    return any(d.rule in _UNSAYABLE for s in split_sentences(text) for d in read_aloud.sentence_defects(s, notes=True))
 
 
 class ScriptWriter:
@@ -130,9 +165,13 @@ class ScriptWriter:
                 fact_text = self._fact_text(unit.uid) or ""
                 if unit.uid in items:
                     unit.group = unit.uid
-                    unit.text = self._speakable(_lead_in(fact_text, len(items[unit.uid])))
+                    # a list item of two sentences is still one item
+                    count = len({self._fact_location(u.uid) for u in items[unit.uid]})
+                    unit.text = self._speakable(_lead_in(fact_text, count))
                 elif fact_text.rstrip().endswith(":") and _DANGLING_END.search(fact_text.rstrip(" :")):
                     unit.banned = True  # "... because:" with its list not in the section
+                elif unsayable(unit.text):
+                    unit.banned = True  # stops mid-thought, points at what the episode lacks, or is code read as prose
             # code samples of this section, placed where they stood in the source
             group_keys = {_group_key(f) for _, f in members}
             for k, code in enumerate(self.research.code_samples):
@@ -145,9 +184,11 @@ class ScriptWriter:
                 top = max((u.rank for u in section_units), default=1.0)
                 code_unit = Unit(uid=f"code{k + 1}", section_id=section.id, order=order,
                                  text=spk.describe_code(code.code, code.language), rank=top * 0.9 + 0.3)
-                # a second sample that would be described in the same words is not described (or shown)
+                # a second sample that would be described in the same words is not described (or shown), and
+                # a description that only says "a short Rust example, one line long" tells the listener nothing
                 code_unit.banned = any(u.text == code_unit.text for u in units + section_units
-                                       if u.uid.startswith("code"))
+                                       if u.uid.startswith("code")) or \
+                    any(d.rule == "code-filler" for d in read_aloud.sentence_defects(code_unit.text))
                 for u in section_units:
                     if u.order > order and re.search(r"\b(above|below)\b", self._fact_text(u.uid) or ""):
                         u.needs = code_unit.uid
@@ -162,6 +203,9 @@ class ScriptWriter:
                                           text=self._speakable(point), rank=2.0))
             units.extend(section_units)
         return units
+
+    def _fact_location(self, uid: str) -> str:
+        return next((f"{f.source}:{f.location}" for f in self.research.facts if f.id == uid), uid)
 
     def _fact_text(self, uid: str) -> str | None:
         return next((f.text for f in self.research.facts if f.id == uid), None)
@@ -180,6 +224,10 @@ class ScriptWriter:
             unit = self.by_id[current]
             if unit.banned:
                 return []
+            kind = read_aloud.description_kind(unit.text) if unit.uid.startswith("code") else None
+            if kind and any(c.startswith("code") and self.by_id[c].section_id == unit.section_id and
+                            read_aloud.description_kind(self.by_id[c].text) == kind for c in chosen):
+                return []  # a kind of picture is described once in its section
             pack.append(current)
             if unit.needs:
                 todo.append(unit.needs)
@@ -214,7 +262,11 @@ class ScriptWriter:
         # the main sections' lists are key lists: said whole, before any code or secondary section
         secondary = {s.id for s in self.outline.sections if is_secondary(s.title)}
         lists = [u for u in self.units if u.group == u.uid and u.section_id not in secondary]
-        musts = self.key_point_units() + lists + [u for u in self.units if u.uid.startswith("code")]
+        codes: dict[tuple, Unit] = {}  # each kind of picture is described once in its section: the first
+        for u in self.units:
+            if u.uid.startswith("code") and not u.banned:
+                codes.setdefault((u.section_id, read_aloud.description_kind(u.text)), u)
+        musts = self.key_point_units() + lists + list(codes.values())
 
         def priority(u: Unit) -> tuple:
             return (u.section_id in secondary, u.group == u.uid, u.uid.startswith("code"), -u.rank, u.order)
@@ -281,8 +333,13 @@ class ScriptWriter:
         return " ".join(words_)
 
     def _topic(self, title: str) -> str:
-        head = re.split(r"\s*[:—–]\s*|\s+-\s+", title, maxsplit=1)[0]
-        return self._lower_title(head.strip()) or title
+        question = title.rstrip().endswith("?")
+        # as said: "Why should I use ripgrep?" -> "... should you ...", "the `-f/--file` flag" -> "the file flag"
+        title = re.sub(r"^(?:[A-Z]|\d+(?:\.\d+)*)\.?\s+(?=[A-Z])", "", title.strip())  # "B More help", "5.2 Leader"
+        title = spk.speakable(title).rstrip(".!?")
+        title = title + "?" if question else title
+        head = re.split(r"\s*:\s+|\s+[—–-]\s+|\s*—\s*", title, maxsplit=1)[0]  # not at "Best–Practices"
+        return self._lower_title(head.strip().rstrip("?").strip()) or title
 
     def intro(self) -> str:
         b = self.brief
@@ -301,7 +358,7 @@ class ScriptWriter:
 
     def outro_lines(self) -> list[str]:
         b = self.brief
-        title = self._lower_title(b.title).rstrip(" .")
+        title = self._lower_title(b.title).rstrip(" .!")
         if title.endswith("?"):  # a question for a title: "What is rustdoc?"
             wrap = f"And that was our answer to {title}"
         elif re.match(r"^(how|why|what|when|where|who)\b", title, re.I):
@@ -326,6 +383,8 @@ class ScriptWriter:
             return f"What's next, {name}?"
         topic = self._topic(title)
         if re.match(r"^(how|why|what|when|where|who|which)\b", topic, re.I):
+            if not title.rstrip().endswith("?"):  # "How it works" is no question: "Tell us how it works, Ben."
+                return f"Tell us {topic}, {name}."
             return f"So, {name}: {topic}?"
         templates = [
             "So, {name}, what about {topic}?",
@@ -339,9 +398,10 @@ class ScriptWriter:
         topic = self._topic(title)
         if self._sentence_title(title):
             return "Finally." if last else "Next up."
+        stop = "?" if title.rstrip().endswith("?") else "."  # "Now, is it really faster than everything else?"
         if last:
-            return spk.tidy(f"Finally, {topic}")
-        return spk.tidy(("Next, {t}" if index % 2 else "Now, {t}").format(t=topic))
+            return spk.tidy(f"Finally, {topic}{stop}")
+        return spk.tidy(("Next, {t}" if index % 2 else "Now, {t}").format(t=topic) + stop)
 
     # -- assembly ---------------------------------------------------------------------------
     def _fixed_words(self) -> int:
@@ -361,6 +421,7 @@ class ScriptWriter:
         n_hosts = len(self.hosts)
         segments: list[tuple[str, str, str]] = []  # speaker, text, section id
         segments.append((self.hosts[0].id, self.intro(), sections[0].id))
+        said: set[str] = set()  # a sentence two sources (or two list items) share is said once
         turn = 1 % n_hosts
         for index, section in enumerate(sections):
             units = sorted((u for u in self.units if u.uid in chosen and u.section_id == section.id),
@@ -374,7 +435,13 @@ class ScriptWriter:
                     continue
                 for s in split_sentences(u.text):
                     sentences.extend(split_long(spk.tidy(s), max_words))
-            sentences = [s for s in sentences if s]
+            kept = []
+            for s in sentences:
+                if s and _normalise(s) not in said:
+                    kept.append(s)
+                    if len(s.split()) >= 4:
+                        said.add(_normalise(s))
+            sentences = kept
             if not sentences:
                 continue
             if n_hosts == 1:

@@ -63,14 +63,22 @@ def join_words(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def speakable(text: str) -> str:
-    """Turn one sentence (or a few) of source text into narration a voice can read aloud."""
+def speakable(text: str, author: bool = True) -> str:
+    """Turn one sentence (or a few) of source text into narration a voice can read aloud;
+    `author`: its first person is the source's author's (False for a host's own words)."""
     t = " ".join(text.split())
     # markdown that survived: images, links, code spans, emphasis, headings, quotes, list markers
     t = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", t)
     t = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", t)
     t = re.sub(r"<((?:https?|ftp)://[^>]+)>", r"\1", t)
+    t = re.sub(r"^\(([^()]+)\)$", r"\1", t)  # an aside that is a whole sentence: "(Please file a bug report!)"
+    t = re.sub(r"\bI/O\b", "I O", t)  # said "I-O", and never the author's "I"
+    t = re.sub(r"\b([a-z][\w-]*)\([1-9][a-z]?\)", r"\1", t)  # a man page's section: find(1), dircolors(1)
+    t = author_voice(t) if author else t  # the author's "I" and "my" are not the host's
+    t = re.sub(r"\$\{?([A-Z_][A-Z0-9_]+)\}?((?:/[\w.-]+)*)", _say_variable, t)  # $XDG_CONFIG_HOME/fd/ignore
+    t = re.sub(r"`(-[A-Za-z-][^`]*)`", lambda m: _option_span(m.group(1)), t)  # named in context, below
     t = re.sub(r"`([^`]+)`", lambda m: _code_span(m.group(1)), t)
+    t = say_options(t)
     t = re.sub(r"(\*\*|__)(\S(?:.*?\S)?)\1", r"\2", t)
     t = re.sub(r"(?<![\w*])\*(\S(?:.*?\S)?)\*(?![\w*])", r"\1", t)
     t = re.sub(r"(?<!\w)_(\S(?:.*?\S)?)_(?!\w)", r"\1", t)
@@ -79,6 +87,7 @@ def speakable(text: str) -> str:
     # URLs and e-mail addresses are not read aloud
     t = re.sub(r"\s*\((?:see |at |via )?" + _URL + r"\)", "", t)
     t = re.sub(r"\b(?:[Ss]ee|[Vv]isit|[Gg]o to)\s+" + _URL, lambda m: m.group(0).split()[0] + " " + LINK_PHRASE, t)
+    t = re.sub(r":\s*" + _URL + r"\s*([.!]?)$", r", linked in the show notes\1", t)  # "... and ripgrep: https://..."
     t = re.sub(r"(?<!\w)" + _URL, LINK_PHRASE, t)
     t = re.sub(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b", "the address in the show notes", t)
     # common written abbreviations
@@ -93,7 +102,7 @@ def speakable(text: str) -> str:
                r"(?:above|below)\b", lambda m: "This " + m.group(1), t)
     t = re.sub(r",? (?:as )?(?:shown|listed|given) (?:above|below)", "", t)
     # parentheses become commas, the way a speaker would say an aside
-    t = re.sub(r"\s\(([^()]{1,120})\)", r", \1,", t)
+    t = re.sub(r"\s\(([^()]{1,240})\)", r", \1,", t)
     # paths, slashes, dates, ranges, units, versions: as a person says them
     t = _say_paths_and_slashes(t)
     t = _say_dates(t)
@@ -102,13 +111,13 @@ def speakable(text: str) -> str:
     t = re.sub(r"(?<=\d)\s*[–—-]\s*(?=\d)", " to ", t)
     t = re.sub(r"(?<=\w)[–—](?=\w)", "-", t)  # an en dash inside a compound: "dict–like"
     # command-line flags, negative numbers, versions glued to names
-    t = re.sub(r"(?<![\w-])--([A-Za-z][\w-]*)", lambda m: "dash dash " + m.group(1).replace("-", " "), t)
-    t = re.sub(r"(?<![\w-])-([A-Za-z][A-Za-z0-9]*)\b", lambda m: "dash " + _split_letter_digits(m.group(1)), t)
     t = re.sub(r"(?<![\w-])-(\d)", r"minus \1", t)
     t = re.sub(r"\b([A-Za-z]{2,})-(\d+)\b", r"\1 \2", t)
     t = re.sub(r"\b([\w-]+)\.(" + _FILE_EXT + r")\b", r"\1 dot \2", t)
-    t = re.sub(r"(?<![\w.])\.([A-Za-z][A-Za-z0-9]{0,9})\b", r"dot \1", t)  # .netrc, a .deb file
+    t = re.sub(r"(?<![\w.])\.([A-Za-z][A-Za-z0-9]{0,9}(?:_[A-Za-z0-9]+)*)\b", r"dot \1", t)  # .netrc, .bash_profile
     t = re.sub(r"(?<=[A-Za-z0-9_])\.(?=[a-z])", " dot ", t)  # quickfetch.core, Node.js
+    t = re.sub(r"\b([a-z]\w*)\.(?=[A-Z]\w*\b)", r"\1 dot ", t)  # a qualified name: io.Writer, bufio.Writer.Write
+    t = re.sub(r"(?<= dot )([A-Z]\w*)\.(?=[A-Za-z])", r"\1 dot ", t)  # bufio.Writer.Write
     t = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", lambda m: identifier_words(m.group(0)), t)
     t = re.sub(r"(?<=\w)::(?=\w)", " ", t)  # clippy::pedantic, std::vec
     # symbols
@@ -121,6 +130,7 @@ def speakable(text: str) -> str:
     ]
     for pattern, replacement in replacements:
         t = re.sub(pattern, replacement, t)
+    t = re.sub(r"\b(the|a|an) (?:the|a|an) ", r"\1 ", t, flags=re.I)  # "supports the `rg --json` output"
     return tidy(t)
 
 
@@ -172,8 +182,16 @@ _SYMBOL_NAMES = {"/": "slash", "\\": "backslash", "!": "bang", "#": "hash", "*":
                  "$": "dollar", "%": "percent", "^": "caret", "~": "tilde", ":": "colon", ";": "semicolon",
                  ".": "dot", "?": "question mark"}
 _PER = {"s": "second", "sec": "second", "h": "hour", "min": "minute"}
+_PER_WORD = r"(?:second|minute|hour|day|week|month|year|night|person|user|request|core|node|page|run|call)s?"
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
+
+
+def _say_variable(m: re.Match) -> str:
+    """An environment variable and the path under it: $HOME/.config/fd -> "HOME slash dot config slash fd"."""
+    name = " ".join(p.upper() for p in identifier_words(m.group(1).lower()).split())
+    parts = [("dot " + p[1:]) if p.startswith(".") else p for p in m.group(2).split("/") if p]
+    return " slash ".join([name, *parts])
 
 
 def _say_path(path: str) -> str:
@@ -189,6 +207,7 @@ def _say_path(path: str) -> str:
 def _say_paths_and_slashes(t: str) -> str:
     """HTTP/1.1 -> HTTP 1.1; RHEL/CentOS 7/8 -> RHEL or CentOS 7 or 8; src/main.c -> src slash main.c."""
     t = re.sub(r"\b24/7\b", "twenty-four seven", t)
+    t = re.sub(r"(?<=\w)\s*/\s*(" + _PER_WORD + r")\b", r" per \1", t)  # 1,200 downloads / week
     t = re.sub(r"(?<![\w/])(\d{1,2})/(\d{1,2})/(\d{2,4})(?![\w/])", r"\1 \2 \3", t)  # 12/01/2026: as written
     t = re.sub(r"(?<=\d)\s?([kKMGT]?i?[bB]|km|m|ops|req|requests|frames|files)/(s|sec|h|min)\b",
                lambda m: f" {m.group(1)} per {_PER[m.group(2)]}", t)  # 10 MB/s, 60 km/h
@@ -247,6 +266,17 @@ def _split_letter_digits(token: str) -> str:
 
 def _code_span(code: str) -> str:
     code = code.strip()
+    if code.startswith("-") and not re.match(r"-\d", code):  # an option: named, not spelled ("the pcre2 option")
+        return say_options(code)
+    number = re.fullmatch(r"([<>=~≈]{0,2})\s*(\d[\d,_]*(?:\.\d+)*)\s*([A-Za-z%]{0,3})", code)
+    if number:  # a number in code marks is a number: `0.136s`, `>=3`, `1_000_000`
+        prefix = {">=": "at least ", "<=": "at most ", ">": "more than ", "<": "less than ", "~": "about ",
+                  "≈": "about "}.get(number.group(1), "")
+        return f"{prefix}{number.group(2).replace('_', '')}{number.group(3)}"
+    assignment = re.fullmatch(r"([A-Za-z_][\w.]*)=([\w.-]+)", code)
+    if assignment:  # PCRE2_SYS_STATIC=1, core.autocrlf=input
+        name = identifier_words(assignment.group(1).rsplit(".", 1)[-1])
+        return f"{name} set to {assignment.group(2)}"
     if re.fullmatch(r"[A-Za-z_][\w]*(?:\(\))?", code):
         return identifier_words(code.rstrip("()"))
     if re.fullmatch(r"[\w-]+\." + _FILE_EXT, code):
@@ -255,6 +285,13 @@ def _code_span(code: str) -> str:
     if not re.search(r"\w", code) and len(code) <= 4:  # "///", "//!": said as a person says them
         return " ".join(_SYMBOL_NAMES.get(c, c) for c in code)
     symbols = sum(1 for c in code if not (c.isalnum() or c.isspace() or c in ".-_/"))
+    command_line = len(code.split()) > 1 and re.fullmatch(r"[a-z][\w.+-]*", code.split()[0]) and \
+        any(w.startswith("-") or re.search(r"[='\"|]", w) for w in code.split()[1:])
+    if command_line:  # `rg -tpy foo`, `git grep -P`: the program, not its options letter by letter
+        program, *rest = code.split()
+        if all(re.fullmatch(r"--?[A-Za-z][\w-]*", w) for w in rest) and len(rest) <= 3:  # `fd -h`, `fd --help`
+            return f"{program} with {join_words([say_options(w) for w in rest])}"
+        return f"the {identifier_words(program.replace('-', '_'))} command"
     if symbols > 2 and symbols / len(code) > 0.15:  # a regex, an attribute, a shell line: not read symbol by symbol
         if " " in code and re.fullmatch(r"[\w./~-]+", code.split()[0]):
             return f"the {identifier_words(code.split()[0].rsplit('/', 1)[-1])} command"
@@ -343,9 +380,11 @@ def _describe_by_pattern(code: str, language: str | None, prefix: str) -> str | 
     shell_like = lines and all(re.match(r"(?:\$ )?(?:\./|~/|/)?[\w./-]+(?:\s|$)", line) for line in lines) and any(
         re.match(r"(?:\$ )?(?:\./|git |pip |npm |make |cd |docker |curl |sudo |apt |brew |cargo |go )", line)
         for line in lines)
+    prompted = any(line.startswith("$ ") for line in lines)  # then the other lines are its output
     if lang in ("sh", "bash", "shell", "zsh", "console") or (lines and lines[0].startswith("$ ")) or shell_like:
         commands = [_command(line.lstrip("$ ")) for k, line in enumerate(lines)
                     if line.lstrip("$ ") and not line.startswith(("#", "-"))
+                    and (line.startswith("$ ") or not prompted)
                     and not (k and lines[k - 1].endswith("\\"))]  # not a continuation line
         commands = list(dict.fromkeys(c for c in commands if c))
         if commands:
@@ -369,8 +408,9 @@ def _describe_by_pattern(code: str, language: str | None, prefix: str) -> str | 
 def _command(line: str) -> str:
     """A shell line's program, with its subcommand when it has one: "cargo clippy", "git switch", "build candidate"."""
     words_ = line.split()
-    if not words_:
-        return ""
+    if not words_ or not re.fullmatch(r"(?:\./|~/|/)?[A-Za-z][\w./+-]*", words_[0]) or \
+            re.search(r"\.(?:rs|py|c|h|js|ts|go|md|txt|log|json)$", words_[0]):
+        return ""  # output, a file name or a pattern: not a program
     name = identifier_words(words_[0].rsplit("/", 1)[-1].replace("-", "_")) or words_[0]
     if len(words_) > 1 and re.fullmatch(r"[a-z][a-z-]{1,15}", words_[1]):
         name += " " + words_[1].replace("-", " ")
@@ -456,3 +496,156 @@ def _with_article(header: str) -> str:
     if re.match(r"^(what|why|how|when|where|who|which|whether|if)\b", h) or re.match(r"^(the|a|an)\b", h):
         return h
     return f"the {h}"
+
+
+# --- options and the author's voice ----------------------------------------------------------
+
+_OPTION_WORD = r"(?:flag|option|switch|argument|parameter)s?"
+_OPTION_PAIR = re.compile(r"(?<![\w/-])-([A-Za-z0-9])\s*(?:/|,|\bor\b)\s*--([A-Za-z][\w-]*)(?:=([\w.-]+))?(?![\w/-])")
+_LONG_OPTION = re.compile(r"(?<![\w/-])--([A-Za-z][\w-]*)(?:=([\w.-]+))?(?![\w/-])")
+_SHORT_OPTION = re.compile(r"(?<![\w/-])-([A-Za-z][A-Za-z0-9]*)(?![\w/-])")
+
+
+def say_options(text: str) -> str:
+    """Command-line options named as a person names them, never spelled symbol by symbol:
+    "the -z/--search-zip flag" -> "the search zip flag"; "pass --dry-run" -> "pass the dry run
+    option"; "-n" -> "dash n"; "-uuu" -> "dash u three times"; "-xnw" -> "the x, n and w options"."""
+    def frame(m: re.Match, name: str, value: str | None) -> str:
+        said = name
+        if value:
+            said += f" set to {value.replace('-', ' ')}"
+        before, after = text[:m.start()], text[m.end():]
+        named_after = re.match(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?" + _OPTION_WORD + r"\b", after)  # "(-P for short) flag"
+        if named_after:
+            return said
+        return f"{said} option" if re.search(r"\b(?:the|a|an|its|their)\s+$", before, re.I) else f"the {said} option"
+
+    def long_(m: re.Match, group: int) -> str:
+        return frame(m, m.group(group).replace("-", " ").replace("_", " "), m.group(group + 1))
+
+    t = _OPTION_PAIR.sub(lambda m: long_(m, 2), text)
+    t = _LONG_OPTION.sub(lambda m: long_(m, 1), t)
+
+    def short(m: re.Match) -> str:
+        letters = m.group(1)
+        if len(letters) >= 2 and len(set(letters)) == 1:  # -uuu: the same option given three times
+            return f"dash {letters[0]} {number_word(len(letters)) if len(letters) > 2 else 'twice'}" + \
+                (" times" if len(letters) > 2 else "")
+        if len(letters) >= 3 and letters.isalpha() and letters.islower() and not _pronounceable(letters):
+            names = join_words(list(letters))
+            return f"the {names} options" if not re.search(r"\bthe\s+$", t[:m.start()]) else f"{names} options"
+        return "dash " + _split_letter_digits(letters)
+    return _SHORT_OPTION.sub(short, t)
+
+
+def _option_span(code: str) -> str:
+    """An option in code marks, with its plain values kept and any pattern or quoted value left
+    to the screen: `--type-add 'web:*.{html,css}'` -> "--type-add"."""
+    kept = []
+    for token in code.split():
+        if token.startswith("-") or re.fullmatch(r"[\w.]+", token):
+            kept.append(token)
+        else:
+            break
+    return " ".join(kept) or code
+
+
+def _pronounceable(letters: str) -> bool:
+    """A cluster a person reads as a word ("-name", "-print") rather than as letters ("-xnw")."""
+    return len(letters) >= 4 and bool(re.search(r"[aeiouy]", letters)) and not re.search(r"[^aeiouy]{4}", letters)
+
+
+_FIRST_PERSON = re.compile(r"(?<![\w'’-])(I(?:'m|’m|'ve|’ve|'d|’d|'ll|’ll)?|me|my|mine|myself)(?![\w'’/-])"
+                           r"(?! or O\b| O\b)")  # not I/O
+_LISTENER = {"I": "you", "I'm": "you're", "I’m": "you’re", "I've": "you've", "I’ve": "you’ve", "I'd": "you'd",
+             "I’d": "you’d", "I'll": "you'll", "I’ll": "you’ll", "me": "you", "my": "your", "mine": "yours",
+             "myself": "yourself"}
+_ADVERBS = {"really", "also", "just", "still", "often", "always", "never", "usually", "personally", "only",
+            "actually", "recently", "first", "then", "now", "mostly", "generally", "strongly", "certainly",
+            "probably", "originally", "initially", "eventually", "finally", "sometimes", "even", "already"}
+_UNCHANGED = {"can", "could", "will", "would", "should", "may", "might", "must", "shall", "was", "did", "had",
+              "didn't", "wasn't", "couldn't", "wouldn't", "won't", "can't", "cannot", "shouldn't", "hadn't",
+              "wrote", "made", "went", "took", "got", "saw", "found", "built", "thought", "knew", "said", "gave",
+              "came", "began", "ran", "put", "set", "let", "cut", "left", "felt", "kept", "lost", "meant", "spent",
+              "sent", "told", "brought", "bought", "taught", "caught", "became", "chose", "drew", "fell", "grew",
+              "held", "heard", "led", "paid", "sat", "stood", "understood", "won", "read", "spoke", "forgot"}
+_THIRD = {"am": "is", "have": "has", "do": "does", "don't": "doesn't", "haven't": "hasn't", "am not": "is not",
+          "go": "goes"}
+_THEY = {"am": "are", "was": "were", "wasn't": "weren't"}
+
+
+def _third_person(verb: str) -> str:
+    """expect -> expects, try -> tries, push -> pushes (a present-tense verb after "the author")."""
+    low = verb.lower()
+    if low in _THIRD:
+        return _THIRD[low]
+    if low in _UNCHANGED or low.endswith(("ed", "n't")) or not low.isalpha():
+        return verb
+    if re.search(r"(?:s|sh|ch|x|z|o)$", low):
+        return verb + "es"
+    if re.search(r"[^aeiou]y$", low):
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def author_voice(text: str, author: str = "the author") -> str:
+    """The source's first person is its author's, not the host's: "I expect" -> "the author
+    expects", "my blog" -> "the author's blog"; in a question the "I" is the listener's ("How do
+    I search?" -> "How do you search?"). Quoted speech, "I/O" and Roman numerals are left alone."""
+    from showrunner.writing.sentences import split_sentences
+
+    out = []
+    for sentence in split_sentences(text) or [text]:
+        if sentence.rstrip().endswith("?"):
+            said = _FIRST_PERSON.sub(lambda m: _LISTENER[m.group(1)], sentence)
+            said = re.sub(r"\b(you) am\b", r"\1 are", said)
+            out.append(re.sub(r"\bam (you)\b", r"are \1", said))
+            continue
+        out.append(_author_sentence(sentence, author))
+    return " ".join(out)
+
+
+def _author_sentence(sentence: str, author: str) -> str:
+    named = False  # the author is named once a sentence; after that, "they"
+    pieces: list[str] = []
+    position = 0
+    quoted = [m.span() for m in re.finditer(r"\"[^\"]*\"|“[^”]*”", sentence)]
+    for m in _FIRST_PERSON.finditer(sentence):
+        word = m.group(1)
+        if any(a <= m.start() < b for a, b in quoted):
+            continue
+        before = sentence[:m.start()]
+        if word == "I" and re.search(r"\b(?:Part|Type|Phase|Chapter|Appendix|Class|Level|Section|Tier|Volume|World "
+                                     r"War)\s+$", before):
+            continue
+        pieces.append(sentence[position:m.start()])
+        rest = sentence[m.end():]
+        if word.startswith("I"):
+            contraction = word[1:].lstrip("'’")
+            subject = author if not named else "they"
+            if contraction:
+                verb = {"m": "is" if not named else "are", "ve": "has" if not named else "have", "d": "would",
+                        "ll": "will"}[contraction]
+                pieces.append(f"{subject} {verb}")
+            else:
+                pieces.append(subject)
+                adverbs = re.match(r"((?:\s+(?:" + "|".join(_ADVERBS) + r"))*)\s+([A-Za-z’']+)", rest)
+                if adverbs:
+                    verb = adverbs.group(2)
+                    changed = _third_person(verb) if not named else _THEY.get(verb.lower(), verb)
+                    pieces.append(adverbs.group(1) + " " + changed)
+                    position = m.end() + adverbs.end()
+                    named = True
+                    continue
+        elif word == "my":
+            pieces.append(f"{author}'s" if not named else "their")
+        elif word == "mine":
+            pieces.append(f"{author}'s" if not named else "theirs")
+        elif word == "myself":
+            pieces.append(author if not named else "themselves")
+        else:  # me
+            pieces.append(author if not named else "them")
+        named = True
+        position = m.end()
+    pieces.append(sentence[position:])
+    return "".join(pieces)
