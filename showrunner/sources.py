@@ -55,7 +55,7 @@ def read_source(path: str | Path, name: str | None = None) -> SourceDocument:
         blocks = _text_blocks(_decode(data, name))
     else:
         blocks = {"markdown": _markdown_blocks, "html": _html_blocks}[fmt](_decode(data, name), record)
-    blocks = [b for b in blocks if b.text.strip()]
+    blocks = _resolve_figures([b for b in blocks if b.text.strip()], path, name, record)
     blocks = cleaning.drop_contents(cleaning.clean_blocks(blocks, record), record)
     if not blocks:
         raise SourceError(f"{name}: no text found after reading it as {fmt}")
@@ -154,7 +154,10 @@ def _markdown_blocks(text: str, record: cleaning.Record) -> list[Block]:
             i += 3
         elif tok.type == "paragraph_open":
             pictures = _only_pictures(tokens[i + 1])
-            if pictures is not None:
+            figure = _local_figure(tokens[i + 1]) if pictures is not None and pictures[0] == "image" else None
+            if figure is not None:  # a local image: a figure the screen shows (its file resolved in read_source)
+                blocks.append(Block(kind="figure", text=figure[1], path=figure[0], location=where(tok)))
+            elif pictures is not None:
                 record.drop(*pictures, where(tok))
             else:
                 blocks.append(Block(kind="paragraph", text=_inline_text(tokens[i + 1], record, where(tok)),
@@ -232,6 +235,32 @@ def _list_items(tokens) -> list[str]:
 
 _BADGE = re.compile(r"shields\.io|badge|badgen|travis-ci|codecov|coveralls|pepy\.tech|/actions/|readthedocs\.org/"
                     r"projects/.*/badge|img\.shields", re.I)
+
+
+def _local_figure(token) -> tuple[str, str] | None:
+    """(src, caption) when an inline run is one image of a local file (not a URL); else None."""
+    images = [c for c in token.children or [] if c.type == "image"]
+    if len(images) != 1:
+        return None
+    src = str(images[0].attrs.get("src", ""))
+    if not src or re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
+        return None
+    caption = images[0].content or str(images[0].attrs.get("title") or "") or Path(src).stem.replace("-", " ")
+    return src, caption
+
+
+def _resolve_figures(blocks: list[Block], path: Path, name: str, record: cleaning.Record) -> list[Block]:
+    """Figures' files named as the document is (beside it, from the project root); a missing one is dropped."""
+    out = []
+    for block in blocks:
+        if block.kind == "figure" and block.path:
+            src = block.path.split("#")[0].split("?")[0]
+            if not (path.parent / src).is_file():
+                record.drop("image", f"{block.path} (file not found)", block.location)
+                continue
+            block = block.model_copy(update={"path": (Path(name).parent / src).as_posix()})
+        out.append(block)
+    return out
 
 
 def _only_pictures(token) -> tuple[str, str] | None:
@@ -497,6 +526,12 @@ def _html_blocks(text: str, record: cleaning.Record, whole_page: bool = True) ->
                 said = text_of(child)
                 if said:
                     blocks.append(Block(kind="paragraph", text=said, location=where(child)))
+                elif len(child.find_all("img")) == 1 and not re.match(
+                        r"^([a-z][a-z0-9+.-]*:|//)", str(child.find("img").get("src", "")), re.I):
+                    img = child.find("img")
+                    blocks.append(Block(kind="figure", text=str(img.get("alt") or img.get("title") or "").strip()
+                                        or Path(str(img.get("src"))).stem, path=str(img.get("src")),
+                                        location=where(child)))
                 elif child.find("img"):
                     pictures = child.find_all("img")
                     badge = any(_BADGE.search(str(img.get("src", ""))) for img in pictures)
