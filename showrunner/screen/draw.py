@@ -239,8 +239,7 @@ def _title(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
                      fill=c.pal.accent)
     y += round(0.05 * c.height)
     hosts_h = round(c.px(0.045) * 2.2) if beat.label else 0
-    used, _ = c.fit([(beat.heading, c.pal.foreground)], (left, y, width, top + height - y - hosts_h), c.fonts.bold,
-                    0.13 if c.landscape else 0.085, valign="middle")
+    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.13 if c.landscape else 0.085)
     if beat.label:
         c.fit([(f"with {beat.label}", c.pal.muted)], (left, top + height - hosts_h, width, hosts_h),
               c.fonts.regular, 0.045)
@@ -254,8 +253,20 @@ def _chapter(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
     y = top + round(label.size * 1.8)
     c.draw.rectangle([left, y, left + width, y + max(round(0.006 * c.height), 3)], fill=c.pal.accent)
     y += round(0.05 * c.height)
-    c.fit([(beat.heading, c.pal.foreground)], (left, y, width, top + height - y), c.fonts.bold,
-          0.14 if c.landscape else 0.1, valign="middle")
+    _card_body(c, beat, (left, y, width, top + height - y), 0.16 if c.landscape else 0.1)
+
+
+def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
+    """A card's big title, and under it what the part (or the episode) goes through."""
+    left, top, width, height = box
+    if not beat.points:
+        c.fit([(beat.heading, c.pal.foreground)], box, c.fonts.bold, cap, valign="middle")
+        return
+    list_h = round(height * 0.42)
+    used, _ = c.fit([(beat.heading, c.pal.foreground)], (left, top, width, height - list_h), c.fonts.bold, cap,
+                    valign="middle")
+    c.fit([(p, c.pal.muted) for p in beat.points], (left, top + height - list_h, width, list_h), c.fonts.regular,
+          0.045, gap=0.3, prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, -1))
 
 
 def _bullet(c: Canvas, x: int, y: int, size: int, k: int, newest: int) -> None:
@@ -266,37 +277,28 @@ def _bullet(c: Canvas, x: int, y: int, size: int, k: int, newest: int) -> None:
 
 
 def _points(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
+    """The earlier points small and quiet at the top, the one being said large below them."""
     points = list(beat.points)
     if not points:
         return
-    if not c.landscape:  # tall or square: the point being said large above, the earlier ones below
-        newest, earlier = points[-1], points[:-1]
-        vx, vy, vw, vh = r["visual"] if earlier else r["body"]
-        bar = max(round(0.008 * c.width), 4)
-        used, _ = c.fit([(newest, c.pal.foreground)], (vx + 3 * bar, vy, vw - 3 * bar, vh), c.fonts.regular, 0.07,
-                        valign="middle", draw=False)
-        top = vy + max(vh - used, 0) // 2
-        c.draw.rectangle([vx, top, vx + bar, top + min(used, vh)], fill=c.pal.accent)
-        c.fit([(newest, c.pal.foreground)], (vx + 3 * bar, vy, vw - 3 * bar, vh), c.fonts.regular, 0.07,
-              valign="middle")
-        if earlier:
-            tx, ty, tw, th = r["text"]
-            while len(earlier) > 1 and not c.fit([(p, c.pal.muted) for p in earlier], r["text"], c.fonts.regular,
-                                                 0.04, draw=False, prefix=lambda *a: None)[1]:
-                earlier = earlier[1:]
-            c.fit([(p, c.pal.muted) for p in earlier], r["text"], c.fonts.regular, 0.04, gap=0.5,
-                  prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, -1))
-        return
-    box = r["body"]
-    while True:
-        paragraphs = [(p, c.pal.foreground if k == len(points) - 1 else c.pal.muted) for k, p in enumerate(points)]
-        newest_k = len(points) - 1
-        used, fits = c.fit(paragraphs, box, c.fonts.regular, 0.072, draw=False, prefix=lambda *a: None)
-        if fits or len(points) == 1:
-            break
-        points = points[1:]
-    c.fit(paragraphs, box, c.fonts.regular, 0.072, gap=0.6,
-          prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, newest_k))
+    newest, earlier = points[-1], points[:-1]
+    bx, by, bw, bh = r["body"]
+    lead_top = by
+    if earlier:
+        room = round(bh * 0.36)
+        while len(earlier) > 1 and not c.fit([(p, c.pal.muted) for p in earlier], (bx, by, bw, room),
+                                             c.fonts.regular, 0.04, draw=False, prefix=lambda *a: None)[1]:
+            earlier = earlier[1:]
+        used, _ = c.fit([(p, c.pal.muted) for p in earlier], (bx, by, bw, room), c.fonts.regular, 0.04, gap=0.35,
+                        prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, -1))
+        lead_top = by + min(used, room) + round(0.035 * c.height)
+    bar = max(round(0.006 * min(c.width, c.height)), 4)
+    box = (bx + 4 * bar, lead_top, bw - 4 * bar, by + bh - lead_top)
+    cap = 0.115 if c.landscape else 0.08
+    used, _ = c.fit([(newest, c.pal.foreground)], box, c.fonts.regular, cap, draw=False)
+    top = lead_top + (max(box[3] - used, 0) // 2 if not earlier else 0)
+    c.draw.rectangle([bx, top, bx + bar, top + min(used, box[3])], fill=c.pal.accent)
+    c.fit([(newest, c.pal.foreground)], box, c.fonts.regular, cap, valign="middle" if not earlier else "top")
 
 
 def _caption(c: Canvas, text: str, box: Box) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from showrunner.artifacts import Beat, Brief, Scene
 from showrunner.writing import speakable as spk
-from showrunner.writing.outline import key_point
+from showrunner.writing.outline import key_point, shorten
 from showrunner.writing.sentences import content_stems, split_sentences
 
 PACE_S = 4.5  # a new picture at the next sentence once the current one has been up this long
@@ -78,7 +78,8 @@ def _sentences(scene: Scene) -> list[_Sentence]:
 
 
 def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements: tuple[Element, ...] = (),
-               show: str = "", episode_title: str = "", hosts: tuple[str, ...] = ()) -> list[Beat]:
+               show: str = "", episode_title: str = "", hosts: tuple[str, ...] = (),
+               agenda: tuple[str, ...] = ()) -> list[Beat]:
     """The scene's beats in order. `opening`: 'title' (the episode's first scene), 'chapter' (a
     new section) or None."""
     sentences = _sentences(scene)
@@ -93,9 +94,10 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
     first = scene.segments[0].id
     if opening == "title":
         at(0, Beat(kind="title", segment_id=first, heading=episode_title or scene.title, text=show,
-                   label=" and ".join(hosts)))
+                   label=" and ".join(hosts), points=list(agenda)))
     elif opening == "chapter":
-        at(0, Beat(kind="chapter", segment_id=first, heading=heading, text=f"Part {chapter}" if chapter else ""))
+        at(0, Beat(kind="chapter", segment_id=first, heading=heading, text=f"Part {chapter}" if chapter else "",
+                   points=[shorten(p, 8, min_words=3) for p in scene.bullets[:3]]))
 
     def sentence_of(segment_id: str, word: int) -> int:
         here = (_seg_index(scene, segment_id), word)
@@ -301,12 +303,15 @@ def plan_episode(scenes: list[Scene], brief: Brief, sources_root: str = "") -> l
     out: list[Scene] = []
     chapter = 0
     hosts = tuple(h.name for h in brief.hosts)
+    parts = [s.title for k, s in enumerate(scenes) if k == 0 or scenes[k - 1].section_id != s.section_id]
+    agenda = tuple(t for t in parts[1:] if t.lower() not in ("overview", "introduction"))[:4]
     for k, scene in enumerate(scenes):
         new_section = k == 0 or scenes[k - 1].section_id != scene.section_id
         chapter += 1 if new_section else 0
         opening = "title" if k == 0 else "chapter" if new_section else None
         beats = plan_beats(scene, opening=opening, chapter=chapter, elements=tuple(placed.get(scene.index, ())),
-                           show=brief.show_name, episode_title=brief.title, hosts=hosts)
+                           show=brief.show_name, episode_title=brief.title, hosts=hosts,
+                           agenda=agenda if k == 0 else ())
         out.append(scene.model_copy(update={"beats": beats}))
     return out
 
