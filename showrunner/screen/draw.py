@@ -317,9 +317,25 @@ def _figure(c: Canvas, beat: Beat, r: dict[str, Box], *, root: Path, picture: by
         pad = round(0.02 * min(c.width, c.height))
         _paste_contained(c, image, (vx + pad, vy + pad, vw - 2 * pad, vh - 2 * pad))
     elif beat.kind == "diagram":
-        image, text_px = visuals.graphviz(beat.text, c.pal, c.fonts.regular, (vw, vh), c.min_px)
-        scale = _paste_contained(c, image, (vx, vy, vw, vh))
-        c.measure.text(round(text_px * scale), c.pal.foreground, c.pal.background)
+        # across or down, whichever draws the labels larger; the whole body if the half is too small
+        best = None
+        for box in ((vx, vy, vw, vh), r["body"]):
+            for rankdir in ("TB", "LR"):
+                image, text_px = visuals.graphviz(beat.text, c.pal, c.fonts.regular, rankdir)
+                scale = min(box[2] / image.width, box[3] / image.height, 4.0)
+                if best is None or text_px * scale > best[0]:
+                    best = (text_px * scale, rankdir, box, scale)
+            if best[0] >= c.min_px:
+                break
+        assert best is not None
+        _, rankdir, box, scale = best
+        # drawn again at the resolution it is shown at, so it is sharp
+        dpi = max(round(visuals.GRAPHVIZ_DPI * scale * 0.999), 1)
+        image, _ = visuals.graphviz(beat.text, c.pal, c.fonts.regular, rankdir, dpi=dpi)
+        scale = _paste_contained(c, image, box, most=1.0)
+        c.measure.text(math.floor(visuals.GRAPHVIZ_POINTS * dpi / 72 * scale), c.pal.foreground, c.pal.background)
+        if box == r["body"]:
+            caption = ""
     elif beat.kind == "chart":
         image, text_px = visuals.bar_chart(beat.rows, c.pal, c.fonts.regular, (vw, vh), c.min_px)
         c.image.paste(image, (vx, vy))
@@ -330,9 +346,9 @@ def _figure(c: Canvas, beat: Beat, r: dict[str, Box], *, root: Path, picture: by
     _caption(c, caption, r["text"])
 
 
-def _paste_contained(c: Canvas, image: Image.Image, box: Box, cover: bool = False) -> float:
+def _paste_contained(c: Canvas, image: Image.Image, box: Box, cover: bool = False, most: float = 8.0) -> float:
     x, y, w, h = box
-    scale = (max if cover else min)(w / image.width, h / image.height)
+    scale = min((max if cover else min)(w / image.width, h / image.height), most)
     size = (max(round(image.width * scale), 1), max(round(image.height * scale), 1))
     resized = image.resize(size, Image.Resampling.LANCZOS)
     if cover:

@@ -131,7 +131,6 @@ def bar_chart(rows: list[list[str]], pal: Palette, font_path: str, size: tuple[i
         for y, v, raw in zip(positions, values, (r[column] for r in rows[1:]), strict=True):
             ax.text(v + top * 0.01, y, raw.strip(), va="center", fontproperties=prop, color=hex_of(pal.foreground))
         ax.set_xlim(0, top * 1.25 if top > 0 else 1)
-        fig.tight_layout(pad=0.4)
         out = io.BytesIO()
         fig.savefig(out, format="png", dpi=dpi, facecolor=hex_of(pal.background))
     finally:
@@ -147,24 +146,29 @@ def bar_chart(rows: list[list[str]], pal: Palette, font_path: str, size: tuple[i
 # --- Graphviz ----------------------------------------------------------------------------------
 
 GRAPHVIZ_POINTS = 14.0  # dot's default label size
+GRAPHVIZ_DPI = 96
 
 
-def graphviz(source: str, pal: Palette, font_path: str, size: tuple[int, int], min_px: int) -> tuple[Image.Image, int]:
-    """A Graphviz block drawn by `dot` in the theme's colours. Returns the picture (its own size)
-    and its labels' size in pixels before it is scaled into place (the caller scales both)."""
+@functools.lru_cache(maxsize=32)
+def _dot(source: str, args: tuple[str, ...]) -> bytes:
+    proc = subprocess.run(["dot", "-Tpng", *args], input=source.encode("utf-8"), capture_output=True, check=False)
+    if proc.returncode != 0 or not proc.stdout:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ArtifactError(f"the Graphviz block does not draw: {message[-1] if message else 'no output'}")
+    return proc.stdout
+
+
+def graphviz(source: str, pal: Palette, font_path: str, rankdir: str = "TB",
+             dpi: int = GRAPHVIZ_DPI) -> tuple[Image.Image, int]:
+    """A Graphviz block drawn by `dot` in the theme's colours (its own `rankdir` wins over this one).
+    Returns the picture at its own size and its labels' size in pixels at that size."""
     if shutil.which("dot") is None:
         raise ToolMissing("dot (Graphviz) not found on PATH: install it with `sudo apt-get install graphviz`")
     fg, bg = hex_of(pal.foreground), hex_of(pal.background)
     family = Path(font_path).stem
-    # labels at least the minimum once the picture is scaled to fit: draw at a dpi for the box
-    dpi = 96
-    args = ["dot", "-Tpng", f"-Gdpi={dpi}", f"-Gbgcolor={bg}", f"-Gfontcolor={fg}", f"-Ncolor={fg}",
-            f"-Nfontcolor={fg}", f"-Ecolor={fg}", f"-Efontcolor={fg}", f"-Nfontname={family}",
-            f"-Efontname={family}", f"-Gfontname={family}", "-Gpad=0.2"]
-    proc = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False)
-    if proc.returncode != 0 or not proc.stdout:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ArtifactError(f"the Graphviz block does not draw: {message[-1] if message else 'no output'}")
-    with Image.open(io.BytesIO(proc.stdout)) as image:
+    args = (f"-Gdpi={dpi}", f"-Grankdir={rankdir}", f"-Gbgcolor={bg}", f"-Gfontcolor={fg}",
+            f"-Ncolor={fg}", f"-Nfontcolor={fg}", f"-Ecolor={fg}", f"-Efontcolor={fg}", f"-Nfontname={family}",
+            f"-Efontname={family}", f"-Gfontname={family}", "-Gpad=0.2")
+    with Image.open(io.BytesIO(_dot(source, args))) as image:
         picture = image.convert("RGB")
     return picture, math.floor(GRAPHVIZ_POINTS * dpi / 72)
