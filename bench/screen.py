@@ -117,9 +117,16 @@ def main() -> int:
     parser.add_argument("--height", type=int, default=540, help="frame height (the measures are fractions)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project and print where")
     parser.add_argument("--sheets", type=Path, help="copy each episode's contact sheet (report/storyboard.png) here")
+    parser.add_argument("--again", type=Path, help="build again in a project kept by --keep (the workflow updated)")
     args = parser.parse_args()
-    tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="showrunner-screen-")
-    root = Path(tempfile.mkdtemp(prefix="showrunner-screen-") if tmp is None else tmp.name)
+    tmp = None if args.keep or args.again else tempfile.TemporaryDirectory(prefix="showrunner-screen-")
+    root = args.again or Path(tempfile.mkdtemp(prefix="showrunner-screen-") if tmp is None else tmp.name)
+    if args.again:
+        shutil.rmtree(root / "results", ignore_errors=True)
+        shutil.rmtree(root / "sources", ignore_errors=True)
+        for part in ("Snakefile", "rules", "scripts", "prompts", "report", "profiles", "envs"):
+            shutil.rmtree(root / part, ignore_errors=True)
+            (root / part).unlink(missing_ok=True)
     project = Project(root, bench_config(args.height), sources={})
     install(root)
     (root / "sources" / "ep1").mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@
 rule scene_image:
     input:
         scene="results/{slug}/scenes/{scene}.json",
+        figures=get_scene_figures,
     output:
         image="results/{slug}/media/{scene}/image.png",
         beats=directory("results/{slug}/media/{scene}/beats"),

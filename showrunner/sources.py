@@ -249,6 +249,15 @@ def _local_figure(token) -> tuple[str, str] | None:
     return src, caption
 
 
+def _html_figure(tag) -> tuple[str, str] | None:
+    """(src, caption) when a paragraph is one image of a local file; else None."""
+    images = tag.find_all("img")
+    src = str(images[0].get("src") or "") if len(images) == 1 else ""
+    if not src or re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
+        return None
+    return src, str(images[0].get("alt") or images[0].get("title") or "").strip() or Path(src).stem
+
+
 def _resolve_figures(blocks: list[Block], path: Path, name: str, record: cleaning.Record) -> list[Block]:
     """Figures' files named as the document is (beside it, from the project root); a missing one is dropped."""
     out = []
@@ -526,12 +535,8 @@ def _html_blocks(text: str, record: cleaning.Record, whole_page: bool = True) ->
                 said = text_of(child)
                 if said:
                     blocks.append(Block(kind="paragraph", text=said, location=where(child)))
-                elif len(child.find_all("img")) == 1 and not re.match(
-                        r"^([a-z][a-z0-9+.-]*:|//)", str(child.find("img").get("src", "")), re.I):
-                    img = child.find("img")
-                    blocks.append(Block(kind="figure", text=str(img.get("alt") or img.get("title") or "").strip()
-                                        or Path(str(img.get("src"))).stem, path=str(img.get("src")),
-                                        location=where(child)))
+                elif (figure := _html_figure(child)) is not None:  # a local image: a figure the screen shows
+                    blocks.append(Block(kind="figure", text=figure[1], path=figure[0], location=where(child)))
                 elif child.find("img"):
                     pictures = child.find_all("img")
                     badge = any(_BADGE.search(str(img.get("src", ""))) for img in pictures)

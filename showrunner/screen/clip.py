@@ -67,13 +67,16 @@ def beat_frames(beats: Sequence[Beat], scene: Scene, timings: SceneTimings) -> l
         frame = 0 if k == 0 else round(word_time(lines[beat.segment_id], texts[beat.segment_id], beat.word)
                                        * timings.fps)
         starts.append((k, min(max(frame, starts[-1][1] if starts else 0), timings.frames)))
-    shown: list[tuple[int, int]] = []
     least = max(round(MIN_FRAMES_S * timings.fps), 1)
+    shown: list[tuple[int, int]] = []
     for n, (k, start) in enumerate(starts):
         end = starts[n + 1][1] if n + 1 < len(starts) else timings.frames
-        if end - start >= least or not shown:
-            shown.append((k, start))
-    # a too-short beat gives its time to the one before it
+        if shown and start <= shown[-1][1]:
+            shown.pop()  # two beats at the same frame: the later one is what is on screen
+        if end - start < least and (shown or n + 1 < len(starts)):
+            continue  # too short to see: the beat before it stays (or the next one comes early)
+        shown.append((k, start))
+    shown[0] = (shown[0][0], 0)
     return [(k, (shown[n + 1][1] if n + 1 < len(shown) else timings.frames) - start)
             for n, (k, start) in enumerate(shown)]
 

@@ -113,7 +113,7 @@ class Canvas:
 
     def text(self, xy: tuple[float, float], text: str, f: ImageFont.FreeTypeFont, colour: Rgb, on: Rgb) -> None:
         self.draw.text(xy, text, font=f, fill=colour)
-        self.measure.text(f.size, colour, on)
+        self.measure.text(round(f.size), colour, on)
 
     def fit(self, paragraphs: list[tuple[str, Rgb]], box: Box, path: str, cap: float, *, on: Rgb | None = None,
             gap: float = 0.45, align: str = "left", valign: str = "top", prefix: Callable | None = None,
@@ -143,7 +143,7 @@ class Canvas:
             for line in block:
                 if y + line_h > top + height + round(size * (LINE - 1)) and not fits:
                     break
-                x = left + indent
+                x: float = left + indent
                 if align == "center":
                     x = left + (width - f.getlength(line)) / 2
                 self.text((x, y), line, f, colour, on)
@@ -289,13 +289,13 @@ def _points(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
         while len(earlier) > 1 and not c.fit([(p, c.pal.muted) for p in earlier], (bx, by, bw, room),
                                              c.fonts.regular, 0.04, draw=False, prefix=lambda *a: None)[1]:
             earlier = earlier[1:]
-        used, _ = c.fit([(p, c.pal.muted) for p in earlier], (bx, by, bw, room), c.fonts.regular, 0.04, gap=0.35,
-                        prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, -1))
-        lead_top = by + min(used, room) + round(0.035 * c.height)
+        above, _fits = c.fit([(p, c.pal.muted) for p in earlier], (bx, by, bw, room), c.fonts.regular, 0.04, gap=0.35,
+                            prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, -1))
+        lead_top = by + min(above, room) + round(0.035 * c.height)
     bar = max(round(0.006 * min(c.width, c.height)), 4)
     box = (bx + 4 * bar, lead_top, bw - 4 * bar, by + bh - lead_top)
     cap = 0.115 if c.landscape else 0.08
-    used, _ = c.fit([(newest, c.pal.foreground)], box, c.fonts.regular, cap, draw=False)
+    used, _fits = c.fit([(newest, c.pal.foreground)], box, c.fonts.regular, cap, draw=False)
     top = lead_top + (max(box[3] - used, 0) // 2 if not earlier else 0)
     c.draw.rectangle([bx, top, bx + bar, top + min(used, box[3])], fill=c.pal.accent)
     c.fit([(newest, c.pal.foreground)], box, c.fonts.regular, cap, valign="middle" if not earlier else "top")
@@ -318,14 +318,14 @@ def _figure(c: Canvas, beat: Beat, r: dict[str, Box], *, root: Path, picture: by
         _paste_contained(c, image, (vx + pad, vy + pad, vw - 2 * pad, vh - 2 * pad))
     elif beat.kind == "diagram":
         # across or down, whichever draws the labels larger; the whole body if the half is too small
-        best = None
+        best: tuple[float, str, Box, float] | None = None
         for box in ((vx, vy, vw, vh), r["body"]):
             for rankdir in ("TB", "LR"):
                 image, text_px = visuals.graphviz(beat.text, c.pal, c.fonts.regular, rankdir)
                 scale = min(box[2] / image.width, box[3] / image.height, 4.0)
                 if best is None or text_px * scale > best[0]:
                     best = (text_px * scale, rankdir, box, scale)
-            if best[0] >= c.min_px:
+            if best is not None and best[0] >= c.min_px:
                 break
         assert best is not None
         _, rankdir, box, scale = best
@@ -490,15 +490,15 @@ def _table(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
         return
     y = top
     more = 0
-    for i, (row, h) in enumerate(zip(cells, heights, strict=True)):
+    for i, (cell_lines, h) in enumerate(zip(cells, heights, strict=True)):
         if y + h > top + height - (round(size * LINE) + 2 * pad if i < len(cells) - 1 else 0):
             more = len(cells) - i
             break
         fill = pal.accent if i == 0 else (pal.card if i % 2 else pal.background)
         c.draw.rectangle([left, y, left + width, y + h], fill=fill)
         colour = pal.on_accent if i == 0 else pal.foreground
-        x = left
-        for lines, w in zip(row, widths, strict=True):
+        x: float = left
+        for lines, w in zip(cell_lines, widths, strict=True):
             for k, line in enumerate(lines):
                 if line:
                     c.text((x + pad, y + pad + k * round(size * LINE)), line, b if i == 0 else f, colour, fill)

@@ -29,6 +29,7 @@ from showrunner.writing import speakable as spk
 from showrunner.writing.outline import key_point, shorten
 from showrunner.writing.sentences import content_stems, split_sentences
 
+FIGURE_HOLD_S = 6.0  # a figure is on screen at least this long (by the narration's words)
 PACE_S = 4.5  # a new picture at the next sentence once the current one has been up this long
 WORDS_PER_SECOND = 2.5
 POINT_WORDS = 14
@@ -111,9 +112,13 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
             at(sentence_of(beat.segment_id, beat.word), beat)
     for element in elements:
         i = sentence_of(element.segment_id, element.word)
-        kind = "figure" if element.kind == "figure" else "quote"
-        at(i, Beat(kind=kind, segment_id=element.segment_id, word=element.word, heading=heading,
+        at(i, Beat(kind="figure" if element.kind == "figure" else "quote", segment_id=element.segment_id,
+                   word=element.word, heading=heading,
                    text=element.text, label=element.label, path=element.path, element=element.element))
+
+        # a figure stays while the narration is about it: nothing else comes for FIGURE_HOLD_S
+        taken.update(j for j in range(i + 1, len(sentences))
+                     if sentences[j].start_s - sentences[i].start_s < FIGURE_HOLD_S)
 
     # the key points, each where the narration says it (in order, never before the last one)
     floor = 0 if opening is None else 1
@@ -348,8 +353,11 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
                     "figure", s.segment_id, s.word, caption, path=block.path, element=f"{doc.path} {block.location}"))
             elif block.kind == "quote":
                 stems = set(content_stems(block.text))
-                best = max(sentences, key=lambda x, stems=stems: len(x[1].stems & stems) / max(len(stems), 1))
-                scene, s = best
+
+                def overlap(x: tuple[Scene, _Sentence], stems: set[str] = stems) -> float:
+                    return len(x[1].stems & stems) / max(len(stems), 1)
+
+                scene, s = max(sentences, key=overlap)
                 if stems and len(s.stems & stems) >= 0.6 * len(stems) and \
                         (scene.index, s.segment_id, s.word) not in used:
                     used.add((scene.index, s.segment_id, s.word))

@@ -21,7 +21,7 @@ BEATS_A_ROW = 6
 
 def run(job: StageJob) -> None:
     storyboard = read_model(job.input["storyboard"], Storyboard)
-    beats = {Path(p).name: Path(p) for p in job.input["beats"]}
+    beats = {Path(p).parent.name: Path(p) for p in job.input["beats"]}  # media/<NN>/beats
     tiles = []
     for ref in storyboard.scenes:
         folder = beats[f"{ref.index:02d}"] if f"{ref.index:02d}" in beats else None

@@ -26,8 +26,8 @@ from showrunner.files import (
     write_text,
 )
 from showrunner.prompts import render
-from showrunner.screen.plan import plan_episode
 from showrunner.provenance import write_provenance
+from showrunner.screen.plan import plan_episode
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
 
