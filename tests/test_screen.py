@@ -218,3 +218,21 @@ def test_a_figure_in_a_markdown_source_is_shown_in_the_clip(tmp_path):
     pixels = np.frombuffer(frame, dtype=np.uint8).reshape(-1, 3).astype(int)
     magenta = (pixels[:, 0] > 200) & (pixels[:, 1] < 60) & (pixels[:, 2] > 200)
     assert magenta.mean() > 0.05  # the figure itself is on screen while its narration is said
+
+
+def test_an_image_model_illustrates_the_key_points(media_episode, server, api_key):
+    from tests.fake_openai import provider_settings
+    from tests.media_episode import media_config
+
+    config = media_config(providers={"image": provider_settings(server.url, model="gpt-image-1")},
+                          prices={"openai:gpt-image-1": {"per_image": 0.04}})
+    episode = media_episode(config)
+    episode.run("scene_image", "01")
+    assert server.count("/v1/images/generations") == 1  # one picture for the scene, however many beats
+    listed = json.loads(episode.media("01", "beats/beats.json").read_text())["beats"]
+    points = [b for b in listed if b["kind"] == "points"]
+    assert points
+    with Image.open(episode.media("01", f"beats/{points[-1]['file']}")) as image:
+        pixels = np.asarray(image.convert("RGB")).reshape(-1, 3).astype(int)
+    picture = (np.abs(pixels - np.array([40, 90, 160])).sum(axis=1) < 30).mean()
+    assert picture > 0.15  # the model's picture (the fake's plain blue) beside the point being said
