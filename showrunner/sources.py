@@ -243,19 +243,27 @@ def _local_figure(token) -> tuple[str, str] | None:
     if len(images) != 1:
         return None
     src = str(images[0].attrs.get("src", ""))
-    if not src or re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
-        return None
     caption = images[0].content or str(images[0].attrs.get("title") or "") or Path(src).stem.replace("-", " ")
-    return src, caption
+    return (src, caption) if _is_figure(src, caption) else None
+
+
+_NOT_A_FIGURE = re.compile(r"\b(?:logo|badge|icon|banner|avatar|shield)s?\b", re.I)
+
+
+def _is_figure(src: str, caption: str) -> bool:
+    """A local image file that is not a logo, badge or icon."""
+    if not src or re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
+        return False
+    return not (_NOT_A_FIGURE.search(caption) or _NOT_A_FIGURE.search(Path(src).stem.replace("_", " ")
+                                                                        .replace("-", " ")))
 
 
 def _html_figure(tag) -> tuple[str, str] | None:
     """(src, caption) when a paragraph is one image of a local file; else None."""
     images = tag.find_all("img")
     src = str(images[0].get("src") or "") if len(images) == 1 else ""
-    if not src or re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
-        return None
-    return src, str(images[0].get("alt") or images[0].get("title") or "").strip() or Path(src).stem
+    caption = str(images[0].get("alt") or images[0].get("title") or "").strip() if images else ""
+    return (src, caption or Path(src).stem) if _is_figure(src, caption) else None
 
 
 def _resolve_figures(blocks: list[Block], path: Path, name: str, record: cleaning.Record) -> list[Block]:

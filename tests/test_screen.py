@@ -236,3 +236,22 @@ def test_an_image_model_illustrates_the_key_points(media_episode, server, api_ke
         pixels = np.asarray(image.convert("RGB")).reshape(-1, 3).astype(int)
     picture = (np.abs(pixels - np.array([40, 90, 160])).sum(axis=1) < 30).mean()
     assert picture > 0.15  # the model's picture (the fake's plain blue) beside the point being said
+
+
+def test_local_images_are_figures_and_logos_badges_and_missing_files_are_not(tmp_path):
+    from showrunner.sources import read_source
+
+    Image.new("RGB", (40, 30), (0, 0, 0)).save(tmp_path / "flow.png")
+    Image.new("RGB", (40, 30), (0, 0, 0)).save(tmp_path / "logo.png")
+    (tmp_path / "doc.md").write_text(
+        "# Flow\n\nThe steps run in order, one after another, every time.\n\n![How the steps flow](flow.png)\n\n"
+        "![Our logo](logo.png)\n\n![Gone](gone.png)\n\n![Remote](https://example.org/x.png)\n")
+    (tmp_path / "page.html").write_text(
+        "<html><body><h1>Flow</h1><p>The steps run in order, one after another.</p>"
+        "<p><img src='flow.png' alt='How the steps flow'></p></body></html>")
+    for name in ("doc.md", "page.html"):
+        doc = read_source(tmp_path / name, f"sources/{name}")
+        figures = [b for b in doc.blocks if b.kind == "figure"]
+        assert [(b.path, b.text) for b in figures] == [("sources/flow.png", "How the steps flow")]
+    doc = read_source(tmp_path / "doc.md", "sources/doc.md")
+    assert any(d.reason == "image" and "gone.png (file not found)" in d.text for d in doc.dropped)
