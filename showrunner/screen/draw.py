@@ -403,7 +403,7 @@ def _code(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
     # the largest size up to the cap at which every line fits unwrapped and the listing fits the
     # panel; below that the minimum, wrapping long lines and paging
     longest = max((len(x) for x in lines), default=1) + gutter_chars
-    size = c.px(0.055 if c.landscape else 0.034)
+    size = c.px((0.055 if c.landscape else 0.034) * (1.5 if len(lines) <= 4 else 1.0))
     while size > c.min_px and (font(c.fonts.mono, size).getlength("M") * longest > inner_w
                                or len(lines) * round(size * 1.3) > avail - 2 * pad):
         size -= 1

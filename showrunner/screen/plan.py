@@ -177,13 +177,27 @@ def _seg_index(scene: Scene, segment_id: str) -> int:
     return next(k for k, s in enumerate(scene.segments) if s.id == segment_id)
 
 
+_NOT_COUNTED = {"http", "https", "sha", "md", "python", "version", "release", "port", "ipv", "utf", "iso", "rfc",
+                "pep", "es", "c", "x", "v", "step", "page", "line", "chapter", "part", "section", "figure", "table"}
+
+
 def _number_in(sentence: str) -> str | None:
-    """A number worth a card: a year, a count, a percentage (not 'SHA-256' or a version)."""
+    """A number worth a card: a year, a percentage, or a count of something ('16 connections');
+    not a name's number (SHA-256, HTTP/1.1, Python 3.9, port 8080, version 2)."""
     for match in _NUMBER.finditer(sentence):
-        before = sentence[max(match.start() - 1, 0):match.start()]
-        if before in ("-", "v", "."):
+        text = match.group(0)
+        before = sentence[:match.start()]
+        word_before = re.findall(r"([A-Za-z]+)[\s/-]*$", before)
+        if before[-1:] in ("-", "/", ".", "v") or (word_before and (word_before[0].lower() in _NOT_COUNTED
+                                                                    or word_before[0].isupper())):
             continue
-        return match.group(0).replace(" per cent", "%").replace(" percent", "%").replace(" %", "%")
+        after = sentence[match.end():]
+        if "%" in text or "cent" in text:
+            return text.replace(" per cent", "%").replace(" percent", "%").replace(" %", "%")
+        if re.fullmatch(r"1[5-9]\d\d|20\d\d", text):
+            return text  # a year
+        if "." not in text and re.match(r"\s+(?!and\b|or\b|to\b|of\b|in\b|on\b|is\b|was\b)[a-z]{3,}", after):
+            return text  # a count of something
     return None
 
 
@@ -218,7 +232,10 @@ def _code_beats(scene: Scene, sentences: list[_Sentence], start: int, heading: s
         beats = [Beat(kind="table", segment_id=s.segment_id, word=s.word, heading=heading, rows=rows)]
         if numeric_column(rows) is not None:
             later = _later_anchor(scene, sentences, start)
-            beats.append(Beat(kind="chart", segment_id=later[0], word=later[1], heading=heading, rows=rows))
+            here = (_seg_index(scene, later[0]), later[1])
+            said = max((x for x in sentences if (x.seg, x.word) <= here), key=lambda x: (x.seg, x.word))
+            beats.append(Beat(kind="chart", segment_id=later[0], word=later[1], heading=heading, rows=rows,
+                              label=key_point(said.text, POINT_WORDS)))
         return beats
     if language in DIAGRAM_LANGUAGES:
         return [Beat(kind="diagram", segment_id=s.segment_id, word=s.word, heading=heading, text=scene.code,

@@ -112,9 +112,10 @@ def bar_chart(rows: list[list[str]], pal: Palette, font_path: str, size: tuple[i
     text_px = max(min_px, round(size[1] * 0.045))
     points = text_px * 72 / dpi
     prop = font_manager.FontProperties(fname=font_path, size=points)
-    fig = plt.figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor=hex_of(pal.background))
+    fig = plt.figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor=hex_of(pal.background),
+                     layout="constrained")
     try:
-        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        ax = fig.add_subplot()
         ax.set_facecolor(hex_of(pal.background))
         positions = list(range(len(values)))[::-1]
         ax.barh(positions, values, color=hex_of(pal.accent), height=0.62)
