@@ -233,9 +233,9 @@ def _code_beats(scene: Scene, sentences: list[_Sentence], start: int, heading: s
         if numeric_column(rows) is not None:
             later = _later_anchor(scene, sentences, start)
             here = (_seg_index(scene, later[0]), later[1])
-            said = max((x for x in sentences if (x.seg, x.word) <= here), key=lambda x: (x.seg, x.word))
+            spoken = max((x for x in sentences if (x.seg, x.word) <= here), key=lambda x: (x.seg, x.word))
             beats.append(Beat(kind="chart", segment_id=later[0], word=later[1], heading=heading, rows=rows,
-                              label=key_point(said.text, POINT_WORDS)))
+                              label=key_point(spoken.text, POINT_WORDS)))
         return beats
     if language in DIAGRAM_LANGUAGES:
         return [Beat(kind="diagram", segment_id=s.segment_id, word=s.word, heading=heading, text=scene.code,
