@@ -211,13 +211,17 @@ def test_a_figure_in_a_markdown_source_is_shown_in_the_clip(tmp_path):
     schedule = json.loads((results / "media" / name / "clip.provenance.json").read_text())["parameters"]["beats"]
     row = next(r for r in schedule if r["beat"] == k + 1)
     assert row["seconds"] > 0.5
-    at = row["start"] + row["seconds"] / 2
-    frame = subprocess.run([media.FFMPEG, "-v", "error", "-ss", f"{at:.3f}", "-i",
-                            str(results / "media" / name / "clip.mp4"), "-frames:v", "1", "-f", "rawvideo",
-                            "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
-    pixels = np.frombuffer(frame, dtype=np.uint8).reshape(-1, 3).astype(int)
-    magenta = (pixels[:, 0] > 200) & (pixels[:, 1] < 60) & (pixels[:, 2] > 200)
-    assert magenta.mean() > 0.05  # the figure itself is on screen while its narration is said
+
+    def magenta_at(seconds: float) -> float:
+        frame = subprocess.run([media.FFMPEG, "-v", "error", "-ss", f"{seconds:.3f}", "-i",
+                                str(results / "media" / name / "clip.mp4"), "-frames:v", "1", "-f", "rawvideo",
+                                "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+        pixels = np.frombuffer(frame, dtype=np.uint8).reshape(-1, 3).astype(int)
+        return float(((pixels[:, 0] > 200) & (pixels[:, 1] < 60) & (pixels[:, 2] > 200)).mean())
+
+    assert magenta_at(row["start"] + row["seconds"] / 2) > 0.05  # the figure is on screen during its beat
+    other = next(r for r in schedule if r["beat"] != k + 1)
+    assert magenta_at(other["start"] + other["seconds"] / 2) < 0.01  # and not during another one
 
 
 def test_an_image_model_illustrates_the_key_points(media_episode, server, api_key):
