@@ -71,8 +71,12 @@ class Style(Strict):
         if isinstance(data, dict):
             theme = data.get("theme", "dark")
             if theme in themes.THEMES:
+                # the theme's colours where none are given; a colour that is another theme's own comes
+                # from an episode's override of the theme (the show's style merged under it): replaced
                 colours = themes.theme_colours(theme)
-                data = {**{k: colours[k] for k in ("background", "foreground", "accent")}, **data}
+                others = {t: themes.theme_colours(t) for t in themes.THEMES if t != theme}
+                data = {**data, **{k: colours[k] for k in ("background", "foreground", "accent")
+                                   if k not in data or any(data[k] == o[k] for o in others.values())}}
         return data
 
     @model_validator(mode="after")

@@ -259,3 +259,13 @@ def test_local_images_are_figures_and_logos_badges_and_missing_files_are_not(tmp
         assert [(b.path, b.text) for b in figures] == [("sources/flow.png", "How the steps flow")]
     doc = read_source(tmp_path / "doc.md", "sources/doc.md")
     assert any(d.reason == "image" and "gone.png (file not found)" in d.text for d in doc.dropped)
+
+
+def test_an_episode_can_take_another_theme():
+    from showrunner.config import load_config
+    from tests.media_episode import media_config
+
+    raw = media_config()
+    raw["episodes"]["ep1"]["overrides"] = {"show": {"style": {"theme": "paper"}}}
+    style = load_config(raw).episode("ep1").show.style
+    assert (style.theme, style.background, style.foreground) == ("paper", "#f5efe0", "#2b2620")
