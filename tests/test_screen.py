@@ -269,3 +269,15 @@ def test_an_episode_can_take_another_theme():
     raw["episodes"]["ep1"]["overrides"] = {"show": {"style": {"theme": "paper"}}}
     style = load_config(raw).episode("ep1").show.style
     assert (style.theme, style.background, style.foreground) == ("paper", "#f5efe0", "#2b2620")
+
+
+def test_a_graphviz_block_is_a_diagram_and_a_numeric_table_also_a_chart():
+    said = [_seg(1, "The diagram on screen shows the planner, the fetcher and the verifier, one after another.")]
+    dot = _scene(code="digraph { planner -> fetcher -> verifier }", code_language="dot", segments=said)
+    assert [b.kind for b in plan.plan_beats(dot, opening=None)] == ["diagram"]
+    table = "Tool | Seconds\nmake | 12\nbazel | 3\nnix | 4"
+    told = [_seg(1, "The table on screen lists three tools and their seconds per build."),
+            _seg(2, "Bazel is the fastest of the three, at three seconds for the whole build.")]
+    beats = plan.plan_beats(_scene(code=table, code_language="table", segments=told), opening=None)
+    assert [b.kind for b in beats] == ["table", "chart"] and beats[1].segment_id == "seg2"
+    assert beats[0].rows[0] == ["Tool", "Seconds"] and plan.numeric_column(beats[0].rows) == 1
