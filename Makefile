@@ -2,16 +2,16 @@
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core python3-venv
+APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core python3-venv graphviz
 TEST_APT_PACKAGES := slurm-wlm munge chromium chromium-driver
 SNAKEMAKE := $(BIN)/snakemake
 
 .PHONY: setup system-deps test-system-deps demo test lint bench bench-documents bench-batch clean
 
-# System tools: ffmpeg (with ffprobe, libx264, libass, loudnorm), espeak-ng, DejaVu fonts.
+# System tools: ffmpeg (with ffprobe, libx264, libass, loudnorm), espeak-ng, DejaVu fonts, Graphviz (dot).
 system-deps:
 	@if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null && command -v espeak-ng >/dev/null \
-	   && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] && python3 -c 'import ensurepip' 2>/dev/null; then \
+	   && command -v dot >/dev/null && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] && python3 -c 'import ensurepip' 2>/dev/null; then \
 	  echo "system packages: present"; \
 	else \
 	  echo "installing system packages: $(APT_PACKAGES)"; \

@@ -48,10 +48,11 @@ from pathlib import Path
 import yaml
 
 from showrunner import audio, episode_audio, listening, media
-from showrunner.artifacts import Scene, SceneRef, SceneTimings, Storyboard, scene_name
+from showrunner.artifacts import Scene, SceneRef, Storyboard, scene_name
 from showrunner.config import Cache, Episode, load_config
 from showrunner.files import read_json, read_model
 from showrunner.providers.calls import ModelCalls
+from showrunner.screen.clip import encode_beats
 from showrunner.stages import scene_voice
 
 REPO = Path(__file__).resolve().parent.parent
@@ -140,8 +141,7 @@ def floor(root: Path, slug: str) -> dict[str, float]:
     for ref in refs:
         scene = read_model(results / ref.file, Scene)
         segments += scene.segments
-        timings = read_model(results / "media" / scene_name(ref.index) / "timings.json", SceneTimings)
-        slides.append((results / "media" / scene_name(ref.index) / "image.png", timings.duration))
+        slides += _beat_slides(results / "media" / scene_name(ref.index))
     out = {}
     with tempfile.TemporaryDirectory(prefix="showrunner-floor-") as tmp:
         started = time.perf_counter()
@@ -153,6 +153,13 @@ def floor(root: Path, slug: str) -> dict[str, float]:
             out[name] = time.perf_counter() - started
     out["seconds_of_video"] = sum(seconds for _, seconds in slides)
     return out
+
+
+def _beat_slides(media_dir: Path) -> list[tuple[Path, float]]:
+    """A scene's beat stills and how long each is shown (scene_clip's provenance)."""
+    shown = json.loads((media_dir / "clip.provenance.json").read_text())["parameters"]["beats"]
+    files = json.loads((media_dir / "beats" / "beats.json").read_text())["beats"]
+    return [(media_dir / "beats" / files[row["beat"] - 1]["file"], row["seconds"]) for row in shown]
 
 
 def edit_floor(root: Path, slug: str, scene: int, noop: float) -> dict[str, float]:
@@ -174,8 +181,9 @@ def edit_floor(root: Path, slug: str, scene: int, noop: float) -> dict[str, floa
         for job in [pool.submit(_listen, edited / "voice.wav", episode),
                     pool.submit(media.encode_soundtrack, mix, rate, Path(tmp) / "soundtrack.m4a"),
                     pool.submit(media.ffmpeg, mp3, what="edit floor: MP3", stdin=mix.astype("<f4").tobytes()),
-                    pool.submit(media.encode_clip, edited / "image.png", Path(tmp) / "clip.mp4", video=episode.video,
-                                frames=read_model(edited / "timings.json", SceneTimings).frames)]:
+                    pool.submit(encode_beats, [(still, round(seconds * episode.video.fps))
+                                               for still, seconds in _beat_slides(edited)],
+                                Path(tmp) / "clip.mp4", video=episode.video)]:
             job.result()
         out["encode_s"] = time.perf_counter() - started
         started = time.perf_counter()

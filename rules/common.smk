@@ -4,6 +4,7 @@ from pathlib import Path
 
 from showrunner import rule_kinds, startup
 from showrunner import workflow as wf
+from showrunner.screen import figures as screen_figures
 
 ROOT = Path.cwd()
 
@@ -96,6 +97,12 @@ def get_scene_names(wildcards):
         # raises while the storyboard is still to run
         STORYBOARD_DONE[wildcards.slug] = checkpoints.storyboard.get(slug=wildcards.slug).output.storyboard
     return wf.scene_names(STORYBOARD_DONE[wildcards.slug])
+
+
+def get_scene_figures(wildcards):
+    """The document figures a scene's beats show: a changed figure redraws that scene only."""
+    get_scene_names(wildcards)
+    return screen_figures.figure_paths(f"results/{wildcards.slug}/scenes/{wildcards.scene}.json")
 
 
 def scene_files(pattern):

@@ -60,7 +60,7 @@ rule report_pages:
 rule contact_sheet:
     input:
         storyboard="results/{slug}/storyboard.json",
-        images=scene_files("results/{slug}/media/{scene}/image.png"),
+        beats=scene_files("results/{slug}/media/{scene}/beats"),
     output:
         sheet=report(
             "results/{slug}/report/storyboard.png",

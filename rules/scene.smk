@@ -1,11 +1,14 @@
-# Per scene: a picture, a voice track with measured line timings, and a video-only clip.
+# Per scene: its beats' stills, a voice track with measured line timings, and a video-only clip
+# that shows each still from the moment the narration reaches it.
 
 
 rule scene_image:
     input:
         scene="results/{slug}/scenes/{scene}.json",
+        figures=get_scene_figures,
     output:
         image="results/{slug}/media/{scene}/image.png",
+        beats=directory("results/{slug}/media/{scene}/beats"),
         provenance="results/{slug}/media/{scene}/image.provenance.json",
     params:
         settings=settings_for("scene_image"),
@@ -47,7 +50,8 @@ rule scene_voice:
 
 rule scene_clip:
     input:
-        image="results/{slug}/media/{scene}/image.png",
+        scene="results/{slug}/scenes/{scene}.json",
+        beats="results/{slug}/media/{scene}/beats",
         timings="results/{slug}/media/{scene}/timings.json",
     output:
         clip="results/{slug}/media/{scene}/clip.mp4",

@@ -34,6 +34,8 @@ class Block(Artifact):
                                                                  "(x0, y0, x1, y1 in points, origin bottom left)")
     last: bool = Field(default=False, description="back matter (references, acknowledgements, appendices, "
                                                   "IANA and security considerations): ranked after the main points")
+    path: str | None = Field(default=None, description="a figure's local image file, as the workflow reads it "
+                                                       "(relative to the project root); its text is the caption")
 
 
 class Dropped(Artifact):
@@ -198,6 +200,27 @@ class ScriptReview(Artifact):
 # --- storyboard.json / scenes/<n>.json ----------------------------------------------------
 
 
+class Beat(Artifact):
+    """One picture of a scene, shown from a moment of its narration until the next beat's.
+
+    It appears when the narration reaches word `word` of segment `segment_id` (timed from the
+    voice's measured line timings). `element` names the source element it shows, if any."""
+
+    kind: Literal["title", "chapter", "points", "code", "figure", "table", "chart", "diagram", "number", "quote",
+                  "illustration"]
+    segment_id: str = Field(pattern=r"^seg\d+$")
+    word: int = Field(default=0, ge=0, description="appears at this word of the segment (0 = as it begins)")
+    heading: str = ""
+    points: list[str] = Field(default_factory=list, description="key points on screen; the last is the one said now")
+    text: str = Field(default="", description="a number, a quote, a caption, or a listing")
+    label: str = Field(default="", description="what the number counts, a quote's attribution, code's language")
+    first_line: int = Field(default=1, ge=1, description="code: the listing's line number of text's first line")
+    highlight: list[int] = Field(default_factory=list, description="code: the listing's line numbers under discussion")
+    rows: list[list[str]] = Field(default_factory=list, description="a table's or chart's rows, the header first")
+    path: str | None = Field(default=None, description="a figure's image file (relative to the project root)")
+    element: str = Field(default="", description="the source element shown: 'doc.md line 12'")
+
+
 class Scene(Artifact):
     index: int = Field(ge=1)
     section_id: str
@@ -208,6 +231,20 @@ class Scene(Artifact):
     visual_prompt: str = ""
     segments: list[Segment] = Field(min_length=1, description="the narration this scene covers")
     estimated_seconds: float = Field(gt=0)
+    beats: list[Beat] = Field(default_factory=list, description="the pictures, in order; none: one from the slide")
+
+    @model_validator(mode="after")
+    def _beats_follow_the_narration(self) -> Scene:
+        order = {s.id: k for k, s in enumerate(self.segments)}
+        last = (0, 0)
+        for i, beat in enumerate(self.beats):
+            if beat.segment_id not in order:
+                raise ValueError(f"beats.{i}.segment_id: {beat.segment_id} is not a segment of this scene")
+            at = (order[beat.segment_id], beat.word)
+            if at < last:
+                raise ValueError(f"beats.{i}: comes before the beat ahead of it in the narration")
+            last = at
+        return self
 
 
 class SceneRef(Artifact):

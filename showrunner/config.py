@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from showrunner.errors import ConfigError
+from showrunner.screen import themes
 from showrunner.voices import Voice, parse_voice
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9_-]{0,63}"
@@ -49,7 +50,8 @@ class Host(Strict):
 
 
 class Style(Strict):
-    background: str = "#0f1420"
+    theme: Literal["dark", "light", "paper"] = "dark"  # showrunner/screen/themes.py
+    background: str = "#0f1420"  # the theme's, unless given
     foreground: str = "#f4f1ea"
     accent: str = "#f2a93b"
     font: str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -62,6 +64,28 @@ class Style(Strict):
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
             raise ValueError("must be a colour like #1a2b3c")
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _theme_colours(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            theme = data.get("theme", "dark")
+            if theme in themes.THEMES:
+                # the theme's colours where none are given; a colour that is another theme's own comes
+                # from an episode's override of the theme (the show's style merged under it): replaced
+                colours = themes.theme_colours(theme)
+                others = {t: themes.theme_colours(t) for t in themes.THEMES if t != theme}
+                data = {**data, **{k: colours[k] for k in ("background", "foreground", "accent")
+                                   if k not in data or any(data[k] == o[k] for o in others.values())}}
+        return data
+
+    @model_validator(mode="after")
+    def _readable(self) -> Style:
+        bad = themes.unreadable(themes.palette(self.theme, self.background, self.foreground, self.accent))
+        if bad:
+            raise ValueError(f"text would be hard to read (WCAG contrast below {themes.MIN_CONTRAST}:1): "
+                             + "; ".join(bad[:3]))
+        return self
 
 
 class Show(Strict):

@@ -46,7 +46,12 @@ def test_slides_come_at_the_configured_size_for_every_aspect(media_episode, aspe
     with Image.open(episode.media("01", "image.png")) as image:
         assert image.format == "PNG" and image.size == config.episode("ep1").video.size
     provenance = read_json(episode.media("01", "image.provenance.json"))
-    assert provenance["provider"] == "slides" and provenance["calls"][0]["kind"] == "image"
+    assert provenance["provider"] == "slides" and provenance["parameters"]["beats"] >= 1
+    listed = read_json(episode.media("01", "beats/beats.json"))["beats"]
+    for beat in listed:  # every beat's still at the frame size, its text measured
+        with Image.open(episode.media("01", f"beats/{beat['file']}")) as image:
+            assert image.size == config.episode("ep1").video.size
+        assert beat["smallest_text"] >= 0.025 and beat["lowest_contrast"] >= 4.5
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (320, 180)])

@@ -46,6 +46,10 @@ def stage_files(stage: str, root: Path, slug: str, *, scene: str | None = None, 
             return [feedback] if feedback.exists() else []
         if function == "get_music_bed":
             return [] if bed == "generated" else [root / bed]
+        if function == "get_scene_figures":
+            from showrunner.screen.figures import figure_paths
+
+            return [root / f for f in figure_paths(path("results/{slug}/scenes/{scene}.json"))]
         raise KeyError(f"rule {stage}: input function {function} unknown to tests/workflow_rules.py")
 
     inputs = {name: resolve(v) for name, v in rule["input"].items()}

@@ -1,4 +1,4 @@
-"""The storyboard at a glance: every scene's picture in a grid, with its number and title."""
+"""The storyboard at a glance: every beat's still (or every scene's picture) in a grid, numbered and titled."""
 
 from __future__ import annotations
 
@@ -23,13 +23,14 @@ class Tile:
     number: int
     title: str
     image: Path
+    label: str = ""  # the badge, when not the number: "03.2" (scene 3, beat 2)
 
 
-def columns_for(count: int) -> int:
-    """Up to four pictures a row, and never a last row much emptier than the others."""
-    if count <= 4:
+def columns_for(count: int, most: int = 4) -> int:
+    """Up to `most` pictures a row, and never a last row much emptier than the others."""
+    if count <= most:
         return max(count, 1)
-    rows = -(-count // 4)
+    rows = -(-count // most)
     return -(-count // rows)
 
 
@@ -54,18 +55,20 @@ def _fit(text: str, font: ImageFont.FreeTypeFont, width: int, lines: int) -> lis
     return out
 
 
-def contact_sheet(tiles: Sequence[Tile], out: str | Path, *, font: str, font_bold: str) -> tuple[int, int]:
+def contact_sheet(tiles: Sequence[Tile], out: str | Path, *, font: str, font_bold: str,
+                  most_columns: int = 4) -> tuple[int, int]:
     """Write the grid as a PNG; return its (columns, rows)."""
     if not tiles:
         raise ValueError("a contact sheet needs at least one scene")
     with Image.open(tiles[0].image) as first:
         aspect = first.height / first.width
-    thumb = (THUMB_WIDTH, round(THUMB_WIDTH * aspect))
+    width = THUMB_WIDTH if aspect <= 1 else round(THUMB_WIDTH * 0.6)
+    thumb = (width, round(width * aspect))
     text_font = ImageFont.truetype(font, 17)
     badge_font = ImageFont.truetype(font_bold, 20)
     line_height = 22
     caption = 16 + CAPTION_LINES * line_height
-    cols = columns_for(len(tiles))
+    cols = columns_for(len(tiles), most_columns)
     rows = -(-len(tiles) // cols)
     cell = (thumb[0], thumb[1] + caption)
     sheet = Image.new("RGB", (GAP + cols * (cell[0] + GAP), GAP + rows * (cell[1] + GAP)), BACKGROUND)
@@ -77,7 +80,7 @@ def contact_sheet(tiles: Sequence[Tile], out: str | Path, *, font: str, font_bol
             sheet.paste(picture.convert("RGB").resize(thumb, Image.Resampling.LANCZOS), (x, y))
         draw.rectangle((x, y, x + thumb[0] - 1, y + thumb[1] - 1), outline=(200, 200, 196))
         # the number in a badge under the picture (over it, it would hide the slide's own title)
-        label = f"{tile.number:02d}"
+        label = tile.label or f"{tile.number:02d}"
         box = draw.textbbox((0, 0), label, font=badge_font)
         pad, top = 5, y + thumb[1] + 8
         badge_width = box[2] + 2 * pad

@@ -71,7 +71,7 @@ def read_source(path: str | Path, name: str | None = None) -> SourceDocument:
 
         text = common.decode(data, name)
         blocks, metadata = html_blocks(text, record), page_metadata(text)
-    blocks = [b for b in blocks if b.text.strip()]
+    blocks = _resolve_figures([b for b in blocks if b.text.strip()], path, name, record)
     blocks = cleaning.drop_contents(cleaning.clean_blocks(blocks, record), record)
     blocks = common.mark_back_matter(blocks, record)
     if fmt in ("pdf", "text"):
@@ -109,3 +109,18 @@ def display_name(path: Path, root: Path | None) -> str:
     return str(path)
 
 
+
+
+def _resolve_figures(blocks: list[Block], path: Path, name: str, record: cleaning.Record) -> list[Block]:
+    """A figure's image file found beside the document and named as the workflow reads it (`path`,
+    from the project root); a figure whose file is missing is dropped with a record."""
+    out = []
+    for block in blocks:
+        if block.kind == "figure" and block.image:
+            src = block.image.split("#")[0].split("?")[0]
+            if not (path.parent / src).is_file():
+                record.drop("image", f"{block.image} (file not found)", block.location)
+                continue
+            block = block.model_copy(update={"path": (Path(name).parent / src).as_posix()})
+        out.append(block)
+    return out

@@ -1,6 +1,6 @@
 """The storyboard: the script cut into scenes, each with its slide (title, bullets or code), a
-picture prompt and the narration it covers. A Snakemake checkpoint: the scene count is known
-only once it has run.
+picture prompt, the narration it covers and its visual beats (showrunner/screen/plan.py). A
+Snakemake checkpoint: the scene count is known only once it has run.
 
 scenes/<NN>.json are written into a temporary sibling directory that is renamed into place, so a
 crash never leaves half a set of scenes.
@@ -27,6 +27,7 @@ from showrunner.files import (
 from showrunner.prompts import render
 from showrunner.provenance import write_provenance
 from showrunner.providers.language.tasks import STORYBOARD
+from showrunner.screen.plan import plan_episode
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
 
@@ -72,6 +73,7 @@ def run(job: StageJob) -> None:
     scenes = provider.write(STORYBOARD, prompt, brief=brief, outline=outline, research=research, script=script,
                             words_per_minute=job.episode.writing.words_per_minute,
                             style=job.episode.show.style.model_dump(mode="json"))
+    scenes = plan_episode(scenes, brief)  # the beats: what is on screen as each part is said
     scenes_dir = Path(job.output["scenes"])
     refs = [SceneRef(index=s.index, file=f"{scenes_dir.name}/{scene_name(s.index)}.json", title=s.title,
                      section_id=s.section_id) for s in scenes]

@@ -1,0 +1,110 @@
+"""A scene's beats as one clip: each still lasts from its moment in the voice to the next one's.
+
+Timing: a beat appears when the narration reaches its word: the line's measured start, plus the
+share of the line's speaking time that the words before it take (by characters, the measured
+pauses inside the line left out). The first beat starts at frame 0; boundaries are whole frames.
+
+Encoding: each still is encoded on its own as a still (media.encode_clip: `-tune stillimage`,
+one short encoded segment repeated by stream copy), then the pieces are joined by the concat
+demuxer with stream copy: no frame is drawn or filtered in Python, and x264 sees a couple of
+seconds per beat whatever its length.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from showrunner import media
+from showrunner.artifacts import Beat, LineTiming, Scene, SceneTimings
+from showrunner.config import Video
+from showrunner.errors import ArtifactError
+from showrunner.files import atomic_path
+
+MIN_FRAMES_S = 0.5  # a beat shorter than this is not shown (the next one takes its place)
+
+
+def _spoken(line: LineTiming) -> list[tuple[float, float]]:
+    """The line's speech: its span less the measured pauses inside it."""
+    spans, at = [], line.start
+    for a, b in sorted(line.pauses):
+        if a > at:
+            spans.append((at, min(a, line.end)))
+        at = max(at, b)
+    if at < line.end:
+        spans.append((at, line.end))
+    return spans or [(line.start, line.end)]
+
+
+def word_time(line: LineTiming, text: str, word: int) -> float:
+    """When word `word` of the line's text is reached, in scene seconds."""
+    words = text.split()
+    if word <= 0 or not words:
+        return line.start
+    before = len(" ".join(words[:word])) + 1
+    share = min(before / max(len(" ".join(words)), 1), 1.0)
+    spans = _spoken(line)
+    total = sum(b - a for a, b in spans)
+    left = share * total
+    for a, b in spans:
+        if left <= b - a:
+            return a + left
+        left -= b - a
+    return line.end
+
+
+def beat_frames(beats: Sequence[Beat], scene: Scene, timings: SceneTimings) -> list[tuple[int, int]]:
+    """(index of the beat, frames it lasts) for the beats that are shown, in order; the frames add
+    up to the scene's. Raises ArtifactError when the timings are not this scene's."""
+    lines = {line.segment_id: line for line in timings.lines}
+    texts = {s.id: s.text for s in scene.segments}
+    starts: list[tuple[int, int]] = []
+    for k, beat in enumerate(beats):
+        if beat.segment_id not in lines:
+            raise ArtifactError(f"timings.json: no line for {beat.segment_id} (beat {k + 1}); "
+                                "the voice stage is out of date, rerun it")
+        frame = 0 if k == 0 else round(word_time(lines[beat.segment_id], texts[beat.segment_id], beat.word)
+                                       * timings.fps)
+        starts.append((k, min(max(frame, starts[-1][1] if starts else 0), timings.frames)))
+    least = max(round(MIN_FRAMES_S * timings.fps), 1)
+    shown: list[tuple[int, int]] = []
+    for n, (k, start) in enumerate(starts):
+        end = starts[n + 1][1] if n + 1 < len(starts) else timings.frames
+        if shown and start <= shown[-1][1]:
+            shown.pop()  # two beats at the same frame: the later one is what is on screen
+        if end - start < least and (shown or n + 1 < len(starts)):
+            continue  # too short to see: the beat before it stays (or the next one comes early)
+        shown.append((k, start))
+    shown[0] = (shown[0][0], 0)
+    return [(k, (shown[n + 1][1] if n + 1 < len(shown) else timings.frames) - start)
+            for n, (k, start) in enumerate(shown)]
+
+
+def encode_beats(stills: Sequence[tuple[Path, int]], out: str | Path, *, video: Video, zoom_from: int = 0,
+                 progress: Callable[[float], None] | None = None) -> None:
+    """The stills (path, frames) as one video-only clip of exactly their frames, by stream copy."""
+    total = sum(frames for _, frames in stills)
+    if not stills or total < 1:
+        raise ArtifactError("a clip needs at least one beat of one frame")
+    if len(stills) == 1:
+        media.encode_clip(stills[0][0], out, frames=total, video=video, zoom_in=zoom_from % 2 == 1,
+                          progress=progress)
+        return
+    done = 0
+    with tempfile.TemporaryDirectory(prefix="showrunner-beats-") as tmp:
+        pieces = []
+        for k, (still, frames) in enumerate(stills):
+            piece = Path(tmp) / f"beat{k:03d}.mp4"
+            media.encode_clip(still, piece, frames=frames, video=video, zoom_in=(zoom_from + k) % 2 == 1)
+            pieces.append(piece)
+            done += frames
+            if progress:
+                progress(done / total)
+        listing = Path(tmp) / "beats.txt"
+        listing.write_text("ffconcat version 1.0\n" + "".join(f"file '{p.name}'\n" for p in pieces))
+        with atomic_path(out) as part:
+            media.ffmpeg(["-f", "concat", "-safe", "0", "-i", listing, "-map", "0:v:0", "-c:v", "copy",
+                          "-video_track_timescale", str(video.fps * 1000), "-movie_timescale", str(video.fps * 1000),
+                          "-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact", "-f", "mp4", part],
+                         what=f"join {Path(out).name} ({len(pieces)} beats, {total} frames)")

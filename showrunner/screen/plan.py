@@ -1,0 +1,386 @@
+"""A scene's visual beats: what is on screen at each moment of its narration.
+
+The storyboard plans them (`plan_beats`) from the scene, the document's elements that belong to
+it (figures, quotes) and where the narration comes to each; scene_image draws one still per
+beat and scene_clip times each from the voice's measured timings. A beat is anchored to a word
+of a segment, so the picture changes as the words are said:
+
+- the episode opens on a title card, a new section on a chapter card;
+- a key point appears when the sentence that says it begins (points build up, the newest marked);
+- a figure appears where the narration comes to it; a number said becomes a big-number card;
+  a quote from the document a quote card with its attribution;
+- a listing appears when the narration describes it, then steps through its lines (the lines
+  under discussion highlighted; a long listing pages across beats instead of shrinking);
+  a table is drawn as a table, and a numeric table as a chart as well; a Graphviz block as its
+  diagram;
+- no stretch of narration much longer than PACE_S goes without a change: the sentence being
+  said becomes the next point;
+- when the speaker changes, the picture is drawn again with the new host's name.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from showrunner.artifacts import Beat, Brief, Scene
+from showrunner.writing import speakable as spk
+from showrunner.writing.outline import key_point, shorten
+from showrunner.writing.sentences import content_stems, split_sentences
+
+FIGURE_HOLD_S = 6.0  # a figure is on screen at least this long (by the narration's words)
+PACE_S = 4.5  # a new picture at the next sentence once the current one has been up this long
+WORDS_PER_SECOND = 2.5
+POINT_WORDS = 14
+CODE_STEP_LINES = 8  # a listing moves on by about this many lines a step
+DIAGRAM_LANGUAGES = {"dot", "graphviz", "gv"}
+_NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?%| per ?cent\b)?(?![\w.])")
+_SIGNPOST = re.compile(r"^(?:so|and|next|now|thanks|thank you|see you|welcome|tell us|over to)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Element:
+    """A document element placed in a scene: shown from `word` of `segment_id` on."""
+
+    kind: str  # figure | quote
+    segment_id: str
+    word: int
+    text: str  # the caption or the quote
+    label: str = ""  # the attribution
+    path: str | None = None
+    element: str = ""
+
+
+@dataclass
+class _Sentence:
+    seg: int
+    segment_id: str
+    word: int
+    text: str
+    start_s: float
+    stems: set[str]
+
+
+def _sentences(scene: Scene) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    clock = 0.0
+    for k, segment in enumerate(scene.segments):
+        text, cursor = segment.text, 0
+        for sentence in split_sentences(text) or [text]:
+            at = text.find(sentence, cursor)
+            at = cursor if at < 0 else at
+            word = len(text[:at].split())
+            out.append(_Sentence(k, segment.id, word, sentence, clock + word / WORDS_PER_SECOND,
+                                 set(content_stems(sentence))))
+            cursor = at + len(sentence)
+        clock += len(text.split()) / WORDS_PER_SECOND + 0.4
+    return out
+
+
+def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements: tuple[Element, ...] = (),
+               show: str = "", episode_title: str = "", hosts: tuple[str, ...] = (),
+               agenda: tuple[str, ...] = ()) -> list[Beat]:
+    """The scene's beats in order. `opening`: 'title' (the episode's first scene), 'chapter' (a
+    new section) or None."""
+    sentences = _sentences(scene)
+    planned: list[Beat] = []
+    taken: set[int] = set()  # sentences that already bring a picture
+    heading = scene.title.removesuffix(", continued")
+
+    def at(i: int, beat: Beat) -> None:
+        planned.append(beat)
+        taken.add(i)
+
+    first = scene.segments[0].id
+    if opening == "title":
+        at(0, Beat(kind="title", segment_id=first, heading=episode_title or scene.title, text=show,
+                   label=" and ".join(hosts), points=list(agenda)))
+    elif opening == "chapter":
+        at(0, Beat(kind="chapter", segment_id=first, heading=heading, text=f"Part {chapter}" if chapter else "",
+                   points=[shorten(p, 8, min_words=3) for p in scene.bullets[:3]]))
+
+    def sentence_of(segment_id: str, word: int) -> int:
+        here = (_seg_index(scene, segment_id), word)
+        return max((i for i, s in enumerate(sentences) if (s.seg, s.word) <= here), default=0)
+
+    # the listing (code, table, diagram): from the sentence that describes it to the scene's end
+    code_from = len(sentences)
+    if scene.code:
+        code_from = _described_at(scene, sentences)
+        for beat in _code_beats(scene, sentences, code_from, heading):
+            at(sentence_of(beat.segment_id, beat.word), beat)
+    for element in elements:
+        i = sentence_of(element.segment_id, element.word)
+        at(i, Beat(kind="figure" if element.kind == "figure" else "quote", segment_id=element.segment_id,
+                   word=element.word, heading=heading,
+                   text=element.text, label=element.label, path=element.path, element=element.element))
+
+        # a figure stays while the narration is about it: nothing else comes for FIGURE_HOLD_S
+        taken.update(j for j in range(i + 1, len(sentences))
+                     if sentences[j].start_s - sentences[i].start_s < FIGURE_HOLD_S)
+
+    # the key points, each where the narration says it (in order, never before the last one)
+    floor = 0 if opening is None else 1
+    for point in scene.bullets:
+        stems = set(content_stems(point))
+        candidates = [i for i in range(floor, min(code_from, len(sentences))) if i not in taken]
+        if not candidates:
+            break
+        best = max(candidates, key=lambda i: (len(stems & sentences[i].stems) / max(len(stems), 1), -i))
+        s = sentences[best]
+        number = _number_in(s.text)
+        if number:
+            at(best, Beat(kind="number", segment_id=s.segment_id, word=s.word, heading=heading, text=number,
+                          label=point))
+        else:
+            at(best, Beat(kind="points", segment_id=s.segment_id, word=s.word, heading=heading, points=[point]))
+        floor = best + 1
+
+    # numbers said, then the pace: a sentence that comes long after the last change becomes a point
+    last = -PACE_S
+    for i, s in enumerate(sentences[:code_from]):
+        if i in taken:
+            last = s.start_s
+            continue
+        number = _number_in(s.text)
+        quiet = s.text.rstrip().endswith("?") or len(s.text.split()) < 5 or bool(_SIGNPOST.match(s.text)) \
+            or bool(show and show in s.text) or any(f"I'm {h}" in s.text for h in hosts)
+        if number and not quiet:
+            at(i, Beat(kind="number", segment_id=s.segment_id, word=s.word, heading=heading, text=number,
+                       label=key_point(s.text, POINT_WORDS)))
+        elif i == 0 and not taken and quiet:
+            at(i, Beat(kind="points", segment_id=s.segment_id, word=s.word, heading=heading, points=[]))
+        elif s.start_s - last >= PACE_S and not quiet:
+            at(i, Beat(kind="points", segment_id=s.segment_id, word=s.word, heading=heading,
+                       points=[key_point(s.text, POINT_WORDS)]))
+        else:
+            continue
+        last = s.start_s
+    if not planned or (_seg_index(scene, planned[0].segment_id), planned[0].word) != (0, 0):
+        planned.append(Beat(kind="points", segment_id=first, heading=heading, points=[]))
+
+    planned.sort(key=lambda b: (_seg_index(scene, b.segment_id), b.word))
+    beats: list[Beat] = []
+    said: list[str] = []
+    for beat in planned:
+        if beat.kind == "points":
+            said = [*said, *beat.points][-4:]
+            beat = beat.model_copy(update={"points": said})
+        elif beat.kind not in ("title", "chapter"):
+            said = []
+        beats.append(beat)
+    return _with_speakers(scene, beats)
+
+
+def _seg_index(scene: Scene, segment_id: str) -> int:
+    return next(k for k, s in enumerate(scene.segments) if s.id == segment_id)
+
+
+_NOT_COUNTED = {"http", "https", "sha", "md", "python", "version", "release", "port", "ipv", "utf", "iso", "rfc",
+                "pep", "es", "c", "x", "v", "step", "page", "line", "chapter", "part", "section", "figure", "table"}
+
+
+def _number_in(sentence: str) -> str | None:
+    """A number worth a card: a year, a percentage, or a count of something ('16 connections');
+    not a name's number (SHA-256, HTTP/1.1, Python 3.9, port 8080, version 2)."""
+    for match in _NUMBER.finditer(sentence):
+        text = match.group(0)
+        before = sentence[:match.start()]
+        word_before = re.findall(r"([A-Za-z]+)[\s/-]*$", before)
+        if before[-1:] in ("-", "/", ".", "v") or (word_before and (word_before[0].lower() in _NOT_COUNTED
+                                                                    or word_before[0].isupper())):
+            continue
+        after = sentence[match.end():]
+        if "%" in text or "cent" in text:
+            return text.replace(" per cent", "%").replace(" percent", "%").replace(" %", "%")
+        if re.fullmatch(r"1[5-9]\d\d|20\d\d", text):
+            return text  # a year
+        if "." not in text and re.match(r"\s+(?!and\b|or\b|to\b|of\b|in\b|on\b|is\b|was\b)[a-z]{3,}", after):
+            return text  # a count of something
+    return None
+
+
+def _described_at(scene: Scene, sentences: list[_Sentence]) -> int:
+    """The sentence where the narration comes to the scene's listing, table or diagram."""
+    assert scene.code is not None
+    description = set(content_stems(spk.describe_code(scene.code, scene.code_language)))
+    for i, s in enumerate(sentences):
+        if "on screen" in s.text.lower() or (description and len(description & s.stems) >= 0.6 * len(description)):
+            return i
+    names = {w for n in re.findall(r"\b(?:def|class|function|fn|func|struct|rule)\s+([A-Za-z_]\w*)", scene.code)
+             for w in content_stems(spk.identifier_words(n))}
+    for i, s in enumerate(sentences):
+        if names and names <= s.stems:
+            return i
+    return min(1, len(sentences) - 1)
+
+
+def _line_words(line: str) -> set[str]:
+    return set(content_stems(" ".join(spk.identifier_words(t) for t in re.findall(r"[A-Za-z_]\w+", line))))
+
+
+def _code_beats(scene: Scene, sentences: list[_Sentence], start: int, heading: str) -> list[Beat]:
+    """The listing as a sequence of steps: each highlights the lines its sentence talks about, or
+    the next few lines; a table is a table (and a chart when its numbers allow); Graphviz its diagram."""
+    assert scene.code is not None
+    language = (scene.code_language or "").lower()
+    start = min(start, len(sentences) - 1)
+    s = sentences[start]
+    if language == "table":
+        rows = spk.table_rows(scene.code)
+        beats = [Beat(kind="table", segment_id=s.segment_id, word=s.word, heading=heading, rows=rows)]
+        if numeric_column(rows) is not None:
+            later = _later_anchor(scene, sentences, start)
+            here = (_seg_index(scene, later[0]), later[1])
+            spoken = max((x for x in sentences if (x.seg, x.word) <= here), key=lambda x: (x.seg, x.word))
+            beats.append(Beat(kind="chart", segment_id=later[0], word=later[1], heading=heading, rows=rows,
+                              label=key_point(spoken.text, POINT_WORDS)))
+        return beats
+    if language in DIAGRAM_LANGUAGES:
+        return [Beat(kind="diagram", segment_id=s.segment_id, word=s.word, heading=heading, text=scene.code,
+                     label=language)]
+    lines = scene.code.expandtabs(4).rstrip("\n").split("\n")
+    if language == "diagram":  # terminal art: drawn as it is, no steps
+        return [Beat(kind="code", segment_id=s.segment_id, word=s.word, heading=heading, text=scene.code,
+                     label="")]
+    steps = max(1, math.ceil(len(lines) / CODE_STEP_LINES))
+    # where each step begins: spread over the words from the describing sentence to the scene's end
+    positions = _spread(scene, sentences, start, steps)
+    beats = []
+    for k, (segment_id, word) in enumerate(positions):
+        said = _sentence_text(scene, segment_id, word)
+        named = [n + 1 for n, line in enumerate(lines) if line.strip() and _line_words(line) & set(content_stems(said))
+                 and len(_line_words(line) & set(content_stems(said))) >= 2]
+        chunk = list(range(k * CODE_STEP_LINES + 1, min((k + 1) * CODE_STEP_LINES, len(lines)) + 1))
+        highlight = [n for n in named if n in chunk] or (chunk if steps > 1 else named)
+        here = (_seg_index(scene, segment_id), word)
+        sentence = max((x for x in sentences if (x.seg, x.word) <= here), key=lambda x: (x.seg, x.word))
+        beats.append(Beat(kind="code", segment_id=segment_id, word=word, heading=heading, text=scene.code,
+                          label=spk.language_name(scene.code_language) or "", highlight=highlight,
+                          points=[key_point(sentence.text, POINT_WORDS)]))
+    return beats
+
+
+def _sentence_text(scene: Scene, segment_id: str, word: int) -> str:
+    text = scene.segments[_seg_index(scene, segment_id)].text
+    return " ".join(text.split()[word:word + 30])
+
+
+def _spread(scene: Scene, sentences: list[_Sentence], start: int, steps: int) -> list[tuple[str, int]]:
+    """`steps` anchors from sentence `start` to the scene's end, evenly by words."""
+    words = [(seg.id, w) for seg in scene.segments[sentences[start].seg:] for w in range(len(seg.text.split()))]
+    skip = sentences[start].word
+    words = words[skip:] or [(sentences[start].segment_id, sentences[start].word)]
+    return [words[min(len(words) - 1, round(k * len(words) / steps))] for k in range(steps)]
+
+
+def _later_anchor(scene: Scene, sentences: list[_Sentence], start: int) -> tuple[str, int]:
+    if start + 1 < len(sentences):
+        return sentences[start + 1].segment_id, sentences[start + 1].word
+    return _spread(scene, sentences, start, 2)[1]
+
+
+def numeric_column(rows: list[list[str]]) -> int | None:
+    """The first column after the labels whose body cells are all numbers (two rows or more)."""
+    if len(rows) < 3:
+        return None
+    for c in range(1, len(rows[0])):
+        cells = [r[c] if c < len(r) else "" for r in rows[1:]]
+        if all(parse_number(x) is not None for x in cells):
+            return c
+    return None
+
+
+def parse_number(cell: str) -> float | None:
+    text = cell.strip().replace(",", "").rstrip("%").strip()
+    for unit in ("ms", "s", "x", "MB", "GB", "KB"):
+        text = text.removesuffix(unit).strip()
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _with_speakers(scene: Scene, beats: list[Beat]) -> list[Beat]:
+    """A beat again, unchanged but for the host's name, where the speaker changes inside it."""
+    speaker = {s.id: s.speaker for s in scene.segments}
+    out: list[Beat] = []
+    for k, segment in enumerate(scene.segments):
+        mine = [b for b in beats if b.segment_id == segment.id]
+        if k > 0 and out and not any(b.word == 0 for b in mine) and speaker[out[-1].segment_id] != segment.speaker \
+                and out[-1].kind not in ("title",):
+            out.append(out[-1].model_copy(update={"segment_id": segment.id, "word": 0}))
+        out.extend(mine)
+    return out
+
+
+# --- the episode: openings, and the document's figures and quotes placed where they are said ---
+
+
+def plan_episode(scenes: list[Scene], brief: Brief, sources_root: str = "") -> list[Scene]:
+    """Every scene with its beats: the first opens on the title card, a new section on its chapter
+    card; each local figure and each quote of the sources shown where the narration comes to it."""
+    placed = _place_elements(scenes, brief)
+    out: list[Scene] = []
+    chapter = 0
+    hosts = tuple(h.name for h in brief.hosts)
+    parts = [s.title for k, s in enumerate(scenes) if k == 0 or scenes[k - 1].section_id != s.section_id]
+    agenda = tuple(t for t in parts[1:] if t.lower() not in ("overview", "introduction"))[:4]
+    for k, scene in enumerate(scenes):
+        new_section = k == 0 or scenes[k - 1].section_id != scene.section_id
+        chapter += 1 if new_section else 0
+        opening = "title" if k == 0 else "chapter" if new_section else None
+        beats = plan_beats(scene, opening=opening, chapter=chapter, elements=tuple(placed.get(scene.index, ())),
+                           show=brief.show_name, episode_title=brief.title, hosts=hosts,
+                           agenda=agenda if k == 0 else ())
+        out.append(scene.model_copy(update={"beats": beats}))
+    return out
+
+
+def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element]]:
+    sentences = [(scene, s) for scene in scenes for s in _sentences(scene)]
+    if not sentences:
+        return {}
+    placed: dict[int, list[Element]] = {}
+    used: set[tuple[int, str, int]] = set()
+    for doc in brief.sources:
+        heading = ""
+        before = ""
+        for n, block in enumerate(doc.blocks):
+            if block.kind == "heading":
+                heading, before = block.text, ""
+                continue
+            if block.kind == "figure" and block.path:
+                after = next((b.text for b in doc.blocks[n + 1:] if b.kind == "paragraph"), "")
+                topic = set(content_stems(" ".join([heading, block.text, before])))
+                near = set(content_stems(after))
+                section_titles = {s.section_id for s in scenes if s.title.removesuffix(", continued") == heading}
+
+                def score(item: tuple[Scene, _Sentence], topic=topic, near=near, sections=section_titles):
+                    scene, s = item
+                    return ((scene.section_id in sections), len(s.stems & topic) + 0.5 * len(s.stems & near),
+                            -scene.index, -s.seg, -s.word)
+
+                free = [x for x in sentences if (x[0].index, x[1].segment_id, x[1].word) not in used] or sentences
+                scene, s = max(free, key=score)
+                used.add((scene.index, s.segment_id, s.word))
+                caption = block.text.strip() or key_point(s.text, POINT_WORDS)
+                placed.setdefault(scene.index, []).append(Element(
+                    "figure", s.segment_id, s.word, caption, path=block.path, element=f"{doc.path} {block.location}"))
+            elif block.kind == "quote":
+                stems = set(content_stems(block.text))
+
+                def overlap(x: tuple[Scene, _Sentence], stems: set[str] = stems) -> float:
+                    return len(x[1].stems & stems) / max(len(stems), 1)
+
+                scene, s = max(sentences, key=overlap)
+                if stems and len(s.stems & stems) >= 0.6 * len(stems) and \
+                        (scene.index, s.segment_id, s.word) not in used:
+                    used.add((scene.index, s.segment_id, s.word))
+                    placed.setdefault(scene.index, []).append(Element(
+                        "quote", s.segment_id, s.word, block.text.strip(), label=doc.title,
+                        element=f"{doc.path} {block.location}"))
+            if block.kind == "paragraph":
+                before = block.text
+    return placed

@@ -1,0 +1,175 @@
+"""The document's own visuals, made drawable: figures (local image files), code coloured by
+Pygments (BSD), numeric tables as bar charts (matplotlib), Graphviz blocks through `dot`."""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+from PIL import Image
+
+from showrunner.errors import ArtifactError, ToolMissing
+from showrunner.screen.themes import Palette, Rgb, hex_of
+
+FIGURE_MAT = (250, 250, 247)  # figures are drawn for a white page: they sit on one
+
+
+def load_figure(path: Path) -> Image.Image:
+    try:
+        with Image.open(path) as opened:
+            opened.load()
+            if opened.mode in ("RGBA", "LA", "P"):
+                rgba = opened.convert("RGBA")
+                flat = Image.new("RGB", rgba.size, FIGURE_MAT)
+                flat.paste(rgba, mask=rgba.split()[3])
+                return flat
+            return opened.convert("RGB")
+    except FileNotFoundError:
+        raise ArtifactError(f"{path}: the figure's image file is missing") from None
+    except OSError as err:
+        raise ArtifactError(f"{path}: not an image Pillow can read ({err})") from None
+
+
+# --- code --------------------------------------------------------------------------------------
+
+
+def _family(token) -> str:
+    from pygments import token as t
+
+    for family, name in ((t.Comment, "comment"), (t.String, "string"), (t.Number, "number"),
+                         (t.Keyword, "keyword"), (t.Name.Builtin, "builtin"), (t.Name.Function, "name"),
+                         (t.Name.Class, "name"), (t.Name.Decorator, "name")):
+        if token in family:
+            return name
+    return "operator"
+
+
+@functools.cache
+def _lexer(language: str):
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        return get_lexer_by_name(language.lower(), stripnl=False, ensurenl=False) if language else TextLexer()
+    except ClassNotFound:
+        return TextLexer()
+
+
+def code_colours(code: str, language: str, pal: Palette) -> list[list[Rgb]]:
+    """The colour of every character of every line (tabs expanded as the listing draws them)."""
+    text = code.expandtabs(4).rstrip("\n")
+    lines: list[list[Rgb]] = [[]]
+    for token, value in _lexer(language).get_tokens(text):
+        colour = pal.syntax.get(_family(token), pal.foreground)
+        for char in value:
+            if char == "\n":
+                lines.append([])
+            else:
+                lines[-1].append(colour)
+    return lines
+
+
+def colour_row(colours: list[list[Rgb]], line: int, piece: str, offset: int, hang: int) -> list[tuple[str, Rgb]]:
+    """A drawn row (`hang` spaces, then the line from `offset`) as runs of one colour each."""
+    per_char = colours[line] if line < len(colours) else []
+    runs: list[tuple[str, Rgb]] = []
+    if hang:
+        runs.append((piece[:hang], per_char[0] if per_char else (0, 0, 0)))
+    for k, char in enumerate(piece[hang:]):
+        colour = per_char[offset + k] if offset + k < len(per_char) else (per_char[-1] if per_char else (0, 0, 0))
+        if runs and runs[-1][1] == colour:
+            runs[-1] = (runs[-1][0] + char, colour)
+        else:
+            runs.append((char, colour))
+    return runs
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+def bar_chart(rows: list[list[str]], pal: Palette, font_path: str, size: tuple[int, int],
+              min_px: int) -> tuple[Image.Image, int]:
+    """A numeric table's first numeric column as horizontal bars, labelled by its first column.
+    Returns the picture at `size` and the size in pixels of its smallest text."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    from showrunner.screen.plan import numeric_column, parse_number
+
+    column = numeric_column(rows)
+    if column is None:
+        raise ArtifactError("a chart needs a table with a numeric column")
+    labels = [r[0] for r in rows[1:]]
+    values = [parse_number(r[column]) or 0.0 for r in rows[1:]]
+    dpi = 100
+    text_px = max(min_px, round(size[1] * 0.045))
+    points = text_px * 72 / dpi
+    prop = font_manager.FontProperties(fname=font_path, size=points)
+    fig = plt.figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor=hex_of(pal.background),
+                     layout="constrained")
+    try:
+        ax = fig.add_subplot()
+        ax.set_facecolor(hex_of(pal.background))
+        positions = list(range(len(values)))[::-1]
+        ax.barh(positions, values, color=hex_of(pal.accent), height=0.62)
+        ax.set_yticks(positions, labels=labels, fontproperties=prop, color=hex_of(pal.foreground))
+        ax.tick_params(axis="x", labelsize=points, colors=hex_of(pal.foreground))
+        for label in ax.get_xticklabels():
+            label.set_fontproperties(prop)
+        ax.set_title(rows[0][column], fontproperties=prop, color=hex_of(pal.foreground), loc="left")
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+        for spine in ("left", "bottom"):
+            ax.spines[spine].set_color(hex_of(pal.foreground))
+        top = max(values) if values else 1
+        for y, v, raw in zip(positions, values, (r[column] for r in rows[1:]), strict=True):
+            ax.text(v + top * 0.01, y, raw.strip(), va="center", fontproperties=prop, color=hex_of(pal.foreground))
+        ax.set_xlim(0, top * 1.25 if top > 0 else 1)
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=dpi, facecolor=hex_of(pal.background))
+    finally:
+        plt.close(fig)
+    out.seek(0)
+    with Image.open(out) as image:
+        picture = image.convert("RGB")
+    if picture.size != tuple(size):
+        picture = picture.resize(size, Image.Resampling.LANCZOS)
+    return picture, text_px
+
+
+# --- Graphviz ----------------------------------------------------------------------------------
+
+GRAPHVIZ_POINTS = 14.0  # dot's default label size
+GRAPHVIZ_DPI = 96
+
+
+@functools.lru_cache(maxsize=32)
+def _dot(source: str, args: tuple[str, ...]) -> bytes:
+    proc = subprocess.run(["dot", "-Tpng", *args], input=source.encode("utf-8"), capture_output=True, check=False)
+    if proc.returncode != 0 or not proc.stdout:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ArtifactError(f"the Graphviz block does not draw: {message[-1] if message else 'no output'}")
+    return proc.stdout
+
+
+def graphviz(source: str, pal: Palette, font_path: str, rankdir: str = "TB",
+             dpi: int = GRAPHVIZ_DPI) -> tuple[Image.Image, int]:
+    """A Graphviz block drawn by `dot` in the theme's colours (its own `rankdir` wins over this one).
+    Returns the picture at its own size and its labels' size in pixels at that size."""
+    if shutil.which("dot") is None:
+        raise ToolMissing("dot (Graphviz) not found on PATH: install it with `sudo apt-get install graphviz`")
+    fg, bg = hex_of(pal.foreground), hex_of(pal.background)
+    family = Path(font_path).stem
+    args = (f"-Gdpi={dpi}", f"-Grankdir={rankdir}", f"-Gbgcolor={bg}", f"-Gfontcolor={fg}",
+            f"-Ncolor={fg}", f"-Nfontcolor={fg}", f"-Ecolor={fg}", f"-Efontcolor={fg}", f"-Nfontname={family}",
+            f"-Efontname={family}", f"-Gfontname={family}", "-Gpad=0.2")
+    with Image.open(io.BytesIO(_dot(source, args))) as image:
+        picture = image.convert("RGB")
+    return picture, math.floor(GRAPHVIZ_POINTS * dpi / 72)

@@ -1,0 +1,283 @@
+"""The screen: beats timed to the voice, layouts that keep text readable, the documents' figures shown."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+
+import numpy as np
+import pytest
+from PIL import Image
+from pydantic import ValidationError
+
+from showrunner import media
+from showrunner.artifacts import Beat, LineTiming, Scene, SceneTimings, Segment
+from showrunner.config import Style
+from showrunner.errors import ArtifactError
+from showrunner.screen import clip, draw, plan, themes
+from showrunner.screen.measure import empty_share
+from tests.project import Project, small_config
+
+STYLE = Style()
+FONTS = draw.Fonts(STYLE.font, STYLE.font_bold, STYLE.font_mono)
+SIZES = {"16:9": (960, 540), "9:16": (540, 960), "1:1": (720, 720)}
+
+
+def _seg(n: int, text: str, speaker: str = "ben") -> Segment:
+    return Segment(id=f"seg{n}", speaker=speaker, text=text, section_id="s1")
+
+
+def _scene(**fields) -> Scene:
+    base = {"index": 1, "section_id": "s1", "title": "Content hashes", "estimated_seconds": 10,
+            "segments": [_seg(1, "So what changed?", "ada"),
+                         _seg(2, "A hash of every input is kept. When the hashes match, the output is reused.")]}
+    return Scene(**(base | fields))
+
+
+# --- timing ----------------------------------------------------------------------------------
+
+
+def test_beats_start_where_the_voice_says_their_words():
+    scene = _scene(beats=[Beat(kind="chapter", segment_id="seg1", heading="Content hashes"),
+                          Beat(kind="points", segment_id="seg2", points=["A hash of every input"]),
+                          Beat(kind="points", segment_id="seg2", word=7, points=["Matching hashes: reuse"])])
+    text = scene.segments[1].text
+    # seg2 is said from 2.0 s to 6.0 s with a pause of 1 s inside: 3 s of speech
+    timings = SceneTimings(scene=1, sample_rate=24000, samples=24000 * 8, fps=10, frames=80, lines=[
+        LineTiming(segment_id="seg1", speaker="ada", text="So what changed?", start=0.0, end=1.5),
+        LineTiming(segment_id="seg2", speaker="ben", text=text, start=2.0, end=6.0, pauses=[(3.0, 4.0)])])
+    shown = clip.beat_frames(scene.beats, scene, timings)
+    # word 7 ("When") comes after "A hash of every input is kept. ": 31 of the line's characters,
+    # so 31/len of its 3 s of speech: 1.2 s, which is past the 1 s before the pause: 2 + 1.2 + 1
+    assert text.split()[7] == "When" and len(text) == 75
+    expected = 2.0 + 31 / 75 * 3.0 + 1.0
+    assert shown == [(0, 20), (1, round(expected * 10) - 20), (2, 80 - round(expected * 10))]
+    assert sum(frames for _, frames in shown) == timings.frames
+
+
+def test_a_beat_of_a_segment_the_voice_does_not_have_is_named():
+    scene = _scene(beats=[Beat(kind="points", segment_id="seg1", points=["x"])])
+    timings = SceneTimings(scene=1, sample_rate=24000, samples=24000, fps=10, frames=10, lines=[
+        LineTiming(segment_id="seg9", speaker="ada", text="Other.", start=0.0, end=0.5)])
+    with pytest.raises(ArtifactError, match="no line for seg1"):
+        clip.beat_frames(scene.beats, scene, timings)
+
+
+def test_beats_must_follow_the_narration():
+    with pytest.raises(ValidationError, match="beats.1: comes before"):
+        _scene(beats=[Beat(kind="points", segment_id="seg2", word=3), Beat(kind="points", segment_id="seg2")])
+    with pytest.raises(ValidationError, match="seg7 is not a segment"):
+        _scene(beats=[Beat(kind="points", segment_id="seg7")])
+
+
+def test_the_plan_brings_points_as_they_are_said_and_a_number_as_a_card():
+    scene = _scene(bullets=["Matching hashes mean reuse"],
+                   segments=[_seg(1, "So what changed?", "ada"),
+                             _seg(2, "Make was written in 1976 and compares times. Modern tools hash every input "
+                                     "instead, and they keep the hash of each one. When the hashes match, the "
+                                     "stored output is reused.")])
+    beats = plan.plan_beats(scene, opening="chapter", chapter=2)
+    assert beats[0].kind == "chapter" and beats[0].points == ["Matching hashes mean reuse"]
+    number = next(b for b in beats if b.kind == "number")
+    assert number.text == "1976" and number.segment_id == "seg2" and number.word == 0
+    reuse = next(b for b in beats if b.kind == "points" and b.points[-1] == "Matching hashes mean reuse")
+    words = scene.segments[1].text.split()
+    assert words[reuse.word] == "When"  # the point appears as the sentence that says it begins
+
+
+def test_a_long_listing_pages_instead_of_shrinking():
+    code = "\n".join(f"value_{i} = compute(inputs[{i}])" for i in range(40))
+    scene = _scene(code=code, code_language="python",
+                   segments=[_seg(1, "The code on screen computes forty values, one for each input, in order, "
+                                     "and stores each one under its own name so that later steps can use them.")])
+    beats = [b for b in plan.plan_beats(scene, opening=None) if b.kind == "code"]
+    assert len(beats) == 5 and [b.highlight[0] for b in beats] == [1, 9, 17, 25, 33]
+    pal = themes.palette("dark")
+    pages = set()
+    for beat in beats:
+        image, measured = draw.draw_beat(beat, SIZES["9:16"], pal, FONTS, show="S", host="Ben", root=".")
+        assert measured.smallest_fraction >= 0.025
+        pages.add(image.tobytes())
+    assert len(pages) == 5  # every step is a different picture: the listing moves on, it does not shrink
+
+
+# --- layouts and themes ----------------------------------------------------------------------
+
+
+def _figure(tmp_path) -> str:
+    Image.new("RGB", (640, 400), (255, 0, 255)).save(tmp_path / "fig.png")
+    return "fig.png"
+
+
+def _every_kind(tmp_path) -> list[Beat]:
+    long = "a build cache remembers everything that went into every output and hands it back " * 3
+    code = "\n".join(f"    value_{i} = compute(inputs[{i}], flags='-O2 -g -fno-omit-frame-pointer')  # {i}"
+                     for i in range(30))
+    rows = [["Tool", "Seconds", "Notes"], ["make", "12", "timestamps"], ["bazel", "3.5", "content hashes, remote"],
+            ["nix", "4", "store paths"]]
+    return [
+        Beat(kind="title", segment_id="seg1", heading="How a build cache decides what to rebuild " * 2, text="Show",
+             label="Ada and Ben", points=["Timestamps", "Content hashes", "The action key"]),
+        Beat(kind="chapter", segment_id="seg1", heading="Supercalifragilisticexpialidocious " * 3, text="Part 2",
+             points=[long]),
+        Beat(kind="points", segment_id="seg1", heading="A heading", points=[long, "short", long]),
+        Beat(kind="code", segment_id="seg1", heading="Code", text=code, label="Python", highlight=[3, 4],
+             points=[long]),
+        Beat(kind="table", segment_id="seg1", heading="Table", rows=rows),
+        Beat(kind="chart", segment_id="seg1", heading="Chart", rows=rows, label="Seconds per build"),
+        Beat(kind="number", segment_id="seg1", heading="Number", text="1976", label=long),
+        Beat(kind="quote", segment_id="seg1", heading="Quote", text=long, label="The Make manual"),
+        Beat(kind="figure", segment_id="seg1", heading="Figure", text=long, path=_figure(tmp_path)),
+        Beat(kind="diagram", segment_id="seg1", heading="Diagram", text="digraph { a -> b; b -> c; a -> c }",
+             label="How the steps depend on each other"),
+    ]
+
+
+@pytest.mark.parametrize("aspect", list(SIZES))
+@pytest.mark.parametrize("theme", list(themes.THEMES))
+def test_every_layout_keeps_text_large_and_readable(tmp_path, aspect, theme):
+    size = SIZES[aspect]
+    pal = themes.palette(theme)
+    for beat in _every_kind(tmp_path):
+        image, measured = draw.draw_beat(beat, size, pal, FONTS, show="Plain Circuits", host="Ada", root=tmp_path)
+        assert image.size == size
+        assert measured.texts and measured.smallest_fraction >= 0.025, (beat.kind, measured.smallest)
+        assert measured.lowest >= 4.5, (beat.kind, measured.lowest)
+
+
+def test_a_theme_that_cannot_be_read_is_refused_and_measured():
+    with pytest.raises(ValidationError, match=r"contrast below 4.5:1\): foreground on background: 1\.2"):
+        Style(background="#777777", foreground="#888888")
+    # the same pair drawn anyway (a palette built by hand): the measure catches it
+    pal = themes.palette("dark")
+    bad = themes.Palette(**{**pal.__dict__, "muted": (40, 44, 56)})
+    beat = Beat(kind="points", segment_id="seg1", heading="H", points=["said before", "said now"])
+    _, ok = draw.draw_beat(beat, (320, 180), pal, FONTS, show="S", host="Ada", root=".")
+    _, measured = draw.draw_beat(beat, (320, 180), bad, FONTS, show="S", host="Ada", root=".")
+    assert ok.lowest >= 4.5 and measured.lowest < 1.5
+
+
+def test_the_tall_frame_is_used_top_to_bottom():
+    beat = Beat(kind="points", segment_id="seg1", heading="Sharing a cache between machines",
+                points=["Once outputs are keyed by content, they can be shared"])
+    image, _ = draw.draw_beat(beat, SIZES["9:16"], themes.palette("paper"), FONTS, show="S", host="Ben", root=".")
+    grey = np.asarray(image.convert("L"))
+    halves = [empty_share(grey[:480]), empty_share(grey[480:])]
+    assert all(share < 0.8 for share in halves) and empty_share(grey) < 2 / 3
+
+
+# --- a figure of a Markdown source, on screen in the clip -----------------------------------
+
+FIGURE_SOURCE = """# How a bloom filter answers
+
+A bloom filter tells you quickly whether an item might be in a set, using a row of bits.
+
+## The bit array
+
+Each item is hashed several times, and every hash sets one bit in the array. The picture shows
+the array after three items were added.
+
+![The bit array after three items](img/bits.png)
+
+To look an item up, the filter hashes it the same way and checks those bits. If any bit is off,
+the item was never added.
+"""
+
+
+def test_a_figure_in_a_markdown_source_is_shown_in_the_clip(tmp_path):
+    png = io.BytesIO()
+    Image.new("RGB", (400, 240), (255, 0, 255)).save(png, format="PNG")
+    config = small_config(title="How a bloom filter answers", sources=["sources/bloom.md"], outputs=["video"],
+                          target_minutes=0.5)
+    config["approval"] = "auto"
+    project = Project(tmp_path, config, sources={"sources/bloom.md": FIGURE_SOURCE})
+    (tmp_path / "sources" / "img").mkdir()
+    (tmp_path / "sources" / "img" / "bits.png").write_bytes(png.getvalue())
+    project.snakemake("results/tea/final.mp4")
+    results = tmp_path / "results" / "tea"
+    found = []
+    for scene_file in sorted((results / "scenes").glob("*.json")):
+        scene = Scene.model_validate_json(scene_file.read_text())
+        for k, beat in enumerate(scene.beats):
+            if beat.kind == "figure":
+                found.append((scene_file.stem, k, beat))
+    assert len(found) == 1
+    name, k, beat = found[0]
+    assert beat.path == "sources/img/bits.png" and "bloom.md line" in beat.element
+    narration = " ".join(s.text for s in Scene.model_validate_json((results / "scenes" / f"{name}.json")
+                                                                   .read_text()).segments)
+    assert "bit" in narration.lower()  # shown in the scene whose narration is about the bit array
+    schedule = json.loads((results / "media" / name / "clip.provenance.json").read_text())["parameters"]["beats"]
+    row = next(r for r in schedule if r["beat"] == k + 1)
+    assert row["seconds"] > 0.5
+
+    def magenta_at(seconds: float) -> float:
+        frame = subprocess.run([media.FFMPEG, "-v", "error", "-ss", f"{seconds:.3f}", "-i",
+                                str(results / "media" / name / "clip.mp4"), "-frames:v", "1", "-f", "rawvideo",
+                                "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+        pixels = np.frombuffer(frame, dtype=np.uint8).reshape(-1, 3).astype(int)
+        return float(((pixels[:, 0] > 200) & (pixels[:, 1] < 60) & (pixels[:, 2] > 200)).mean())
+
+    assert magenta_at(row["start"] + row["seconds"] / 2) > 0.05  # the figure is on screen during its beat
+    other = next(r for r in schedule if r["beat"] != k + 1)
+    assert magenta_at(other["start"] + other["seconds"] / 2) < 0.01  # and not during another one
+
+
+def test_an_image_model_illustrates_the_key_points(media_episode, server, api_key):
+    from tests.fake_openai import provider_settings
+    from tests.media_episode import media_config
+
+    config = media_config(providers={"image": provider_settings(server.url, model="gpt-image-1")},
+                          prices={"openai:gpt-image-1": {"per_image": 0.04}})
+    episode = media_episode(config)
+    episode.run("scene_image", "01")
+    assert server.count("/v1/images/generations") == 1  # one picture for the scene, however many beats
+    listed = json.loads(episode.media("01", "beats/beats.json").read_text())["beats"]
+    points = [b for b in listed if b["kind"] == "points"]
+    assert points
+    with Image.open(episode.media("01", f"beats/{points[-1]['file']}")) as image:
+        pixels = np.asarray(image.convert("RGB")).reshape(-1, 3).astype(int)
+    picture = (np.abs(pixels - np.array([40, 90, 160])).sum(axis=1) < 30).mean()
+    assert picture > 0.15  # the model's picture (the fake's plain blue) beside the point being said
+
+
+def test_local_images_are_figures_and_logos_badges_and_missing_files_are_not(tmp_path):
+    from showrunner.sources import read_source
+
+    Image.new("RGB", (40, 30), (0, 0, 0)).save(tmp_path / "flow.png")
+    Image.new("RGB", (40, 30), (0, 0, 0)).save(tmp_path / "logo.png")
+    (tmp_path / "doc.md").write_text(
+        "# Flow\n\nThe steps run in order, one after another, every time.\n\n![How the steps flow](flow.png)\n\n"
+        "![Our logo](logo.png)\n\n![Gone](gone.png)\n\n![Remote](https://example.org/x.png)\n")
+    (tmp_path / "page.html").write_text(
+        "<html><body><h1>Flow</h1><p>The steps run in order, one after another.</p>"
+        "<p><img src='flow.png' alt='How the steps flow'></p></body></html>")
+    for name in ("doc.md", "page.html"):
+        doc = read_source(tmp_path / name, f"sources/{name}")
+        figures = [b for b in doc.blocks if b.kind == "figure"]
+        assert [(b.path, b.text) for b in figures] == [("sources/flow.png", "How the steps flow")]
+    doc = read_source(tmp_path / "doc.md", "sources/doc.md")
+    assert any(d.reason == "image" and "gone.png (file not found)" in d.text for d in doc.dropped)
+
+
+def test_an_episode_can_take_another_theme():
+    from showrunner.config import load_config
+    from tests.media_episode import media_config
+
+    raw = media_config()
+    raw["episodes"]["ep1"]["overrides"] = {"show": {"style": {"theme": "paper"}}}
+    style = load_config(raw).episode("ep1").show.style
+    assert (style.theme, style.background, style.foreground) == ("paper", "#f5efe0", "#2b2620")
+
+
+def test_a_graphviz_block_is_a_diagram_and_a_numeric_table_also_a_chart():
+    said = [_seg(1, "The diagram on screen shows the planner, the fetcher and the verifier, one after another.")]
+    dot = _scene(code="digraph { planner -> fetcher -> verifier }", code_language="dot", segments=said)
+    assert [b.kind for b in plan.plan_beats(dot, opening=None)] == ["diagram"]
+    table = "Tool | Seconds\nmake | 12\nbazel | 3\nnix | 4"
+    told = [_seg(1, "The table on screen lists three tools and their seconds per build."),
+            _seg(2, "Bazel is the fastest of the three, at three seconds for the whole build.")]
+    beats = plan.plan_beats(_scene(code=table, code_language="table", segments=told), opening=None)
+    assert [b.kind for b in beats] == ["table", "chart"] and beats[1].segment_id == "seg2"
+    assert beats[0].rows[0] == ["Tool", "Seconds"] and plan.numeric_column(beats[0].rows) == 1
