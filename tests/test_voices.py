@@ -99,6 +99,21 @@ def test_hibari_is_deterministic_and_piper_runs_outside_this_process(tmp_path):
     assert slow.size > 1.4 * fast.size  # pace is the host's speaking rate
 
 
+def test_piper_says_a_line_the_same_in_any_cache_in_any_company_and_any_order(tmp_path):
+    """piper's noise is drawn inside its model: seeded from each line, not from the clock or the lines before."""
+    texts = ["A build cache remembers what it made.", "So the order never matters?", "Here is the key function."]
+
+    def speak(cache: str, order: list[int]) -> dict[int, bytes]:
+        config = load_config(neural_config(cache={"dir": str(tmp_path / cache)})).episode("ep1")
+        piper = provider_for("speech", config, ModelCalls(config, "scene_voice", tmp_path),
+                             speech_settings(config.show.hosts[1].speech, config))
+        return dict(zip(order, piper.speak_all([SpeechRequest(texts[i], "joe", 0.9) for i in order]), strict=True))
+
+    together, reversed_alone = speak("one", [0, 1, 2]), {**speak("two", [2, 1]), **speak("three", [0])}
+    assert together == reversed_alone
+    assert len(set(together.values())) == 3
+
+
 def test_the_two_voices_are_levelled_to_one_loudness(neural_built):
     rate = 24000
     target = load_config(neural_built.raw).episode("ep1").audio.voice_lufs
