@@ -18,6 +18,7 @@ from showrunner.config import Config, load_config
 from showrunner.config_files import Origins, read_sources
 from showrunner.errors import ArtifactError, ConfigError, ShowrunnerError
 from showrunner.files import read_model, sweep_temporaries
+from showrunner.locks import clear_stale_snakemake_lock
 
 MAIN_CONFIG = "config.yaml"
 _TARGET = re.compile(r"^(?:\./)?results/(?:show/episodes/(?P<memory>[^/]+)\.json$|(?P<slug>[^/]+)/)")
@@ -40,6 +41,20 @@ def read_origins(workflow: Any) -> Origins:
         return read_sources(files, dict(workflow.config_settings.config or {}))
     except ConfigError as err:
         refuse(err)
+
+
+def clear_stale_lock(workflow: Any, root: Path) -> None:
+    """Snakemake's lock left by a run killed with SIGKILL (or a power loss), that no live Snakemake in
+    this folder holds, is cleared with a message, so the next plain run resumes without `--unlock`."""
+    from snakemake.settings.types import ExecMode
+
+    if workflow.exec_mode != ExecMode.DEFAULT:
+        return  # a job's own process (--mode subprocess/remote): its main run holds the lock
+    cleared = clear_stale_snakemake_lock(root)
+    if cleared:
+        names = ", ".join(str(p.relative_to(root)) for p in cleared)
+        sys.stderr.write(f"showrunner: cleared Snakemake's lock ({names}): left by a run that was killed; "
+                         "no Snakemake is running in this folder\n")
 
 
 def load(raw: dict, origins: Origins, root: Path, argv: list[str] | None = None) -> Config:

@@ -21,7 +21,6 @@ from showrunner.providers.base import SpeechRequest
 from showrunner.providers.calls import ModelCalls
 from showrunner.stages.captions import Cue, parse_srt, to_srt
 from tests.media_episode import MediaEpisode, media_config
-from tests.project import Project, small_config
 
 NEURAL = {"show": {"name": "Plain Circuits", "hosts": [
     {"id": "ada", "name": "Ada", "voice": "hibari/heart"},
@@ -250,21 +249,7 @@ def test_cue_timing_names_the_worst_offender():
 # --- a real build ---------------------------------------------------------------------------
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(900)
-def test_a_real_build_with_the_neural_voices_is_accepted(tmp_path):
-    raw = small_config(approval="auto")
-    raw["show"]["hosts"] = [{**raw["show"]["hosts"][0], "voice": "hibari/heart"},
-                            {**raw["show"]["hosts"][1], "voice": "piper/joe", "pace": 0.9}]
-    raw.pop("acceptance")  # the default word error rate threshold: 10%
-    project = Project(tmp_path, raw)
-    project.snakemake("results/tea/final.mp4", "results/tea/podcast.mp3", "results/tea/acceptance.json")
-    report = json.loads(project.path("results/tea/acceptance.json").read_text())
-    checks = {c["name"]: c for c in report["checks"]}
-    assert report["passed"] and checks["words heard"]["passed"], checks["words heard"]
-    voice = json.loads(project.path("results/tea/media/01/voice.provenance.json").read_text())
-    assert voice["parameters"]["voices"] == {"ada": "hibari/heart", "ben": "piper/joe"} or \
-        set(voice["parameters"]["voices"].values()) <= {"hibari/heart", "piper/joe"}
+# a real build with the neural voices, accepted: tests/test_reproducible.py
 
 
 def test_piper_speaks_only_the_lines_the_cache_lacks_in_one_process(tmp_path, monkeypatch):
