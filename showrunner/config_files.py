@@ -76,10 +76,14 @@ def read_yaml(path: str | Path) -> tuple[dict, dict[Path_, str]]:
         raise ConfigError(f"{where}: not valid YAML: {err.problem or err.context}{started}") from None
     except yaml.YAMLError as err:
         raise ConfigError(f"{name}: not valid YAML: {err}") from None
+    # Snakemake refuses these too, but naming its Snakefile and not the file: say it first, here
+    wanted = "the config must be a mapping of sections (show, providers, episodes, ...)"
     if data is None:
-        return {}, {}
+        raise ConfigError(f"{name}: empty: {wanted}")
     if not isinstance(data, dict):
-        raise ConfigError(f"{name}:1: the config must be a mapping of sections (show, providers, episodes, ...)")
+        line = node.start_mark.line + 1 if node is not None else 1
+        shape = "a list" if isinstance(data, list) else "a single value"
+        raise ConfigError(f"{name}:{line}: {shape}: {wanted}")
     lines: dict[Path_, str] = {}
     if node is not None:
         _lines(node, name, (), lines)
