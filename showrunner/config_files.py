@@ -115,6 +115,20 @@ def read_sources(files: Sequence[str | Path], overrides: dict | None = None) -> 
     return origins
 
 
+MAIN_CONFIG = "config.yaml"  # the Snakefile's `configfile:`
+
+
+def snakemake_order(configfiles: Sequence[str | Path], root: Path | None = None) -> list[str]:
+    """The config files Snakemake merges, in its order: the Snakefile's config.yaml (when it exists, or
+    when nothing else is given: then it is missing, and said so), then each --configfile as given.
+    Paths are relative to `root` (default: the current directory), as Snakemake's are to its own."""
+    base = Path(root) if root is not None else Path()
+    files = [str(base / p) for p in configfiles]
+    if (base / MAIN_CONFIG).exists() or not files:
+        files.insert(0, str(base / MAIN_CONFIG))
+    return files
+
+
 def read_merged(files: Sequence[str | Path]) -> tuple[dict, Origins]:
     """The files merged as Snakemake merges config files (later ones win, mappings merged key by key),
     and the origins of every value: for tools that read the config without Snakemake (the CLI)."""

@@ -15,12 +15,11 @@ from typing import Any, NoReturn
 from showrunner.artifacts import Scene, Storyboard
 from showrunner.checks import check_config
 from showrunner.config import Config, load_config
-from showrunner.config_files import Origins, read_sources
+from showrunner.config_files import MAIN_CONFIG, Origins, read_sources, snakemake_order
 from showrunner.errors import ArtifactError, ConfigError, ShowrunnerError
 from showrunner.files import read_model, sweep_temporaries
 from showrunner.locks import clear_stale_snakemake_lock
 
-MAIN_CONFIG = "config.yaml"
 _TARGET = re.compile(r"^(?:\./)?results/(?:show/episodes/(?P<memory>[^/]+)\.json$|(?P<slug>[^/]+)/)")
 
 
@@ -34,9 +33,7 @@ def read_origins(workflow: Any) -> Origins:
 
     Called before the Snakefile's `configfile:`, so a YAML syntax error names its file and line.
     """
-    files = [str(p) for p in workflow.overwrite_configfiles]
-    if Path(MAIN_CONFIG).exists() or not files:
-        files.insert(0, MAIN_CONFIG)
+    files = snakemake_order(workflow.overwrite_configfiles)
     try:
         return read_sources(files, dict(workflow.config_settings.config or {}))
     except ConfigError as err:

@@ -66,6 +66,8 @@ class Builds:
             log_path = self.root / BUILD_LOGS / f"{time.strftime('%Y%m%d-%H%M%S')}-{self.count}.log"
             log_path.parent.mkdir(parents=True, exist_ok=True)
             cmd = [sys.executable, "-m", "snakemake", "--cores", str(self.cores), *targets]
+            if self.project.configfiles:  # last: Snakemake's --configfile takes every value after it
+                cmd += ["--configfile", *self.project.configfiles]
             with open(log_path, "wb") as log_file:
                 self.proc = subprocess.Popen(cmd, cwd=self.root, stdout=log_file, stderr=subprocess.STDOUT,
                                              stdin=subprocess.DEVNULL, start_new_session=True)
