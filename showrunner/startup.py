@@ -43,9 +43,7 @@ def read_origins(workflow: Any) -> Origins:
 def clear_stale_lock(workflow: Any, root: Path) -> None:
     """Snakemake's lock left by a run killed with SIGKILL (or a power loss), that no live Snakemake in
     this folder holds, is cleared with a message, so the next plain run resumes without `--unlock`."""
-    from snakemake.settings.types import ExecMode
-
-    if workflow.exec_mode != ExecMode.DEFAULT:
+    if workflow.subprocess_exec or workflow.remote_exec:
         return  # a job's own process (--mode subprocess/remote): its main run holds the lock
     cleared = clear_stale_snakemake_lock(root)
     if cleared:
