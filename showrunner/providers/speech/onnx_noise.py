@@ -10,6 +10,9 @@ session, so a line's audio would depend on the lines spoken before it in the sam
 at an offset hashed from the phoneme ids the graph is given. So the same text, voice and
 settings give the same samples in any process, in any order, and the noise has the same
 distribution as before: the voice sounds as it did (a table longer than the line is tiled).
+The rest of the graph is plain float arithmetic, the same in one thread or several (checked with
+piper pinned to 1 and to 2 cores); a CPU with other vector instructions may round differently in
+onnxruntime's kernels, as any neural voice may.
 """
 
 from __future__ import annotations
