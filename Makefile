@@ -6,7 +6,7 @@ APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core python3-venv graphviz
 TEST_APT_PACKAGES := slurm-wlm munge chromium chromium-driver
 SNAKEMAKE := $(BIN)/snakemake
 
-.PHONY: setup system-deps test-system-deps demo test lint bench bench-documents bench-batch clean
+.PHONY: setup system-deps test-system-deps demo test lint bench bench-documents bench-batch bench-kill9 clean
 
 # System tools: ffmpeg (with ffprobe, libx264, libass, loudnorm), espeak-ng, DejaVu fonts, Graphviz (dot).
 system-deps:
@@ -72,6 +72,10 @@ bench-documents: setup
 # Many episodes: planning 100 of them, memory, and a 4-episode batch at --cores 1 and 2.
 bench-batch: setup
 	$(BIN)/python bench/batch.py
+# A crash anywhere: 20 builds killed with SIGKILL at random moments, each resumed by a plain run and
+# compared byte for byte with an uninterrupted build.
+bench-kill9: setup
+	$(BIN)/python bench/kill9.py
 
 clean:
 	rm -rf results logs benchmarks .snakemake .showrunner-cache .showrunner

@@ -10,6 +10,8 @@ ROOT = Path.cwd()
 
 # Every config mistake, unknown target episode or broken storyboard stops the run here, before any job.
 CONFIG = startup.load(config, ORIGINS, ROOT)
+# A lock left by a killed run (no live Snakemake here holds it) is cleared with a message: no --unlock.
+startup.clear_stale_lock(workflow, ROOT)
 
 
 wildcard_constraints:

@@ -11,20 +11,19 @@ import click
 from showrunner.approval import approve as approve_outline
 from showrunner.approval import reject as reject_outline
 from showrunner.config import Config, load_config
-from showrunner.config_files import read_merged
+from showrunner.config_files import MAIN_CONFIG, read_merged, snakemake_order
 from showrunner.errors import ShowrunnerError
 from showrunner.run_history import format_seconds, time_left
 from showrunner.status import status_table
 
 
-def _load(config_file: str) -> Config:
-    """config.yaml, with --config FILE merged over it as Snakemake's --configfile would be."""
-    path = Path(config_file)
-    if not path.exists():
-        raise ShowrunnerError(f"{path}: config file not found (run showrunner from the project directory)")
-    files = [config_file]
-    if path.resolve() != Path("config.yaml").resolve() and Path("config.yaml").exists():
-        files.insert(0, "config.yaml")
+def _load(configfiles: tuple[str, ...] | list[str]) -> Config:
+    """config.yaml with each --configfile merged over it, in order, as Snakemake merges them."""
+    files = snakemake_order(configfiles)
+    for name in files:
+        if not Path(name).exists():
+            where = " (run showrunner from the project directory)" if name == MAIN_CONFIG else ""
+            raise ShowrunnerError(f"{name}: config file not found{where}")
     raw, origins = read_merged(files)
     return load_config(raw, origins)
 
@@ -34,8 +33,30 @@ def _episode_dir(config: Config, slug: str) -> Path:
     return Path("results") / slug
 
 
-config_option = click.option("--config", "config_file", default="config.yaml", show_default=True,
-                             help="the workflow's config file")
+CONFIGFILE = ("--configfile", "--configfiles")
+config_option = click.option(*CONFIGFILE, "configfiles", multiple=True, metavar="FILE...",
+                             help="config files merged over config.yaml, in order, as Snakemake's --configfile "
+                                  "(`--configfile a.yaml b.yaml`, then `--` before any episode)")
+
+
+def _spread_configfiles(argv: list[str]) -> list[str]:
+    """`--configfile a.yaml b.yaml` (Snakemake's form: every value up to the next option or `--`) as click's
+    `--configfile a.yaml --configfile b.yaml`."""
+    out: list[str] = []
+    flag, taken = None, 0
+    for arg in argv:
+        if flag and not arg.startswith("-"):
+            out += [flag, arg]
+            taken += 1
+            continue
+        if flag and not taken:
+            out.append(flag)  # no value: click says so
+        flag, taken = (arg, 0) if arg in CONFIGFILE else (None, 0)
+        if flag is None:
+            out.append(arg)
+    if flag and not taken:
+        out.append(flag)
+    return out
 
 
 @click.group()
@@ -47,9 +68,9 @@ def main() -> None:
 @main.command()
 @click.argument("slug")
 @config_option
-def approve(slug: str, config_file: str) -> None:
+def approve(slug: str, configfiles: tuple[str, ...]) -> None:
     """Approve the outline of SLUG (after any edits to outline.md) so the build can go on."""
-    config = _load(config_file)
+    config = _load(configfiles)
     results = _episode_dir(config, slug)
     outline = approve_outline(results, slug)
     click.echo(f"Approved {results / 'outline.md'} ({len(outline.sections)} sections).")
@@ -60,9 +81,9 @@ def approve(slug: str, config_file: str) -> None:
 @click.argument("slug")
 @click.option("--feedback", required=True, help="what the next outline should do differently")
 @config_option
-def reject(slug: str, feedback: str, config_file: str) -> None:
+def reject(slug: str, feedback: str, configfiles: tuple[str, ...]) -> None:
     """Reject the outline of SLUG; the next run rewrites it with FEEDBACK."""
-    config = _load(config_file)
+    config = _load(configfiles)
     results = _episode_dir(config, slug)
     items = reject_outline(results, feedback)
     click.echo(f"Feedback stored in {results / 'feedback.json'} ({len(items)} item(s)).")
@@ -73,13 +94,12 @@ def reject(slug: str, feedback: str, config_file: str) -> None:
 @click.argument("slugs", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @config_option
-def status(slugs: tuple[str, ...], as_json: bool, config_file: str) -> None:
+def status(slugs: tuple[str, ...], as_json: bool, configfiles: tuple[str, ...]) -> None:
     """Each episode x stage: done, stale, missing, or awaiting approval (with its age)."""
-    config = _load(config_file)
+    config = _load(configfiles)
     for slug in slugs:
         config.episode(slug)
-    table = status_table(config, Path.cwd(), list(slugs) or None,
-                         configfiles=None if config_file == "config.yaml" else [config_file])
+    table = status_table(config, Path.cwd(), list(slugs) or None, configfiles=list(configfiles))
     if as_json:
         click.echo(json.dumps(table, indent=2))
         return
@@ -103,24 +123,24 @@ def status(slugs: tuple[str, ...], as_json: bool, config_file: str) -> None:
 @click.option("--token", default=None, help="required off loopback (or set SHOWRUNNER_STUDIO_TOKEN)")
 @click.option("--cores", default=None, type=int, help="cores for the builds it starts (default: all)")
 @config_option
-def studio(host: str, port: int, token: str | None, cores: int | None, config_file: str) -> None:
+def studio(host: str, port: int, token: str | None, cores: int | None, configfiles: tuple[str, ...]) -> None:
     """Serve the review studio: a local web app and JSON API over this project."""
     from showrunner.studio import serve
     from showrunner.studio.security import StartupRefused
 
-    _load(config_file)  # a broken config is reported here, not on the first page
-    if Path(config_file).resolve() != (Path.cwd() / "config.yaml").resolve():
-        raise ShowrunnerError("studio: run it from the project directory, with its config.yaml")
+    if not Path(MAIN_CONFIG).is_file():
+        raise ShowrunnerError(f"studio: run it from the project directory, with its {MAIN_CONFIG}")
+    _load(configfiles)  # a broken config is reported here, not on the first page
     click.echo(f"showrunner studio on http://{host}:{port}/ (API docs at /docs); Ctrl-C to stop")
     try:
-        serve(Path.cwd(), host=host, port=port, token=token, cores=cores)
+        serve(Path.cwd(), host=host, port=port, token=token, cores=cores, configfiles=list(configfiles))
     except StartupRefused as err:
         raise ShowrunnerError(str(err)) from None
 
 
 def run() -> None:
     try:
-        main(standalone_mode=False)
+        main(args=_spread_configfiles(sys.argv[1:]), standalone_mode=False)
     except ShowrunnerError as err:
         click.echo(f"showrunner: {err}", err=True)
         sys.exit(1)

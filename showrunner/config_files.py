@@ -76,10 +76,14 @@ def read_yaml(path: str | Path) -> tuple[dict, dict[Path_, str]]:
         raise ConfigError(f"{where}: not valid YAML: {err.problem or err.context}{started}") from None
     except yaml.YAMLError as err:
         raise ConfigError(f"{name}: not valid YAML: {err}") from None
+    # Snakemake refuses these too, but naming its Snakefile and not the file: say it first, here
+    wanted = "the config must be a mapping of sections (show, providers, episodes, ...)"
     if data is None:
-        return {}, {}
+        raise ConfigError(f"{name}: empty: {wanted}")
     if not isinstance(data, dict):
-        raise ConfigError(f"{name}:1: the config must be a mapping of sections (show, providers, episodes, ...)")
+        line = node.start_mark.line + 1 if node is not None else 1
+        shape = "a list" if isinstance(data, list) else "a single value"
+        raise ConfigError(f"{name}:{line}: {shape}: {wanted}")
     lines: dict[Path_, str] = {}
     if node is not None:
         _lines(node, name, (), lines)
@@ -109,6 +113,20 @@ def read_sources(files: Sequence[str | Path], overrides: dict | None = None) -> 
     _set_by(overrides or {}, "--config", (), set_by)
     origins.places.update(set_by)
     return origins
+
+
+MAIN_CONFIG = "config.yaml"  # the Snakefile's `configfile:`
+
+
+def snakemake_order(configfiles: Sequence[str | Path], root: Path | None = None) -> list[str]:
+    """The config files Snakemake merges, in its order: the Snakefile's config.yaml (when it exists, or
+    when nothing else is given: then it is missing, and said so), then each --configfile as given.
+    Paths are relative to `root` (default: the current directory), as Snakemake's are to its own."""
+    base = Path(root) if root is not None else Path()
+    files = [str(base / p) for p in configfiles]
+    if (base / MAIN_CONFIG).exists() or not files:
+        files.insert(0, str(base / MAIN_CONFIG))
+    return files
 
 
 def read_merged(files: Sequence[str | Path]) -> tuple[dict, Origins]:

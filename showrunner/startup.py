@@ -15,11 +15,11 @@ from typing import Any, NoReturn
 from showrunner.artifacts import Scene, Storyboard
 from showrunner.checks import check_config
 from showrunner.config import Config, load_config
-from showrunner.config_files import Origins, read_sources
+from showrunner.config_files import MAIN_CONFIG, Origins, read_sources, snakemake_order
 from showrunner.errors import ArtifactError, ConfigError, ShowrunnerError
 from showrunner.files import read_model, sweep_temporaries
+from showrunner.locks import clear_stale_snakemake_lock
 
-MAIN_CONFIG = "config.yaml"
 _TARGET = re.compile(r"^(?:\./)?results/(?:show/episodes/(?P<memory>[^/]+)\.json$|(?P<slug>[^/]+)/)")
 
 
@@ -33,13 +33,23 @@ def read_origins(workflow: Any) -> Origins:
 
     Called before the Snakefile's `configfile:`, so a YAML syntax error names its file and line.
     """
-    files = [str(p) for p in workflow.overwrite_configfiles]
-    if Path(MAIN_CONFIG).exists() or not files:
-        files.insert(0, MAIN_CONFIG)
+    files = snakemake_order(workflow.overwrite_configfiles)
     try:
         return read_sources(files, dict(workflow.config_settings.config or {}))
     except ConfigError as err:
         refuse(err)
+
+
+def clear_stale_lock(workflow: Any, root: Path) -> None:
+    """Snakemake's lock left by a run killed with SIGKILL (or a power loss), that no live Snakemake in
+    this folder holds, is cleared with a message, so the next plain run resumes without `--unlock`."""
+    if workflow.subprocess_exec or workflow.remote_exec:
+        return  # a job's own process (--mode subprocess/remote): its main run holds the lock
+    cleared = clear_stale_snakemake_lock(root)
+    if cleared:
+        names = ", ".join(str(p.relative_to(root)) for p in cleared)
+        sys.stderr.write(f"showrunner: cleared Snakemake's lock ({names}): left by a run that was killed; "
+                         "no Snakemake is running in this folder\n")
 
 
 def load(raw: dict, origins: Origins, root: Path, argv: list[str] | None = None) -> Config:

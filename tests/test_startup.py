@@ -126,6 +126,27 @@ def test_a_yaml_syntax_error_names_config_yaml_and_its_line(built):
     assert "Snakefile" not in result.stderr and built.snapshot() == before
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("", "config.yaml: empty"),
+    ("# every line commented out\n", "config.yaml: empty"),
+    ("- show\n- episodes\n", "config.yaml:1: a list"),
+    ("plain circuits\n", "config.yaml:1: a single value"),
+])
+def test_a_config_yaml_that_is_not_a_mapping_is_refused_naming_it(built, text, said):
+    before = built.snapshot()
+    built.path("config.yaml").write_text(text)
+    try:
+        result = built.snakemake(TARGET, check=False)
+        status = built.showrunner("status", check=False)
+    finally:
+        built.write_config(small_config(approval="auto"))
+    for refused in (result, status):
+        out = refused.stdout + refused.stderr
+        assert refused.returncode != 0 and f"{said}: the config must be a mapping of sections" in out, out
+        assert "Traceback" not in out and "Snakefile" not in out and "must be given as JSON" not in out, out
+    assert built.snapshot() == before
+
+
 def test_a_mistake_in_another_configfile_names_that_file(built):
     built.path("night.yaml").write_text("video:\n  fps: 500\n")
     out = _refused(built, None, "--configfile", "night.yaml")

@@ -51,3 +51,26 @@ def test_a_config_change_makes_status_stale_exactly_where_snakemake_would_rerun(
                                                                                         "outline"}
     project.snakemake("results/tea/outline.md")
     assert [_states(project)[s][0] for s in ("brief", "research", "outline")] == ["done"] * 3
+
+
+def test_status_and_the_studio_merge_config_files_in_snakemakes_order(tmp_path):
+    """`--configfile a.yaml b.yaml`: config.yaml, then a.yaml, then b.yaml, for Snakemake, status and the studio."""
+    from showrunner.studio.project import StudioProject
+
+    project = Project(tmp_path, small_config())
+    project.path("a.yaml").write_text("episodes:\n  milk: {title: Milk in tea, sources: [sources/nope.md], "
+                                      "target_minutes: 0.5}\n")
+    project.path("b.yaml").write_text("episodes:\n  milk: {sources: [sources/tea.md]}\n")
+    for order, fixed in ((["a.yaml", "b.yaml"], True), (["b.yaml", "a.yaml"], False)):
+        planned = project.snakemake("-n", "--configfile", *order, "--", "results/milk/brief.json", check=False)
+        status = project.showrunner("status", "--configfile", *order, check=False)
+        assert (planned.returncode == 0) is fixed and (status.returncode == 0) is fixed, status.stderr
+        if fixed:
+            assert status.stdout.startswith("tea\n") and "\nmilk\n" in status.stdout
+        else:
+            assert "a.yaml" in status.stderr and "sources/nope.md" in status.stderr, status.stderr
+    one = project.showrunner("status", "--json", "--configfile", "a.yaml", "b.yaml", "--", "milk")
+    assert list(json.loads(one.stdout)) == ["milk"]
+    studio = StudioProject(project.root, ["a.yaml", "b.yaml"])
+    assert [row["slug"] for row in studio.board()] == ["tea", "milk"]
+    assert [row["slug"] for row in StudioProject(project.root).board()] == ["tea"]

@@ -76,8 +76,10 @@ def _line_of(message: str) -> int | None:
 
 
 def create_app(root: Path, *, token: str | None = None, hosts: set[str] | None = None,
-               max_upload_bytes: int = MAX_UPLOAD_BYTES, cores: int | None = None) -> FastAPI:
-    project = StudioProject(root)
+               max_upload_bytes: int = MAX_UPLOAD_BYTES, cores: int | None = None,
+               configfiles: list[str] | None = None) -> FastAPI:
+    """The studio over `root`; `configfiles`: more config files merged over config.yaml, as Snakemake's --configfile."""
+    project = StudioProject(root, configfiles)
     builds = Builds(project, cores=cores)
     # FastAPIOffline: FastAPI whose /docs page serves Swagger UI from the package, not from a CDN
     app: FastAPI = FastAPIOffline(title="showrunner studio", version="1", docs_url="/docs", redoc_url=None,

@@ -3,8 +3,8 @@
 A second build while one runs is refused, naming the running one. Before starting, a
 Snakemake lock in .snakemake/locks is checked: held by a live Snakemake process in this
 project, the build is refused with that process's pid; left by a dead one (a killed run), it is
-cleared with `snakemake --unlock`. Snakemake's output goes to .showrunner/builds/<n>.log;
-progress reaches the studio through the run history, not that log.
+cleared (showrunner.locks, as every run of the workflow does at its start). Snakemake's output
+goes to .showrunner/builds/<n>.log; progress reaches the studio through the run history, not that log.
 """
 
 from __future__ import annotations
@@ -16,31 +16,12 @@ import threading
 import time
 from pathlib import Path
 
-import psutil
-
 from showrunner import run_history
+from showrunner.locks import clear_stale_snakemake_lock, snakemake_processes
 from showrunner.studio.project import Conflict, StudioProject
 from showrunner.workflow import EPISODE_FILES_TO_GATE, final_files, is_past_gate
 
 BUILD_LOGS = Path(".showrunner") / "builds"
-
-
-def snakemake_processes(root: Path, exclude: set[int] | None = None) -> list[int]:
-    """Pids of Snakemake main processes (not their job subprocesses) working in `root`."""
-    found = []
-    for proc in psutil.process_iter(["pid", "cmdline", "cwd"]):
-        try:
-            cmdline = proc.info["cmdline"] or []
-            if proc.info["pid"] in (exclude or set()) or proc.info["cwd"] is None:
-                continue
-            if Path(proc.info["cwd"]).resolve() != root:
-                continue
-            runs_snakemake = any(part == "snakemake" or part.endswith("/snakemake") for part in cmdline[:3])
-            if runs_snakemake and "--mode" not in cmdline and "--unlock" not in cmdline:
-                found.append(proc.info["pid"])
-        except (psutil.NoSuchProcess, psutil.AccessDenied, OSError):
-            continue
-    return found
 
 
 class Builds:
@@ -85,6 +66,8 @@ class Builds:
             log_path = self.root / BUILD_LOGS / f"{time.strftime('%Y%m%d-%H%M%S')}-{self.count}.log"
             log_path.parent.mkdir(parents=True, exist_ok=True)
             cmd = [sys.executable, "-m", "snakemake", "--cores", str(self.cores), *targets]
+            if self.project.configfiles:  # last: Snakemake's --configfile takes every value after it
+                cmd += ["--configfile", *self.project.configfiles]
             with open(log_path, "wb") as log_file:
                 self.proc = subprocess.Popen(cmd, cwd=self.root, stdout=log_file, stderr=subprocess.STDOUT,
                                              stdin=subprocess.DEVNULL, start_new_session=True)
@@ -109,12 +92,7 @@ class Builds:
                                         "label": build["label"]})
 
     def _clear_stale_lock(self) -> bool:
-        locks = self.root / ".snakemake" / "locks"
-        if not locks.is_dir() or not any(locks.iterdir()):
-            return False
-        subprocess.run([sys.executable, "-m", "snakemake", "--unlock", "--cores", "1"], cwd=self.root,
-                       capture_output=True, timeout=120, check=False)
-        return True
+        return bool(clear_stale_snakemake_lock(self.root))
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

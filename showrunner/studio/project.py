@@ -19,7 +19,7 @@ from showrunner.approval import FEEDBACK, approval_state, approve, reject
 from showrunner.artifacts import Scene, ScriptReview, Storyboard
 from showrunner.checks import check_config
 from showrunner.config import Config, check_slug, load_config
-from showrunner.config_files import read_merged
+from showrunner.config_files import read_merged, snakemake_order
 from showrunner.errors import ArtifactError, ConfigError, ShowrunnerError
 from showrunner.files import read_json, read_model, write_bytes, write_json, write_text
 from showrunner.outline_markdown import parse_outline_markdown
@@ -52,8 +52,9 @@ def slugify(title: str) -> str:
 
 
 class StudioProject:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, configfiles: list[str] | None = None):
         self.root = Path(root).resolve()
+        self.configfiles = list(configfiles or [])  # merged over config.yaml in this order, as Snakemake does
 
     # --- config ---------------------------------------------------------------------------
 
@@ -64,7 +65,10 @@ class StudioProject:
     def config(self) -> Config:
         if not self.config_path.is_file():
             raise ConfigError(f"{self.config_path}: config file not found")
-        raw, origins = read_merged([str(self.config_path)])  # YAML errors name the file and line
+        for extra in self.configfiles:
+            if not (self.root / extra).is_file():
+                raise ConfigError(f"{extra}: config file not found")
+        raw, origins = read_merged(snakemake_order(self.configfiles, self.root))  # YAML errors name file and line
         return load_config(raw, origins)
 
     def results(self, slug: str) -> Path:
@@ -77,7 +81,7 @@ class StudioProject:
 
     def board(self) -> list[dict]:
         config = self.config()
-        table = status_table(config, self.root, None)
+        table = status_table(config, self.root, None, self.configfiles)
         left = run_history.time_left(self.root, table)
         return [self._summary(config, slug, rows, left.get(slug)) for slug, rows in table.items()]
 
@@ -110,7 +114,7 @@ class StudioProject:
     def episode(self, slug: str) -> dict:
         results = self.results(slug)
         config = self.config()
-        table = status_table(config, self.root, [slug])
+        table = status_table(config, self.root, [slug], self.configfiles)
         left = run_history.time_left(self.root, table)
         out = self._summary(config, slug, table[slug], left.get(slug))
         outline_md = results / "outline.md"

@@ -17,9 +17,14 @@ showrunner never downloads a voice.
 piper-tts is GPL-3.0, so it never runs inside the showrunner process: each scene's lines go to
 one `python -m piper` process on stdin (one line each) and come back as one WAV per line, so the
 model loads once per scene, not once per line. `pace` sets piper's length_scale (1 / pace);
-piper's own pace is fast (about 180 words a minute). Piper's noise is not seeded, so a line
-spoken twice differs slightly: the call cache keeps what was spoken, and
-`options: {noise_scale: 0, noise_w_scale: 0}` makes it deterministic (and flatter).
+piper's own pace is fast (about 180 words a minute).
+
+A piper voice draws random noise inside its model (the durations' and the voice's), unseeded, so
+the same line used to come out differently every time. piper speaks from a copy of the voice
+file whose noise is a fixed table read from an offset hashed from the line's phonemes
+(showrunner.providers.speech.onnx_noise): the same text, voice and settings give the same
+samples in any folder, in any process and in any order, with the voice's own noise_scale and
+noise_w. The copy is made once per voice file, kept in the cache folder by the original's sha256.
 """
 
 from __future__ import annotations
@@ -35,12 +40,15 @@ from pathlib import Path
 from showrunner import voices
 from showrunner.config import resolve_path
 from showrunner.errors import ConfigError, ProviderError
-from showrunner.files import sha256_bytes, sha256_file
+from showrunner.files import atomic_path, sha256_bytes, sha256_file
+from showrunner.locks import file_lock
 from showrunner.providers.base import SpeechModel, SpeechRequest
 from showrunner.providers.calls import CallResult, Usage
+from showrunner.providers.speech import onnx_noise
 from showrunner.secrets import redact
 
-VERSION = sha256_bytes(Path(__file__).read_bytes())
+# this file's code and the noise rewrite's: a change to either never serves an old line from the cache
+VERSION = sha256_bytes(Path(__file__).read_bytes() + Path(onnx_noise.__file__).read_bytes())
 OPTIONS = ("noise_scale", "noise_w_scale", "sentence_silence")
 DISTRIBUTION = "piper-tts==1.8.0"
 
@@ -83,8 +91,9 @@ class PiperSpeech(SpeechModel):
             if i not in spoken:  # speak this line and every later missing one of its voice, in one process
                 group = [j for j in range(i, len(plans)) if plans[j][0] == plans[i][0] and j not in spoken
                          and (j == i or j in missing)]
-                model, speaker, _, _ = plans[i]
-                for j, audio in zip(group, self._run(model, speaker, [requests[j].text for j in group],
+                model, speaker, _, body = plans[i]
+                seeded = (self._seeded(model[0], body["voice_sha256"]), model[1])
+                for j, audio in zip(group, self._run(seeded, speaker, [requests[j].text for j in group],
                                                      [plans[j][2] for j in group]), strict=True):
                     spoken[j] = audio
             return CallResult(body=spoken.pop(i), usage=Usage(characters=len(requests[i].text)))
@@ -118,6 +127,26 @@ class PiperSpeech(SpeechModel):
         body = {"text": request.text, "voice_sha256": model_sha, "speaker": speaker, "length_scale": length_scale,
                 **{k: self.settings.options[k] for k in OPTIONS if k in self.settings.options}}
         return (model, speaker), speaker, length_scale, body
+
+    def _seeded(self, model: Path, model_sha: str) -> Path:
+        """The copy of `model` whose noise is a function of each line (made once, kept in the cache folder)."""
+        folder = self.calls.cache_dir / "piper"
+        seeded = folder / f"{model_sha}-noise{onnx_noise.REWRITE}.onnx"
+        if seeded.is_file():
+            return seeded
+        with file_lock(folder / f".{seeded.name}.lock"):  # parallel jobs make it once
+            if not seeded.is_file():
+                config = Path(f"{model}.json")
+                if not config.is_file():
+                    raise ConfigError(f"{model}: its piper config {config.name} is missing (it goes beside the voice)")
+                with atomic_path(Path(f"{seeded}.json")) as tmp:
+                    shutil.copyfile(config, tmp)
+                with atomic_path(seeded) as tmp:
+                    try:
+                        onnx_noise.seed_noise(model, model_sha, tmp)
+                    except ValueError as err:
+                        raise ProviderError(f"piper voice {model}: cannot seed its noise: {err}") from None
+        return seeded
 
     def _voice_file(self, name: str, where: str) -> Path:
         path = resolve_path(name, self.calls.root)
