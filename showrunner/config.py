@@ -255,6 +255,9 @@ class Listen(Strict):
     beam_size: int = Field(default=5, ge=1, le=10)
     max_word_error_rate: float = Field(default=0.10, ge=0, le=1)
     caption_tolerance_ms: float = Field(default=150.0, ge=0)
+    terms: Literal["hard", "soft"] = Field(
+        default="hard", description="hard: acceptance fails unless every lexicon term the narration says is heard "
+                                    "as itself; soft: a warning (a voice the recogniser mishears, e.g. espeak-ng)")
 
 
 class Acceptance(Strict):

@@ -7,9 +7,9 @@ import subprocess
 import pytest
 
 from showrunner.artifacts import LineTiming, SceneTimings
+from showrunner.captions import _Clock, episode_cues, line_cues, parse_srt, split_line, to_srt, to_vtt, wrap
 from showrunner.config import Acceptance
 from showrunner.files import read_model
-from showrunner.stages.captions import _Clock, episode_cues, line_cues, parse_srt, split_line, to_srt, to_vtt, wrap
 
 LIMITS = Acceptance()
 LONG = ("A build cache remembers what it made, keyed by a hash of everything that went in, and when the same "

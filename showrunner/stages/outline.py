@@ -15,8 +15,8 @@ from showrunner.approval import feedback_of
 from showrunner.artifacts import Brief, Outline, OutlineSection, Research
 from showrunner.files import read_model, write_json, write_text
 from showrunner.outline_markdown import render_outline_markdown
-from showrunner.pronunciation import Lexicon, unsure_words
 from showrunner.prompts import render
+from showrunner.pronunciation import Lexicon, unsure_words
 from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields

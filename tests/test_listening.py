@@ -1,0 +1,78 @@
+"""Listening term by term, by ear: the offline voices say the lexicon's terms through scene_voice, the
+recogniser (given the terms as a glossary) hears them; a term said wrongly is reported missed, with where;
+spelling variants of the same sounds are not word errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from showrunner import listening, media
+from showrunner.artifacts import Scene, Segment
+from showrunner.config import Listen, load_config
+from showrunner.pronunciation import episode_lexicon
+from showrunner.providers.calls import ModelCalls
+from showrunner.stages.scene_voice import speak
+from tests.media_episode import media_config
+
+LINES = ["A backreference matches the same text again.",
+         "Run kubectl to list the pods, then nginx serves them.",
+         "The GNU tools read from stdin and write to stdout.",
+         "Search with ripgrep, or with grep and a regex."]
+
+
+def _heard(tmp_path, voice: str, pronunciations: dict | None = None) -> list[listening.TermHeard]:
+    """Every line spoken through scene_voice.speak by `voice`, heard by the recogniser with the lexicon's
+    terms as its glossary: each term's result."""
+    raw = media_config(cache={"dir": str(tmp_path / "cache")})
+    raw["show"]["hosts"] = [{"id": "ada", "name": "Ada", "voice": voice}]
+    if pronunciations:
+        raw["pronunciations"] = pronunciations
+    episode = load_config(raw).episode("ep1")
+    scene = Scene(index=1, section_id="s1", title="terms", estimated_seconds=10,
+                  segments=[Segment(id=f"seg{i}", speaker="ada", text=t, section_id="s1") for i, t in enumerate(LINES)])
+    calls = ModelCalls(episode, "scene_voice", tmp_path)
+    spoken, _ = speak(scene, {"ada": episode.show.hosts[0]}, episode, calls)
+    lexicon = episode_lexicon(episode)
+    said, words, offset = [], [], 0.0
+    for text, audio in zip(LINES, media.decode_audio(spoken, listening.SAMPLE_RATE), strict=True):
+        samples = media.resample(audio, listening.SAMPLE_RATE, listening.SAMPLE_RATE)
+        heard, _ = listening.transcribe(samples, Listen(), tmp_path / "cache", threads=2,
+                                        vocabulary=lexicon.used_in(text))
+        seconds = samples.size / listening.SAMPLE_RATE
+        said.append(listening.Said(1, offset, offset + seconds, text))
+        words += [listening.Word(w.text, w.start + offset, w.end + offset) for w in heard]
+        offset += seconds + 1.0
+    terms = dict.fromkeys(lexicon.used_in(" ".join(LINES)), "lexicon")
+    return listening.terms_heard(said, words, terms)
+
+
+@pytest.mark.parametrize("voice", ["hibari/heart", "piper/joe"])
+def test_the_lexicon_terms_are_said_so_that_they_are_heard(tmp_path, voice):
+    results = _heard(tmp_path, voice)
+    assert {r.term for r in results} == {"backreference", "kubectl", "nginx", "GNU", "stdin", "stdout", "ripgrep",
+                                         "grep", "regex"}
+    missed = {r.term: r.missed for r in results if not r.passed}
+    assert not missed, missed
+
+
+def test_a_term_said_wrongly_is_reported_missed_though_the_recogniser_was_given_it(tmp_path):
+    wrong = {"backreference": "background", "kubectl": "cubicle", "GNU": "new"}
+    results = _heard(tmp_path, "hibari/heart", wrong)  # the voice is given the wrong respellings
+    by_term = {r.term: r for r in results}
+    for term in wrong:
+        assert not by_term[term].passed, f"{term} said as {wrong[term]!r} but reported heard"
+    assert by_term["backreference"].missed[0].startswith("scene 01 at 0:00.0, heard 'background")
+    assert by_term["nginx"].passed and by_term["grep"].passed  # the rest still heard
+
+
+def test_spelling_variants_of_the_same_sounds_are_not_word_errors():
+    same = listening.word_error("A backreference in SQL, two S-Q-L files, UTF-8 and a database.",
+                                "a back reference in S Q L, 2 sql files, utf 8 and a data base")
+    assert same.rate == 0.0
+    wrong = listening.word_error("A backreference in SQL.", "a background in sequel")
+    assert (wrong.substitutions, wrong.rate) == (2, 0.5)
+
+
+def test_a_glossary_is_what_the_recogniser_is_given():
+    assert listening.glossary(["kubectl", "GNU"]) == "Glossary: kubectl, GNU."
+    assert listening.glossary([]) is None
