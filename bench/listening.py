@@ -45,12 +45,13 @@ TOLERANCE_S = 0.150
 
 
 def bench_config(extra: list[Path]) -> dict:
-    show = yaml.safe_load((REPO / "config.yaml").read_text())["show"]
+    project_config = yaml.safe_load((REPO / "config.yaml").read_text())
+    show = project_config["show"]
     episodes = {"ep1": {"sources": ["sources/ep1/build-caches.md"], "target_minutes": 2}}
     episodes.update({doc.slug: {"sources": [f"sources/corpus/{doc.name}"], "target_minutes": doc.target_minutes}
                      for doc in CORPUS})
     episodes.update({slug(p): {"sources": [f"sources/extra/{p.name}"], "target_minutes": 2} for p in extra})
-    return {"show": show, "approval": "auto",
+    return {"show": show, "approval": "auto", "pronunciations": project_config.get("pronunciations", {}),
             "video": {"height": 144, "fps": 10, "preset": "ultrafast"},
             "audio": {"music": {"intro_seconds": 1, "outro_seconds": 1}},
             "episodes": episodes}

@@ -20,7 +20,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,14 +144,15 @@ def _groups(words: list[str], seconds: float, limits: Acceptance, paused: Contai
 
 
 def line_cues(text: str, start_sample: int, end_sample: int, rate: int, limits: Acceptance,
-              pauses: Sequence[tuple[int, int]] = ()) -> list[Cue]:
+              pauses: Sequence[tuple[int, int]] = (), weigh: Callable[[str], int] = len) -> list[Cue]:
     """Cues for one spoken line. Where a cue boundary falls on punctuation that the voice paused at
     (a measured pause), the cue ends where the pause starts and the next begins where it ends;
-    elsewhere the measured span between such pauses is shared in proportion to characters."""
+    elsewhere the measured span between such pauses is shared in proportion to `weigh` of each word
+    (its characters, or better, the letters the voice says for it: pronunciation.spoken_letters)."""
     words = text.split()
     if end_sample <= start_sample or not words:
         return []
-    clock = _Clock(words, start_sample, end_sample, pauses, rate)
+    clock = _Clock(words, start_sample, end_sample, pauses, rate, weigh)
     groups = _groups(words, (end_sample - start_sample) / rate, limits, clock.matched)
     cues = []
     first = 0  # index of the cue's first word
@@ -180,12 +181,14 @@ class _Clock:
     DISTANCE_S = 0.6  # a match this far from where letters put the mark costs as much as skipping it
     PAUSE_S = 0.2  # an unmatched pause this long costs as much as skipping a mark
 
-    def __init__(self, words: list[str], start: int, end: int, pauses: Sequence[tuple[int, int]], rate: int):
-        self.positions = list(itertools.accumulate((len(w) + 1 for w in words[:-1]), initial=0))
-        self.ends = [p + len(w) for p, w in zip(self.positions, words, strict=True)]  # one past each word
+    def __init__(self, words: list[str], start: int, end: int, pauses: Sequence[tuple[int, int]], rate: int,
+                 weigh: Callable[[str], int] = len):
+        sizes = [max(weigh(w), 1) for w in words]
+        self.positions = list(itertools.accumulate((n + 1 for n in sizes[:-1]), initial=0))
+        self.ends = [p + n for p, n in zip(self.positions, sizes, strict=True)]  # one past each word
         inside = sorted(p for p in pauses if start < p[0] < p[1] < end)
         marks = [i for i, w in enumerate(words[:-1]) if w[-1] in MARKS]
-        self.matched = self._align(words, marks, inside, start, end, rate)  # word index -> its pause
+        self.matched = self._align(words, marks, inside, start, end, rate, sizes)  # word index -> its pause
         anchors = [(0.0, float(start))]
         for i in sorted(self.matched):
             a, b = self.matched[i]
@@ -194,14 +197,14 @@ class _Clock:
         self.chars, self.samples = zip(*anchors, strict=True)
 
     @classmethod
-    def _align(cls, words, marks, pauses, start, end, rate) -> dict[int, tuple[int, int]]:
+    def _align(cls, words, marks, pauses, start, end, rate, sizes) -> dict[int, tuple[int, int]]:
         if not marks or not pauses:
             return {}
         lengths = [(b - a) / rate for a, b in pauses]
         speech = max((end - start) / rate - sum(lengths), 1e-6)
         paused_before = list(itertools.accumulate(lengths, initial=0.0))
         at_pause = [(a - start) / rate - paused_before[j] for j, (a, _) in enumerate(pauses)]
-        letters = list(itertools.accumulate(sum(ch.isalnum() for ch in w) for w in words))  # up to each word's end
+        letters = list(itertools.accumulate(sizes))  # up to each word's end
         at_mark = [speech * letters[i] / max(letters[-1], 1) for i in marks]
         skip_mark = [2.0 if words[i][-1] in SENTENCE_ENDS else 1.0 for i in marks]
         skip_pause = [(d / cls.PAUSE_S) ** 2 for d in lengths]
@@ -244,7 +247,7 @@ class _Clock:
         return self.matched[i][1] if i in self.matched else self._at(self.ends[i] + 0.5)
 
 
-def episode_cues(timings: list[SceneTimings], limits: Acceptance) -> list[Cue]:
+def episode_cues(timings: list[SceneTimings], limits: Acceptance, weigh: Callable[[str], int] = len) -> list[Cue]:
     cues: list[Cue] = []
     offset = 0  # samples before this scene
     rate = timings[0].sample_rate if timings else 1
@@ -255,7 +258,7 @@ def episode_cues(timings: list[SceneTimings], limits: Acceptance) -> list[Cue]:
             start = offset + round(line.start * rate)
             end = offset + round(line.end * rate)
             pauses = [(offset + round(a * rate), offset + round(b * rate)) for a, b in line.pauses]
-            cues += line_cues(line.text, start, end, rate, limits, pauses)
+            cues += line_cues(line.text, start, end, rate, limits, pauses, weigh)
         offset += scene.samples
     return cues
 

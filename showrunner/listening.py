@@ -94,7 +94,7 @@ def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = N
 # Silero VAD's settings: a pause of 60 ms (two of its frames) ends a stretch of speech, and a stretch ends
 # where the speech probability falls below 0.45 (its default, 0.35, lags by about 200 ms); no padding.
 VAD = {"threshold": 0.5, "neg_threshold": 0.45, "min_silence_duration_ms": 60, "speech_pad_ms": 0}
-SNAP_REACH_S = 0.5  # a stretch's edge moves a word's time only this far
+SNAP_REACH_S = 0.5  # a stretch's edge moves a word's time inside it this far at most
 UNSURE = 0.1  # a word Whisper gives less than this probability (often a hallucinated "in.") times nothing
 
 
@@ -110,45 +110,52 @@ TAIL_GAP_S = 0.15  # a stretch that holds no word and follows another this close
 
 
 def _tails_joined(stretches: list[tuple[float, float]], words: list[Word]) -> list[tuple[float, float]]:
-    """Stretches with a short one that holds no word's middle joined to the one before: the detector
+    """Stretches with a short one that no word belongs to (_owners) joined to the one before: the detector
     hears the hiss of a last "s" after a dip of a frame or two as speech of its own (ep1: "once." ends
     at 101.535 s, the stretch holding its middle at 101.279 s)."""
-    middles = [(w.start + w.end) / 2 for w in words]
+    owned = set(_owners(stretches, words))
     out: list[tuple[float, float]] = []
-    for start, end in stretches:
-        empty = not any(start <= m <= end for m in middles)
-        if out and empty and start - out[-1][1] <= TAIL_GAP_S:
+    for i, (start, end) in enumerate(stretches):
+        if out and i not in owned and start - out[-1][1] <= TAIL_GAP_S:
             out[-1] = (out[-1][0], end)
         else:
             out.append((start, end))
     return out
 
 
-def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[Word]:
-    """The sure words, each stretch of speech's first starting at its start and last ending at its end.
-
-    A word belongs to the stretch nearest its middle; Whisper's time is kept where no stretch edge
-    is within SNAP_REACH_S of it, and for every word inside a stretch.
-    """
-    sure = [w for w in words if w.probability >= UNSURE]
-    stretches = _tails_joined(stretches, sure)
-    if not stretches:
-        return sure
+def _owners(stretches: list[tuple[float, float]], words: list[Word]) -> list[int]:
+    """For each word, the stretch nearest its middle."""
     owner = []
-    for w in sure:
+    for w in words:
         middle = (w.start + w.end) / 2
         owner.append(min(range(len(stretches)),
                          key=lambda i: max(stretches[i][0] - middle, middle - stretches[i][1], 0.0)))
+    return owner
+
+
+def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[Word]:
+    """The sure words, each stretch of speech's first starting at its start and last ending at its end.
+
+    A word belongs to the stretch nearest its middle. The first word's start moves to its stretch's
+    start when Whisper's word spans that start (however far it begins before: no word starts in a
+    silence) or begins within SNAP_REACH_S of it; the last word's end likewise. Words inside a
+    stretch keep Whisper's times.
+    """
+    sure = [w for w in words if w.probability >= UNSURE]
+    stretches = _tails_joined(stretches, sure) if stretches else []
+    if not stretches:
+        return sure
+    owner = _owners(stretches, sure)
     out = list(sure)
     for i, (start, end) in enumerate(stretches):
         held = [k for k, o in enumerate(owner) if o == i]
         if not held:
             continue
         first, last = held[0], held[-1]
-        if abs(out[first].start - start) <= SNAP_REACH_S:
+        if out[first].start < start < out[first].end or abs(out[first].start - start) <= SNAP_REACH_S:
             w = out[first]
             out[first] = Word(w.text, start, max(w.end, start), w.probability)
-        if abs(out[last].end - end) <= SNAP_REACH_S:
+        if out[last].start < end < out[last].end or abs(out[last].end - end) <= SNAP_REACH_S:
             w = out[last]
             out[last] = Word(w.text, min(w.start, end), end, w.probability)
     return out
@@ -280,6 +287,7 @@ def terms_heard(lines: list[Said], words: list[Word], terms: dict[str, str], lon
             near = [t for w in words if line.start - REACH_S <= (w.start + w.end) / 2 <= line.end + REACH_S
                     for t in tokens(w.text)]
             runs = {"".join(near[i:i + n]) for i in range(len(near)) for n in range(1, longest + 1)}
+            runs |= _unglued(near, set(tokens(line.text)))
             if any(_same_term(r, wanted) for r in runs):
                 heard += 1
             else:
@@ -288,6 +296,19 @@ def terms_heard(lines: list[Said], words: list[Word], terms: dict[str, str], lon
                               f"{_nearest(near, wanted)!r}")
         if said:
             out.append(TermHeard(term, kind, said, heard, tuple(missed)))
+    return out
+
+
+def _unglued(heard: list[str], said: set[str]) -> set[str]:
+    """What is left of each heard word that begins or ends with another word of the line: Whisper writes
+    "Run kubectl" as "runcubectl" now and then."""
+    out = set()
+    for word in heard:
+        for k in range(2, len(word) - 2):
+            if word[:k] in said:
+                out.add(word[k:])
+            if word[k:] in said:
+                out.add(word[:k])
     return out
 
 
@@ -316,6 +337,28 @@ def _nearest(near: list[str], wanted: str) -> str:
     runs = [" ".join(near[i:i + n]) for i in range(len(near)) for n in (1, 2, 3)]
     best = max(runs, key=lambda r: difflib.SequenceMatcher(None, r.replace(" ", ""), wanted).ratio(), default="")
     return best
+
+
+def _joined_in_time(words: list[str], times: list[tuple[float, float]], vocabulary: set[str],
+                    longest: int = 3) -> tuple[list[str], list[tuple[float, float]]]:
+    """Heard words joined as in comparable() (letters spelled out, a compound the cues write as one word),
+    each joined word timed from its first part's start to its last part's end."""
+    out: list[str] = []
+    out_times: list[tuple[float, float]] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 1, -1):
+            joined = "".join(words[i:i + n])
+            if joined in vocabulary:
+                out.append(joined)
+                out_times.append((times[i][0], times[i + n - 1][1]))
+                i += n
+                break
+        else:
+            out.append(words[i])
+            out_times.append(times[i])
+            i += 1
+    return out, out_times
 
 
 @dataclass(frozen=True)
@@ -347,6 +390,7 @@ def cue_timing(cues: list[tuple[float, float, str]], words: list[Word]) -> tuple
         for token in tokens(word.text):
             hyp.append(token)
             times.append((word.start, word.end))
+    hyp, times = _joined_in_time(hyp, times, set(ref))
     heard_as: dict[int, int] = {}  # ref token -> hyp token
     if ref and hyp:
         for chunk in jiwer.process_words(" ".join(ref), " ".join(hyp)).alignments[0]:

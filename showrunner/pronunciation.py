@@ -141,6 +141,15 @@ class Lexicon:
         return {term: self.entries[term].model_dump(mode="json") for term in sorted(terms)}
 
 
+    def spoken_letters(self, word: str) -> int:
+        """About how many letters a voice says for a written word: its respelling, three for a letter
+        spelled out ("aitch"), five for each digit ("256" is "two hundred fifty-six"), "point" in a
+        decimal. Captions share a stretch of speech between its words by this."""
+        said = re.sub(r"(?<=\d)[.,](?=\d)", " point ", self.spoken(word))
+        return sum(3 if len(part) == 1 and part.isupper() else sum(5 if ch.isdigit() else 1 for ch in part)
+                   for part in re.findall(r"[^\W_]+", said))
+
+
 def _inline(provider: str, term: str, phonemes: str) -> str:
     if provider == "hibari":
         return f"[{term}](/{phonemes}/)"  # misaki's markdown: this word, these phonemes
