@@ -115,12 +115,14 @@ class Lexicon:
                 phonemes = how.phonemes.get(provider or "")
                 if phonemes and not suffix:
                     return _inline(provider or "", found["term"], phonemes)
+                last = how.say.split()[-1]
+                if suffix == "s" and len(last) == 1 and last.isupper():
+                    suffix = "'s"  # "C P U's": a plural, not one more letter
                 return how.say + suffix
             acronym = found["acronym"]
             if not acronym.isupper():  # the pattern ignores case for terms; an acronym is capitals only
                 return found.group(0)
-            plural = found["plural"] or ""
-            return " ".join(acronym) + plural
+            return " ".join(acronym) + ("'s" if found["plural"] else "")  # "C P U's": a plural, not a letter
 
         return self._pattern.sub(say, text)
 

@@ -20,7 +20,8 @@ def test_terms_are_respelled_and_acronyms_spelled_out_for_every_voice():
     text = "Run kubectl, then Kubectl's logs, via the CLI and two APIs over HTTPS; NASA agrees."
     for provider in ("openai", "edge", None):
         assert lexicon.spoken(text, provider) == ("Run cube control, then cube control's logs, via the C L I and "
-                                                  "two A P Is over H T T P S; nasa agrees.")
+                                                  "two A P I's over H T T P S; nasa agrees.")
+    assert lexicon.spoken("two CPUs and the AWS's") == "two C P U's and the A W S's"
     # the longest term first, and a lowercase word is never taken for an acronym
     assert lexicon.spoken("SHA-256 and SHA, the nginx way") == "shah 256 and shah, the engine x way"
 
