@@ -83,6 +83,8 @@ def measure(project: Project, name: str, episode_slug: str) -> dict:
     offsets, unmeasured = listening.cue_timing([(c.start, c.end, " ".join(c.lines)) for c in cues],
                                                listening.word_times(words, [tuple(s) for s in transcript["speech"]]))
     within = [o for o in offsets if abs(o.offset) <= TOLERANCE_S + 0.0015]
+    joined = {i for i in range(1, len(cues)) if abs(cues[i].start - cues[i - 1].end) <= 0.0015}
+    mid = [o for o in offsets if (o.cue - 1 in joined if o.edge == "start" else o.cue in joined)]
     worst = max(offsets, key=lambda o: abs(o.offset), default=None)
     acceptance = read_json(results / "acceptance.json") if (results / "acceptance.json").is_file() else None
     cost = transcript.get("cost", {})
@@ -91,6 +93,7 @@ def measure(project: Project, name: str, episode_slug: str) -> dict:
         "terms": [{"term": h.term, "kind": h.kind, "said": h.said, "heard": h.heard, "missed": list(h.missed)}
                   for h in heard],
         "edges": len(offsets) + unmeasured, "edges_measured": len(offsets), "edges_within": len(within),
+        "mid_phrase_edges": len(mid), "mid_phrase_within": sum(o in within for o in mid),
         "worst": None if worst is None else f"cue {worst.cue} {worst.edge} {worst.offset * 1000:+.0f} ms "
                                             f"({worst.text[:40]!r})",
         "late": [f"cue {o.cue} {o.edge} {o.offset * 1000:+.0f} ms" for o in offsets if o not in within],
@@ -102,15 +105,16 @@ def measure(project: Project, name: str, episode_slug: str) -> dict:
 
 def show(rows: list[dict]) -> None:
     print("\n| document | words | WER | lexicon terms heard | unsure words heard | caption edges within 150 ms "
-          "| worst edge | CPU s / audio s |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| of them at mid-phrase breaks | worst edge | CPU s / audio s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         lex = [t for t in r["terms"] if t["kind"] == "lexicon"]
         unsure = [t for t in r["terms"] if t["kind"] == "unsure"]
         def count(ts):
             return f"{sum(t['heard'] == t['said'] for t in ts)}/{len(ts)}"
         print(f"| {r['document']} | {r['words']} | {r['wer']:.1%} | {count(lex)} | {count(unsure)} "
-              f"| {r['edges_within']}/{r['edges']} | {r['worst']} | {r['cpu_per_audio_s']} |")
+              f"| {r['edges_within']}/{r['edges']} | {r['mid_phrase_within']}/{r['mid_phrase_edges']} | {r['worst']} "
+              f"| {r['cpu_per_audio_s']} |")
     for r in rows:
         print(f"\n== {r['document']} ({r['slug']})")
         for t in r["terms"]:
