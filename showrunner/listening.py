@@ -106,6 +106,7 @@ def speech(samples: np.ndarray) -> list[tuple[float, float]]:
     return [(round(s["start"] / SAMPLE_RATE, 3), round(s["end"] / SAMPLE_RATE, 3)) for s in found]
 
 
+PHRASE_ENDS = ".,;:!?"
 TAIL_GAP_S = 0.15  # a stretch that holds no word and follows another this closely is its word's tail
 
 
@@ -124,12 +125,22 @@ def _tails_joined(stretches: list[tuple[float, float]], words: list[Word]) -> li
 
 
 def _owners(stretches: list[tuple[float, float]], words: list[Word]) -> list[int]:
-    """For each word, the stretch nearest its middle."""
+    """For each word, the stretch nearest its middle; but a word Whisper put in the pause between two
+    stretches belongs to the one before when it ends a phrase ("works?" timed into the pause after it,
+    quickfetch) and to the one after when the word before it ended one."""
     owner = []
-    for w in words:
+    for k, w in enumerate(words):
         middle = (w.start + w.end) / 2
-        owner.append(min(range(len(stretches)),
-                         key=lambda i: max(stretches[i][0] - middle, middle - stretches[i][1], 0.0)))
+        nearest = min(range(len(stretches)),
+                      key=lambda i: max(stretches[i][0] - middle, middle - stretches[i][1], 0.0))
+        before = [i for i, (_, end) in enumerate(stretches) if end <= middle]
+        in_gap = not stretches[nearest][0] <= middle <= stretches[nearest][1] and before \
+            and before[-1] + 1 < len(stretches)
+        if in_gap and w.text.rstrip()[-1:] in PHRASE_ENDS:
+            nearest = before[-1]
+        elif in_gap and k and words[k - 1].text.rstrip()[-1:] in PHRASE_ENDS:
+            nearest = before[-1] + 1
+        owner.append(nearest)
     return owner
 
 
