@@ -95,7 +95,7 @@ def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = N
 # where the speech probability falls below 0.45 (its default, 0.35, lags by about 200 ms); no padding.
 VAD = {"threshold": 0.5, "neg_threshold": 0.45, "min_silence_duration_ms": 60, "speech_pad_ms": 0}
 SNAP_REACH_S = 0.5  # a stretch's edge moves a word's time inside it this far at most
-UNSURE = 0.1  # a word Whisper gives less than this probability (often a hallucinated "in.") times nothing
+UNSURE = 0.2  # a word Whisper gives less than this probability (a hallucinated "in." or "on.") times nothing
 
 
 def speech(samples: np.ndarray) -> list[tuple[float, float]]:
