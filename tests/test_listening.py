@@ -95,3 +95,16 @@ def test_caption_edges_at_pauses_are_hard_and_mid_phrase_breaks_soft():
     line_off = [*good[:2], Cue(2.2, 2.5, ("again",))]  # a line's first word 200 ms late: hard
     checks = caption_timing_check(line_off, words, stretches, 150)
     assert (checks[0].passed, checks[0].hard) == (False, True) and "cue 3 start +200 ms" in checks[0].measured
+
+
+def test_a_word_timed_into_a_pause_stays_with_its_phrase_and_a_hiss_is_no_stretch():
+    # quickfetch: Whisper put "works?" in the pause after it, nearer the next stretch than its own
+    words = [listening.Word("how", 48.79, 48.81), listening.Word("it", 48.81, 49.55),
+             listening.Word("works?", 49.55, 49.55), listening.Word("A", 49.89, 50.01),
+             listening.Word("download", 50.01, 50.25)]
+    timed = listening.word_times(words, [(47.896, 49.24), (49.752, 51.736)])
+    assert (timed[2].text, timed[2].end) == ("works?", 49.24) and (timed[3].text, timed[3].start) == ("A", 49.752)
+    # ep1: the hiss of "once." after a two-frame dip is no stretch of its own
+    once = listening.word_times([listening.Word("every", 100.4, 100.8), listening.Word("input", 100.8, 101.06),
+                                 listening.Word("once.", 101.06, 101.56)], [(99.231, 101.279), (101.375, 101.535)])
+    assert once[-1].end == 101.535
