@@ -167,7 +167,7 @@ def episode_lexicon(episode) -> Lexicon:
 
 # --- words no voice is sure of ---------------------------------------------------------------
 
-SURE_FREQUENCY = 100  # a word this rare in pyspellchecker's list (counts from subtitles) is a guess for a voice
+SURE_FREQUENCY = 40  # a word this rare in pyspellchecker's list (counts from subtitles) is a guess for a voice
 _WORD = re.compile(r"(?<![\w.-])[A-Za-z][A-Za-z']*(?:-[A-Za-z']+)*(?![\w-])")
 
 

@@ -25,6 +25,8 @@ def _heard(tmp_path, voice: str, pronunciations: dict | None = None) -> list[lis
     terms as its glossary: each term's result."""
     raw = media_config(cache={"dir": str(tmp_path / "cache")})
     raw["show"]["hosts"] = [{"id": "ada", "name": "Ada", "voice": voice}]
+    if voice.startswith("piper/"):  # piper's noise is not seeded: without it, the same audio every run
+        raw["providers"] = {"speech": {"name": "piper", "options": {"noise_scale": 0.0, "noise_w_scale": 0.0}}}
     if pronunciations:
         raw["pronunciations"] = pronunciations
     episode = load_config(raw).episode("ep1")
