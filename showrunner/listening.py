@@ -403,11 +403,17 @@ def cue_timing(cues: list[tuple[float, float, str]], words: list[Word]) -> tuple
             times.append((word.start, word.end))
     hyp, times = _joined_in_time(hyp, times, set(ref))
     heard_as: dict[int, int] = {}  # ref token -> hyp token
+    misheard: set[int] = set()  # ref tokens heard as another word
+    extra_before: dict[int, tuple[int, int]] = {}  # ref token -> hyp tokens heard just before it, matching none
     if ref and hyp:
         for chunk in jiwer.process_words(" ".join(ref), " ".join(hyp)).alignments[0]:
             if chunk.type in ("equal", "substitute"):
                 for k in range(chunk.ref_end_idx - chunk.ref_start_idx):
                     heard_as[chunk.ref_start_idx + k] = chunk.hyp_start_idx + k
+                    if chunk.type == "substitute":
+                        misheard.add(chunk.ref_start_idx + k)
+            elif chunk.type == "insert":
+                extra_before[chunk.ref_start_idx] = (chunk.hyp_start_idx, chunk.hyp_end_idx)
     first: dict[int, int] = {}
     last: dict[int, int] = {}
     for k, cue in enumerate(owner):
@@ -419,8 +425,14 @@ def cue_timing(cues: list[tuple[float, float, str]], words: list[Word]) -> tuple
         if i not in first:
             continue
         for edge, k, cue_time, pick in (("start", first[i], start, 0), ("end", last[i], end, 1)):
-            if k in heard_as:
-                offsets.append(CueOffset(i + 1, edge, round(cue_time - times[heard_as[k]][pick], 3), text))
-            else:
+            if k not in heard_as:
                 unmeasured += 1
+                continue
+            heard = times[heard_as[k]][pick]
+            # a misheard word heard as two ("input" as "and put"): the extra word beside it is its other half
+            if k in misheard and edge == "start" and k in extra_before:
+                heard = times[extra_before[k][0]][0]
+            elif k in misheard and edge == "end" and k + 1 in extra_before:
+                heard = times[extra_before[k + 1][1] - 1][1]
+            offsets.append(CueOffset(i + 1, edge, round(cue_time - heard, 3), text))
     return offsets, unmeasured

@@ -110,3 +110,13 @@ def test_a_word_timed_into_a_pause_stays_with_its_phrase_and_a_hiss_is_no_stretc
     once = listening.word_times([listening.Word("every", 100.4, 100.8), listening.Word("input", 100.8, 101.06),
                                  listening.Word("once.", 101.06, 101.56)], [(99.231, 101.279), (101.375, 101.535)])
     assert once[-1].end == 101.535
+
+
+def test_a_word_heard_as_two_is_timed_from_both():
+    # ep1: "input content" heard as "and put content": the cue starts where "and" starts
+    words = [listening.Word("three", 67.6, 67.9), listening.Word("rows.", 67.9, 68.29),
+             listening.Word("and", 68.61, 68.76), listening.Word("put", 68.76, 69.0),
+             listening.Word("content,", 69.0, 69.38)]
+    cues = [(66.0, 68.29, "three rows."), (68.59, 69.4, "input content,")]
+    offsets, unmeasured = listening.cue_timing(cues, words)
+    assert unmeasured == 0 and [(o.edge, o.offset) for o in offsets if o.cue == 2] == [("start", -0.02), ("end", 0.02)]
