@@ -95,7 +95,9 @@ def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = N
 # where the speech probability falls below 0.45 (its default, 0.35, lags by about 200 ms); no padding.
 VAD = {"threshold": 0.5, "neg_threshold": 0.45, "min_silence_duration_ms": 60, "speech_pad_ms": 0}
 SNAP_REACH_S = 0.5  # a stretch's edge moves a word's time inside it this far at most
-UNSURE = 0.2  # a word Whisper gives less than this probability (a hallucinated "in." or "on.") times nothing
+# a short word Whisper gives less than this probability (a hallucinated "in." or "on.") times nothing; a
+# longer one does: a glossary term is often written right with a low probability ("ripgrep?" 0.09)
+UNSURE = 0.2
 
 
 def speech(samples: np.ndarray) -> list[tuple[float, float]]:
@@ -152,7 +154,7 @@ def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[
     silence) or begins within SNAP_REACH_S of it; the last word's end likewise. Words inside a
     stretch keep Whisper's times.
     """
-    sure = [w for w in words if w.probability >= UNSURE]
+    sure = [w for w in words if w.probability >= UNSURE or sum(ch.isalnum() for ch in w.text) > 3]
     stretches = _tails_joined(stretches, sure) if stretches else []
     if not stretches:
         return sure
