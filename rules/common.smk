@@ -32,7 +32,7 @@ def settings_for(stage):
     """The config sections a stage reads, as params: changing them reruns that stage."""
 
     def settings(wildcards):
-        return wf.stage_settings(CONFIG, wildcards.slug, stage)
+        return wf.stage_settings(CONFIG, wildcards.slug, stage, wildcards.get("scene"))
 
     return settings
 

@@ -148,6 +148,9 @@ class Outline(Artifact):
     sections: list[OutlineSection] = Field(min_length=1)
     feedback: list[str] = Field(default_factory=list, description="reviewer feedback this outline was written with")
     length: EpisodeLength | None = Field(default=None, description="set when the sources cannot fill the target")
+    unsure_words: list[str] = Field(default_factory=list,
+                                    description="words of the episode no voice is sure of: add how to say them "
+                                                "under pronunciations in config.yaml before approving")
 
     @model_validator(mode="after")
     def _unique_section_ids(self) -> Outline:

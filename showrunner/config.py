@@ -12,12 +12,22 @@ import copy
 import re
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from showrunner.errors import ConfigError
 from showrunner.screen import themes
+from showrunner.pronunciation import Pronunciation, check_term, entry
 from showrunner.voices import Voice, parse_voice
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9_-]{0,63}"
@@ -28,6 +38,16 @@ class Strict(BaseModel):
     """Unknown keys are errors: a typo in config.yaml must not be silently ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# term -> a respelling, or {say: respelling, phonemes: {provider: phonemes}} (showrunner.pronunciation)
+Pronunciations = dict[str, Annotated[Pronunciation, BeforeValidator(entry)]]
+
+
+def _terms(value: dict[str, Pronunciation]) -> dict[str, Pronunciation]:
+    for term in value:
+        check_term(term)
+    return value
 
 
 class Host(Strict):
@@ -259,6 +279,9 @@ class Listen(Strict):
     beam_size: int = Field(default=5, ge=1, le=10)
     max_word_error_rate: float = Field(default=0.10, ge=0, le=1)
     caption_tolerance_ms: float = Field(default=150.0, ge=0)
+    terms: Literal["hard", "soft"] = Field(
+        default="hard", description="hard: acceptance fails unless every lexicon term the narration says is heard "
+                                    "as itself; soft: a warning (a voice the recogniser mishears, e.g. espeak-ng)")
 
 
 class Acceptance(Strict):
@@ -299,6 +322,10 @@ class EpisodeSpec(Strict):
         default_factory=lambda: list(OUTPUTS), min_length=1,
         description="what the episode makes: the video (final.mp4), the podcast (podcast.mp3), or both")
     overrides: dict[str, Any] = Field(default_factory=dict)
+    pronunciations: Pronunciations = Field(default_factory=dict,
+                                           description="this episode's terms and how to say them (over the show's)")
+
+    _check_terms = field_validator("pronunciations")(_terms)
 
     @model_validator(mode="after")
     def _needs_material(self) -> EpisodeSpec:
@@ -331,9 +358,13 @@ class Config(Strict):
     audio: Audio = Audio()
     acceptance: Acceptance = Acceptance()
     notify: Notify = Notify()
+    pronunciations: Pronunciations = Field(default_factory=dict,
+                                           description="terms and how to say them, for every episode's voices")
     episodes: dict[str, EpisodeSpec] = Field(min_length=1)
     # each episode's merged settings, made once: planning 100 episodes asks for them thousands of times
     _episodes: dict[str, Episode] = PrivateAttr(default_factory=dict)
+
+    _check_terms = field_validator("pronunciations")(_terms)
 
     @field_validator("episodes")
     @classmethod
@@ -380,6 +411,7 @@ class Config(Strict):
             target_minutes=spec.target_minutes or sections["writing"].target_minutes,
             cache=self.cache,
             prices=self.prices,
+            pronunciations={**self.pronunciations, **spec.pronunciations},
             **sections,
         )
 
@@ -399,6 +431,8 @@ class Episode(Strict):
     acceptance: Acceptance
     cache: Cache
     prices: dict[str, Price]
+    pronunciations: dict[str, Pronunciation] = Field(default_factory=dict,
+                                                     description="the show's entries, then the episode's")
 
     @property
     def title(self) -> str:

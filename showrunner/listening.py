@@ -1,7 +1,10 @@
 """Listening to the narration: an offline recogniser, word error rate, and caption timing.
 
     transcribe     faster-whisper (CTranslate2, int8 on the CPU) on a Whisper model that ships in a
-                   pinned package (showrunner.voices.WHISPER_MODELS), with word timestamps
+                   pinned package (showrunner.voices.WHISPER_MODELS), with word timestamps; its own
+                   voice activity filter (defaults: silences over 2 s) keeps Whisper from filling the
+                   silence after a scene's last word ("see you in the next video" 30 times on ep1's
+                   scene 3, measured)
     speech         the stretches of speech in the same audio, by the Silero voice activity detector
                    that ships inside faster-whisper (an ONNX model in its wheel)
     word_times     the recognised words' times, with each stretch's first word starting where the
@@ -11,7 +14,14 @@
                    ms of Whisper's times, 62 of 62 of these); words inside a stretch keep Whisper's
     word_error     jiwer's word error rate of what was heard against what the lines say, both
                    normalised by Whisper's own EnglishTextNormalizer (whisper-normalizer: numbers,
-                   case, punctuation, spelling variants)
+                   case, punctuation, spelling variants), then with spelled-out letters joined
+                   ("S Q L" is "SQL") and a compound written apart on one side joined where the
+                   other side writes it as one word ("back reference" is "backreference"): the same
+                   sounds spelled two ways are not errors
+    terms_heard    each term a line says (the lexicon's, the words no voice is sure of): heard as
+                   itself or not, with the scene and the time; the recogniser is given the scene's
+                   terms as a glossary (Whisper's initial prompt), which helps it spell a term it
+                   heard but does not make it write one it did not (tests/test_listening.py)
     cue_timing     each caption cue's start and end against the recognised words it holds
                    (tokens aligned by jiwer), and the worst offender
 
@@ -22,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +58,8 @@ def recogniser(settings: Listen) -> dict[str, str]:
     bundled = voices.WHISPER_MODELS[settings.model]
     return {"model": settings.model, "package": bundled.distribution, "model_sha256": bundled.files[0][1],
             "faster_whisper": importlib.metadata.version("faster-whisper"), "beam_size": str(settings.beam_size),
-            "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items())}
+            "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items()),
+            "vad_filter": "faster-whisper defaults"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -57,15 +69,21 @@ def _model(folder: str, threads: int):
     return WhisperModel(folder, device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True)
 
 
+def glossary(terms: list[str]) -> str | None:
+    """The recogniser's initial prompt for these terms: how they are written, not how they sound."""
+    return f"Glossary: {', '.join(terms)}." if terms else None
+
+
 def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = None,
-               threads: int = 1) -> tuple[list[Word], dict]:
-    """Words heard in float32 mono samples at 16 kHz, and the cost (wall and CPU seconds)."""
+               threads: int = 1, vocabulary: list[str] | tuple[str, ...] = ()) -> tuple[list[Word], dict]:
+    """Words heard in float32 mono samples at 16 kHz, and the cost (wall and CPU seconds); `vocabulary`:
+    terms the speech may hold, given to the recogniser as a glossary."""
     started, cpu = time.perf_counter(), time.process_time()
     folder = voices.verified_path(voices.WHISPER_MODELS[settings.model], cache_dir).parent
     model = _model(str(folder), threads)
     segments, _ = model.transcribe(np.asarray(samples, dtype=np.float32), language="en", beam_size=settings.beam_size,
                                    temperature=0.0, word_timestamps=True, condition_on_previous_text=False,
-                                   vad_filter=False)
+                                   vad_filter=True, initial_prompt=glossary(list(vocabulary)))
     words = [Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3))
              for segment in segments for w in (segment.words or []) if w.word.strip()]
     cost = {"wall_s": round(time.perf_counter() - started, 3), "cpu_s": round(time.process_time() - cpu, 3),
@@ -76,8 +94,10 @@ def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = N
 # Silero VAD's settings: a pause of 60 ms (two of its frames) ends a stretch of speech, and a stretch ends
 # where the speech probability falls below 0.45 (its default, 0.35, lags by about 200 ms); no padding.
 VAD = {"threshold": 0.5, "neg_threshold": 0.45, "min_silence_duration_ms": 60, "speech_pad_ms": 0}
-SNAP_REACH_S = 0.5  # a stretch's edge moves a word's time only this far
-UNSURE = 0.1  # a word Whisper gives less than this probability (often a hallucinated "in.") times nothing
+SNAP_REACH_S = 0.5  # a stretch's edge moves a word's time inside it this far at most
+# a short word Whisper gives less than this probability (a hallucinated "in." or "on.") times nothing; a
+# longer one does: a glossary term is often written right with a low probability ("ripgrep?" 0.09)
+UNSURE = 0.2
 
 
 def speech(samples: np.ndarray) -> list[tuple[float, float]]:
@@ -88,30 +108,67 @@ def speech(samples: np.ndarray) -> list[tuple[float, float]]:
     return [(round(s["start"] / SAMPLE_RATE, 3), round(s["end"] / SAMPLE_RATE, 3)) for s in found]
 
 
+PHRASE_ENDS = ".,;:!?"
+TAIL_GAP_S = 0.15  # a stretch that holds no word and follows another this closely is its word's tail
+
+
+def _tails_joined(stretches: list[tuple[float, float]], words: list[Word]) -> list[tuple[float, float]]:
+    """Stretches with a short one that no word belongs to (_owners) joined to the one before: the detector
+    hears the hiss of a last "s" after a dip of a frame or two as speech of its own (ep1: "once." ends
+    at 101.535 s, the stretch holding its middle at 101.279 s)."""
+    owned = set(_owners(stretches, words))
+    out: list[tuple[float, float]] = []
+    for i, (start, end) in enumerate(stretches):
+        if out and i not in owned and start - out[-1][1] <= TAIL_GAP_S:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _owners(stretches: list[tuple[float, float]], words: list[Word]) -> list[int]:
+    """For each word, the stretch nearest its middle; but a word Whisper put in the pause between two
+    stretches belongs to the one before when it ends a phrase ("works?" timed into the pause after it,
+    quickfetch) and to the one after when the word before it ended one."""
+    owner = []
+    for k, w in enumerate(words):
+        middle = (w.start + w.end) / 2
+        nearest = min(range(len(stretches)),
+                      key=lambda i: max(stretches[i][0] - middle, middle - stretches[i][1], 0.0))
+        before = [i for i, (_, end) in enumerate(stretches) if end <= middle]
+        in_gap = not stretches[nearest][0] <= middle <= stretches[nearest][1] and before \
+            and before[-1] + 1 < len(stretches)
+        if in_gap and w.text.rstrip()[-1:] in PHRASE_ENDS:
+            nearest = before[-1]
+        elif in_gap and k and words[k - 1].text.rstrip()[-1:] in PHRASE_ENDS:
+            nearest = before[-1] + 1
+        owner.append(nearest)
+    return owner
+
+
 def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[Word]:
     """The sure words, each stretch of speech's first starting at its start and last ending at its end.
 
-    A word belongs to the stretch nearest its middle; Whisper's time is kept where no stretch edge
-    is within SNAP_REACH_S of it, and for every word inside a stretch.
+    A word belongs to the stretch nearest its middle. The first word's start moves to its stretch's
+    start when Whisper's word spans that start (however far it begins before: no word starts in a
+    silence) or begins within SNAP_REACH_S of it; the last word's end likewise. Words inside a
+    stretch keep Whisper's times.
     """
-    sure = [w for w in words if w.probability >= UNSURE]
+    sure = [w for w in words if w.probability >= UNSURE or sum(ch.isalnum() for ch in w.text) > 3]
+    stretches = _tails_joined(stretches, sure) if stretches else []
     if not stretches:
         return sure
-    owner = []
-    for w in sure:
-        middle = (w.start + w.end) / 2
-        owner.append(min(range(len(stretches)),
-                         key=lambda i: max(stretches[i][0] - middle, middle - stretches[i][1], 0.0)))
+    owner = _owners(stretches, sure)
     out = list(sure)
     for i, (start, end) in enumerate(stretches):
         held = [k for k, o in enumerate(owner) if o == i]
         if not held:
             continue
         first, last = held[0], held[-1]
-        if abs(out[first].start - start) <= SNAP_REACH_S:
+        if out[first].start < start < out[first].end or abs(out[first].start - start) <= SNAP_REACH_S:
             w = out[first]
             out[first] = Word(w.text, start, max(w.end, start), w.probability)
-        if abs(out[last].end - end) <= SNAP_REACH_S:
+        if out[last].start < end < out[last].end or abs(out[last].end - end) <= SNAP_REACH_S:
             w = out[last]
             out[last] = Word(w.text, min(w.start, end), end, w.probability)
     return out
@@ -132,6 +189,50 @@ def tokens(text: str) -> list[str]:
     return _normaliser()(text).split()
 
 
+def key(text: str) -> str:
+    """A term as one token, however it is spaced or hyphenated: "SHA-256" and "sha 256" are "sha256"."""
+    return "".join(tokens(text))
+
+
+def _letters_joined(words: list[str]) -> list[str]:
+    """Runs of two or more single letters as one word: "s q l" is "sql"."""
+    out: list[str] = []
+    run: list[str] = []
+    for w in [*words, ""]:
+        if len(w) == 1 and w.isalpha():
+            run.append(w)
+            continue
+        out += ["".join(run)] if len(run) > 1 else run
+        run = []
+        if w:
+            out.append(w)
+    return out
+
+
+def _compounds_joined(words: list[str], vocabulary: set[str], longest: int = 3) -> list[str]:
+    """Neighbouring words joined where the other text writes them as one word ("back reference")."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 1, -1):
+            joined = "".join(words[i:i + n])
+            if joined in vocabulary:
+                out.append(joined)
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def comparable(reference: str, heard: str) -> tuple[list[str], list[str]]:
+    """Both texts as word lists where the same sounds are spelled the same way (see word_error)."""
+    ref, hyp = _letters_joined(tokens(reference)), _letters_joined(tokens(heard))
+    ref_vocab, hyp_vocab = set(ref), set(hyp)
+    return _compounds_joined(ref, hyp_vocab), _compounds_joined(hyp, ref_vocab)
+
+
 @dataclass(frozen=True)
 class ErrorRate:
     rate: float
@@ -142,10 +243,11 @@ class ErrorRate:
 
 
 def word_error(reference: str, heard: str) -> ErrorRate:
-    """jiwer's word error rate of `heard` against `reference`, both normalised."""
+    """jiwer's word error rate of `heard` against `reference`, both made comparable."""
     import jiwer  # Apache-2.0
 
-    ref, hyp = " ".join(tokens(reference)), " ".join(tokens(heard))
+    ref_words, hyp_words = comparable(reference, heard)
+    ref, hyp = " ".join(ref_words), " ".join(hyp_words)
     if not ref:
         return ErrorRate(0.0 if not hyp else 1.0, 0, 0, 0, len(hyp.split()))
     if not hyp:
@@ -154,6 +256,122 @@ def word_error(reference: str, heard: str) -> ErrorRate:
     out = jiwer.process_words(ref, hyp)
     return ErrorRate(round(out.wer, 4), out.hits + out.substitutions + out.deletions, out.substitutions,
                      out.deletions, out.insertions)
+
+
+@dataclass(frozen=True)
+class Said:
+    """One spoken line: where it is in the episode and what it says."""
+
+    scene: int
+    start: float  # seconds from the start of the narration
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class TermHeard:
+    term: str
+    kind: str  # "lexicon" | "unsure"
+    said: int  # lines that say it
+    heard: int  # of those, lines where the recogniser wrote it
+    missed: tuple[str, ...]  # where it was missed: "scene 02 at 0:41.2, heard 'engine x'"
+
+    @property
+    def passed(self) -> bool:
+        return self.heard == self.said
+
+
+REACH_S = 0.5  # a line's words are those heard from this long before it starts to this long after it ends
+
+
+def terms_heard(lines: list[Said], words: list[Word], terms: dict[str, str], longest: int = 6) -> list[TermHeard]:
+    """For each term ({term: kind}) that the lines say, in how many lines it was heard as itself: its
+    key (key()) is the joined text of some run of the words heard in the line's time."""
+    out = []
+    for term, kind in terms.items():
+        wanted = key(term)
+        pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?:'s|s)?(?![\w-])", re.IGNORECASE)
+        said = heard = 0
+        missed: list[str] = []
+        for line in lines:
+            if not pattern.search(line.text):
+                continue
+            said += 1
+            near = [t for w in words if line.start - REACH_S <= (w.start + w.end) / 2 <= line.end + REACH_S
+                    for t in tokens(w.text)]
+            runs = {"".join(near[i:i + n]) for i in range(len(near)) for n in range(1, longest + 1)}
+            runs |= _unglued(near, set(tokens(line.text)))
+            if any(_same_term(r, wanted) for r in runs):
+                heard += 1
+            else:
+                minutes, seconds = divmod(line.start, 60)
+                missed.append(f"scene {line.scene:02d} at {int(minutes)}:{seconds:04.1f}, heard "
+                              f"{_nearest(near, wanted)!r}")
+        if said:
+            out.append(TermHeard(term, kind, said, heard, tuple(missed)))
+    return out
+
+
+def _unglued(heard: list[str], said: set[str]) -> set[str]:
+    """What is left of each heard word that begins or ends with another word of the line: Whisper writes
+    "Run kubectl" as "runcubectl" now and then."""
+    out = set()
+    for word in heard:
+        for k in range(2, len(word) - 2):
+            if word[:k] in said:
+                out.add(word[k:])
+            if word[k:] in said:
+                out.add(word[:k])
+    return out
+
+
+def _same_term(heard: str, wanted: str) -> bool:
+    """The term as written, its plural, or (for a term of six letters or more) one letter off: "cubectl" is
+    how Whisper spells "kubectl" said right; "cubicle" or "background" is not."""
+    if heard in (wanted, wanted + "s", wanted + "es"):
+        return True
+    return len(wanted) >= 6 and abs(len(heard) - len(wanted)) <= 1 and _edits(heard, wanted) <= 1
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, start=1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
+
+
+def _nearest(near: list[str], wanted: str) -> str:
+    """The run of heard words most like the term (what it was heard as), for the report."""
+    import difflib
+
+    runs = [" ".join(near[i:i + n]) for i in range(len(near)) for n in (1, 2, 3)]
+    best = max(runs, key=lambda r: difflib.SequenceMatcher(None, r.replace(" ", ""), wanted).ratio(), default="")
+    return best
+
+
+def _joined_in_time(words: list[str], times: list[tuple[float, float]], vocabulary: set[str],
+                    longest: int = 3) -> tuple[list[str], list[tuple[float, float]]]:
+    """Heard words joined as in comparable() (letters spelled out, a compound the cues write as one word),
+    each joined word timed from its first part's start to its last part's end."""
+    out: list[str] = []
+    out_times: list[tuple[float, float]] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 1, -1):
+            joined = "".join(words[i:i + n])
+            if joined in vocabulary:
+                out.append(joined)
+                out_times.append((times[i][0], times[i + n - 1][1]))
+                i += n
+                break
+        else:
+            out.append(words[i])
+            out_times.append(times[i])
+            i += 1
+    return out, out_times
 
 
 @dataclass(frozen=True)
@@ -185,12 +403,19 @@ def cue_timing(cues: list[tuple[float, float, str]], words: list[Word]) -> tuple
         for token in tokens(word.text):
             hyp.append(token)
             times.append((word.start, word.end))
+    hyp, times = _joined_in_time(hyp, times, set(ref))
     heard_as: dict[int, int] = {}  # ref token -> hyp token
+    misheard: set[int] = set()  # ref tokens heard as another word
+    extra_before: dict[int, tuple[int, int]] = {}  # ref token -> hyp tokens heard just before it, matching none
     if ref and hyp:
         for chunk in jiwer.process_words(" ".join(ref), " ".join(hyp)).alignments[0]:
             if chunk.type in ("equal", "substitute"):
                 for k in range(chunk.ref_end_idx - chunk.ref_start_idx):
                     heard_as[chunk.ref_start_idx + k] = chunk.hyp_start_idx + k
+                    if chunk.type == "substitute":
+                        misheard.add(chunk.ref_start_idx + k)
+            elif chunk.type == "insert":
+                extra_before[chunk.ref_start_idx] = (chunk.hyp_start_idx, chunk.hyp_end_idx)
     first: dict[int, int] = {}
     last: dict[int, int] = {}
     for k, cue in enumerate(owner):
@@ -202,8 +427,14 @@ def cue_timing(cues: list[tuple[float, float, str]], words: list[Word]) -> tuple
         if i not in first:
             continue
         for edge, k, cue_time, pick in (("start", first[i], start, 0), ("end", last[i], end, 1)):
-            if k in heard_as:
-                offsets.append(CueOffset(i + 1, edge, round(cue_time - times[heard_as[k]][pick], 3), text))
-            else:
+            if k not in heard_as:
                 unmeasured += 1
+                continue
+            heard = times[heard_as[k]][pick]
+            # a misheard word heard as two ("input" as "and put"): the extra word beside it is its other half
+            if k in misheard and edge == "start" and k in extra_before:
+                heard = times[extra_before[k][0]][0]
+            elif k in misheard and edge == "end" and k + 1 in extra_before:
+                heard = times[extra_before[k + 1][1] - 1][1]
+            offsets.append(CueOffset(i + 1, edge, round(cue_time - heard, 3), text))
     return offsets, unmeasured

@@ -8,6 +8,8 @@
 
     > Length: The sources support about 1.2 minutes ... (target 3, supported 1.2, agreed 1.2 minutes)
 
+    > Pronunciation: no voice is sure of: kubectl, Snakemake (say how under pronunciations in config.yaml)
+
     ## Section title
     <!-- id: s1; facts: f1 f4 -->
     - a key point
@@ -31,6 +33,8 @@ from showrunner.errors import ArtifactError
 _META = re.compile(r"^<!--\s*id:\s*(?P<id>\S+?)\s*(?:;\s*facts:\s*(?P<facts>[^>]*?))?\s*-->$")
 _FEEDBACK = "> Reviewer feedback: "
 _LENGTH = "> Length: "
+_UNSURE = "> Pronunciation: no voice is sure of: "
+_UNSURE_HINT = " (say how under pronunciations in config.yaml)"
 _LENGTH_NUMBERS = re.compile(r"^(?P<note>.*) \(target (?P<target>[\d.]+), supported (?P<supported>[\d.]+), "
                              r"agreed (?P<agreed>[\d.]+) minutes\)$")
 
@@ -45,6 +49,8 @@ def render_outline_markdown(outline: Outline) -> str:
         n = outline.length
         lines += [f"{_LENGTH}{n.note} (target {n.target_minutes:g}, supported {n.supported_minutes:g}, "
                   f"agreed {n.agreed_minutes:g} minutes)", ""]
+    if outline.unsure_words:
+        lines += [f"{_UNSURE}{', '.join(outline.unsure_words)}{_UNSURE_HINT}", ""]
     for section in outline.sections:
         lines.append(f"## {section.title}")
         facts = f"; facts: {' '.join(section.fact_ids)}" if section.fact_ids else ""
@@ -74,6 +80,7 @@ def parse_outline_markdown(text: str, slug: str, path: str = "outline.md") -> Ou
     length: EpisodeLength | None = None
     summary: list[str] = []
     feedback: list[str] = []
+    unsure: list[str] = []
     sections: list[dict] = []
     current: dict | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -100,6 +107,9 @@ def parse_outline_markdown(text: str, slug: str, path: str = "outline.md") -> Ou
             length = EpisodeLength(note=numbers["note"], target_minutes=float(numbers["target"]),
                                    supported_minutes=float(numbers["supported"]),
                                    agreed_minutes=float(numbers["agreed"]))
+        elif line.startswith(_UNSURE.strip()) and current is None:
+            listed = line[len(_UNSURE.strip()):].strip().removesuffix(_UNSURE_HINT.strip()).strip()
+            unsure += [w.strip() for w in listed.split(",") if w.strip()]
         elif current is None:
             if title is None:
                 raise ArtifactError(f"{path}: line {number}: title: the outline must start with a '# Title' line")
@@ -136,6 +146,6 @@ def parse_outline_markdown(text: str, slug: str, path: str = "outline.md") -> Ou
                                 f"{err.errors()[0]['msg']}") from None
     try:
         return Outline(slug=slug, title=title, summary=" ".join(summary), sections=built, feedback=feedback,
-                       length=length)
+                       length=length, unsure_words=unsure)
     except ValidationError as err:
         raise ArtifactError(f"{path}: {err.errors()[0]['msg']}") from None

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from showrunner.approval import approval_state
-from showrunner.artifacts import Storyboard, scene_name
+from showrunner.artifacts import Scene, Storyboard, scene_name
 from showrunner.config import CALL_POLICY_FIELDS, Config
 from showrunner.files import read_model
+from showrunner.pronunciation import episode_lexicon
 from showrunner.reads import stage_reads
 from showrunner.rule_kinds import OUTPUT_FILES, model_stages, output_stages, provenance_patterns
 from showrunner.voices import LOCAL_CPU
@@ -33,9 +34,16 @@ REPORT_FILES: dict[str | None, tuple[str, ...]] = {
 }
 
 
-def stage_settings(config: Config, slug: str, stage: str) -> dict[str, Any]:
-    """The values of what `stage` declares it reads (its READS), for one episode: the rule's params."""
+def stage_settings(config: Config, slug: str, stage: str, scene: str | None = None) -> dict[str, Any]:
+    """The values of what `stage` declares it reads (its READS), for one episode: the rule's params.
+
+    For a stage that runs per scene, `pronunciations` holds only the entries the scene's text uses
+    (results/<slug>/scenes/<scene>.json, there once the storyboard has run), so changing how a term
+    is said reruns only the voices that say it.
+    """
     dumped = config.episode(slug).model_dump(mode="json")
+    if scene is not None and "pronunciations" in stage_reads(stage):
+        dumped["pronunciations"] = scene_pronunciations(config, slug, scene)
     for provider in dumped["providers"].values():
         for name in (*CALL_POLICY_FIELDS, "api_key_env"):
             provider.pop(name, None)
@@ -46,6 +54,15 @@ def stage_settings(config: Config, slug: str, stage: str) -> dict[str, Any]:
             node = node[part]
         out[dotted] = node
     return out
+
+
+def scene_pronunciations(config: Config, slug: str, scene: str) -> dict[str, Any]:
+    """{term: entry} of the episode's lexicon (built-in, show, episode) that one scene's lines say."""
+    path = Path("results") / slug / "scenes" / f"{scene}.json"
+    lexicon = episode_lexicon(config.episode(slug))
+    if not path.is_file():  # not written yet: the whole lexicon, and the scene is made in this run anyway
+        return {term: how.model_dump(mode="json") for term, how in lexicon.entries.items()}
+    return lexicon.relevant(s.text for s in read_model(path, Scene).segments)
 
 
 def voice_lanes(config: Config, slug: str) -> int:

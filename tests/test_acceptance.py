@@ -63,3 +63,33 @@ def test_every_failure_is_listed(media_built, tmp_path):
     report = read_json(episode.path("acceptance.json"))
     assert report["passed"] is False
     assert {"episode duration", "scene 03 clip"} <= {c["name"] for c in report["checks"] if not c["passed"]}
+
+
+def test_captions_off_their_words_fail_acceptance(media_built, tmp_path):
+    """Caption timing is a hard check: cues moved off the words they hold fail the episode, naming the worst."""
+    from showrunner.captions import parse_srt, to_srt
+
+    episode = _copy(media_built, tmp_path)
+    srt = episode.path("captions.srt")
+    cues = parse_srt(srt)
+    limit = 3.0  # media_config's tolerance for espeak-ng, which the recogniser times loosely
+    srt.write_text(to_srt([type(c)(c.start + limit + 0.5, c.end + limit + 0.5, c.lines) for c in cues]))
+    with pytest.raises(AcceptanceFailed, match="caption timing: measured .* within, .* worst: cue"):
+        episode.run("acceptance")
+    report = read_json(episode.path("acceptance.json"))
+    timing = next(c for c in report["checks"] if c["name"] == "caption timing")
+    assert timing["hard"] and not timing["passed"] and "+3" in timing["measured"]
+
+
+def test_terms_are_reported_heard_or_missed_with_where(media_built, tmp_path):
+    """Every lexicon term the lines say gets a verdict; one heard as another word is missed, naming the scene,
+    the time and what was heard. (The transcript was made before these entries, so without them as a glossary:
+    the recogniser writes espeak-ng's "cache" as "cash".)"""
+    raw = media_config(pronunciations={"cache": "cash", "Circuits": "sir kits"})
+    episode = _copy(media_built, tmp_path, raw)
+    episode.run("acceptance")  # media_config: terms are soft for espeak-ng, so a warning
+    checks = {c["name"]: c for c in read_json(episode.path("acceptance.json"))["checks"]}
+    assert checks["terms heard"]["measured"] == "1 of 2 heard wherever said; missed: cache; heard: Circuits"
+    assert not checks["terms heard"]["passed"] and not checks["terms heard"]["hard"]
+    assert checks["term cache"]["measured"] == ("heard in 0 of 2 lines; missed: scene 01 at 0:00.0, heard 'cash'; "
+                                                "scene 01 at 0:04.4, heard 'cash'")

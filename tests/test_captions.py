@@ -7,9 +7,10 @@ import subprocess
 import pytest
 
 from showrunner.artifacts import LineTiming, SceneTimings
-from showrunner.config import Acceptance
+from showrunner.captions import _Clock, episode_cues, line_cues, parse_srt, split_line, to_srt, to_vtt, wrap
+from showrunner.config import Acceptance, load_config
 from showrunner.files import read_model
-from showrunner.stages.captions import _Clock, episode_cues, line_cues, parse_srt, split_line, to_srt, to_vtt, wrap
+from showrunner.pronunciation import episode_lexicon
 
 LIMITS = Acceptance()
 LONG = ("A build cache remembers what it made, keyed by a hash of everything that went in, and when the same "
@@ -99,7 +100,8 @@ def test_the_built_captions_line_up_with_the_timings(media_built):
     episode = media_built
     timings = [read_model(p, SceneTimings) for p in episode.each("timings.json")]
     cues = parse_srt(episode.path("captions.srt"))
-    expected = episode_cues(timings, LIMITS)
+    lexicon = episode_lexicon(load_config(episode.raw).episode(episode.slug))
+    expected = episode_cues(timings, LIMITS, weigh=lexicon.spoken_letters)  # shared by the letters said
     assert [c.lines for c in cues] == [c.lines for c in expected]
     for got, want in zip(cues, expected, strict=True):  # written to the millisecond
         assert abs(got.start - want.start) <= 0.0005 and abs(got.end - want.end) <= 0.0005

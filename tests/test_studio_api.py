@@ -353,3 +353,27 @@ def test_no_secret_reaches_a_page_or_an_api_reply(gated, monkeypatch):
     for reply in replies:
         assert secret not in reply and "SHOWRUNNER_NOTIFY_TOKEN" not in reply
     assert os.environ["SHOWRUNNER_NOTIFY_TOKEN"] == secret
+
+
+def test_the_episode_pronunciations_are_shown_and_edited_into_config_yaml(gated):
+    with running_studio(gated.root) as (url, _):
+        shown = http.get(f"{url}/api/episodes/tea/pronunciations").json()
+        assert shown["episode"] == {} and shown["builtin"] > 50
+        saved = http.put(f"{url}/api/episodes/tea/pronunciations", json={"entries": {
+            "Earl Grey": "url grey", "GNU": {"say": "guh new", "phonemes": {"piper": "ɡənˈuː"}}}})
+        assert saved.status_code == 200, saved.text
+        assert saved.json()["episode"] == {"Earl Grey": {"say": "url grey"},
+                                           "GNU": {"say": "guh new", "phonemes": {"piper": "ɡənˈuː"}}}
+        before = gated.path("config.yaml").read_text()
+        bad = http.put(f"{url}/api/episodes/tea/pronunciations", json={"entries": {"GNU": {"say": "x",
+                                                                                           "phonemes": {"edge": "y"}}}})
+        assert bad.status_code == 422
+        assert "episodes.tea.pronunciations.GNU.phonemes: phonemes for 'edge'" in bad.json()["error"]
+        assert gated.path("config.yaml").read_text() == before  # refused: nothing written
+        episode = http.get(f"{url}/api/episodes/tea").json()
+        assert set(episode["pronunciations"]["episode"]) == {"Earl Grey", "GNU"}
+    assert before.startswith("# the show, edited by hand\n")
+    spec = yaml.safe_load(before)["episodes"]["tea"]
+    assert spec["pronunciations"]["Earl Grey"] == "url grey"
+    assert load_config(yaml.safe_load(before)).episode("tea").pronunciations["GNU"].phonemes == {"piper": "ɡənˈuː"}
+    assert gated.jobs_planned("results/milk/outline.md") == []  # the other episode is untouched

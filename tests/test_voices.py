@@ -13,13 +13,13 @@ import pytest
 
 from showrunner import audio, listening, media, voices
 from showrunner.artifacts import SceneTimings
+from showrunner.captions import Cue, parse_srt, to_srt
 from showrunner.config import load_config
 from showrunner.errors import AcceptanceFailed, ConfigError
 from showrunner.files import read_json, read_model
 from showrunner.providers import REGISTRY, provider_for, speech_settings
 from showrunner.providers.base import SpeechRequest
 from showrunner.providers.calls import ModelCalls
-from showrunner.stages.captions import Cue, parse_srt, to_srt
 from tests.media_episode import MediaEpisode, media_config
 
 NEURAL = {"show": {"name": "Plain Circuits", "hosts": [

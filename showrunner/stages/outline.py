@@ -16,10 +16,12 @@ from showrunner.artifacts import Brief, Outline, OutlineSection, Research
 from showrunner.files import read_model, write_json, write_text
 from showrunner.outline_markdown import render_outline_markdown
 from showrunner.prompts import render
+from showrunner.pronunciation import Lexicon, unsure_words
 from showrunner.provenance import write_provenance
 from showrunner.providers.language.tasks import OUTLINE
 from showrunner.stage_job import StageJob
 from showrunner.stages.language import LANGUAGE_READS, language_provider, prompt_context, provider_fields
+from showrunner.writing import speakable as spk
 from showrunner.writing.length import episode_length
 
 # The settings it reads: its rule's params (showrunner/reads.py)
@@ -58,6 +60,16 @@ def normalise_outline(outline: Outline, slug: str, research: Research, feedback:
                    feedback=[_line(f) for f in feedback if _line(f)])
 
 
+def words_to_check(outline: Outline, research: Research) -> list[str]:
+    """The words of the outline and of the facts it draws on (as they will be said) that no voice is sure
+    of: in no English word list and not in the built-in lexicon. The config's own pronunciations are
+    not read here, so adding one at the gate does not redo the outline (the studio marks those)."""
+    used = {f for s in outline.sections for f in s.fact_ids}
+    texts = [outline.title, outline.summary, *(p for s in outline.sections for p in (s.title, *s.key_points))]
+    texts += [spk.speakable(f.text) for f in research.facts if f.id in used]
+    return unsure_words(texts, Lexicon())
+
+
 def run(job: StageJob) -> None:
     brief = read_model(job.input["brief"], Brief)
     research = read_model(job.input["research"], Research)
@@ -74,6 +86,13 @@ def run(job: StageJob) -> None:
     if length is not None:  # said up front, on the console and in outline.md, not found out at acceptance
         log.warning("%s: %s", job.slug, length.note)
         print(f"\nshowrunner: {job.slug}: {length.note}\n", file=sys.stderr)
+    unsure = words_to_check(outline, research)
+    outline = outline.model_copy(update={"unsure_words": unsure})
+    if unsure:  # said at the gate, before anything is voiced
+        note = (f"{job.slug}: no voice is sure how to say {', '.join(unsure)}: add them under "
+                f"episodes.{job.slug}.pronunciations in config.yaml before approving (see outline.md)")
+        log.warning("%s", note)
+        print(f"\nshowrunner: {note}\n", file=sys.stderr)
     write_text(job.output["prompt"], prompt)
     write_json(job.output["outline"], outline)
     write_text(job.output["markdown"], render_outline_markdown(outline))

@@ -19,6 +19,7 @@ from showrunner.config import Episode, Host
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model, write_json
 from showrunner.progress import Progress
+from showrunner.pronunciation import episode_lexicon
 from showrunner.provenance import write_provenance
 from showrunner.providers import provider_for, speech_settings
 from showrunner.providers.base import SpeechModel, SpeechRequest
@@ -28,7 +29,7 @@ from showrunner.stage_job import StageJob
 # The settings it reads: its rule's params (showrunner/reads.py)
 READS = ("show.hosts", "providers.speech", "audio.sample_rate", "audio.pause_between_lines_s",
          "audio.pause_between_speakers_s", "audio.scene_tail_s", "audio.voice_lufs", "video.fps",
-         "writing.words_per_minute")
+         "writing.words_per_minute", "pronunciations")
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,11 @@ def speak(scene: Scene, hosts: dict[str, Host], episode: Episode, calls: ModelCa
             providers[settings.name] = provider_for("speech", episode, calls, settings)
         batches.setdefault(settings.name, []).append(i)
     spoken: list[bytes] = [b""] * len(scene.segments)
+    lexicon = episode_lexicon(episode)
     for name, indexes in batches.items():
-        requests = [SpeechRequest(text=scene.segments[i].text, voice=hosts[scene.segments[i].speaker].speech.name,
+        # the one place text becomes what a voice is given: the lexicon's respellings or phonemes
+        requests = [SpeechRequest(text=lexicon.spoken(scene.segments[i].text, name),
+                                  voice=hosts[scene.segments[i].speaker].speech.name,
                                   pace=hosts[scene.segments[i].speaker].pace) for i in indexes]
         for i, audio_file in zip(indexes, providers[name].speak_all(requests), strict=True):
             spoken[i] = audio_file

@@ -52,6 +52,12 @@ class SceneEdit(BaseModel):
     segments: dict[str, str] = Field(description="segment id -> its new narration")
 
 
+class PronunciationsEdit(BaseModel):
+    entries: dict[str, str | dict] = Field(
+        description="the episode's own entries, replacing the ones there: term -> respelling, or "
+                    "{say: respelling, phonemes: {piper|espeak|hibari: phonemes}}; {} removes them all")
+
+
 class BuildRequest(BaseModel):
     episode: str | None = Field(default=None, description="a slug, or null for every episode")
 
@@ -185,6 +191,17 @@ def create_app(root: Path, *, token: str | None = None, hosts: set[str] | None =
     @app.put("/api/episodes/{slug}/scenes/{index}", tags=["review"], summary="Edit one scene's narration")
     async def put_scene(slug: str, index: int, body: SceneEdit):
         return await run_in_threadpool(project.save_scene, slug, index, body.segments)
+
+    @app.get("/api/episodes/{slug}/pronunciations", tags=["review"],
+             summary="The episode's pronunciation lexicon and the outline's unsure words")
+    async def get_pronunciations(slug: str):
+        return await run_in_threadpool(project.pronunciations, slug)
+
+    @app.put("/api/episodes/{slug}/pronunciations", tags=["review"],
+             summary="Replace the episode's pronunciations in config.yaml (validated, comments kept)")
+    async def put_pronunciations(slug: str, body: PronunciationsEdit):
+        await run_in_threadpool(project.save_pronunciations, slug, body.entries)
+        return await run_in_threadpool(project.pronunciations, slug)
 
     @app.post("/api/builds", tags=["builds"], status_code=202,
               summary="Start a Snakemake run for one episode or all (one at a time; 409 while one runs)")

@@ -16,13 +16,14 @@ from ruamel.yaml import YAML
 
 from showrunner import run_history
 from showrunner.approval import FEEDBACK, approval_state, approve, reject
-from showrunner.artifacts import Scene, ScriptReview, Storyboard
+from showrunner.artifacts import Outline, Scene, ScriptReview, Storyboard
 from showrunner.checks import check_config
 from showrunner.config import Config, check_slug, load_config
 from showrunner.config_files import read_merged, snakemake_order
 from showrunner.errors import ArtifactError, ConfigError, ShowrunnerError
 from showrunner.files import read_json, read_model, write_bytes, write_json, write_text
 from showrunner.outline_markdown import parse_outline_markdown
+from showrunner.pronunciation import builtin, episode_lexicon
 from showrunner.sources import SUPPORTED_SUFFIXES
 from showrunner.status import status_table
 
@@ -130,7 +131,47 @@ class StudioProject:
                         if (results / name).exists()}
         out["acceptance"] = read_json(results / "acceptance.json") if (results / "acceptance.json").exists() else None
         out["cost"] = self._cost(results)
+        out["pronunciations"] = self.pronunciations(slug)
         return out
+
+    def pronunciations(self, slug: str) -> dict:
+        """The episode's lexicon as the voices will use it: its own entries (editable here), the show's,
+        how many are built in, and the outline's unsure words with the entry that now covers each."""
+        config = self.config()
+        episode = config.episode(slug)
+        lexicon = episode_lexicon(episode)
+        outline_path = self.results(slug) / "outline.json"
+        unsure = read_model(outline_path, Outline).unsure_words if outline_path.exists() else []
+        dump = {term: how.model_dump(mode="json", exclude_defaults=True)
+                for term, how in config.episodes[slug].pronunciations.items()}
+        return {"episode": dump,
+                "show": {term: how.model_dump(mode="json", exclude_defaults=True)
+                         for term, how in config.pronunciations.items()},
+                "builtin": len(builtin()),
+                "unsure": [{"word": w, "say": how.say if (how := lexicon.get(w)) else None} for w in unsure]}
+
+    def save_pronunciations(self, slug: str, entries: dict) -> dict:
+        """Replace episodes.<slug>.pronunciations in config.yaml (comments and order kept), checked exactly
+        as the workflow checks config.yaml at startup; nothing is written when it is refused."""
+        rt = YAML()
+        rt.preserve_quotes = True
+        document = rt.load(self.config_path.read_text(encoding="utf-8"))
+        episodes = document.get("episodes") or {}
+        if slug not in episodes:
+            raise NotFound(f"{CONFIG_FILE}: episodes: no episode '{slug}'")
+        spec = episodes[slug]
+        if entries:
+            spec["pronunciations"] = {term: value for term, value in entries.items()}
+        elif "pronunciations" in spec:
+            del spec["pronunciations"]
+        buffer = io.StringIO()
+        rt.dump(document, buffer)
+        text = buffer.getvalue()
+        config = load_config(yaml.safe_load(text) or {}, CONFIG_FILE)
+        check_config(config, self.root)
+        if text != self.config_path.read_text(encoding="utf-8"):
+            write_text(self.config_path, text)
+        return {"slug": slug, "entries": len(entries)}
 
     def _script(self, results: Path) -> dict | None:
         review_path = results / "script.review.json"

@@ -168,9 +168,69 @@ function renderEpisode(ep) {
         el("td", {}, c.name), el("td", {}, JSON.stringify(c.measured)), el("td", {}, c.expected),
         el("td", {}, el("span", { class: stateClass(c.passed ? "done" : "failed") }, c.passed ? "pass" : c.hard ? "FAIL" : "warn")))));
   }
+  renderPronunciations(ep.pronunciations);
   const cost = document.getElementById("cost-panel");
   cost.hidden = !ep.cost;
   if (ep.cost) document.getElementById("cost").textContent = `total: $${Number(ep.cost.total_usd || 0).toFixed(4)}`;
+}
+
+let pronunciationsDirty = false;
+
+function pronunciationLines(entries) {
+  return Object.entries(entries).map(([term, how]) => {
+    const say = typeof how === "string" ? how : how.say;
+    const phonemes = typeof how === "object" && how.phonemes ? how.phonemes : {};
+    const extra = Object.entries(phonemes).map(([voice, p]) => ` ; ${voice}: ${p}`).join("");
+    return `${term} = ${say}${extra}`;
+  }).join("\n");
+}
+
+function parsePronunciations(text) {
+  const entries = {};
+  text.split("\n").forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) return;
+    const cut = line.indexOf("=");
+    if (cut < 1) throw new Error(`line ${i + 1}: write term = respelling`);
+    const [say, ...rest] = line.slice(cut + 1).split(";").map((p) => p.trim());
+    const phonemes = {};
+    for (const part of rest) {
+      const colon = part.indexOf(":");
+      if (colon < 1) throw new Error(`line ${i + 1}: phonemes are written '; piper: ...'`);
+      phonemes[part.slice(0, colon).trim()] = part.slice(colon + 1).trim();
+    }
+    entries[line.slice(0, cut).trim()] = Object.keys(phonemes).length ? { say, phonemes } : say;
+  });
+  return entries;
+}
+
+function renderPronunciations(p) {
+  if (!p) return;
+  const text = document.getElementById("pronunciation-text");
+  if (!pronunciationsDirty) text.value = pronunciationLines(p.episode);
+  const unsure = p.unsure.map((u) => el("li", { class: u.say ? "covered" : "unsure", "data-word": u.word },
+    u.word, u.say ? ` — said "${u.say}"` : " — no voice is sure: add it below"));
+  document.getElementById("unsure-words").replaceChildren(unsure.length
+    ? el("div", {}, el("b", {}, "Words the outline flagged:"), el("ul", {}, unsure)) : "");
+  const show = Object.keys(p.show);
+  document.getElementById("show-pronunciations").textContent =
+    `Also used: ${show.length} show-wide entr${show.length === 1 ? "y" : "ies"} in config.yaml` +
+    (show.length ? ` (${show.join(", ")})` : "") + ` and ${p.builtin} built in.`;
+}
+
+async function savePronunciations() {
+  const box = document.getElementById("pronunciation-error");
+  box.hidden = true;
+  try {
+    const entries = parsePronunciations(document.getElementById("pronunciation-text").value);
+    renderPronunciations(await api("PUT", `/api/episodes/${slug}/pronunciations`, { entries }));
+    pronunciationsDirty = false;
+    say("Pronunciations saved in config.yaml.", "ok");
+    await loadEpisode();
+  } catch (err) {
+    box.hidden = false;
+    box.textContent = err.message;
+  }
 }
 
 function sceneCard(ep, scene) {
@@ -358,6 +418,8 @@ document.addEventListener("DOMContentLoaded", () => {
     document.getElementById("approve").addEventListener("click", () => outlineAction("approve"));
     document.getElementById("reject").addEventListener("click", rejectOutline);
     document.getElementById("build-episode").addEventListener("click", () => startBuild(slug));
+    document.getElementById("pronunciation-text").addEventListener("input", () => { pronunciationsDirty = true; });
+    document.getElementById("save-pronunciations").addEventListener("click", savePronunciations);
     loadEpisode().catch((e) => say(e.message, "error"));
   }
   listen();

@@ -1,0 +1,182 @@
+"""Is every word said right and heard right? (`.venv/bin/python bench/listening.py`)
+
+Builds ep1 (sources/ep1/build-caches.md) and every document of the corpus in tests/corpus/ (plus
+any --document given) as episodes spoken by the show's own voices (config.yaml: hibari/heart and
+piper/joe), in a temporary copy of the workflow with real Snakemake, at a small picture size, up
+to acceptance, and prints per document:
+
+- the word error rate of what the recogniser heard against the lines (showrunner.listening:
+  spelling variants of the same sounds are not errors);
+- the lexicon's terms the narration says, heard or missed (where, and heard as what), and the
+  words the outline flagged as unsure;
+- caption edges within 150 ms of their words (cue starts and ends, against the recogniser's word
+  times at the edges of the speech the detector finds), and the worst;
+- what listening cost: CPU seconds per second of audio.
+
+Targets (issue 19): word error rate at most 8%, every lexicon term heard, 100% of caption edges
+within 150 ms.
+
+    .venv/bin/python bench/listening.py [--document PATH ...] [--only SLUG ...] [--keep] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from showrunner import listening  # noqa: E402
+from showrunner.artifacts import Outline, SceneTimings  # noqa: E402
+from showrunner.captions import parse_srt  # noqa: E402
+from showrunner.config import load_config  # noqa: E402
+from showrunner.errors import ShowrunnerError  # noqa: E402
+from showrunner.files import read_json, read_model  # noqa: E402
+from showrunner.pronunciation import episode_lexicon  # noqa: E402
+from tests.corpus import CORPUS, install  # noqa: E402
+from tests.project import Project  # noqa: E402
+
+TOLERANCE_S = 0.150
+
+
+def bench_config(extra: list[Path]) -> dict:
+    project_config = yaml.safe_load((REPO / "config.yaml").read_text())
+    show = project_config["show"]
+    episodes = {"ep1": {"sources": ["sources/ep1/build-caches.md"], "target_minutes": 2}}
+    episodes.update({doc.slug: {"sources": [f"sources/corpus/{doc.name}"], "target_minutes": doc.target_minutes}
+                     for doc in CORPUS})
+    episodes.update({slug(p): {"sources": [f"sources/extra/{p.name}"], "target_minutes": 2} for p in extra})
+    return {"show": show, "approval": "auto", "pronunciations": project_config.get("pronunciations", {}),
+            "video": {"height": 144, "fps": 10, "preset": "ultrafast"},
+            "audio": {"music": {"intro_seconds": 1, "outro_seconds": 1}},
+            "episodes": episodes}
+
+
+def slug(path: Path) -> str:
+    return "x-" + "".join(c if c.isalnum() else "-" for c in path.stem.lower())[:40]
+
+
+def measure(project: Project, name: str, episode_slug: str) -> dict:
+    results = project.path("results", episode_slug)
+    episode = load_config(yaml.safe_load(project.path("config.yaml").read_text())).episode(episode_slug)
+    timings = [read_model(p, SceneTimings) for p in sorted(results.glob("media/*/timings.json"))]
+    transcript = read_json(results / "transcript.json")
+    words = [listening.Word(w["text"], w["start"], w["end"], w.get("probability", 1.0)) for w in transcript["words"]]
+    lines, offset = [], 0.0
+    for scene in timings:
+        lines += [listening.Said(scene.scene, offset + ln.start, offset + ln.end, ln.text) for ln in scene.lines]
+        offset += scene.samples / scene.sample_rate
+    error = listening.word_error(" ".join(ln.text for ln in lines), transcript["text"])
+    lexicon = episode_lexicon(episode)
+    terms = dict.fromkeys(lexicon.used_in(" \n ".join(ln.text for ln in lines)), "lexicon")
+    outline = read_model(results / "outline.json", Outline)
+    for word in outline.unsure_words:
+        if word not in lexicon:
+            terms.setdefault(word, "unsure")
+    heard = listening.terms_heard(lines, words, terms)
+    cues = parse_srt(results / "captions.srt")
+    offsets, unmeasured = listening.cue_timing([(c.start, c.end, " ".join(c.lines)) for c in cues],
+                                               listening.word_times(words, [tuple(s) for s in transcript["speech"]]))
+    within = [o for o in offsets if abs(o.offset) <= TOLERANCE_S + 0.0015]
+    joined = {i for i in range(1, len(cues)) if abs(cues[i].start - cues[i - 1].end) <= 0.0015}
+    mid = [o for o in offsets if (o.cue - 1 in joined if o.edge == "start" else o.cue in joined)]
+    worst = max(offsets, key=lambda o: abs(o.offset), default=None)
+    acceptance = read_json(results / "acceptance.json") if (results / "acceptance.json").is_file() else None
+    cost = transcript.get("cost", {})
+    return {
+        "document": name, "slug": episode_slug, "words": error.reference_words, "wer": error.rate,
+        "terms": [{"term": h.term, "kind": h.kind, "said": h.said, "heard": h.heard, "missed": list(h.missed)}
+                  for h in heard],
+        "edges": len(offsets) + unmeasured, "edges_measured": len(offsets), "edges_within": len(within),
+        "mid_phrase_edges": len(mid), "mid_phrase_within": sum(o in within for o in mid),
+        "worst": None if worst is None else f"cue {worst.cue} {worst.edge} {worst.offset * 1000:+.0f} ms "
+                                            f"({worst.text[:40]!r})",
+        "late": [f"cue {o.cue} {o.edge} {o.offset * 1000:+.0f} ms" for o in offsets if o not in within],
+        "cpu_per_audio_s": round(cost["cpu_s"] / cost["audio_s"], 3) if cost.get("audio_s") else None,
+        "acceptance_failed": None if acceptance is None else [c["name"] for c in acceptance["checks"]
+                                                              if not c["passed"] and c["hard"]],
+    }
+
+
+def show(rows: list[dict]) -> None:
+    print("\n| document | words | WER | lexicon terms heard | unsure words heard | caption edges within 150 ms "
+          "| of them at mid-phrase breaks | worst edge | CPU s / audio s |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        lex = [t for t in r["terms"] if t["kind"] == "lexicon"]
+        unsure = [t for t in r["terms"] if t["kind"] == "unsure"]
+        def count(ts):
+            return f"{sum(t['heard'] == t['said'] for t in ts)}/{len(ts)}"
+        print(f"| {r['document']} | {r['words']} | {r['wer']:.1%} | {count(lex)} | {count(unsure)} "
+              f"| {r['edges_within']}/{r['edges']} | {r['mid_phrase_within']}/{r['mid_phrase_edges']} | {r['worst']} "
+              f"| {r['cpu_per_audio_s']} |")
+    for r in rows:
+        print(f"\n== {r['document']} ({r['slug']})")
+        for t in r["terms"]:
+            state = "heard" if t["heard"] == t["said"] else "MISSED"
+            print(f"   {t['kind']:7} {t['term']}: {state} in {t['heard']} of {t['said']} lines"
+                  + (f"; {'; '.join(t['missed'][:3])}" if t["missed"] else ""))
+        if r["late"]:
+            print(f"   caption edges over 150 ms: {', '.join(r['late'])}")
+        if r["acceptance_failed"]:
+            print(f"   acceptance failed: {', '.join(r['acceptance_failed'])}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--document", type=Path, action="append", default=[], help="another document to build")
+    parser.add_argument("--only", action="append", default=[], help="build only these slugs")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary project and print where")
+    parser.add_argument("--root", type=Path, help="build in (or resume) this folder instead of a temporary one")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    args = parser.parse_args()
+    config = bench_config(args.document)
+    if args.only:
+        config["episodes"] = {k: v for k, v in config["episodes"].items() if k in args.only}
+    if args.root is not None and (args.root / "Snakefile").is_file():  # resume: keep what was built
+        root = args.root
+        project = Project.__new__(Project)
+        project.root = root
+        project.write_config(config)
+    else:
+        root = args.root or Path(tempfile.mkdtemp(prefix="showrunner-listening-"))
+        root.mkdir(parents=True, exist_ok=True)
+        project = Project(root, config, sources={"sources/ep1/build-caches.md":
+                                                 (REPO / "sources/ep1/build-caches.md").read_text()})
+    install(root)
+    for path in args.document:
+        (root / "sources" / "extra").mkdir(parents=True, exist_ok=True)
+        (root / "sources" / "extra" / path.name).write_bytes(path.read_bytes())
+    names = {"ep1": "ep1 (build-caches.md)", **{doc.slug: doc.name for doc in CORPUS},
+             **{slug(p): p.name for p in args.document}}
+    # no time limit (Project.snakemake stops at 15 minutes): on a busy machine seven episodes take longer
+    run = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "--nocolor", "--keep-going",
+                          "--rerun-incomplete", *(f"results/{s}/acceptance.json" for s in config["episodes"])],
+                         cwd=root, capture_output=True, text=True)
+    rows = []
+    for episode_slug in config["episodes"]:
+        try:
+            rows.append(measure(project, names[episode_slug], episode_slug))
+        except (OSError, ValueError, KeyError, ShowrunnerError) as err:
+            print(f"== {names[episode_slug]}: not built ({err})\n{run.stderr[-3000:]}")
+    show(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    if args.keep or args.root is not None:
+        print(f"\nkept: {root}")
+    else:
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Listening term by term, by ear: the offline voices say the lexicon's terms through scene_voice, the
+recogniser (given the terms as a glossary) hears them; a term said wrongly is reported missed, with where;
+spelling variants of the same sounds are not word errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from showrunner import listening, media
+from showrunner.artifacts import Scene, Segment
+from showrunner.config import Listen, load_config
+from showrunner.pronunciation import episode_lexicon
+from showrunner.providers.calls import ModelCalls
+from showrunner.stages.scene_voice import speak
+from tests.media_episode import media_config
+
+LINES = ["A backreference matches the same text again.",
+         "Run kubectl to list the pods, then nginx serves them.",
+         "The GNU tools read from stdin and write to stdout.",
+         "Search with ripgrep, or with grep and a regex."]
+
+
+def _heard(tmp_path, voice: str, pronunciations: dict | None = None) -> list[listening.TermHeard]:
+    """Every line spoken through scene_voice.speak by `voice`, heard by the recogniser with the lexicon's
+    terms as its glossary: each term's result."""
+    raw = media_config(cache={"dir": str(tmp_path / "cache")})
+    raw["show"]["hosts"] = [{"id": "ada", "name": "Ada", "voice": voice}]
+    if voice.startswith("piper/"):  # piper's noise is not seeded: without it, the same audio every run
+        raw["providers"] = {"speech": {"name": "piper", "options": {"noise_scale": 0.0, "noise_w_scale": 0.0}}}
+    if pronunciations:
+        raw["pronunciations"] = pronunciations
+    episode = load_config(raw).episode("ep1")
+    scene = Scene(index=1, section_id="s1", title="terms", estimated_seconds=10,
+                  segments=[Segment(id=f"seg{i}", speaker="ada", text=t, section_id="s1") for i, t in enumerate(LINES)])
+    calls = ModelCalls(episode, "scene_voice", tmp_path)
+    spoken, _ = speak(scene, {"ada": episode.show.hosts[0]}, episode, calls)
+    lexicon = episode_lexicon(episode)
+    said, words, offset = [], [], 0.0
+    for text, audio in zip(LINES, media.decode_audio(spoken, listening.SAMPLE_RATE), strict=True):
+        samples = media.resample(audio, listening.SAMPLE_RATE, listening.SAMPLE_RATE)
+        heard, _ = listening.transcribe(samples, Listen(), tmp_path / "cache", threads=2,
+                                        vocabulary=lexicon.used_in(text))
+        seconds = samples.size / listening.SAMPLE_RATE
+        said.append(listening.Said(1, offset, offset + seconds, text))
+        words += [listening.Word(w.text, w.start + offset, w.end + offset) for w in heard]
+        offset += seconds + 1.0
+    terms = dict.fromkeys(lexicon.used_in(" ".join(LINES)), "lexicon")
+    return listening.terms_heard(said, words, terms)
+
+
+@pytest.mark.parametrize("voice", ["hibari/heart", "piper/joe"])
+def test_the_lexicon_terms_are_said_so_that_they_are_heard(tmp_path, voice):
+    results = _heard(tmp_path, voice)
+    assert {r.term for r in results} == {"backreference", "kubectl", "nginx", "GNU", "stdin", "stdout", "ripgrep",
+                                         "grep", "regex"}
+    missed = {r.term: r.missed for r in results if not r.passed}
+    assert not missed, missed
+
+
+def test_a_term_said_wrongly_is_reported_missed_though_the_recogniser_was_given_it(tmp_path):
+    wrong = {"backreference": "background", "kubectl": "cubicle", "GNU": "new"}
+    results = _heard(tmp_path, "hibari/heart", wrong)  # the voice is given the wrong respellings
+    by_term = {r.term: r for r in results}
+    for term in wrong:
+        assert not by_term[term].passed, f"{term} said as {wrong[term]!r} but reported heard"
+    assert by_term["backreference"].missed[0].startswith("scene 01 at 0:00.0, heard 'background")
+    assert by_term["nginx"].passed and by_term["grep"].passed  # the rest still heard
+
+
+def test_spelling_variants_of_the_same_sounds_are_not_word_errors():
+    same = listening.word_error("A backreference in SQL, two S-Q-L files, UTF-8 and a database.",
+                                "a back reference in S Q L, 2 sql files, utf 8 and a data base")
+    assert same.rate == 0.0
+    wrong = listening.word_error("A backreference in SQL.", "a background in sequel")
+    assert (wrong.substitutions, wrong.rate) == (2, 0.5)
+
+
+def test_a_glossary_is_what_the_recogniser_is_given():
+    assert listening.glossary(["kubectl", "GNU"]) == "Glossary: kubectl, GNU."
+    assert listening.glossary([]) is None
+
+
+def test_caption_edges_at_pauses_are_hard_and_mid_phrase_breaks_soft():
+    from showrunner.acceptance_checks import caption_timing_check
+    from showrunner.captions import Cue
+
+    words = [listening.Word(w, s, e) for w, s, e in (("every", 0.0, 0.3), ("build", 0.3, 0.6), ("tool", 0.6, 1.0),
+                                                     ("answers", 1.0, 1.5), ("again", 2.0, 2.5))]
+    stretches = [(0.0, 1.5), (2.0, 2.5)]
+    good = [Cue(0.0, 0.6, ("every build",)), Cue(0.6, 1.5, ("tool answers",)), Cue(2.0, 2.5, ("again",))]
+    assert [(c.name, c.passed, c.hard) for c in caption_timing_check(good, words, stretches, 150)] == [
+        ("caption timing", True, True), ("caption timing at mid-phrase breaks", True, False)]
+    mid_off = [Cue(0.0, 0.9, ("every build",)), Cue(0.9, 1.5, ("tool answers",)), good[2]]  # break 300 ms late
+    checks = caption_timing_check(mid_off, words, stretches, 150)
+    assert [(c.passed, c.hard) for c in checks] == [(True, True), (False, False)]
+    assert "worst: cue 1 end +300 ms" in checks[1].measured
+    line_off = [*good[:2], Cue(2.2, 2.5, ("again",))]  # a line's first word 200 ms late: hard
+    checks = caption_timing_check(line_off, words, stretches, 150)
+    assert (checks[0].passed, checks[0].hard) == (False, True) and "cue 3 start +200 ms" in checks[0].measured
+
+
+def test_a_word_timed_into_a_pause_stays_with_its_phrase_and_a_hiss_is_no_stretch():
+    # quickfetch: Whisper put "works?" in the pause after it, nearer the next stretch than its own
+    words = [listening.Word("how", 48.79, 48.81), listening.Word("it", 48.81, 49.55),
+             listening.Word("works?", 49.55, 49.55), listening.Word("A", 49.89, 50.01),
+             listening.Word("download", 50.01, 50.25)]
+    timed = listening.word_times(words, [(47.896, 49.24), (49.752, 51.736)])
+    assert (timed[2].text, timed[2].end) == ("works?", 49.24) and (timed[3].text, timed[3].start) == ("A", 49.752)
+    # ep1: the hiss of "once." after a two-frame dip is no stretch of its own
+    once = listening.word_times([listening.Word("every", 100.4, 100.8), listening.Word("input", 100.8, 101.06),
+                                 listening.Word("once.", 101.06, 101.56)], [(99.231, 101.279), (101.375, 101.535)])
+    assert once[-1].end == 101.535
+
+
+def test_a_word_heard_as_two_is_timed_from_both():
+    # ep1: "input content" heard as "and put content": the cue starts where "and" starts
+    words = [listening.Word("three", 67.6, 67.9), listening.Word("rows.", 67.9, 68.29),
+             listening.Word("and", 68.61, 68.76), listening.Word("put", 68.76, 69.0),
+             listening.Word("content,", 69.0, 69.38)]
+    cues = [(66.0, 68.29, "three rows."), (68.59, 69.4, "input content,")]
+    offsets, unmeasured = listening.cue_timing(cues, words)
+    assert unmeasured == 0 and [(o.edge, o.offset) for o in offsets if o.cue == 2] == [("start", -0.02), ("end", 0.02)]
