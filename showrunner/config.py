@@ -26,8 +26,8 @@ from pydantic import (
 )
 
 from showrunner.errors import ConfigError
-from showrunner.screen import themes
 from showrunner.pronunciation import Pronunciation, check_term, entry
+from showrunner.screen import themes
 from showrunner.voices import Voice, parse_voice
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9_-]{0,63}"

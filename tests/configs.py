@@ -93,7 +93,8 @@ def media_config(**sections) -> dict:
         "video": {"height": 180, "fps": 12, "threads": 2},
         "audio": {"sample_rate": 24000, "music": {"intro_seconds": 1.5, "outro_seconds": 1.5}},
         # espeak-ng, the fast test voice: the recogniser mishears about a quarter of it, and times it loosely
-        "acceptance": {"duration_tolerance": 0.5, "listen": {"max_word_error_rate": 0.6, "caption_tolerance_ms": 3000, "terms": "soft"}},
+        "acceptance": {"duration_tolerance": 0.5,
+                       "listen": {"max_word_error_rate": 0.6, "caption_tolerance_ms": 3000, "terms": "soft"}},
         "episodes": {"ep1": {"title": MEDIA_TITLE, "topic": "build caches", "target_minutes": 0.4}},
     }
     return _deep_merge(raw, sections)
