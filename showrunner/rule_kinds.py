@@ -23,6 +23,9 @@ from typing import Any
 # The files that make an episode's outputs (episodes.<slug>.outputs): the rules that write them
 # are where "video" and "podcast" stages end.
 OUTPUT_FILES = {"video": "final.mp4", "podcast": "podcast.mp3"}  # in results/<slug>/
+# What each output is asked for with: its show notes (and the video's description beside it)
+SHOW_NOTES, VIDEO_DESCRIPTION = "show_notes.md", "description.txt"
+OUTPUT_COMPANIONS = {"video": (SHOW_NOTES, VIDEO_DESCRIPTION), "podcast": (SHOW_NOTES,)}
 TARGET_RULES = ("all",)  # rules without outputs of their own: what to build
 
 
@@ -111,7 +114,8 @@ def output_stages(rules: dict[str, dict]) -> dict[str, set[str]]:
     writes = {name: set(_patterns(rule["output"])) for name, rule in rules.items()}
     needs = {}
     for output, file in OUTPUT_FILES.items():
-        writers = [name for name, files in writes.items() if f"results/{{slug}}/{file}" in files]
+        asked = {f"results/{{slug}}/{name}" for name in (file, *OUTPUT_COMPANIONS[output])}
+        writers = [name for name, files in writes.items() if asked & files]
         needs[output] = set().union(*(_ancestors(rule, deps) for rule in writers))
     only = {"video": needs["video"] - needs["podcast"], "podcast": needs["podcast"] - needs["video"]}
     used = {dep for ds in deps.values() for dep in ds}

@@ -15,13 +15,20 @@ from showrunner.config import CALL_POLICY_FIELDS, Config
 from showrunner.files import read_model
 from showrunner.pronunciation import episode_lexicon
 from showrunner.reads import stage_reads
-from showrunner.rule_kinds import OUTPUT_FILES, model_stages, output_stages, provenance_patterns
+from showrunner.rule_kinds import (
+    OUTPUT_COMPANIONS,
+    OUTPUT_FILES,
+    SHOW_NOTES,
+    VIDEO_DESCRIPTION,
+    model_stages,
+    output_stages,
+    provenance_patterns,
+)
 from showrunner.voices import LOCAL_CPU
 
 # Which stages each output needs, which call models, which run per scene: read from the rules
 # (showrunner.rule_kinds). What follows are files, not stages.
 EPISODE_FILES_TO_GATE = ("outline.md",)
-SHOW_NOTES, VIDEO_DESCRIPTION = "show_notes.md", "description.txt"
 FINISHED_FILES = ("scene_critic.json", "acceptance.json", "accepted.flag")
 SHOW_MEMORY = "results/show/episodes/{slug}.json"
 MEDIA = {"final": "final.mp4", "podcast": "podcast.mp3"}  # the report's {medium} wildcard
@@ -85,7 +92,7 @@ def final_files(config: Config, slug: str) -> list[str]:
     """What a finished episode leaves: the outputs it asks for, its acceptance and its report pages."""
     outputs = config.episodes[slug].outputs
     names = [OUTPUT_FILES[o] for o in OUTPUT_FILES if o in outputs]
-    names += [SHOW_NOTES] + ([VIDEO_DESCRIPTION] if "video" in outputs else [])  # narration points to them
+    names += list(dict.fromkeys(f for o in OUTPUT_FILES if o in outputs for f in OUTPUT_COMPANIONS[o]))
     names += FINISHED_FILES
     names += [name for key, files in REPORT_FILES.items() if key is None or key in outputs for name in files]
     return [f"results/{slug}/{name}" for name in names]
