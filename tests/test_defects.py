@@ -52,6 +52,8 @@ def test_each_class_catches_the_bad_narration(kind, bad):
     "The author presented this design last year, and expects it to hold up.",
     "Run the go mod init command, giving it the name of the module your code will be in.",
     "Async I or O in Rust is a very exciting area.",
+    # rust-lang blog, async-await beta post ("I/O" said as "I O"): flagged as the author's first person before
+    "In summary, if you've an interest in using Async I O in Rust, this is a very exciting time!",
     "Version 1.39 arrives on November 7th, 2019.",
     "The race flag turns the detector on.",
 ])

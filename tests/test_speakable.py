@@ -81,18 +81,25 @@ RIPGREP = [
      "PCRE2 support can be opted into with the pcre2 flag."),
     # "Timings ... increases the times to 3.423s ...": a number in code marks stays a number
     ("Passing the `-n` flag increases the times to `3.423s` for ripgrep and `13.031s` for GNU grep.",
-     "Passing the dash n flag increases the times to 3.423 seconds for ripgrep and 13.031 seconds for GNU grep."),
+     "Passing the n flag increases the times to 3.423 seconds for ripgrep and 13.031 seconds for GNU grep."),
     # "... by setting PCRE2 SYS STATIC=1" (an equals sign read or skipped)
     ("Static linking can be forced by setting `PCRE2_SYS_STATIC=1`.",
      "Static linking can be forced by setting PCRE2 SYS STATIC set to 1."),
-    ("In particular, `rg -uuu` is similar to `grep -a -r`.", "In particular, rg with dash u three times is similar "
-                                                              "to grep with dash a and dash r."),
+    ("In particular, `rg -uuu` is similar to `grep -a -r`.", "In particular, rg with the u option three times is similar "
+                                                              "to grep with dash a and the r option."),
     # from sharkdp/fd README.md at ee20f426ddf338ac7ead5c5f00ea49258005caaf (MIT or Apache-2.0): both were
     # "the fd command" before, so the sentence said nothing
     ("You can either run `fd -h` for a concise help message or `fd --help` for a more detailed version.",
-     "You can either run fd with dash h for a concise help message or fd with the help option for a more detailed "
+     "You can either run fd with the h option for a concise help message or fd with the help option for a more detailed "
      "version."),
-    ("To additionally search binary files, use -uuu.", "To additionally search binary files, use dash u three times."),
+    ("To additionally search binary files, use -uuu.", "To additionally search binary files, use the u option three times."),
+    # fd README.md: "using the full path option or dash p option" (a short alias after its long name, spelled)
+    ("However, using the `--full-path` or `-p` option, you can match against the full path.",
+     "However, using the full path option, you can match against the full path."),
+    # golang/go race detector blog and page: "Run "go test dash race"", "a binary built with dash race"
+    ("Run `go test -race` on your code today!", "Run go test with the race option on your code today!"),
+    ("You may find more races by running a binary built with `-race` under a realistic workload.",
+     "You may find more races by running a binary built with the race option under a realistic workload."),
 ]
 
 

@@ -45,7 +45,7 @@ _BOILERPLATE = re.compile(r"\b(?:Network Working Group|Request for Comments:|Sta
                           r"Permission to make digital or hard copies)|\[Page \d+\]|\.{4,}|(?:\. ){3,}", re.I)
 _RAW_OPTION = re.compile(r"(?<![\w-])--?[a-zA-Z][\w-]*|\bdash(?: dash)? [a-z]{1,4}\b|\b\w+=\w+|\bequals (?:ignore|true|"
                          r"false)\b")
-_FIRST_PERSON = re.compile(r"\b(?:I(?! or O\b)|I'm|I've|I'd|I'll|my|me|mine|myself)\b(?!/)")
+_FIRST_PERSON = re.compile(r"\b(?:I(?! (?:or )?O\b)|I'm|I've|I'd|I'll|my|me|mine|myself)\b(?!/)")
 _DANGLING_REFERENCE = re.compile(r"\b(?:show notes|(?:the |a )?link (?:below|above|in the)|click (?:here|the link)|"
                                  r"see (?:figure|fig\.|table|section|appendix|the (?:figure|table|link|diagram))|"
                                  r"(?:figure|fig\.|table|section|appendix|equation|listing) \d+(?:\.\d+)*|"

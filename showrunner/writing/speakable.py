@@ -289,8 +289,11 @@ def _code_span(code: str) -> str:
         any(w.startswith("-") or re.search(r"[='\"|]", w) for w in code.split()[1:])
     if command_line:  # `rg -tpy foo`, `git grep -P`: the program, not its options letter by letter
         program, *rest = code.split()
-        if all(re.fullmatch(r"--?[A-Za-z][\w-]*", w) for w in rest) and len(rest) <= 3:  # `fd -h`, `fd --help`
+        while rest and re.fullmatch(r"[a-z][a-z-]*", rest[0]) and len(program.split()) < 3:  # `go test -race`
+            program += " " + rest.pop(0)
+        if rest and all(re.fullmatch(r"--?[A-Za-z][\w-]*", w) for w in rest) and len(rest) <= 3:  # `fd -h`
             return f"{program} with {join_words([say_options(w) for w in rest])}"
+        program = code.split()[0]
         return f"the {identifier_words(program.replace('-', '_'))} command"
     if symbols > 2 and symbols / len(code) > 0.15:  # a regex, an attribute, a shell line: not read symbol by symbol
         if " " in code and re.fullmatch(r"[\w./~-]+", code.split()[0]):
@@ -502,6 +505,8 @@ def _with_article(header: str) -> str:
 
 _OPTION_WORD = r"(?:flag|option|switch|argument|parameter)s?"
 _OPTION_PAIR = re.compile(r"(?<![\w/-])-([A-Za-z0-9])\s*(?:/|,|\bor\b)\s*--([A-Za-z][\w-]*)(?:=([\w.-]+))?(?![\w/-])")
+# "--full-path or -p": the short alias after its long name adds nothing said aloud
+_LONG_PAIR = re.compile(r"(?<![\w/-])--([A-Za-z][\w-]*)(?:=([\w.-]+))?\s*(?:/|,|\bor\b)\s*-[A-Za-z0-9](?![\w/-])")
 _LONG_OPTION = re.compile(r"(?<![\w/-])--([A-Za-z][\w-]*)(?:=([\w.-]+))?(?![\w/-])")
 _SHORT_OPTION = re.compile(r"(?<![\w/-])-([A-Za-z][A-Za-z0-9]*)(?![\w/-])")
 
@@ -510,30 +515,34 @@ def say_options(text: str) -> str:
     """Command-line options named as a person names them, never spelled symbol by symbol:
     "the -z/--search-zip flag" -> "the search zip flag"; "pass --dry-run" -> "pass the dry run
     option"; "-n" -> "dash n"; "-uuu" -> "dash u three times"; "-xnw" -> "the x, n and w options"."""
-    def frame(m: re.Match, name: str, value: str | None) -> str:
+    def frame(m: re.Match, name: str, value: str | None, within: str | None = None) -> str:
         said = name
         if value:
             said += f" set to {value.replace('-', ' ')}"
-        before, after = text[:m.start()], text[m.end():]
+        within = text if within is None else within
+        before, after = within[:m.start()], within[m.end():]
         named_after = re.match(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?" + _OPTION_WORD + r"\b", after)  # "(-P for short) flag"
         if named_after:
             return said
-        return f"{said} option" if re.search(r"\b(?:the|a|an|its|their)\s+$", before, re.I) else f"the {said} option"
+        return f"{said} option" if re.search(r"(?<![\w-])(?:the|a|an|its|their)\s+$", before, re.I) else f"the {said} option"
 
     def long_(m: re.Match, group: int) -> str:
         return frame(m, m.group(group).replace("-", " ").replace("_", " "), m.group(group + 1))
 
     t = _OPTION_PAIR.sub(lambda m: long_(m, 2), text)
+    t = _LONG_PAIR.sub(lambda m: long_(m, 1), t)
     t = _LONG_OPTION.sub(lambda m: long_(m, 1), t)
 
     def short(m: re.Match) -> str:
         letters = m.group(1)
         if len(letters) >= 2 and len(set(letters)) == 1:  # -uuu: the same option given three times
-            return f"dash {letters[0]} {number_word(len(letters)) if len(letters) > 2 else 'twice'}" + \
-                (" times" if len(letters) > 2 else "")
+            return frame(m, letters[0], None, t) + \
+                (f" {number_word(len(letters))} times" if len(letters) > 2 else " twice")
         if len(letters) >= 3 and letters.isalpha() and letters.islower() and not _pronounceable(letters):
             names = join_words(list(letters))
             return f"the {names} options" if not re.search(r"\bthe\s+$", t[:m.start()]) else f"{names} options"
+        if letters.isalpha() and letters.islower() and letters not in ("a", "i"):  # -h, -race: named like a long option ("the h option"), never "dash h"
+            return frame(m, letters, None, t)
         return "dash " + _split_letter_digits(letters)
     return _SHORT_OPTION.sub(short, t)
 
