@@ -90,6 +90,12 @@ def test_code_is_described_once_per_section():
                "command.", "The code on screen runs the choco install command."]
     assert [d.rule for d in narration_defects([section])].count("code-filler") == 2
     assert narration_defects([section[:1], section[1:2]]) == []
+    # golang.org race detector page, "Typical Data Races": three code descriptions in one scene were a list of
+    # names ("... a function called parallel write", "... defines functions called register service ...")
+    races = ["The code on screen is a function called parallel write, in twenty-seven lines.",
+             "The code on screen defines functions called register service and lookup service, in fourteen lines.",
+             "The code on screen defines a type called watchdog, in sixteen lines."]
+    assert [d.rule for d in narration_defects([races])].count("code-filler") == 2
     # pictures of different kinds in one section are each worth a sentence
     assert narration_defects([["The code on screen runs the cargo build command.", "The table on screen lists "
                                "three rows, the jobs, retries and timeout options."]]) == []

@@ -123,6 +123,34 @@ def test_no_slash_is_read_as_of():
         assert " of 1" not in speakable(written) and " of 8" not in speakable(written)
 
 
+# golang/go doc/articles/race_detector.html, "Primitive unprotected variable": was "The code on screen is a
+# function called func." (the anonymous `go func() {` taken for a name; the type and methods missed)
+WATCHDOG = """type Watchdog struct{ last int64 }
+
+func (w *Watchdog) KeepAlive() {
+	w.last = time.Now().UnixNano() // First conflicting access.
+}
+
+func (w *Watchdog) Start() {
+	go func() {
+		for {
+			time.Sleep(time.Second)
+			// Second conflicting access.
+			if w.last < time.Now().Add(-10*time.Second).UnixNano() {
+				fmt.Println("No keepalives for 10 seconds. Dying.")
+				os.Exit(1)
+			}
+		}
+	}()
+}"""
+
+
+def test_go_code_is_described_by_its_type_and_methods():
+    assert describe_code(WATCHDOG) == "The code on screen defines a type called watchdog, in sixteen lines."
+    methods = WATCHDOG.split("\n\n", 1)[1]
+    assert describe_code(methods) == "The code on screen defines functions called keep alive and start, in fifteen lines."
+
+
 def test_code_description_says_what_is_shown():
     long_python = "\n".join(["import asyncio", "", "async def main(urls):", *[f"    x{i} = {i}" for i in range(24)]])
     said = describe_code(long_python, "python")

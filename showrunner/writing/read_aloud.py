@@ -88,12 +88,14 @@ def description_kind(sentence: str) -> str | None:
     if not _CODE_SAID.match(s):
         return None
     if _RUNS.match(s):
-        return "runs"
+        return "code"
     if s.lower().startswith("on screen is"):
-        return "example"
+        return "code"
     if re.match(r"^the (table|diagram) on screen\b", s, re.I):  # two tables in a section: one is described
         return s.split()[1].lower()
-    return " ".join(words(s))
+    # a function, a class, another function: code is described once in its section (three "The code on
+    # screen is a function called ..." in one scene are a list of names, not narration)
+    return "code"
 
 
 @dataclass(frozen=True)

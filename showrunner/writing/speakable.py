@@ -392,12 +392,15 @@ def _describe_by_pattern(code: str, language: str | None, prefix: str) -> str | 
         commands = list(dict.fromkeys(c for c in commands if c))
         if commands:
             return f"runs the {join_words(commands[:3])} command{'s' if len(commands) > 1 else ''}"
-    classes = re.findall(r"\b(?:class|struct|interface)\s+([A-Za-z_]\w*)", code)
+    classes = re.findall(r"\b(?:class|struct|interface)\s+([A-Za-z_]\w*)|\btype\s+([A-Za-z_]\w*)\s+(?:struct|interface)\b",
+                         code)  # Go names its type first: "type Watchdog struct"
+    classes = [a or b for a, b in classes]
     if classes:
         return f"defines {_a(prefix + 'type')} called {identifier_words(classes[0])}"
-    functions = re.findall(r"\b(?:def|function|fn|func|sub|proc)\s+([A-Za-z_]\w*)\s*\(", code)
+    functions = re.findall(r"\b(?:def|function|fn|func|sub|proc)\s+(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(", code)
     functions += re.findall(r"^\s*(?:[\w<>\[\]*&]+\s+)+([A-Za-z_]\w*)\s*\([^;]*\)\s*\{", code, flags=re.M)
-    functions = list(dict.fromkeys(identifier_words(f) for f in functions if f not in ("if", "for", "while")))
+    functions = list(dict.fromkeys(identifier_words(f) for f in functions
+                                 if f not in ("if", "for", "while", "switch", "catch", "func", "function", "fn")))
     if functions:
         if len(functions) == 1:
             return f"is {_a(prefix + 'function')} called {functions[0]}"
