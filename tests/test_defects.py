@@ -74,6 +74,17 @@ def test_console_output_named_as_commands():
     assert console_defects("The output lists contributing.md and readme.md.", [console]) == []
 
 
+def test_a_word_in_a_console_comment_is_not_console_output():
+    # anadim/subleq-transformer README: the repository tree (a console block) has "# Python package" in a
+    # comment, and "The code on screen runs the cd and python commands." rightly describes its bash block
+    # (cd round1_constructed; python demo.py): flagged before as console output named as commands
+    tree = ("subleq-transformer/\n├── README.md               # This file\n├── round2_trained/         # Trained "
+            "transformer\n│   ├── subleq/             # Python package (interpreter, tokenizer, model, data)")
+    assert console_defects("The code on screen runs the cd and python commands.", [tree]) == []
+    assert [d.kind for d in console_defects("The code on screen runs the readme.md command.", [tree])] == \
+        ["console as commands"]
+
+
 def test_furniture_said_is_boilerplate_unless_the_kept_text_says_it_too():
     header = Dropped(reason="running header or footer", text="RFC 4180 Common Format and MIME Type for CSV Files "
                      "October 2005", location="line 50")

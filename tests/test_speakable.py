@@ -145,6 +145,12 @@ func (w *Watchdog) Start() {
 }"""
 
 
+def test_a_console_with_prompts_runs_only_its_prompted_lines():
+    # sharkdp/fd README: "> cd /etc / > fd '^x.*rc$'" and its output; was "runs the xinitrc and xserverrc commands"
+    console = "> cd /etc\n> fd '^x.*rc$'\nX11/xinit/xinitrc\nX11/xinit/xserverrc"
+    assert describe_code(console, "console") == "The code on screen runs the cd and fd commands."
+
+
 def test_go_code_is_described_by_its_type_and_methods():
     assert describe_code(WATCHDOG) == "The code on screen defines a type called watchdog, in sixteen lines."
     methods = WATCHDOG.split("\n\n", 1)[1]

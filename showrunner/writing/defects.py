@@ -101,12 +101,17 @@ def sentence_defects(sentence: str, *, show_notes: bool = False) -> list[Defect]
 
 
 def console_output_words(console: str) -> set[str]:
-    """Words that appear only in a terminal session's output lines, not in its commands."""
+    """Words that appear only in a terminal session's output lines, not in its commands: the first
+    thing on each output line (a description names a line's program from its first word), not the
+    comments after it ("├── subleq/  # Python package" does not make "python" console output)."""
     commands: set[str] = set()
     output: set[str] = set()
     for line in console.splitlines():
-        target = commands if _PROMPT.match(line) else output
-        target.update(w.lower() for w in re.findall(r"[A-Za-z][\w.-]{3,}", line))
+        if _PROMPT.match(line):
+            commands.update(w.lower() for w in re.findall(r"[A-Za-z][\w.-]{3,}", line))
+            continue
+        first = (re.sub(r"^[\s\u2500-\u259f]+", "", line).split() or [""])[0]
+        output.update(w.lower() for w in re.findall(r"[A-Za-z][\w.-]{3,}", first))
     return output - commands
 
 

@@ -377,17 +377,21 @@ def _describe_python(code: str, prefix: str) -> str | None:
     return None
 
 
+_PROMPT = re.compile(r"^(?:\$|%|❯|>)\s+")
+
+
 def _describe_by_pattern(code: str, language: str | None, prefix: str) -> str | None:
     lang = (language or "").lower()
     lines = [line.strip() for line in code.splitlines() if line.strip()]
     shell_like = lines and all(re.match(r"(?:\$ )?(?:\./|~/|/)?[\w./-]+(?:\s|$)", line) for line in lines) and any(
         re.match(r"(?:\$ )?(?:\./|git |pip |npm |make |cd |docker |curl |sudo |apt |brew |cargo |go )", line)
         for line in lines)
-    prompted = any(line.startswith("$ ") for line in lines)  # then the other lines are its output
+    # a prompt ("$ ", "> ", "% ", "❯ ") marks the commands; then the other lines are their output
+    prompted = any(_PROMPT.match(line) for line in lines)
     if lang in ("sh", "bash", "shell", "zsh", "console") or (lines and lines[0].startswith("$ ")) or shell_like:
-        commands = [_command(line.lstrip("$ ")) for k, line in enumerate(lines)
-                    if line.lstrip("$ ") and not line.startswith(("#", "-"))
-                    and (line.startswith("$ ") or not prompted)
+        commands = [_command(_PROMPT.sub("", line)) for k, line in enumerate(lines)
+                    if _PROMPT.sub("", line) and not line.startswith(("#", "-"))
+                    and (_PROMPT.match(line) or not prompted)
                     and not (k and lines[k - 1].endswith("\\"))]  # not a continuation line
         commands = list(dict.fromkeys(c for c in commands if c))
         if commands:
