@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from showrunner.writing.defects import sentence_defects
 from showrunner.writing.speakable import describe_code, speakable
 
 CASES = [
@@ -143,6 +144,13 @@ func (w *Watchdog) Start() {
 		}
 	}()
 }"""
+
+
+def test_a_section_of_another_document_is_said_by_the_document():
+    # RFC 4180 section 3: "As per section 4.1.1. of RFC 2046, ..." pointed at a section the episode does not give
+    said = speakable("As per section 4.1.1. of RFC 2046, this media type uses CRLF to denote line breaks.")
+    assert said == "As per RFC 2046, this media type uses CRLF to denote line breaks."
+    assert not [d for d in sentence_defects(said) if d.kind == "dangling reference"]
 
 
 def test_a_console_with_prompts_runs_only_its_prompted_lines():

@@ -97,6 +97,9 @@ def speakable(text: str, author: bool = True) -> str:
     t = re.sub(r"\betc\.", "and so on.", t)
     t = re.sub(r"\bvs\.?(?=\s)", "versus", t)
     t = re.sub(r"\bapprox\.", "about", t)
+    # a numbered part of another document: the document is named, its section number is for readers
+    # ("As per section 4.1.1. of RFC 2046" -> "As per RFC 2046")
+    t = re.sub(r"\b(?:[Ss]ection|[Cc]hapter|[Aa]ppendix) [\dA-Z]+(?:\.\d+)*\.? of (?=RFC\b|[A-Z])", "", t)
     # pointing at something only the reader can see
     t = re.sub(r"\b[Tt]he (function|code|table|example|figure|list|diagram|snippet|command|listing) "
                r"(?:above|below)\b", lambda m: "This " + m.group(1), t)
