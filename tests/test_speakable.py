@@ -86,14 +86,15 @@ RIPGREP = [
     # "... by setting PCRE2 SYS STATIC=1" (an equals sign read or skipped)
     ("Static linking can be forced by setting `PCRE2_SYS_STATIC=1`.",
      "Static linking can be forced by setting PCRE2 SYS STATIC set to 1."),
-    ("In particular, `rg -uuu` is similar to `grep -a -r`.", "In particular, rg with the u option three times is similar "
-                                                              "to grep with dash a and the r option."),
+    ("In particular, `rg -uuu` is similar to `grep -a -r`.",
+     "In particular, rg with the u option three times is similar to grep with dash a and the r option."),
     # from sharkdp/fd README.md at ee20f426ddf338ac7ead5c5f00ea49258005caaf (MIT or Apache-2.0): both were
     # "the fd command" before, so the sentence said nothing
     ("You can either run `fd -h` for a concise help message or `fd --help` for a more detailed version.",
-     "You can either run fd with the h option for a concise help message or fd with the help option for a more detailed "
-     "version."),
-    ("To additionally search binary files, use -uuu.", "To additionally search binary files, use the u option three times."),
+     "You can either run fd with the h option for a concise help message or fd with the help option for a more "
+     "detailed version."),
+    ("To additionally search binary files, use -uuu.",
+     "To additionally search binary files, use the u option three times."),
     # fd README.md: "using the full path option or dash p option" (a short alias after its long name, spelled)
     ("However, using the `--full-path` or `-p` option, you can match against the full path.",
      "However, using the full path option, you can match against the full path."),
@@ -162,7 +163,8 @@ def test_a_console_with_prompts_runs_only_its_prompted_lines():
 def test_go_code_is_described_by_its_type_and_methods():
     assert describe_code(WATCHDOG) == "The code on screen defines a type called watchdog, in sixteen lines."
     methods = WATCHDOG.split("\n\n", 1)[1]
-    assert describe_code(methods) == "The code on screen defines functions called keep alive and start, in fifteen lines."
+    assert describe_code(methods) == \
+        "The code on screen defines functions called keep alive and start, in fifteen lines."
 
 
 def test_code_description_says_what_is_shown():

@@ -82,19 +82,19 @@ FURNITURE = ("running header or footer", "page number", "navigation", "cookie no
 def description_kind(sentence: str) -> str | None:
     """What kind of picture description a sentence is, for "said once per section": every shell
     sample is one kind ("The code on screen runs the brew install command.", "... runs the port
-    install command."), so is every "On screen is a ... example", every table and every diagram; any
-    other description (a function, a class) is its own."""
+    install command."), so is every table and every diagram, and so is every program shown ("On screen
+    is a ... example", a function, a class): one of each is said per section."""
     s = sentence.strip()
     if not _CODE_SAID.match(s):
         return None
-    if _RUNS.match(s):
-        return "code"
+    if _RUNS.match(s):  # commands run and a program written are each worth a sentence
+        return "runs"
     if s.lower().startswith("on screen is"):
         return "code"
     if re.match(r"^the (table|diagram) on screen\b", s, re.I):  # two tables in a section: one is described
         return s.split()[1].lower()
-    # a function, a class, another function: code is described once in its section (three "The code on
-    # screen is a function called ..." in one scene are a list of names, not narration)
+    # a function, a class, another function: a program is described once in its section (three "The code
+    # on screen is a function called ..." in one scene are a list of names, not narration)
     return "code"
 
 

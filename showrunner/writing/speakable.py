@@ -399,8 +399,9 @@ def _describe_by_pattern(code: str, language: str | None, prefix: str) -> str | 
         commands = list(dict.fromkeys(c for c in commands if c))
         if commands:
             return f"runs the {join_words(commands[:3])} command{'s' if len(commands) > 1 else ''}"
-    classes = re.findall(r"\b(?:class|struct|interface)\s+([A-Za-z_]\w*)|\btype\s+([A-Za-z_]\w*)\s+(?:struct|interface)\b",
-                         code)  # Go names its type first: "type Watchdog struct"
+    # Go names its type first: "type Watchdog struct"
+    classes = re.findall(r"\b(?:class|struct|interface)\s+([A-Za-z_]\w*)|"
+                         r"\btype\s+([A-Za-z_]\w*)\s+(?:struct|interface)\b", code)
     classes = [a or b for a, b in classes]
     if classes:
         return f"defines {_a(prefix + 'type')} called {identifier_words(classes[0])}"
@@ -534,7 +535,8 @@ def say_options(text: str) -> str:
         named_after = re.match(r"\s*(?:\([^()]*\)\s*)?(?:,\s*)?" + _OPTION_WORD + r"\b", after)  # "(-P for short) flag"
         if named_after:
             return said
-        return f"{said} option" if re.search(r"(?<![\w-])(?:the|a|an|its|their)\s+$", before, re.I) else f"the {said} option"
+        article = re.search(r"(?<![\w-])(?:the|a|an|its|their)\s+$", before, re.I)  # not the "a" of "-a "
+        return f"{said} option" if article else f"the {said} option"
 
     def long_(m: re.Match, group: int) -> str:
         return frame(m, m.group(group).replace("-", " ").replace("_", " "), m.group(group + 1))
@@ -551,7 +553,8 @@ def say_options(text: str) -> str:
         if len(letters) >= 3 and letters.isalpha() and letters.islower() and not _pronounceable(letters):
             names = join_words(list(letters))
             return f"the {names} options" if not re.search(r"\bthe\s+$", t[:m.start()]) else f"{names} options"
-        if letters.isalpha() and letters.islower() and letters not in ("a", "i"):  # -h, -race: named like a long option ("the h option"), never "dash h"
+        # -h, -race: named like a long option ("the h option"), never "dash h"
+        if letters.isalpha() and letters.islower() and letters not in ("a", "i"):
             return frame(m, letters, None, t)
         return "dash " + _split_letter_digits(letters)
     return _SHORT_OPTION.sub(short, t)
