@@ -228,9 +228,9 @@ class Beat(Artifact):
                                                    "points, origin bottom left), rendered from `path`")
 
     @model_serializer(mode="wrap")
-    def _pdf_fields_only_when_set(self, handler: SerializerFunctionWrapHandler) -> dict:
+    def _pdf_fields_only_when_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
         """A beat that shows no PDF figure is written as before the PDF fields existed (same bytes)."""
-        data = handler(self)
+        data: dict[str, object] = handler(self)
         for key in ("page", "region"):
             if data.get(key) is None:
                 data.pop(key, None)

@@ -38,7 +38,7 @@ def render_pdf_region(path: Path, page: int, region: list[float], size: tuple[in
                       most: float = 4.0) -> Image.Image:
     """A PDF figure: its region (x0, y0, x1, y1 in points, origin bottom left) of page `page`,
     drawn by PDFium at the scale that fits `size` (at most `most` pixels a point), on white."""
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
     try:
         pdf = pdfium.PdfDocument(str(path))

@@ -574,8 +574,9 @@ def _nearest_figure(caption: Box, figures: list[Box], texts: list[Box] | None = 
                 and _gap(f, region) <= FIGURE_GAP_PT:
             region = (min(region[0], f.x0), min(region[1], f.y0), max(region[2], f.x1), max(region[3], f.y1))
             used.add(id(f))
-    parts = [f for f in same if f is not best and id(f) not in used] + [t for t in texts if not _is_prose(t) and not _CAPTION.match(
-        nfkc(t.lines[0].text).strip() if t.lines else "") and max(len(line.text.split()) for line in t.lines) <= 6]
+    labels = [t for t in texts if t.lines and not _is_prose(t) and not _CAPTION.match(nfkc(t.lines[0].text).strip())
+              and max(len(line.text.split()) for line in t.lines) <= 6]
+    parts = [f for f in same if f is not best and id(f) not in used] + labels
     grown = True
     while grown:
         grown = False
