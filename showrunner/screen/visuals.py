@@ -1,4 +1,5 @@
-"""The document's own visuals, made drawable: figures (local image files), code coloured by
+"""The document's own visuals, made drawable: figures (local image files, or a PDF figure's page
+region drawn by PDFium through pypdfium2: Apache-2.0/BSD-3, no renderer to install), code coloured by
 Pygments (BSD), numeric tables as bar charts (matplotlib), Graphviz blocks through `dot`."""
 
 from __future__ import annotations
