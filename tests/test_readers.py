@@ -228,6 +228,9 @@ def test_research_ranks_back_matter_last_and_never_narrates_captions(paper):
 def test_a_pdf_figure_region_is_the_whole_figure_never_a_framed_box_of_prose():
     report = read_source(REAL / "subleq-report.pdf", "sources/subleq-report.pdf")
     figures = {b.text.split(":")[0]: b for b in report.blocks if b.kind == "figure"}
+    # a sentence about a figure is narration, not a caption
+    assert any(b.kind == "paragraph" and b.text.startswith("Figure 1 shows the overall setup") for b in report.blocks)
+    assert "Figure 1 shows" not in figures and "Figure 4 shows how information flows" not in figures
     # Table 2's table is text; the highlighted box of sentences under its caption is not it
     assert figures["Table 2"].region is None and figures["Table 2"].path is None
     fig6 = figures["Figure 6"]  # three side-by-side boxes (bugs 3a, 3b, 3c): all three

@@ -28,7 +28,7 @@ from showrunner.artifacts import Block
 from showrunner.errors import SourceError
 from showrunner.sources.common import clean, dehyphenate, drop_citations, nfkc, vocabulary
 
-_CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Listing|Algorithm|Chart)\s*\d+[.:]?\s", re.I)
+_CAPTION = re.compile(r"^(?i:Figure|Fig\.|Table|Listing|Algorithm|Chart)\s*\d+(?:[.:]?\s+(?![a-z])|[.:]\s)")
 _NUMBERED_HEADING = re.compile(r"^(?:(\d+(?:\.\d+){0,3})\.?|([A-H])(?:\.(\d+))?\.?|([IVX]{1,5})\.)"
                                r"\s+([A-Z][^.]{1,90})$")
 _NAMED_HEADING = re.compile(r"^(?:abstract|introduction|references|bibliography|acknowledge?ments?|conclusions?|"
