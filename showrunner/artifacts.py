@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 
 class Artifact(BaseModel):
@@ -222,6 +222,19 @@ class Beat(Artifact):
     rows: list[list[str]] = Field(default_factory=list, description="a table's or chart's rows, the header first")
     path: str | None = Field(default=None, description="a figure's image file (relative to the project root)")
     element: str = Field(default="", description="the source element shown: 'doc.md line 12'")
+    page: int | None = Field(default=None, ge=1, description="a PDF figure: the page of `path` it is on")
+    region: list[float] | None = Field(default=None, min_length=4, max_length=4,
+                                       description="a PDF figure: its area on the page (x0, y0, x1, y1 in "
+                                                   "points, origin bottom left), rendered from `path`")
+
+    @model_serializer(mode="wrap")
+    def _pdf_fields_only_when_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """A beat that shows no PDF figure is written as before the PDF fields existed (same bytes)."""
+        data: dict[str, object] = handler(self)
+        for key in ("page", "region"):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
 
 class Scene(Artifact):

@@ -220,3 +220,37 @@ def test_research_ranks_back_matter_last_and_never_narrates_captions(paper):
     back = [f for f in facts if any(word in f.section for word in ("Acknowledg", "IANA", "Security", "appendices"))]
     assert back and max(f.score for f in back) < sorted((f.score for f in facts), reverse=True)[10]
     assert not any(f.text.startswith(("Figure 1", "Table 1")) for f in facts)
+
+
+# --- a PDF's figures: the region shown is the figure, found beside its caption ---------------
+
+
+def test_a_pdf_figure_region_is_the_whole_figure_never_a_framed_box_of_prose():
+    report = read_source(REAL / "subleq-report.pdf", "sources/subleq-report.pdf")
+    figures = {b.text.split(":")[0]: b for b in report.blocks if b.kind == "figure"}
+    # a sentence about a figure is narration, not a caption
+    assert any(b.kind == "paragraph" and b.text.startswith("Figure 1 shows the overall setup") for b in report.blocks)
+    assert "Figure 1 shows" not in figures and "Figure 4 shows how information flows" not in figures
+    # Table 2's table is text; the highlighted box of sentences under its caption is not it
+    assert figures["Table 2"].region is None and figures["Table 2"].path is None
+    fig6 = figures["Figure 6"]  # three side-by-side boxes (bugs 3a, 3b, 3c): all three
+    assert fig6.path == "sources/subleq-report.pdf" and fig6.region[2] - fig6.region[0] > 300
+    paper = read_source(REAL / "subleq-paper.pdf", "sources/subleq-paper.pdf")
+    fig5 = next(b for b in paper.blocks if b.kind == "figure" and b.text.startswith("Figure 5"))
+    # the chart's axes with their tick labels and axis titles (the curve alone ends at x 114, y 494)
+    assert fig5.region[0] < 100 and fig5.region[1] < 470 and fig5.region[3] > 645
+
+
+def test_a_tiny_pdf_figure_is_a_caption_only_and_a_real_one_renders_the_same_bytes(paper):
+    from showrunner.screen import visuals
+
+    tiny = next(b for b in paper.blocks if b.kind == "figure" and b.text.startswith("Figure 1"))
+    assert tiny.region and tiny.path is None  # 34 by 32 points: not shown
+    assert "figure region" in reasons(paper)
+    fig3 = next(b for b in paper.blocks if b.kind == "figure" and b.text.startswith("Figure 3"))
+    assert fig3.path == str(REAL / "acm-sample-sigconf.pdf")
+    shots = [visuals.render_pdf_region(REAL / "acm-sample-sigconf.pdf", 4, fig3.region, (600, 400)) for _ in "ab"]
+    assert shots[0].tobytes() == shots[1].tobytes()
+    assert shots[0].width <= 600 and shots[0].height <= 400 and max(shots[0].width / 600, shots[0].height / 400) > 0.98
+    grey = shots[0].convert("L")
+    assert grey.getextrema()[0] < 40  # the moths' black ink is in the region, not an empty page corner

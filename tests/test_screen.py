@@ -212,16 +212,71 @@ def test_a_figure_in_a_markdown_source_is_shown_in_the_clip(tmp_path):
     row = next(r for r in schedule if r["beat"] == k + 1)
     assert row["seconds"] > 0.5
 
-    def magenta_at(seconds: float) -> float:
-        frame = subprocess.run([media.FFMPEG, "-v", "error", "-ss", f"{seconds:.3f}", "-i",
-                                str(results / "media" / name / "clip.mp4"), "-frames:v", "1", "-f", "rawvideo",
-                                "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
-        pixels = np.frombuffer(frame, dtype=np.uint8).reshape(-1, 3).astype(int)
-        return float(((pixels[:, 0] > 200) & (pixels[:, 1] < 60) & (pixels[:, 2] > 200)).mean())
-
-    assert magenta_at(row["start"] + row["seconds"] / 2) > 0.05  # the figure is on screen during its beat
+    clip_file = results / "media" / name / "clip.mp4"
+    assert magenta_at(clip_file, row["start"] + row["seconds"] / 2) > 0.05  # the figure on screen during its beat
     other = next(r for r in schedule if r["beat"] != k + 1)
-    assert magenta_at(other["start"] + other["seconds"] / 2) < 0.01  # and not during another one
+    assert magenta_at(clip_file, other["start"] + other["seconds"] / 2) < 0.01  # and not during another one
+
+
+def magenta_at(clip_file, seconds: float) -> float:
+    """The share of a clip's frame at `seconds` that is the test figures' magenta."""
+    frame = subprocess.run([media.FFMPEG, "-v", "error", "-ss", f"{seconds:.3f}", "-i", str(clip_file),
+                            "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                           capture_output=True, check=True).stdout
+    pixels = np.frombuffer(frame, dtype=np.uint8).reshape(-1, 3).astype(int)
+    return float(((pixels[:, 0] > 200) & (pixels[:, 1] < 60) & (pixels[:, 2] > 200)).mean())
+
+
+def bloom_pdf(path) -> None:
+    """A small paper about a bloom filter whose Figure 1 is a drawn magenta rectangle."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 20)
+    pdf.cell(0, 12, "How a bloom filter answers", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 11)
+    pdf.multi_cell(0, 6, "A bloom filter tells you quickly whether an item might be in a set, using a row of "
+                         "bits. It never misses an item that was added.", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("helvetica", "B", 15)
+    pdf.cell(0, 10, "The bit array", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 11)
+    pdf.multi_cell(0, 6, "Each item is hashed several times, and every hash sets one bit in the array. The "
+                         "picture shows the array after three items were added.", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_fill_color(255, 0, 255)
+    top = pdf.get_y()
+    pdf.rect(40, top, 120, 60, style="F")
+    pdf.set_y(top + 64)
+    pdf.multi_cell(0, 6, "Figure 1: The bit array after three items were added.", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.multi_cell(0, 6, "To look an item up, the filter hashes it the same way and checks those bits. If any "
+                         "bit is off, the item was never added.", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+
+
+def test_a_figure_in_a_pdf_source_is_its_region_of_the_page_on_screen(tmp_path):
+    config = small_config(title="How a bloom filter answers", sources=["sources/bloom.pdf"], outputs=["video"],
+                          target_minutes=0.5)
+    config["approval"] = "auto"
+    project = Project(tmp_path, config, sources={})
+    (tmp_path / "sources").mkdir()
+    bloom_pdf(tmp_path / "sources" / "bloom.pdf")
+    project.snakemake("results/tea/final.mp4")
+    results = tmp_path / "results" / "tea"
+    found = [(f.stem, k, beat) for f in sorted((results / "scenes").glob("*.json"))
+             for k, beat in enumerate(Scene.model_validate_json(f.read_text()).beats) if beat.kind == "figure"]
+    assert len(found) == 1
+    name, k, beat = found[0]
+    assert beat.path == "sources/bloom.pdf" and beat.page == 1 and beat.region
+    assert beat.text.startswith("Figure 1: The bit array")
+    schedule = json.loads((results / "media" / name / "clip.provenance.json").read_text())["parameters"]["beats"]
+    row = next(r for r in schedule if r["beat"] == k + 1)
+    clip_file = results / "media" / name / "clip.mp4"
+    assert magenta_at(clip_file, row["start"] + row["seconds"] / 2) > 0.05  # the figure on screen during its beat
+    other = next(r for r in schedule if r["beat"] != k + 1)
+    assert magenta_at(clip_file, other["start"] + other["seconds"] / 2) < 0.01  # and not during another one
 
 
 def test_an_image_model_illustrates_the_key_points(media_episode, server, api_key):

@@ -311,11 +311,16 @@ def _figure(c: Canvas, beat: Beat, r: dict[str, Box], *, root: Path, picture: by
     vx, vy, vw, vh = r["visual"]
     caption = beat.label if beat.kind in ("diagram", "chart") else beat.text
     if beat.kind == "figure":
-        image = visuals.load_figure(root / (beat.path or ""))
         mat = visuals.FIGURE_MAT
         c.draw.rounded_rectangle([vx, vy, vx + vw, vy + vh], radius=round(0.01 * c.height), fill=mat)
         pad = round(0.02 * min(c.width, c.height))
-        _paste_contained(c, image, (vx + pad, vy + pad, vw - 2 * pad, vh - 2 * pad))
+        inner = (vx + pad, vy + pad, vw - 2 * pad, vh - 2 * pad)
+        if beat.region and beat.page:
+            # a PDF's figure: its region of the page, drawn at the size it is shown at (sharp)
+            image = visuals.render_pdf_region(root / (beat.path or ""), beat.page, beat.region, inner[2:])
+            _paste_contained(c, image, inner, most=1.0)
+        else:
+            _paste_contained(c, visuals.load_figure(root / (beat.path or "")), inner)
     elif beat.kind == "diagram":
         # across or down, whichever draws the labels larger; the whole body if the half is too small
         best: tuple[float, str, Box, float] | None = None

@@ -50,6 +50,8 @@ class Element:
     label: str = ""  # the attribution
     path: str | None = None
     element: str = ""
+    page: int | None = None  # a PDF figure: its page and area (points, origin bottom left)
+    region: tuple[float, ...] | None = None
 
 
 @dataclass
@@ -114,7 +116,8 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         i = sentence_of(element.segment_id, element.word)
         at(i, Beat(kind="figure" if element.kind == "figure" else "quote", segment_id=element.segment_id,
                    word=element.word, heading=heading,
-                   text=element.text, label=element.label, path=element.path, element=element.element))
+                   text=element.text, label=element.label, path=element.path, element=element.element,
+                   page=element.page, region=list(element.region) if element.region else None))
 
         # a figure stays while the narration is about it: nothing else comes for FIGURE_HOLD_S
         taken.update(j for j in range(i + 1, len(sentences))
@@ -366,8 +369,11 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
                 scene, s = max(free, key=score)
                 used.add((scene.index, s.segment_id, s.word))
                 caption = block.text.strip() or key_point(s.text, POINT_WORDS)
+                page = re.fullmatch(r"page (\d+)", block.location) if block.region else None
                 placed.setdefault(scene.index, []).append(Element(
-                    "figure", s.segment_id, s.word, caption, path=block.path, element=f"{doc.path} {block.location}"))
+                    "figure", s.segment_id, s.word, caption, path=block.path, element=f"{doc.path} {block.location}",
+                    page=int(page.group(1)) if page else None,
+                    region=tuple(block.region) if page and block.region else None))
             elif block.kind == "quote":
                 stems = set(content_stems(block.text))
 

@@ -1,4 +1,5 @@
-"""The document's own visuals, made drawable: figures (local image files), code coloured by
+"""The document's own visuals, made drawable: figures (local image files, or a PDF figure's page
+region drawn by PDFium through pypdfium2: Apache-2.0/BSD-3, no renderer to install), code coloured by
 Pygments (BSD), numeric tables as bar charts (matplotlib), Graphviz blocks through `dot`."""
 
 from __future__ import annotations
@@ -32,6 +33,35 @@ def load_figure(path: Path) -> Image.Image:
         raise ArtifactError(f"{path}: the figure's image file is missing") from None
     except OSError as err:
         raise ArtifactError(f"{path}: not an image Pillow can read ({err})") from None
+
+
+def render_pdf_region(path: Path, page: int, region: list[float], size: tuple[int, int],
+                      most: float = 4.0) -> Image.Image:
+    """A PDF figure: its region (x0, y0, x1, y1 in points, origin bottom left) of page `page`,
+    drawn by PDFium at the scale that fits `size` (at most `most` pixels a point), on white."""
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except FileNotFoundError:
+        raise ArtifactError(f"{path}: the figure's PDF is missing") from None
+    except pdfium.PdfiumError as err:
+        raise ArtifactError(f"{path}: not a PDF PDFium can read ({err})") from None
+    try:
+        if not 1 <= page <= len(pdf):
+            raise ArtifactError(f"{path}: the figure's page {page} is not in the PDF ({len(pdf)} pages)")
+        sheet = pdf[page - 1]
+        left, bottom, right, top = sheet.get_bbox()  # the page's box, in the same points as the region
+        x0, y0 = max(region[0], left), max(region[1], bottom)
+        x1, y1 = min(region[2], right), min(region[3], top)
+        if x1 - x0 < 1 or y1 - y0 < 1:
+            raise ArtifactError(f"{path}: the figure's region {region} is outside page {page}")
+        scale = min(size[0] / (x1 - x0), size[1] / (y1 - y0), most)
+        bitmap = sheet.render(scale=scale, crop=(x0 - left, y0 - bottom, right - x1, top - y1),
+                              fill_color=(*FIGURE_MAT, 255), may_draw_forms=False)
+        return bitmap.to_pil().convert("RGB")
+    finally:
+        pdf.close()
 
 
 # --- code --------------------------------------------------------------------------------------

@@ -111,9 +111,13 @@ def display_name(path: Path, root: Path | None) -> str:
 
 
 
+MIN_FIGURE_PT = 36.0  # a PDF figure's region narrower or lower than half an inch is not shown
+
+
 def _resolve_figures(blocks: list[Block], path: Path, name: str, record: cleaning.Record) -> list[Block]:
     """A figure's image file found beside the document and named as the workflow reads it (`path`,
-    from the project root); a figure whose file is missing is dropped with a record."""
+    from the project root); a figure whose file is missing is dropped with a record. A PDF's figure
+    with a page region shows that region of the PDF: its `path` is the PDF."""
     out = []
     for block in blocks:
         if block.kind == "figure" and block.image:
@@ -122,5 +126,13 @@ def _resolve_figures(blocks: list[Block], path: Path, name: str, record: cleanin
                 record.drop("image", f"{block.image} (file not found)", block.location)
                 continue
             block = block.model_copy(update={"path": (Path(name).parent / src).as_posix()})
+        elif block.kind == "figure" and block.region and path.suffix.lower() == ".pdf":
+            # a PDF's figure is its region of the page, rendered from the PDF itself; one too small
+            # to be a picture (a rule, a logo) is kept as a caption only
+            x0, y0, x1, y1 = block.region
+            if x1 - x0 >= MIN_FIGURE_PT and y1 - y0 >= MIN_FIGURE_PT:
+                block = block.model_copy(update={"path": Path(name).as_posix()})
+            else:
+                record.drop("figure region (too small to show)", f"{block.region}", block.location)
         out.append(block)
     return out

@@ -28,7 +28,7 @@ from showrunner.artifacts import Block
 from showrunner.errors import SourceError
 from showrunner.sources.common import clean, dehyphenate, drop_citations, nfkc, vocabulary
 
-_CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Listing|Algorithm|Chart)\s*\d+[.:]?\s", re.I)
+_CAPTION = re.compile(r"^(?i:Figure|Fig\.|Table|Listing|Algorithm|Chart)\s*\d+(?:[.:]?\s+(?![a-z])|[.:]\s)")
 _NUMBERED_HEADING = re.compile(r"^(?:(\d+(?:\.\d+){0,3})\.?|([A-H])(?:\.(\d+))?\.?|([IVX]{1,5})\.)"
                                r"\s+([A-Z][^.]{1,90})$")
 _NAMED_HEADING = re.compile(r"^(?:abstract|introduction|references|bibliography|acknowledge?ments?|conclusions?|"
@@ -274,6 +274,8 @@ class _Reader:
         metadata: dict[str, str] = {}
         record = self.record
         figures: list[Box] = [b for kind, b, _ in items if kind == "figure"]
+        texts: list[Box] = [b for kind, b, _ in items if kind == "text"]
+        taken: set[int] = set()  # the figure areas captions took: one caption each
         title_done = False
         abstract_seen = any(re.fullmatch(r"abstract\.?", nfkc(line.text).strip(), re.I)
                             for kind, b, _ in items if kind == "text" and b.page == 1 for line in b.lines)
@@ -345,7 +347,7 @@ class _Reader:
             if _CAPTION.match(first):
                 finish()
                 caption = dehyphenate([nfkc(line.text) for line in lines], own)
-                region = _nearest_figure(box, figures)
+                region = _nearest_figure(box, figures, texts, taken)
                 blocks.append(Block(kind="figure", text=drop_citations(caption)[0], location=where,
                                     region=[round(v, 1) for v in region] if region else None))
                 continue
@@ -511,10 +513,81 @@ def _is_table_text(lines: list[Line]) -> bool:
     return statistics.mean(words) < 3.5 and sentences == 0
 
 
-def _nearest_figure(caption: Box, figures: list[Box]) -> tuple[float, float, float, float] | None:
-    """The figure or table area a caption belongs to: the nearest one on its page, above or below."""
-    same = [f for f in figures if f.page == caption.page]
-    if not same:
+FIGURE_GAP_PT = 72.0  # a caption sits at most this far from its figure, with no prose between
+LABEL_GAP_PT = 10.0  # a chart's labels at most this far from the rest of it
+PART_GAP_PT = 24.0  # a figure's drawn parts (a diagram's boxes, a panel) at most this far apart
+
+
+def _gap(a: Box, b: tuple[float, float, float, float]) -> float:
+    dx = max(b[0] - a.x1, a.x0 - b[2], 0.0)
+    dy = max(b[1] - a.y1, a.y0 - b[3], 0.0)
+    return max(dx, dy)
+
+
+def _is_prose(box: Box) -> bool:
+    return len(box.text.split()) >= 12 and bool(re.search(r"[a-z]{2,}[.!?:]\)?$", box.text.strip()))
+
+
+def _nearest_figure(caption: Box, figures: list[Box], texts: list[Box] | None = None,
+                    used: set[int] | None = None) -> tuple[float, float, float, float] | None:
+    """The figure or table area a caption belongs to, on its page: a drawn area beside it (a
+    figure's caption under it, a table's over it, else the other side), not one another caption
+    took and not a framed box of prose; grown by the figure's other parts and its short labels
+    (a chart's axes and ticks) close to it."""
+    texts = [t for t in texts or [] if t.page == caption.page and t is not caption]
+    used = used if used is not None else set()
+
+    def inside(t: Box, f: Box) -> bool:
+        return t.x0 >= f.x0 - 1 and t.x1 <= f.x1 + 1 and t.y0 >= f.y0 - 1 and t.y1 <= f.y1 + 1
+
+    def framed_prose(f: Box) -> bool:
+        """A box drawn around sentences (a highlighted summary), not a figure."""
+        return sum(len(t.text.split()) for t in texts if inside(t, f) and
+                   max(len(line.text.split()) for line in t.lines) >= 6) >= 30
+
+    def prose_between(f: Box) -> bool:
+        """Some of the text's sentences lie between the caption and `f`: it is not the caption's."""
+        up = f.y0 >= caption.y1 - 2
+        low, high = (caption.y1, f.y0) if up else (f.y1, caption.y0)
+        return any(_is_prose(t) and min(t.x1, f.x1) - max(t.x0, f.x0) > 0 and min(t.y1, high) > max(t.y0, low)
+                   for t in texts)
+
+    free = [f for f in figures if f.page == caption.page and id(f) not in used and not framed_prose(f)]
+    same = [f for f in free if min(f.x1, caption.x1) - max(f.x0, caption.x0) > 0]
+    above = [(f.y0 - caption.y1, f) for f in same if f.y0 >= caption.y1 - 2]
+    below = [(caption.y0 - f.y1, f) for f in same if f.y1 <= caption.y0 + 2]
+    table = re.match(r"table", caption.text.strip(), re.I) is not None
+    best: Box | None = None
+    for side in ((below, above) if table else (above, below)):
+        near = [(gap, f) for gap, f in side if gap <= FIGURE_GAP_PT and not prose_between(f)]
+        if near:
+            best = min(near, key=lambda x: x[0])[1]
+            break
+    if best is None:
         return None
-    best = min(same, key=lambda f: min(abs(f.y0 - caption.y1), abs(caption.y0 - f.y1)))
-    return (best.x0, best.y0, best.x1, best.y1)
+    up = best.y0 >= caption.y1 - 2
+    used.add(id(best))
+    region = (best.x0, best.y0, best.x1, best.y1)
+    # the figure's other drawn parts: its panels, a diagram's boxes, with no prose between them and the caption
+    for f in free:
+        if f is not best and (f.y0 >= caption.y1 - 2 if up else f.y1 <= caption.y0 + 2) and not prose_between(f) \
+                and _gap(f, region) <= FIGURE_GAP_PT:
+            region = (min(region[0], f.x0), min(region[1], f.y0), max(region[2], f.x1), max(region[3], f.y1))
+            used.add(id(f))
+    labels = [t for t in texts if t.lines and not _is_prose(t) and not _CAPTION.match(nfkc(t.lines[0].text).strip())
+              and max(len(line.text.split()) for line in t.lines) <= 6]
+    parts = [f for f in same if f is not best and id(f) not in used] + labels
+    grown = True
+    while grown:
+        grown = False
+        for part in parts:
+            on_side = part.y0 >= caption.y1 - 2 if up else part.y1 <= caption.y0 + 2
+            if on_side and _gap(part, region) <= (PART_GAP_PT if part.kind == "figure" else LABEL_GAP_PT):
+                region = (min(region[0], part.x0), min(region[1], part.y0), max(region[2], part.x1),
+                          max(region[3], part.y1))
+                if part.kind == "figure":
+                    used.add(id(part))
+                parts.remove(part)
+                grown = True
+                break
+    return region

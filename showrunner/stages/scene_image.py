@@ -89,7 +89,17 @@ def run(job: StageJob) -> None:
     write_bytes(job.output["image"], first_png)
     write_provenance(job, job.output["provenance"], provider=provider_name, model=model,
                      parameters={"size": list(size), "style": style.model_dump(), "beats": len(manifest)},
-                     calls=calls_records, tools={"Pillow": PIL.__version__, **_tool_versions()})
+                     calls=calls_records, tools={"Pillow": PIL.__version__, **_tool_versions(),
+                                                  **_pdfium_version(beats_of(scene))})
+
+
+def _pdfium_version(beats) -> dict[str, str]:
+    """PDFium draws a PDF's figure: its version is recorded only for a scene that shows one."""
+    if not any(beat.region for beat in beats):
+        return {}
+    import pypdfium2  # type: ignore[import-untyped]
+
+    return {"pypdfium2": str(pypdfium2.PYPDFIUM_INFO), "PDFium": str(pypdfium2.PDFIUM_INFO)}
 
 
 def _tool_versions() -> dict[str, str]:
