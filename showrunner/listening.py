@@ -209,21 +209,22 @@ def _letters_joined(words: list[str]) -> list[str]:
     return out
 
 
-def _compounds_joined(words: list[str], vocabulary: set[str], longest: int = 3) -> list[str]:
-    """Neighbouring words joined where the other text writes them as one word ("back reference")."""
-    out: list[str] = []
+def _compound_spans(words: list[str], vocabulary: set[str], longest: int = 3) -> list[tuple[int, int]]:
+    """The words as spans [i, j): neighbouring words joined where the other text writes them as one
+    word ("back reference"), the longest join first; every other word a span of its own."""
+    spans: list[tuple[int, int]] = []
     i = 0
     while i < len(words):
-        for n in range(min(longest, len(words) - i), 1, -1):
-            joined = "".join(words[i:i + n])
-            if joined in vocabulary:
-                out.append(joined)
-                i += n
-                break
-        else:
-            out.append(words[i])
-            i += 1
-    return out
+        n = next((n for n in range(min(longest, len(words) - i), 1, -1)
+                  if "".join(words[i:i + n]) in vocabulary), 1)
+        spans.append((i, i + n))
+        i += n
+    return spans
+
+
+def _compounds_joined(words: list[str], vocabulary: set[str], longest: int = 3) -> list[str]:
+    """Neighbouring words joined where the other text writes them as one word ("back reference")."""
+    return ["".join(words[i:j]) for i, j in _compound_spans(words, vocabulary, longest)]
 
 
 def comparable(reference: str, heard: str) -> tuple[list[str], list[str]]:
@@ -356,22 +357,8 @@ def _joined_in_time(words: list[str], times: list[tuple[float, float]], vocabula
                     longest: int = 3) -> tuple[list[str], list[tuple[float, float]]]:
     """Heard words joined as in comparable() (letters spelled out, a compound the cues write as one word),
     each joined word timed from its first part's start to its last part's end."""
-    out: list[str] = []
-    out_times: list[tuple[float, float]] = []
-    i = 0
-    while i < len(words):
-        for n in range(min(longest, len(words) - i), 1, -1):
-            joined = "".join(words[i:i + n])
-            if joined in vocabulary:
-                out.append(joined)
-                out_times.append((times[i][0], times[i + n - 1][1]))
-                i += n
-                break
-        else:
-            out.append(words[i])
-            out_times.append(times[i])
-            i += 1
-    return out, out_times
+    spans = _compound_spans(words, vocabulary, longest)
+    return ["".join(words[i:j]) for i, j in spans], [(times[i][0], times[j - 1][1]) for i, j in spans]
 
 
 @dataclass(frozen=True)
