@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from showrunner.artifacts import Outline, SceneRef, SceneTimings
+from showrunner.artifacts import Outline, SceneRef, SceneTimings, Storyboard
+from showrunner.errors import ArtifactError
+from showrunner.files import read_model
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"']+[^\s<>()\[\].,;:!?'\"]")
 _BADGE = re.compile(r"shields\.io|badge|travis-ci|codecov\.io|coveralls|/actions/workflows/|img\.|\.svg\b|\.png\b|"
@@ -32,6 +34,17 @@ class Chapter:
     start: float  # seconds
     end: float
     title: str
+
+
+def read_episode(storyboard_path: str, outline_path: str,
+                 timings_paths: Sequence[str]) -> tuple[Storyboard, Outline, list[SceneTimings]]:
+    """What the chapters are made from: the storyboard, the outline and every scene's timings (one
+    timings file per scene, or an ArtifactError naming the storyboard)."""
+    storyboard = read_model(storyboard_path, Storyboard)
+    timings = [read_model(path, SceneTimings) for path in timings_paths]
+    if len(timings) != len(storyboard.scenes):
+        raise ArtifactError(f"{storyboard_path}: {len(storyboard.scenes)} scenes, but {len(timings)} timings files")
+    return storyboard, read_model(outline_path, Outline), timings
 
 
 def chapters(scenes: Sequence[SceneRef], timings: Sequence[SceneTimings], outline: Outline, *, intro_s: float,

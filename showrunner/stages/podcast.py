@@ -11,9 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from showrunner import audio, episode_audio, measurements, media, show_notes
-from showrunner.artifacts import Outline, SceneRef, SceneTimings, Storyboard
-from showrunner.errors import ArtifactError
-from showrunner.files import read_model
+from showrunner.artifacts import Outline, SceneRef, SceneTimings
 from showrunner.provenance import write_provenance
 from showrunner.reads import settings_of
 from showrunner.stage_job import StageJob
@@ -44,12 +42,8 @@ def read_notes(path: str) -> str:
 def run(job: StageJob) -> None:
     episode = job.episode
     settings = episode.audio
-    storyboard = read_model(job.input["storyboard"], Storyboard)
-    outline = read_model(job.input["outline"], Outline)
-    timings = [read_model(path, SceneTimings) for path in job.input["timings"]]
-    if len(timings) != len(storyboard.scenes):
-        raise ArtifactError(f"{job.input['storyboard']}: {len(storyboard.scenes)} scenes, but "
-                            f"{len(timings)} timings files")
+    storyboard, outline, timings = show_notes.read_episode(job.input["storyboard"], job.input["outline"],
+                                                          job.input["timings"])
     speech = episode_audio.speech_over_bed(job.input["voices"], job.input["timings"], job.input["bed"], settings)
     rate = settings.sample_rate
     intro, _ = media.read_wav(job.input["intro"])

@@ -9,9 +9,7 @@ import logging
 from pathlib import Path
 
 from showrunner import media, show_notes
-from showrunner.artifacts import Outline, SceneTimings, Storyboard
-from showrunner.errors import ArtifactError
-from showrunner.files import read_model, write_text
+from showrunner.files import write_text
 from showrunner.provenance import write_provenance
 from showrunner.stage_job import StageJob
 
@@ -27,12 +25,8 @@ def _seconds(path: str) -> float:
 
 
 def run(job: StageJob) -> None:
-    storyboard = read_model(job.input["storyboard"], Storyboard)
-    outline = read_model(job.input["outline"], Outline)
-    timings = [read_model(path, SceneTimings) for path in job.input["timings"]]
-    if len(timings) != len(storyboard.scenes):
-        raise ArtifactError(f"{job.input['storyboard']}: {len(storyboard.scenes)} scenes, but "
-                            f"{len(timings)} timings files")
+    storyboard, outline, timings = show_notes.read_episode(job.input["storyboard"], job.input["outline"],
+                                                          job.input["timings"])
     sources = job.input.get("sources", [])
     sources = [sources] if isinstance(sources, str) else list(sources)
     links = [link for path in sources for link in show_notes.links_in(Path(path))]
