@@ -15,12 +15,10 @@ by the tool's name); without tools, one `text` block. Errors have Anthropic's sh
 from __future__ import annotations
 
 import json
-import threading
-from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.fake_openai import DEFAULT_REPLIES, Action
+from tests.fake_openai import Action, FakeServer
 
 KEY = "sk-ant-test-SECRET-456"
 KEY_ENV = "SHOWRUNNER_TEST_ANTHROPIC_KEY"
@@ -28,41 +26,13 @@ ERRORS = {400: "invalid_request_error", 401: "authentication_error", 429: "rate_
           500: "api_error", 529: "overloaded_error"}
 
 
-class FakeAnthropic:
+class FakeAnthropic(FakeServer):
     def __init__(self, key: str = KEY):
-        self.key = key
-        self.requests: list[dict[str, Any]] = []
-        self.script: deque[Action] = deque()
-        self.replies: dict[str, Any] = dict(DEFAULT_REPLIES)
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
-
-    def __enter__(self) -> FakeAnthropic:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(key, _handler)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def fail(self, status: int, retry_after: str | None = None, times: int = 1) -> None:
-        for _ in range(times):
-            self.script.append(Action(status=status, retry_after=retry_after))
-
-    def reply(self, content: str | dict, times: int = 1) -> None:
-        for _ in range(times):
-            self.script.append(Action(content=content if isinstance(content, str) else json.dumps(content)))
-
-    def count(self) -> int:
-        with self.lock:
-            return len(self.requests)
+        return self.origin
 
     def bodies(self) -> list[dict[str, Any]]:
         with self.lock:
@@ -71,10 +41,6 @@ class FakeAnthropic:
     def headers(self) -> list[dict[str, str]]:
         with self.lock:
             return [r["headers"] for r in self.requests]
-
-    def _next_action(self) -> Action:
-        with self.lock:
-            return self.script.popleft() if self.script else Action()
 
     def message(self, body: dict[str, Any], action: Action) -> dict[str, Any]:
         tool = (body.get("tool_choice") or {}).get("name")

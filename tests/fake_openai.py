@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 from PIL import Image
 
@@ -46,20 +46,24 @@ class Action:
     echo_auth: bool = False  # put the Authorization header into the error message, as a careless proxy might
 
 
-class FakeOpenAI:
-    def __init__(self, key: str = KEY):
+class FakeServer:
+    """A real HTTP server on 127.0.0.1 (a port of its own) that records every request and answers
+    the next ones as scripted; `handler(fake)` makes its request handler. The fakes of each protocol
+    (FakeOpenAI here, tests/fake_anthropic.FakeAnthropic) differ only in how they answer."""
+
+    def __init__(self, key: str, handler: Callable[[Any], type[BaseHTTPRequestHandler]]):
         self.key = key
         self.requests: list[dict[str, Any]] = []
         self.script: deque[Action] = deque()
         self.replies: dict[str, Any] = dict(DEFAULT_REPLIES)
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler(self))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                        daemon=True)
 
     # --- lifecycle ----------------------------------------------------------------------
-    def __enter__(self) -> FakeOpenAI:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
@@ -68,17 +72,13 @@ class FakeOpenAI:
         self.server.server_close()
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     # --- scripting ----------------------------------------------------------------------
     def fail(self, status: int, retry_after: str | None = None, times: int = 1, echo_auth: bool = False) -> None:
         for _ in range(times):
             self.script.append(Action(status=status, retry_after=retry_after, echo_auth=echo_auth))
-
-    def hang(self, seconds: float, times: int = 1) -> None:
-        for _ in range(times):
-            self.script.append(Action(delay=seconds))
 
     def reply(self, content: str | dict, times: int = 1) -> None:
         text = content if isinstance(content, str) else json.dumps(content)
@@ -90,15 +90,31 @@ class FakeOpenAI:
         with self.lock:
             return sum(1 for r in self.requests if path is None or r["path"] == path)
 
-    def bodies(self, path: str = "/v1/chat/completions") -> list[dict[str, Any]]:
-        with self.lock:
-            return [r["json"] for r in self.requests if r["path"] == path]
-
     # --- answering ----------------------------------------------------------------------
     def _next_action(self) -> Action:
         with self.lock:
             return self.script.popleft() if self.script else Action()
 
+
+class FakeOpenAI(FakeServer):
+    def __init__(self, key: str = KEY):
+        super().__init__(key, _handler)
+
+    @property
+    def url(self) -> str:
+        return f"{self.origin}/v1"
+
+    # --- scripting ----------------------------------------------------------------------
+    def hang(self, seconds: float, times: int = 1) -> None:
+        for _ in range(times):
+            self.script.append(Action(delay=seconds))
+
+    # --- what happened ------------------------------------------------------------------
+    def bodies(self, path: str = "/v1/chat/completions") -> list[dict[str, Any]]:
+        with self.lock:
+            return [r["json"] for r in self.requests if r["path"] == path]
+
+    # --- answering ----------------------------------------------------------------------
     def chat_content(self, body: dict[str, Any], action: Action) -> str:
         if action.content is not None:
             return action.content
