@@ -17,7 +17,7 @@ import importlib.util
 import io
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -101,6 +101,18 @@ def brief() -> Brief:
     return Brief(slug="ep", title="Why tea cools", show_name="Test Show", hosts=[
         BriefHost(id="ada", name="Ada"), BriefHost(id="ben", name="Ben")], target_minutes=0.5, target_words=75,
         sources=[doc])
+
+
+@contextmanager
+def _settings(name: str, model: str, monkeypatch) -> Iterator[dict]:
+    """A speech or image provider's settings: `openai` against the fake server (for as long as the
+    block runs), the others as they come."""
+    if name != "openai":
+        yield {"name": name}
+        return
+    monkeypatch.setenv(fake_openai.KEY_ENV, fake_openai.KEY)
+    with fake_openai.FakeOpenAI() as server:
+        yield fake_openai.provider_settings(server.url, model=model)
 
 
 # --- language --------------------------------------------------------------------------------
@@ -195,12 +207,7 @@ def test_speech_provider_speaks(name, tmp_path, monkeypatch):
     voice = SPEECH_VOICES[name]
     if voice is None:
         pytest.skip(f"{name} needs the network")
-    context = fake_openai.FakeOpenAI() if name == "openai" else nullcontext()
-    with context as server:
-        settings = {"name": name}
-        if server is not None:
-            monkeypatch.setenv(fake_openai.KEY_ENV, fake_openai.KEY)
-            settings = fake_openai.provider_settings(server.url, model="tts-test")
+    with _settings(name, "tts-test", monkeypatch) as settings:
         ep = episode(tmp_path, speech=settings)
         speech = provider_for("speech", ep, calls_for(ep, tmp_path, "scene_voice"))
         request = SpeechRequest(text="A lid keeps the tea warm.", voice=voice)
@@ -219,12 +226,7 @@ def test_image_provider_renders_at_the_asked_size(name, tmp_path, monkeypatch):
     if not IMAGE_RUNS[name]:
         pytest.skip(f"{name} needs local weights" + ("" if importlib.util.find_spec("diffusers") else
                                                       " and the diffusers extra"))
-    context = fake_openai.FakeOpenAI() if name == "openai" else nullcontext()
-    with context as server:
-        settings = {"name": name}
-        if server is not None:
-            monkeypatch.setenv(fake_openai.KEY_ENV, fake_openai.KEY)
-            settings = fake_openai.provider_settings(server.url, model="gpt-image-1")
+    with _settings(name, "gpt-image-1", monkeypatch) as settings:
         ep = episode(tmp_path, image=settings)
         images = provider_for("image", ep, calls_for(ep, tmp_path, "scene_image"))
         scene = Scene(index=1, section_id="s1", title="Evaporation", bullets=["A lid slows it"],
