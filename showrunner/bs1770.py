@@ -66,13 +66,14 @@ def _lfilter() -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
                  for p in ([folder / f"_sigtools{suffix}"] if folder else []) if p.is_file()]
         if found:
             loader = importlib.machinery.ExtensionFileLoader("scipy.signal._sigtools", str(found[0]))
-            module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+            module = importlib.util.module_from_spec(importlib.machinery.ModuleSpec(loader.name, loader,
+                                                                                    origin=loader.path))
             loader.exec_module(module)
             linear_filter = module._linear_filter
             return lambda b, a, x: linear_filter(b, a, x, -1)
     except (ImportError, AttributeError, OSError):
         pass
-    from scipy.signal import lfilter  # BSD-3-Clause
+    from scipy.signal import lfilter  # type: ignore[import-untyped]  # BSD-3-Clause
 
     return lambda b, a, x: lfilter(b, a, x)
 
@@ -101,4 +102,4 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
         mean = np.nan_to_num(np.array([np.mean([z[j] for j in gated])]))
     with np.errstate(divide="ignore"):
         # a numpy float, as pyloudnorm returns: the gain computed from it is the same arithmetic
-        return -0.691 + 10.0 * np.log10(np.sum([1.0 * mean[0]]))  # type: ignore[no-any-return]
+        return -0.691 + 10.0 * np.log10(np.sum([1.0 * mean[0]]))
