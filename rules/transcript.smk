@@ -10,6 +10,9 @@ rule transcript:
     params:
         settings=settings_for("transcript"),
     threads: 1
+    # the longest single job once the voices are done (one core for the whole narration): started
+    # before the clips, it runs beside their encodes instead of alone at the end, holding up acceptance
+    priority: 1
     conda:
         "../envs/showrunner.yaml"
     log:
