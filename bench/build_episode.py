@@ -5,7 +5,7 @@ In a temporary copy of the repository (the checkout is never touched) this:
 1. builds ep1 cold: every stage from the sources to final.mp4, podcast.mp3 and acceptance.json
    (`--config approval=auto`, the default profile: model stages single-lane);
 2. runs again with nothing changed (should do no work);
-3. edits one scene (scenes/NN.json: the title and one line of narration) and rebuilds;
+3. edits one scene (scenes/NN.json: the title and one segment of narration) and rebuilds;
 4. measures the floor in the same run, on the same machine: the work a cold build cannot avoid,
    with no overhead and perfect use of the cores, defined as the edit's floor (5.) is: Snakemake's
    start (the no-op run), the configured voices speaking the whole narration with nothing cached
@@ -99,7 +99,7 @@ def snakemake(root: Path, slug: str, label: str) -> tuple[float, list[str]]:
 
 
 def edit_scene(results: Path, scene: int) -> str:
-    """Change one scene's title and one line, in place (the scenes/ folder itself is untouched)."""
+    """Change one scene's title and one segment, in place (the scenes/ folder itself is untouched)."""
     path = results / "scenes" / f"{scene:02d}.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["title"] = data["title"] + " (revised)"
@@ -120,14 +120,14 @@ def _episode(root: Path, slug: str) -> tuple[Episode, Path, list[SceneRef]]:
 
 def _fresh_cache(tmp: Path, voices_from: Path | None = None) -> None:
     """An empty cache folder for _speak; with `voices_from` (a build's cache folder), holding the voice
-    files that build made once for all later runs (piper's noise-seeded copy), and no spoken line."""
+    files that build made once for all later runs (piper's noise-seeded copy), and no spoken segment."""
     (tmp / "cache").mkdir(parents=True)
     if voices_from is not None and (voices_from / "piper").is_dir():
         shutil.copytree(voices_from / "piper", tmp / "cache" / "piper", copy_function=os.link)
 
 
 def _speak(episode: Episode, segments: list, tmp: Path) -> None:
-    """The chosen voices speak `segments` with no line cached (see _fresh_cache): one call per
+    """The chosen voices speak `segments` with no segment cached (see _fresh_cache): one call per
     provider (hibari loaded once, one piper process), as cheap as the voices can be."""
     fresh = episode.model_copy(update={"cache": Cache(dir=str(tmp / "cache"))})
     scene = Scene(index=1, section_id="all", title="all", segments=segments, estimated_seconds=1)
@@ -155,7 +155,7 @@ def voice_lanes(root: Path, slug: str) -> dict[str, float]:
     for label, lanes in (("voices_serial_s", ["--cores", "1"]), ("voices_two_at_once_s", ["--cores", "2"])):
         cmd = [sys.executable, "-m", "snakemake", "--profile", "profiles/default", *lanes, "--forcerun",
                "scene_voice", "--config", "approval=auto", "--", *targets]
-        shutil.rmtree(root / ".showrunner-cache")  # nothing spoken before: every line synthesized
+        shutil.rmtree(root / ".showrunner-cache")  # nothing spoken before: every segment synthesized
         started = time.perf_counter()
         proc = subprocess.run(cmd, cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True,
                               text=True, check=False)
