@@ -56,3 +56,16 @@ def test_measuring_imports_no_scipy_signal():
             "print('scipy.signal' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_without_the_compiled_filter_it_falls_back_to_scipy_signal(monkeypatch):
+    x = np.sin(np.arange(30000) / 7.0) * 0.1
+    fast = bs1770.integrated_loudness(x, 24000)
+    assert bs1770._lfilter().__code__.co_freevars == ("linear_filter",)
+    bs1770._lfilter.cache_clear()
+    monkeypatch.setattr(bs1770.importlib.machinery, "EXTENSION_SUFFIXES", [])  # no _sigtools file is found
+    try:
+        assert bs1770._lfilter().__code__.co_freevars == ("lfilter",)  # scipy.signal's, not the compiled one
+        assert bs1770.integrated_loudness(x, 24000) == fast
+    finally:
+        bs1770._lfilter.cache_clear()
