@@ -338,6 +338,9 @@ class LineTiming(Artifact):
     end: float
     pauses: list[tuple[float, float]] = Field(default_factory=list,
                                               description="measured silences inside the line (scene seconds)")
+    words: list[tuple[float, float]] = Field(
+        default_factory=list, description="where each word of `text` (split at spaces) is spoken, as the voice "
+                                          "timed it (scene seconds); empty when the voice does not time its words")
 
 
 class SceneTimings(Artifact):

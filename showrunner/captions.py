@@ -144,15 +144,23 @@ def _groups(words: list[str], seconds: float, limits: Acceptance, paused: Contai
 
 
 def line_cues(text: str, start_sample: int, end_sample: int, rate: int, limits: Acceptance,
-              pauses: Sequence[tuple[int, int]] = (), weigh: Callable[[str], int] = len) -> list[Cue]:
-    """Cues for one spoken line. Where a cue boundary falls on punctuation that the voice paused at
-    (a measured pause), the cue ends where the pause starts and the next begins where it ends;
-    elsewhere the measured span between such pauses is shared in proportion to `weigh` of each word
-    (its characters, or better, the letters the voice says for it: pronunciation.spoken_letters)."""
+              pauses: Sequence[tuple[int, int]] = (), weigh: Callable[[str], int] = len,
+              spoken: Sequence[tuple[int, int]] = ()) -> list[Cue]:
+    """Cues for one spoken line. `spoken`: where the voice said each word (samples), when it timed
+    them: then every cue starts where its first word starts and ends where its last word ends (at a
+    pause measured there, on the silence itself; where the words run on, both meet between them).
+    Without them: where a cue boundary falls on punctuation that the voice paused at (a measured
+    pause), the cue ends where the pause starts and the next begins where it ends; elsewhere the
+    measured span between such pauses is shared in proportion to `weigh` of each word (its
+    characters, or better, the letters the voice says for it: pronunciation.spoken_letters)."""
     words = text.split()
     if end_sample <= start_sample or not words:
         return []
-    clock = _Clock(words, start_sample, end_sample, pauses, rate, weigh)
+    clock: _Clock | _WordClock
+    if len(spoken) == len(words):
+        clock = _WordClock(spoken, pauses, rate)
+    else:
+        clock = _Clock(words, start_sample, end_sample, pauses, rate, weigh)
     groups = _groups(words, (end_sample - start_sample) / rate, limits, clock.matched)
     cues = []
     first = 0  # index of the cue's first word
@@ -247,6 +255,42 @@ class _Clock:
         return self.matched[i][1] if i in self.matched else self._at(self.ends[i] + 0.5)
 
 
+class _WordClock:
+    """Where a cue boundary falls, from the times the voice gave its words: after words[i], the cue
+    ends at the end of words[i] and the next begins at the start of words[i + 1]. When a measured
+    pause spans that gap (each of its edges within NEAR_S of the words'), the edges are the pause's own (the silence
+    measured in the audio, which `captions cover the speech` allows uncaptioned); when the words
+    run on with no pause, the two cues meet halfway (no flicker between them)."""
+
+    NEAR_S = 0.06
+
+    def __init__(self, spoken: Sequence[tuple[int, int]], pauses: Sequence[tuple[int, int]], rate: int):
+        self.edges: list[tuple[int, int]] = []  # after words[i]: (where its cue ends, where the next begins)
+        self.matched: set[int] = set()  # the words the voice paused after
+        near = round(self.NEAR_S * rate)
+        for i in range(len(spoken) - 1):
+            end, start = spoken[i][1], spoken[i + 1][0]
+            found = [(a, b) for a, b in pauses if abs(a - end) <= near and abs(b - start) <= near]
+            if found:  # the silence the audio measured there
+                self.edges.append(max(found, key=lambda p: p[1] - p[0]))
+                self.matched.add(i)
+            elif start - end >= round(MIN_GAP_S * rate):  # a pause quieter than measured: the words' own edges
+                self.edges.append((end, start))
+                self.matched.add(i)
+            else:
+                middle = (end + start) // 2
+                self.edges.append((middle, middle))
+
+    def before(self, i: int) -> int:
+        return self.edges[i][0]
+
+    def after(self, i: int) -> int:
+        return self.edges[i][1]
+
+
+MIN_GAP_S = 0.08  # a gap between two timed words this long is a pause (as audio.MIN_PAUSE_S)
+
+
 def episode_cues(timings: list[SceneTimings], limits: Acceptance, weigh: Callable[[str], int] = len) -> list[Cue]:
     cues: list[Cue] = []
     offset = 0  # samples before this scene
@@ -258,7 +302,8 @@ def episode_cues(timings: list[SceneTimings], limits: Acceptance, weigh: Callabl
             start = offset + round(line.start * rate)
             end = offset + round(line.end * rate)
             pauses = [(offset + round(a * rate), offset + round(b * rate)) for a, b in line.pauses]
-            cues += line_cues(line.text, start, end, rate, limits, pauses, weigh)
+            spoken = [(offset + round(a * rate), offset + round(b * rate)) for a, b in line.words]
+            cues += line_cues(line.text, start, end, rate, limits, pauses, weigh, spoken)
         offset += scene.samples
     return cues
 

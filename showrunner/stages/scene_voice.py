@@ -6,12 +6,14 @@ levelled to audio.voice_lufs, so that voices from different engines sound like o
 the mix. The lines are joined with pauses (longer when the speaker changes) and a tail, and the scene's
 audio is padded to a whole number of video frames, so the clip made for it and the audio line
 up exactly at every scene boundary. timings.json records where each line starts and ends, in
-seconds counted from sample positions.
+seconds counted from sample positions, and where each of its words is spoken when the voice timed
+them (piper, hibari: showrunner.providers.speech.word_times), for the captions.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from showrunner import audio, media
 from showrunner.artifacts import LineTiming, Scene, SceneTimings
@@ -24,6 +26,7 @@ from showrunner.provenance import write_provenance
 from showrunner.providers import provider_for, speech_settings
 from showrunner.providers.base import SpeechModel, SpeechRequest
 from showrunner.providers.calls import ModelCalls
+from showrunner.providers.speech import word_times
 from showrunner.stage_job import StageJob
 
 # The settings it reads: its rule's params (showrunner/reads.py)
@@ -48,8 +51,13 @@ def run(job: StageJob) -> None:
     spoken, providers = speak(scene, hosts, episode, calls, progress)
 
     rate, fps = episode.audio.sample_rate, episode.video.fps
-    lines = [audio.level(audio.trim_silence(samples, rate), rate, episode.audio.voice_lufs)
-             for samples in media.decode_audio(spoken, rate)]
+    decoded = media.decode_audio(spoken, rate)
+    spans = [audio.speech_span(samples, rate) for samples in decoded]
+    lines = [audio.level(samples[a:b], rate, episode.audio.voice_lufs) for samples, (a, b) in zip(decoded, spans,
+                                                                                                   strict=True)]
+    lexicon = episode_lexicon(episode)
+    timed = [words_in_line(segment.text, file, first, len(line), rate, lexicon.spoken_letters)
+             for segment, file, (first, _), line in zip(scene.segments, spoken, spans, lines, strict=True)]
     for segment, line in zip(scene.segments, lines, strict=True):
         if line.size == 0:
             log.warning("scene %d, %s: the speech provider returned silence for %r", scene.index, segment.id,
@@ -61,8 +69,9 @@ def run(job: StageJob) -> None:
     timings = SceneTimings(
         scene=scene.index, sample_rate=rate, samples=int(voice.size), fps=fps, frames=frames,
         lines=[LineTiming(segment_id=s.id, speaker=s.speaker, text=s.text, start=p.start / rate, end=p.end / rate,
-                          pauses=[((p.start + a) / rate, (p.start + b) / rate) for a, b in audio.pauses_in(line, rate)])
-               for s, p, line in zip(scene.segments, placed, lines, strict=True)])
+                          pauses=[((p.start + a) / rate, (p.start + b) / rate) for a, b in audio.pauses_in(line, rate)],
+                          words=[((p.start + a) / rate, (p.start + b) / rate) for a, b in words])
+               for s, p, line, words in zip(scene.segments, placed, lines, timed, strict=True)])
     media.write_wav(job.output["voice"], voice, rate)
     write_json(job.output["timings"], timings)
     tools = media.versions(media.FFMPEG)
@@ -76,6 +85,26 @@ def run(job: StageJob) -> None:
                                  "voice_lufs": episode.audio.voice_lufs,
                                  "options": {name: dict(p.settings.options) for name, p in providers.items()}},
                      calls=calls.records, tools=tools)
+
+
+def words_in_line(text: str, audio_file: bytes, first: int, length: int, rate: int,
+                  letters: Callable[[str], int]) -> list[tuple[int, int]]:
+    """Where each written word of a line is spoken, in samples of the trimmed line at `rate` (the line
+    kept from sample `first` of the decoded file, `length` samples): from the times the voice wrote
+    into its file (word_times), or [] when it wrote none."""
+    found = word_times.read(audio_file)
+    written = text.split()
+    if found is None:
+        return []
+    voice, voice_rate = found
+    spans = word_times.align(written, [letters(w) for w in written], voice)
+    if spans is None:
+        return []
+
+    def at(sample: int) -> int:  # the voice's sample, at `rate`, in the trimmed line
+        return min(max(round(sample * rate / voice_rate) - first, 0), length)
+
+    return [(at(a), at(b)) for a, b in spans]
 
 
 def speak(scene: Scene, hosts: dict[str, Host], episode: Episode, calls: ModelCalls,

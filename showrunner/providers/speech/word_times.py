@@ -98,6 +98,8 @@ GROUP_MAX = 6  # at most this many words on either side of one step of the align
 UNEVEN = 0.35  # what a step that is not one word for one word costs (so 1:1 wins where sizes agree)
 PUNCT_MISMATCH = 1.0  # a written word ending a clause against a voice word that does not (or the reverse)
 UNSAID = 1.5  # a written word the voice said nothing for ("—")
+# (written words, voice words) one step covers: one for one, several written as one, one said as several
+STEPS = [(1, 1), *((k, 1) for k in range(2, GROUP_MAX + 1)), *((1, v) for v in range(2, GROUP_MAX + 1))]
 
 
 def _sounds(said: str) -> int:
@@ -139,19 +141,19 @@ def align(written: Sequence[str], sizes: Sequence[int], voice: Sequence[VoiceWor
                 c = here + UNSAID * (1 + sizes[i])
                 if c < best[i + 1][j]:
                     best[i + 1][j], step[i + 1][j] = c, (1, 0)
-            for k, l in [(1, 1), *((k, 1) for k in range(2, GROUP_MAX + 1)), *((1, l) for l in range(2, GROUP_MAX + 1))]:
-                if i + k <= n and j + l <= m:
-                    c = here + cost(i, i + k, j, j + l)
-                    if c < best[i + k][j + l]:
-                        best[i + k][j + l], step[i + k][j + l] = c, (k, l)
+            for k, v in STEPS:
+                if i + k <= n and j + v <= m:
+                    c = here + cost(i, i + k, j, j + v)
+                    if c < best[i + k][j + v]:
+                        best[i + k][j + v], step[i + k][j + v] = c, (k, v)
     if best[n][m] == inf:
         return None
     spans: list[tuple[int, int] | None] = [None] * n
     i, j = n, m
     while i or j:
-        k, l = step[i][j]
-        if l:
-            first, last = voice[j - l], voice[j - 1]
+        k, v = step[i][j]
+        if v:
+            first, last = voice[j - v], voice[j - 1]
             if k == 1:
                 spans[i - 1] = (first.start, last.end)
             else:  # one voice word said several written words: its time shared by their letters
@@ -161,7 +163,7 @@ def align(written: Sequence[str], sizes: Sequence[int], voice: Sequence[VoiceWor
                     share = (last.end - first.start) * max(sizes[w], 1) / total
                     spans[w] = (round(at), round(at + share))
                     at += share
-        i, j = i - k, j - l
+        i, j = i - k, j - v
     out: list[tuple[int, int]] = []
     for w, span in enumerate(spans):  # an unsaid word sits where the words around it meet
         if span is None:
