@@ -157,10 +157,10 @@ def align(written: Sequence[str], sizes: Sequence[int], voice: Sequence[VoiceWor
             if k == 1:
                 spans[i - 1] = (first.start, last.end)
             else:  # one voice word said several written words: its time shared by their letters
-                total = max(sum(max(s, 1) for s in sizes[i - k:i]), 1)
+                weights = sizes[i - k:i] if sum(sizes[i - k:i]) else [1] * k  # a word said as nothing: no time
                 at = float(first.start)
                 for w in range(i - k, i):
-                    share = (last.end - first.start) * max(sizes[w], 1) / total
+                    share = (last.end - first.start) * weights[w - i + k] / sum(weights)
                     spans[w] = (round(at), round(at + share))
                     at += share
         i, j = i - k, j - v
