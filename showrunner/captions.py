@@ -257,29 +257,32 @@ class _Clock:
 
 class _WordClock:
     """Where a cue boundary falls, from the times the voice gave its words: after words[i], the cue
-    ends at the end of words[i] and the next begins at the start of words[i + 1]. When a measured
-    pause spans that gap (each of its edges within NEAR_S of the words'), the edges are the pause's own (the silence
-    measured in the audio, which `captions cover the speech` allows uncaptioned); when the words
-    run on with no pause, the two cues meet halfway (no flicker between them)."""
+    ends at the end of words[i] and the next begins at the start of words[i + 1].
 
-    NEAR_S = 0.06
+    Where the voice paused there, the edges are those of the silence the audio measured (a pause
+    that ends within AFTER_S of where the next word starts, and starts after words[i] began): a
+    voice may hold the silence in the last sound's duration rather than in the comma's (hibari
+    does), so the word's end is where its silence starts, not where its duration says; and
+    `captions cover the speech` allows a measured pause uncaptioned. Where the words run on with no
+    measured pause, the two cues meet halfway between them (no flicker between cues)."""
+
+    AFTER_S = (-0.15, 0.06)  # where a pause may end, against the next word's start
 
     def __init__(self, spoken: Sequence[tuple[int, int]], pauses: Sequence[tuple[int, int]], rate: int):
         self.edges: list[tuple[int, int]] = []  # after words[i]: (where its cue ends, where the next begins)
         self.matched: set[int] = set()  # the words the voice paused after
-        near = round(self.NEAR_S * rate)
+        early, late = (round(s * rate) for s in self.AFTER_S)
         for i in range(len(spoken) - 1):
             end, start = spoken[i][1], spoken[i + 1][0]
-            found = [(a, b) for a, b in pauses if abs(a - end) <= near and abs(b - start) <= near]
+            found = [(a, b) for a, b in pauses if spoken[i][0] < a and start + early <= b <= start + late]
             if found:  # the silence the audio measured there
-                self.edges.append(max(found, key=lambda p: p[1] - p[0]))
-                self.matched.add(i)
-            elif start - end >= round(MIN_GAP_S * rate):  # a pause quieter than measured: the words' own edges
-                self.edges.append((end, start))
+                self.edges.append(min(found, key=lambda p: abs(p[1] - start)))
                 self.matched.add(i)
             else:
                 middle = (end + start) // 2
                 self.edges.append((middle, middle))
+                if start - end >= round(MIN_GAP_S * rate):
+                    self.matched.add(i)
 
     def before(self, i: int) -> int:
         return self.edges[i][0]
