@@ -42,7 +42,6 @@ from showrunner.media import decode_audio
 from showrunner.providers import REGISTRY, provider_for
 from showrunner.providers.base import SpeechRequest
 from showrunner.providers.calls import ModelCalls
-from showrunner.providers.speech import word_times
 from showrunner.providers.language.tasks import (
     OUTLINE,
     RESEARCH,
@@ -52,6 +51,7 @@ from showrunner.providers.language.tasks import (
     STORYBOARD,
     TASKS,
 )
+from showrunner.providers.speech import word_times
 from tests import fake_anthropic, fake_openai
 from tests.project import SMALL_SOURCE
 

@@ -226,8 +226,12 @@ class PiperSpeech(SpeechModel):
                 log.warning("piper logged the phonemes of %d of %d lines: their words are not timed", len(said),
                             len(audio))
                 return audio
-            return [self._timed(model, speaker, length_scale, wav, sentences) for wav, sentences in zip(audio, said,
-                                                                                                        strict=True)]
+            try:
+                return [self._timed(model, speaker, length_scale, wav, sentences)
+                        for wav, sentences in zip(audio, said, strict=True)]
+            except (ProviderError, ValueError, KeyError, RuntimeError) as err:  # a voice graph of another shape
+                log.warning("piper voice %s: its words cannot be timed (%s); captions estimate them", model, err)
+                return audio
 
     def _timed(self, model: Path, speaker: int | None, length_scale: float, wav: bytes,
                sentences: list[list[str]]) -> bytes:
