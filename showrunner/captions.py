@@ -148,7 +148,7 @@ def line_cues(text: str, start_sample: int, end_sample: int, rate: int, limits: 
               spoken: Sequence[tuple[int, int]] = ()) -> list[Cue]:
     """Cues for one spoken line. `spoken`: where the voice said each word (samples), when it timed
     them: then every cue starts where its first word starts and ends where its last word ends (at a
-    pause measured there, on the silence itself; where the words run on, both meet between them).
+    pause measured there, on the silence itself; where the words run on, where the next word starts).
     Without them: where a cue boundary falls on punctuation that the voice paused at (a measured
     pause), the cue ends where the pause starts and the next begins where it ends; elsewhere the
     measured span between such pauses is shared in proportion to `weigh` of each word (its
@@ -264,7 +264,8 @@ class _WordClock:
     voice may hold the silence in the last sound's duration rather than in the comma's (hibari
     does), so the word's end is where its silence starts, not where its duration says; and
     `captions cover the speech` allows a measured pause uncaptioned. Where the words run on with no
-    measured pause, the two cues meet halfway between them (no flicker between cues)."""
+    measured pause, a cue lasts until the next word begins, where the next cue starts (no flicker
+    between cues)."""
 
     AFTER_S = (-0.15, 0.06)  # where a pause may end, against the next word's start
 
@@ -278,9 +279,8 @@ class _WordClock:
             if found:  # the silence the audio measured there
                 self.edges.append(min(found, key=lambda p: abs(p[1] - start)))
                 self.matched.add(i)
-            else:
-                middle = (end + start) // 2
-                self.edges.append((middle, middle))
+            else:  # a cue lasts until the next word begins
+                self.edges.append((start, start))
                 if start - end >= round(MIN_GAP_S * rate):
                     self.matched.add(i)
 

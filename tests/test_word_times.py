@@ -88,8 +88,9 @@ def test_cues_break_where_the_voice_said_the_words_not_where_the_letters_put_the
     assert len(cues) > 2
     starts = {round(a / rate, 3) for a, _ in spoken}
     ends = {round(b / rate, 3) for _, b in spoken}
-    for before, after in zip(cues, cues[1:], strict=False):  # each break: on the words, or halfway across 40 ms
-        assert min(abs(before.end - e) for e in ends) <= 0.021 and min(abs(after.start - s) for s in starts) <= 0.021
+    for before, after in zip(cues, cues[1:], strict=False):  # each break: where the next cue's first word starts
+        assert before.end == after.start and min(abs(after.start - s) for s in starts) <= 0.001
+        assert min(abs(before.end - e) for e in ends) <= 0.041  # 40 ms after its own last word ends
     estimate = line_cues(text, start, end, rate, LIMITS)  # the old way: shared by letters
     assert [c.lines for c in estimate] == [c.lines for c in cues]
     off = [min(abs(c.end - e) for e in ends) for c in estimate[:-1]]
