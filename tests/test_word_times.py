@@ -96,3 +96,13 @@ def test_cues_break_where_the_voice_said_the_words_not_where_the_letters_put_the
     off = [min(abs(c.end - e) for e in ends) for c in estimate[:-1]]
     assert max(off) > 0.15  # the estimate misses a break by more than the check allows
     assert _Clock(words, start, end, [], rate).matched == {}
+
+
+def test_a_lines_word_times_follow_its_trim_and_sample_rate():
+    from showrunner.stages.scene_voice import words_in_line
+
+    said = [VoiceWord("hɛlˈoʊ", 2205, 6615), VoiceWord("ðˈɛɹ.", 8820, 22050)]  # 0.1-0.3 s, 0.4-1.0 s
+    wav = word_times.embed(_wav(np.zeros(RATE, np.int16)), said)
+    # decoded at 48 kHz and trimmed from 0.05 s to 0.9 s: times count from the trimmed line's first sample
+    assert words_in_line("Hello there.", wav, 2400, 40800, 48000, len) == [(2400, 12000), (16800, 40800)]
+    assert words_in_line("Hello there.", _wav(np.zeros(100, np.int16)), 0, 100, 48000, len) == []
