@@ -10,6 +10,7 @@ import numpy as np
 from showrunner.captions import _Clock, line_cues
 from showrunner.config import Acceptance
 from showrunner.media import decode_audio
+from showrunner.pronunciation import Lexicon
 from showrunner.providers.speech import word_times
 from showrunner.providers.speech.word_times import VoiceWord
 
@@ -104,5 +105,20 @@ def test_a_lines_word_times_follow_its_trim_and_sample_rate():
     said = [VoiceWord("hɛlˈoʊ", 2205, 6615), VoiceWord("ðˈɛɹ.", 8820, 22050)]  # 0.1-0.3 s, 0.4-1.0 s
     wav = word_times.embed(_wav(np.zeros(RATE, np.int16)), said)
     # decoded at 48 kHz and trimmed from 0.05 s to 0.9 s: times count from the trimmed line's first sample
-    assert words_in_line("Hello there.", wav, 2400, 40800, 48000, len) == [(2400, 12000), (16800, 40800)]
-    assert words_in_line("Hello there.", _wav(np.zeros(100, np.int16)), 0, 100, 48000, len) == []
+    lexicon = Lexicon()
+    assert words_in_line("Hello there.", wav, 2400, 40800, 48000, lexicon) == [(2400, 12000), (16800, 40800)]
+    assert words_in_line("Hello there.", _wav(np.zeros(100, np.int16)), 0, 100, 48000, lexicon) == []
+
+
+def test_a_spelled_out_word_is_placed_by_its_sounds_not_only_its_size():
+    # piper on RFC 4180: espeak-ng spelled "csv" out as one word and MIME (the lexicon's "M I M E") as four
+    voice = _words([("ɹˈɛdʒɪstɚz", 6.59, 7.25), ("ðə", 7.29, 7.37), ("tˈɛkst", 7.44, 7.88), ("ɔːɹ", 8.0, 8.14),
+                    ("sˌiːʲˌɛsvˈiː", 8.2, 8.88), ("ˈɛm", 8.93, 9.11), ("aɪ", 9.18, 9.31), ("ˈɛm", 9.37, 9.59),
+                    ("ˈiː", 9.66, 9.78), ("tˈaɪp", 9.82, 10.09), ("fɔːɹ", 10.11, 10.26)])
+    lexicon = Lexicon()
+    written = 'registers the "text or csv" MIME type for'.split()
+    spans = word_times.align(written, [lexicon.spoken_letters(w) for w in written], voice,
+                             [lexicon.spoken(w) for w in written])
+    assert spans is not None
+    assert [(round(a / RATE, 2), round(b / RATE, 2)) for a, b in spans[2:6]] == [
+        (7.44, 7.88), (8.0, 8.14), (8.2, 8.88), (8.93, 9.78)]

@@ -13,7 +13,6 @@ them (piper, hibari: showrunner.providers.speech.word_times), for the captions.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from showrunner import audio, media
 from showrunner.artifacts import LineTiming, Scene, SceneTimings
@@ -21,7 +20,7 @@ from showrunner.config import Episode, Host
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model, write_json
 from showrunner.progress import Progress
-from showrunner.pronunciation import episode_lexicon
+from showrunner.pronunciation import Lexicon, episode_lexicon
 from showrunner.provenance import write_provenance
 from showrunner.providers import provider_for, speech_settings
 from showrunner.providers.base import SpeechModel, SpeechRequest
@@ -56,7 +55,7 @@ def run(job: StageJob) -> None:
     lines = [audio.level(samples[a:b], rate, episode.audio.voice_lufs) for samples, (a, b) in zip(decoded, spans,
                                                                                                    strict=True)]
     lexicon = episode_lexicon(episode)
-    timed = [words_in_line(segment.text, file, first, len(line), rate, lexicon.spoken_letters)
+    timed = [words_in_line(segment.text, file, first, len(line), rate, lexicon)
              for segment, file, (first, _), line in zip(scene.segments, spoken, spans, lines, strict=True)]
     for segment, line in zip(scene.segments, lines, strict=True):
         if line.size == 0:
@@ -88,7 +87,7 @@ def run(job: StageJob) -> None:
 
 
 def words_in_line(text: str, audio_file: bytes, first: int, length: int, rate: int,
-                  letters: Callable[[str], int]) -> list[tuple[int, int]]:
+                  lexicon: Lexicon) -> list[tuple[int, int]]:
     """Where each written word of a line is spoken, in samples of the trimmed line at `rate` (the line
     kept from sample `first` of the decoded file, `length` samples): from the times the voice wrote
     into its file (word_times), or [] when it wrote none."""
@@ -97,7 +96,8 @@ def words_in_line(text: str, audio_file: bytes, first: int, length: int, rate: i
     if found is None:
         return []
     voice, voice_rate = found
-    spans = word_times.align(written, [letters(w) for w in written], voice)
+    spans = word_times.align(written, [lexicon.spoken_letters(w) for w in written], voice,
+                             [lexicon.spoken(w) for w in written])
     if spans is None:
         return []
 

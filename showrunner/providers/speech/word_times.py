@@ -97,25 +97,36 @@ def read(audio: bytes) -> tuple[list[VoiceWord], int] | None:
 GROUP_MAX = 6  # at most this many words on either side of one step of the alignment
 UNEVEN = 0.35  # what a step that is not one word for one word costs (so 1:1 wins where sizes agree)
 PUNCT_MISMATCH = 1.0  # a written word ending a clause against a voice word that does not (or the reverse)
+UNHEARD = 1.5  # what a written word costs whose consonants the voice words do not have (in part: the fraction)
 UNSAID = 1.5  # a written word the voice said nothing for ("—")
 # (written words, voice words) one step covers: one for one, several written as one, one said as several
 STEPS = [(1, 1), *((k, 1) for k in range(2, GROUP_MAX + 1)), *((1, v) for v in range(2, GROUP_MAX + 1))]
+# the sounds (IPA, as espeak-ng and misaki write them) a written consonant is said with, nearly always
+CONSONANTS = {"b": "b", "c": "ksʃʧ", "d": "dɾtʤ", "f": "fv", "g": "ɡgʒʤ", "k": "k", "l": "lɫ", "m": "m", "n": "nŋ",
+              "p": "pf", "q": "k", "r": "ɹrɚɝ", "s": "szʃʒ", "t": "tɾθðʃʧ", "v": "vf", "x": "ksz", "z": "zs"}
 
 
 def _sounds(said: str) -> int:
     return sum(1 for ch in said if ch not in PUNCTUATION and ch not in STRESS and not ch.isspace())
 
 
-def align(written: Sequence[str], sizes: Sequence[int], voice: Sequence[VoiceWord]) -> list[tuple[int, int]] | None:
+def _consonants(words: Sequence[str]) -> list[str]:
+    return [ch for word in words for ch in word.lower() if ch in CONSONANTS]
+
+
+def align(written: Sequence[str], sizes: Sequence[int], voice: Sequence[VoiceWord],
+          said_as: Sequence[str] | None = None) -> list[tuple[int, int]] | None:
     """Where each written word is spoken: (first sample, one past the last) in the voice's audio, or
     None when there is nothing to align. `sizes`: about how many letters the voice says for each
-    written word (pronunciation.Lexicon.spoken_letters)."""
+    written word (pronunciation.Lexicon.spoken_letters); `said_as`: each word as the voice was given
+    it (its respelling), whose consonants the voice's phonemes should have."""
     n, m = len(written), len(voice)
     if not n or not m:
         return None
     sizes = [max(s, 0) for s in sizes]
     sounds = [max(_sounds(w.said), 1) for w in voice]
     ratio = sum(sounds) / max(sum(sizes), 1)
+    letters = [_consonants([w]) for w in (said_as if said_as is not None else written)]
 
     def ends_clause(text: str) -> bool:
         return bool(text) and text.rstrip("\"'”’)]")[-1:] in PUNCTUATION
@@ -123,9 +134,13 @@ def align(written: Sequence[str], sizes: Sequence[int], voice: Sequence[VoiceWor
     def cost(a: int, b: int, c: int, d: int) -> float:
         size = sum(sizes[a:b]) * ratio
         said = sum(sounds[c:d])
-        cost = math.log((said + 1) / (size + 1)) ** 2 + UNEVEN * ((b - a - 1) + (d - c - 1))
+        cost = math.log((said + 1) / (size + 1)) ** 2 + (UNEVEN if b - a > 1 or d - c > 1 else 0.0)
         if ends_clause(written[b - 1]) != ends_clause(voice[d - 1].said):
             cost += PUNCT_MISMATCH
+        wanted = [ch for w in range(a, b) for ch in letters[w]]
+        if wanted:
+            heard = "".join(v.said for v in voice[c:d])
+            cost += UNHEARD * sum(not any(s in heard for s in CONSONANTS[ch]) for ch in wanted) / len(wanted)
         return cost
 
     inf = math.inf
