@@ -7,7 +7,7 @@ import wave
 
 import numpy as np
 
-from showrunner.captions import _Clock, line_cues
+from showrunner.captions import _Clock, segment_cues
 from showrunner.config import Acceptance
 from showrunner.media import decode_audio
 from showrunner.pronunciation import Lexicon
@@ -77,7 +77,7 @@ LIMITS = Acceptance(caption_max_chars=20, caption_max_lines=1, caption_max_secon
 
 
 def test_cues_break_where_the_voice_said_the_words_not_where_the_letters_put_them():
-    # a line whose long words are said fast and whose short ones slowly: letters misplace the break
+    # a segment whose long words are said fast and whose short ones slowly: letters misplace the break
     text = "Strengths, weaknesses and opportunities go on to the next big big list of all"
     words = text.split()
     rate = 24000
@@ -85,29 +85,29 @@ def test_cues_break_where_the_voice_said_the_words_not_where_the_letters_put_the
     spoken = [(round(a * rate), round((b - 0.04) * rate)) for a, b in zip(times, times[1:], strict=False)]
     assert len(spoken) == len(words)
     start, end = spoken[0][0], spoken[-1][1]
-    cues = line_cues(text, start, end, rate, LIMITS, spoken=spoken)
+    cues = segment_cues(text, start, end, rate, LIMITS, spoken=spoken)
     assert len(cues) > 2
     starts = {round(a / rate, 3) for a, _ in spoken}
     ends = {round(b / rate, 3) for _, b in spoken}
     for before, after in zip(cues, cues[1:], strict=False):  # each break: where the next cue's first word starts
         assert before.end == after.start and min(abs(after.start - s) for s in starts) <= 0.001
         assert min(abs(before.end - e) for e in ends) <= 0.041  # 40 ms after its own last word ends
-    estimate = line_cues(text, start, end, rate, LIMITS)  # the old way: shared by letters
+    estimate = segment_cues(text, start, end, rate, LIMITS)  # the old way: shared by letters
     assert [c.lines for c in estimate] == [c.lines for c in cues]
     off = [min(abs(c.end - e) for e in ends) for c in estimate[:-1]]
     assert max(off) > 0.15  # the estimate misses a break by more than the check allows
     assert _Clock(words, start, end, [], rate).matched == {}
 
 
-def test_a_lines_word_times_follow_its_trim_and_sample_rate():
-    from showrunner.stages.scene_voice import words_in_line
+def test_a_segments_word_times_follow_its_trim_and_sample_rate():
+    from showrunner.stages.scene_voice import words_in_segment
 
     said = [VoiceWord("hɛlˈoʊ", 2205, 6615), VoiceWord("ðˈɛɹ.", 8820, 22050)]  # 0.1-0.3 s, 0.4-1.0 s
     wav = word_times.embed(_wav(np.zeros(RATE, np.int16)), said)
-    # decoded at 48 kHz and trimmed from 0.05 s to 0.9 s: times count from the trimmed line's first sample
+    # decoded at 48 kHz and trimmed from 0.05 s to 0.9 s: times count from the trimmed segment's first sample
     lexicon = Lexicon()
-    assert words_in_line("Hello there.", wav, 2400, 40800, 48000, lexicon) == [(2400, 12000), (16800, 40800)]
-    assert words_in_line("Hello there.", _wav(np.zeros(100, np.int16)), 0, 100, 48000, lexicon) == []
+    assert words_in_segment("Hello there.", wav, 2400, 40800, 48000, lexicon) == [(2400, 12000), (16800, 40800)]
+    assert words_in_segment("Hello there.", _wav(np.zeros(100, np.int16)), 0, 100, 48000, lexicon) == []
 
 
 def test_a_spelled_out_word_is_placed_by_its_sounds_not_only_its_size():

@@ -1,11 +1,11 @@
-"""scene_voice: one scene's narration, every line in its host's voice, with measured timings.
+"""scene_voice: one scene's narration, every segment in its host's voice, with measured timings.
 
 Each host speaks with its own voice (`<provider>/<voice>` in config.yaml, at its own `pace`);
-every line is decoded to audio.sample_rate (the one place sample rates change), trimmed, and
+every segment is decoded to audio.sample_rate (the one place sample rates change), trimmed, and
 levelled to audio.voice_lufs, so that voices from different engines sound like one show before
-the mix. The lines are joined with pauses (longer when the speaker changes) and a tail, and the scene's
+the mix. The segments are joined with pauses (longer when the speaker changes) and a tail, and the scene's
 audio is padded to a whole number of video frames, so the clip made for it and the audio line
-up exactly at every scene boundary. timings.json records where each line starts and ends, in
+up exactly at every scene boundary. timings.json records where each segment starts and ends, in
 seconds counted from sample positions, and where each of its words is spoken when the voice timed
 them (piper, hibari: showrunner.providers.speech.word_times), for the captions.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 
 from showrunner import audio, media
-from showrunner.artifacts import LineTiming, Scene, SceneTimings
+from showrunner.artifacts import Scene, SceneTimings, SegmentTiming
 from showrunner.config import Episode, Host
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model, write_json
@@ -29,7 +29,7 @@ from showrunner.providers.speech import word_times
 from showrunner.stage_job import StageJob
 
 # The settings it reads: its rule's params (showrunner/reads.py)
-READS = ("show.hosts", "providers.speech", "audio.sample_rate", "audio.pause_between_lines_s",
+READS = ("show.hosts", "providers.speech", "audio.sample_rate", "audio.pause_between_segments_s",
          "audio.pause_between_speakers_s", "audio.scene_tail_s", "audio.voice_lufs", "video.fps",
          "writing.words_per_minute", "pronunciations")
 
@@ -46,31 +46,32 @@ def run(job: StageJob) -> None:
                                 f"the show (hosts: {', '.join(hosts)})")
     media.require(media.FFMPEG)
     calls = ModelCalls(episode, job.stage, job.root)
-    progress = Progress(job, total=len(scene.segments), unit="lines")
+    progress = Progress(job, total=len(scene.segments), unit="segments")
     spoken, providers = speak(scene, hosts, episode, calls, progress)
 
     rate, fps = episode.audio.sample_rate, episode.video.fps
     decoded = media.decode_audio(spoken, rate)
     spans = [audio.speech_span(samples, rate) for samples in decoded]
-    lines = [audio.level(samples[a:b], rate, episode.audio.voice_lufs) for samples, (a, b) in zip(decoded, spans,
-                                                                                                   strict=True)]
+    voiced = [audio.level(samples[a:b], rate, episode.audio.voice_lufs) for samples, (a, b) in zip(decoded, spans,
+                                                                                                    strict=True)]
     lexicon = episode_lexicon(episode)
-    timed = [words_in_line(segment.text, file, first, len(line), rate, lexicon)
-             for segment, file, (first, _), line in zip(scene.segments, spoken, spans, lines, strict=True)]
-    for segment, line in zip(scene.segments, lines, strict=True):
-        if line.size == 0:
+    timed = [words_in_segment(segment.text, file, first, len(samples), rate, lexicon)
+             for segment, file, (first, _), samples in zip(scene.segments, spoken, spans, voiced, strict=True)]
+    for segment, samples in zip(scene.segments, voiced, strict=True):
+        if samples.size == 0:
             log.warning("scene %d, %s: the speech provider returned silence for %r", scene.index, segment.id,
                         segment.text)
-    voice, placed, frames = audio.join_lines(
-        lines, [s.speaker for s in scene.segments], sample_rate=rate, fps=fps,
-        pause_between_lines_s=episode.audio.pause_between_lines_s,
+    voice, placed, frames = audio.join_segments(
+        voiced, [s.speaker for s in scene.segments], sample_rate=rate, fps=fps,
+        pause_between_segments_s=episode.audio.pause_between_segments_s,
         pause_between_speakers_s=episode.audio.pause_between_speakers_s, tail_s=episode.audio.scene_tail_s)
     timings = SceneTimings(
         scene=scene.index, sample_rate=rate, samples=int(voice.size), fps=fps, frames=frames,
-        lines=[LineTiming(segment_id=s.id, speaker=s.speaker, text=s.text, start=p.start / rate, end=p.end / rate,
-                          pauses=[((p.start + a) / rate, (p.start + b) / rate) for a, b in audio.pauses_in(line, rate)],
-                          words=[((p.start + a) / rate, (p.start + b) / rate) for a, b in words])
-               for s, p, line, words in zip(scene.segments, placed, lines, timed, strict=True)])
+        segments=[SegmentTiming(segment_id=s.id, speaker=s.speaker, text=s.text, start=p.start / rate,
+                                end=p.end / rate, pauses=[((p.start + a) / rate, (p.start + b) / rate)
+                                                          for a, b in audio.pauses_in(samples, rate)],
+                                words=[((p.start + a) / rate, (p.start + b) / rate) for a, b in words])
+                  for s, p, samples, words in zip(scene.segments, placed, voiced, timed, strict=True)])
     media.write_wav(job.output["voice"], voice, rate)
     write_json(job.output["timings"], timings)
     tools = media.versions(media.FFMPEG)
@@ -86,11 +87,11 @@ def run(job: StageJob) -> None:
                      calls=calls.records, tools=tools)
 
 
-def words_in_line(text: str, audio_file: bytes, first: int, length: int, rate: int,
+def words_in_segment(text: str, audio_file: bytes, first: int, length: int, rate: int,
                   lexicon: Lexicon) -> list[tuple[int, int]]:
-    """Where each written word of a line is spoken, in samples of the trimmed line at `rate` (the line
-    kept from sample `first` of the decoded file, `length` samples): from the times the voice wrote
-    into its file (word_times), or [] when it wrote none."""
+    """Where each written word of a segment is spoken, in samples of the trimmed segment at `rate` (kept
+    from sample `first` of the decoded file, `length` samples): from the times the voice wrote into its
+    file (word_times), or [] when it wrote none."""
     found = word_times.read(audio_file)
     written = text.split()
     if found is None:
@@ -101,7 +102,7 @@ def words_in_line(text: str, audio_file: bytes, first: int, length: int, rate: i
     if spans is None:
         return []
 
-    def at(sample: int) -> int:  # the voice's sample, at `rate`, in the trimmed line
+    def at(sample: int) -> int:  # the voice's sample, at `rate`, in the trimmed segment
         return min(max(round(sample * rate / voice_rate) - first, 0), length)
 
     return [(at(a), at(b)) for a, b in spans]
@@ -109,7 +110,7 @@ def words_in_line(text: str, audio_file: bytes, first: int, length: int, rate: i
 
 def speak(scene: Scene, hosts: dict[str, Host], episode: Episode, calls: ModelCalls,
           progress: Progress | None = None) -> tuple[list[bytes], dict]:
-    """Every line's audio file bytes in order, each from its host's provider; one batch per provider."""
+    """Every segment's audio file bytes in order, each from its host's provider; one batch per provider."""
     providers: dict[str, SpeechModel] = {}
     batches: dict[str, list[int]] = {}
     for i, segment in enumerate(scene.segments):

@@ -77,7 +77,7 @@ def _load(path: str, voice: str, threads: int):
 def _words(tts, path: str, text: str, speed: float, length: int) -> list[word_times.VoiceWord] | None:
     """Where hibari says each of its words: the phonemes of each sentence (as hibari speaks them) timed by
     its own durations. A duration unit is two frames of hibari's vocoder (2 x 300 samples at 24 kHz),
-    checked against the audio's length; a line whose times do not add up stays untimed."""
+    checked against the audio's length; a segment whose times do not add up stays untimed."""
     import numpy as np
     from hibari import dsp
 

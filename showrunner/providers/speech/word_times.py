@@ -8,7 +8,7 @@ writes them into the WAV it returns as a RIFF chunk of its own (`wrds`, JSON: ea
 phonemes and first and one-past-last sample); RIFF readers skip chunks they do not know
 (ffmpeg, Python's wave), so the audio is the same, and the times are cached with it.
 
-`align` then maps the words of the written line (what captions show) onto the voice's words:
+`align` then maps the words of the written segment (what captions show) onto the voice's words:
 the lexicon may respell a word as two ("GNU" as "guh new"), espeak-ng may say two words as one
 ("of the" as "ʌvðə") and a number as several ("2026" as "two thousand twenty six"). A monotone
 alignment by size (letters against phonemes) and punctuation places each written word on the
