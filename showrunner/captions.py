@@ -159,7 +159,7 @@ def segment_cues(text: str, start_sample: int, end_sample: int, rate: int, limit
         return []
     clock: _Clock | _WordClock
     if len(spoken) == len(words):
-        clock = _WordClock(spoken, pauses, rate)
+        clock = _WordClock(words, spoken, pauses, rate)
     else:
         clock = _Clock(words, start_sample, end_sample, pauses, rate, weigh)
     groups = _groups(words, (end_sample - start_sample) / rate, limits, clock.matched)
@@ -260,30 +260,31 @@ class _WordClock:
     """Where a cue boundary falls, from the times the voice gave its words: after words[i], the cue
     ends at the end of words[i] and the next begins at the start of words[i + 1].
 
-    Where the voice paused there, the edges are those of the silence the audio measured (a pause
-    that ends within AFTER_S of where the next word starts, and starts after words[i] began): a
-    voice may hold the silence in the last sound's duration rather than in the comma's (hibari
-    does), so the word's end is where its silence starts, not where its duration says; and
-    `captions cover the speech` allows a measured pause uncaptioned. Where the words run on with no
-    measured pause, a cue lasts until the next word begins, where the next cue starts (no flicker
-    between cues)."""
+    Where the voice paused at a punctuation mark, the edges are those of the silence the audio
+    measured (a pause that ends within AFTER_S of where the next word starts, and starts after
+    words[i] began; a silent stop or a breath inside a phrase is no pause): a voice may hold the
+    silence in the last sound's duration rather than in the comma's (hibari does), so the word's end
+    is where its silence starts, not where its duration says; and `captions cover the speech` allows
+    a measured pause uncaptioned. Elsewhere a cue lasts until the next word begins, where the next
+    cue starts (no flicker between cues)."""
 
     AFTER_S = (-0.15, 0.06)  # where a pause may end, against the next word's start
 
-    def __init__(self, spoken: Sequence[tuple[int, int]], pauses: Sequence[tuple[int, int]], rate: int):
+    def __init__(self, words: Sequence[str], spoken: Sequence[tuple[int, int]], pauses: Sequence[tuple[int, int]],
+                 rate: int):
         self.edges: list[tuple[int, int]] = []  # after words[i]: (where its cue ends, where the next begins)
-        self.matched: set[int] = set()  # the words the voice paused after
+        self.matched: set[int] = set()  # the words the voice paused after: a break there costs less (_groups)
         early, late = (round(s * rate) for s in self.AFTER_S)
         for i in range(len(spoken) - 1):
             end, start = spoken[i][1], spoken[i + 1][0]
-            found = [(a, b) for a, b in pauses if spoken[i][0] < a and start + early <= b <= start + late]
+            found = [(a, b) for a, b in pauses if words[i][-1] in MARKS and spoken[i][0] < a
+                     and start + early <= b <= start + late]
             if found:  # the silence the audio measured there
                 self.edges.append(min(found, key=lambda p: abs(p[1] - start)))
-                self.matched.add(i)
             else:  # a cue lasts until the next word begins
                 self.edges.append((start, start))
-                if start - end >= round(MIN_GAP_S * rate):
-                    self.matched.add(i)
+            if found or start - end >= round(MIN_GAP_S * rate):
+                self.matched.add(i)
 
     def before(self, i: int) -> int:
         return self.edges[i][0]
@@ -292,7 +293,7 @@ class _WordClock:
         return self.edges[i][1]
 
 
-MIN_GAP_S = 0.08  # a gap between two timed words this long is a pause (as audio.MIN_PAUSE_S)
+MIN_GAP_S = 0.08  # a gap between two timed words this long is a pause the voice made (as audio.MIN_PAUSE_S)
 
 
 def episode_cues(timings: list[SceneTimings], limits: Acceptance, weigh: Callable[[str], int] = len) -> list[Cue]:

@@ -122,3 +122,17 @@ def test_a_spelled_out_word_is_placed_by_its_sounds_not_only_its_size():
     assert spans is not None
     assert [(round(a / RATE, 2), round(b / RATE, 2)) for a, b in spans[2:6]] == [
         (7.44, 7.88), (8.0, 8.14), (8.2, 8.88), (8.93, 9.78)]
+
+
+def test_a_cue_ends_on_the_measured_silence_at_a_comma_but_not_at_a_silent_stop():
+    rate = 1000
+    words = ["Plain", "Circuits,", "short", "explainers", "that", "fetch"]
+    # hibari held the comma's pause in the last sound of "Circuits," (its duration runs to 1630 ms)
+    spoken = [(0, 600), (650, 1630), (1800, 2000), (2050, 2700), (2750, 2950), (3000, 3300)]
+    pauses = [(1330, 1710), (2900, 2990)]  # the silence after the comma; the closure of "that"'s final t
+    from showrunner.captions import _WordClock
+
+    clock = _WordClock(words, spoken, pauses, rate)
+    assert (clock.before(1), clock.after(1)) == (1330, 1710)  # the silence the audio measured
+    assert (clock.before(4), clock.after(4)) == (3000, 3000)  # no pause: until the next word begins
+    assert (clock.before(2), clock.after(2)) == (2050, 2050)
