@@ -188,7 +188,7 @@ def real_corpus() -> list[RealDocument]:
 
 # --- what the bench and the tests measure ----------------------------------------------------
 
-COVERED = 0.6  # share of a main point's content words one segment must say
+COVERED = 0.6  # share of a main point's content words that one sentence (or two in a row) must say
 
 
 def segment_defects(script, dropped) -> dict[str, list[str]]:
@@ -215,12 +215,33 @@ def segment_defects(script, dropped) -> dict[str, list[str]]:
     return found
 
 
-def main_points_covered(script, points) -> list[tuple[str, bool]]:
-    from showrunner.writing.sentences import content_stems
+# words that carry a point's meaning although the writer's salience measure treats them as stopwords
+_JUDGED = frozenset({"not", "no", "never", "without", "only"})
+# the spoken frame around the content: a sentence of these words and the episode's headings says no point
+_FRAME_WORDS = ("welcome today tell about next now finally then what's takeaway thanks listening look come where "
+                "does that was our answer here with")
 
-    said = [set(content_stems(s.text)) for s in script.segments]
+
+def _judged_stems(text: str) -> set[str]:
+    from showrunner.writing.sentences import content_stems, stem, words
+
+    return set(content_stems(text)) | {stem(w) for w in words(text) if w in _JUDGED}
+
+
+def main_points_covered(script, points, headings=()) -> list[tuple[str, bool]]:
+    """Whether the narration says each main point: at least COVERED of the point's content words in one
+    sentence, or two sentences said one after the other (a point is a claim, not words scattered over a
+    segment). A sentence that only recites headings (a host's "Tell us about features, Ben.", "Next, how it
+    works.") says no point; `headings` are the outline's section titles and the hosts' names. The episode
+    title stays: the opening says it as a statement ("Today: fd, find entries in the filesystem")."""
+    from showrunner.writing.sentences import split_sentences
+
+    frame = _judged_stems(" ".join([*headings, _FRAME_WORDS]))
+    sentences = [stems for segment in script.segments for s in split_sentences(segment.text)
+                 if (stems := _judged_stems(s)) and not stems <= frame]
+    windows = sentences + [a | b for a, b in zip(sentences, sentences[1:], strict=False)]
     out = []
     for point in points:
-        stems = set(content_stems(point))
-        out.append((point, any(len(stems & seg) / len(stems) >= COVERED for seg in said)))
+        stems = _judged_stems(point)
+        out.append((point, bool(stems) and any(len(stems & w) / len(stems) >= COVERED for w in windows)))
     return out
