@@ -181,6 +181,9 @@ class ScriptWriter:
                     unit.text = self._speakable(_lead_in(fact_text, count))
                 elif fact_text.rstrip().endswith(":") and _DANGLING_END.search(fact_text.rstrip(" :")):
                     unit.banned = True  # "... because:" with its list not in the section
+                elif unit.item and unsayable(unit.text) and \
+                        not unsayable(head := self._speakable(_head(fact_text))) and head != unit.text:
+                    unit.text = head  # a list item whose aside points at a link: its head says the point
                 elif unsayable(unit.text):
                     unit.banned = True  # stops mid-thought, points at what the episode lacks, or is code read as prose
                     if unit.group is not None and unit.group != unit.uid and unit.group not in items:
@@ -241,9 +244,11 @@ class ScriptWriter:
     def _section_title(self, section_id: str) -> str:
         return next(s.title for s in self.outline.sections if s.id == section_id)
 
-    def _opening(self, budget: int) -> list[Unit]:
+    def _opening(self) -> list[Unit]:
         """The opening's first sentences after its topic (what the subject is, why it matters: a README's
-        "It is a simple, fast alternative to find", an abstract's idea and result), up to OPENING of the budget."""
+        "It is a simple, fast alternative to find", an abstract's idea and result), up to OPENING of the content
+        budget (the target's, whatever a redraft aims at)."""
+        budget = self.budget()
         first = self.outline.sections[0].id
         units = sorted((u for u in self.units if u.section_id == first and not u.banned and u.group is None
                         and not u.uid.startswith("code")), key=lambda u: u.order)
@@ -262,7 +267,7 @@ class ScriptWriter:
         first sentence, else by each item's head (its first clause). A later sentence of a summarised item
         is not said on its own."""
         budget = self.budget()
-        room = budget - sum(u.words for u in self.leads()) - sum(u.words for u in self._opening(budget))
+        room = budget - sum(u.words for u in self.leads()) - sum(u.words for u in self._opening())
         for members in self._lists():
             if not is_main(self._section_title(members[0].section_id)):
                 continue
@@ -359,7 +364,7 @@ class ScriptWriter:
         leads = self.leads()
         key_lists = [u for u in lists if is_main(self._section_title(u.section_id))]
         unique = list({id(u): u for u in musts if u not in leads and u not in key_lists}.values())
-        ordered = self._opening(budget) + leads + sorted(key_lists, key=lambda u: u.order) + \
+        ordered = self._opening() + leads + sorted(key_lists, key=lambda u: u.order) + \
             sorted(unique, key=priority)
         for unit in ordered:
             pack = self._pack(unit.uid, chosen)
@@ -608,7 +613,7 @@ class ScriptWriter:
                                         words_per_minute=self.words_per_minute,
                                         max_sentence_words=self.max_sentence_words, title=self.brief.title)
         # what the draft said first (each section's topic, the opening, the main lists) stays
-        keep: set[str] = {u.uid for u in self.leads() + self._opening(budget) if u.uid in chosen} | \
+        keep: set[str] = {u.uid for u in self.leads() + self._opening() if u.uid in chosen} | \
             {u.uid for members in self._lists() for u in members if u.uid in chosen}
         # missing key points: add the unit that says most of each
         if metrics.get("key_point_coverage", 1.0) < 1.0 or found.missing_key_points:
@@ -670,7 +675,7 @@ def _opening_words(text: str) -> str:
     return " ".join(sent.words(text)[:5]).lower()
 
 
-def _head(text: str, max_words: int = 12) -> str:
+def _head(text: str, max_words: int = 16) -> str:
     """A list item's head: its first clause, without asides in brackets ("Each field may or may not be
     enclosed in double quotes."); the whole item when it has no clean cut."""
     t = re.sub(r"\s\([^()]*\)", "", text).strip()
