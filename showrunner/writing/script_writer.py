@@ -32,7 +32,8 @@ class Unit:
     group: str | None = None  # a list's lead-in and its items: said together or not at all
     banned: bool = False  # never said: a lead-in without its items, a pronoun pointing at nothing
     item: str | None = None  # a list item's place ("line 12, item 3"): its sentences share it
-    full: str = ""  # the text before a long list was summarised to its items' heads
+    full: str = ""  # a main list's member as said whole, before its list was summarised
+    banned_at_start: bool = False
 
 
     @property
@@ -127,6 +128,8 @@ class ScriptWriter:
                        for w in re.findall(r"(?<=[a-z,;] )[A-Z][\w'-]*", f.text)}
         self.units = self._units()
         self.by_id = {u.uid: u for u in self.units}
+        for u in self.units:
+            u.banned_at_start = u.banned
         self._summarise_lists()
 
     # -- units ------------------------------------------------------------------------------
@@ -261,16 +264,23 @@ class ScriptWriter:
             out.append(u)
         return out
 
-    def _summarise_lists(self) -> None:
+    def _summarise_lists(self, budget: int | None = None) -> None:
         """A main section's list is what the section says (a spec's rules, a tool's features): it is said
-        whole when the content budget holds it beside the sections' topic sentences, else by each item's
-        first sentence, else by each item's head (its first clause). A later sentence of a summarised item
-        is not said on its own."""
-        budget = self.budget()
-        room = budget - sum(u.words for u in self.leads()) - sum(u.words for u in self._opening())
+        whole when the content budget (the draft's) holds it beside the sections' topic sentences, else by
+        each item's first sentence, else by each item's head (its first clause, from the source, asides left
+        out). A later sentence of a summarised item is not said on its own."""
+        budget = self.budget() if budget is None else budget
+        opening = self._opening()
+        room = budget - sum(u.words for u in opening) - \
+            sum(u.words for u in self.leads() if u not in opening and u.group is None)
         for members in self._lists():
             if not is_main(self._section_title(members[0].section_id)):
                 continue
+            head = members[0].uid
+            for u in members:  # as drawn from the source, before any summary
+                u.group, u.banned = head, u.banned_at_start
+                u.full = u.full or u.text
+                u.text = u.full
             words = sum(u.words for u in members)
             firsts = [u for k, u in enumerate(members) if u.item is None or
                       all(o.item != u.item for o in members[:k])]
@@ -284,8 +294,16 @@ class ScriptWriter:
             if words > room:
                 for u in firsts:
                     if u.item is not None:
-                        u.full, u.text = u.text, _head(u.text)
+                        u.text = self._speakable(_head(self._fact_text(u.uid) or u.full))
                 words = sum(u.words for u in firsts)
+            if words > room and members[0].item is not None:  # no lead-in counting them: its first items
+                said = 0
+                for k, u in enumerate(firsts):
+                    if k and said + u.words > room:
+                        u.group, u.banned = None, True
+                    else:
+                        said += u.words
+                words = said
             room -= min(words, room)
 
     def _fact_location(self, uid: str) -> str:
@@ -346,6 +364,7 @@ class ScriptWriter:
         section, then more of each section in turn."""
         chosen: set[str] = set()
         total = 0
+        self._summarise_lists(budget)
         # a code sample is on screen in its scene, so the narration says what it is
         # the main sections' lists are key lists: said whole, before any code or secondary section
         secondary = {s.id for s in self.outline.sections if is_secondary(s.title)}
@@ -361,7 +380,8 @@ class ScriptWriter:
 
         # main points first: what the subject is (the opening), each section's topic sentence, then the main
         # sections' lists (summarised to fit when long), then the other key points and the code on screen
-        leads = self.leads()
+        # a topic that is an item of its section's list comes with that list, after the other topics
+        leads = [u for u in self.leads() if u.group is None] + [u for u in self.leads() if u.group is not None]
         key_lists = [u for u in lists if is_main(self._section_title(u.section_id))]
         unique = list({id(u): u for u in musts if u not in leads and u not in key_lists}.values())
         ordered = self._opening() + leads + sorted(key_lists, key=lambda u: u.order) + \
