@@ -17,6 +17,8 @@ from showrunner.writing.research import is_main, is_secondary
 from showrunner.writing.sentences import content_stems, jaccard, split_sentences, word_count
 
 OPENING = 0.2  # share of the content budget the opening's first sentences may take before the rest
+SUMMARY_OPENING = 0.5  # the same for an opening that is the document's own summary (a paper's abstract)
+_SUMMARY = re.compile(r"\b(?:abstract|summary|tl;?dr|synopsis|at a glance|in brief)\b", re.I)
 
 
 @dataclass
@@ -255,12 +257,14 @@ class ScriptWriter:
         first = self.outline.sections[0].id
         units = sorted((u for u in self.units if u.section_id == first and not u.banned and u.group is None
                         and not u.uid.startswith("code")), key=lambda u: u.order)
+        # a document's own summary (a paper's abstract) is its main points in a paragraph: it may take more
+        share = SUMMARY_OPENING if _SUMMARY.search(self.outline.sections[0].title) else OPENING
         out: list[Unit] = []
         words = 0
         for u in units:
+            if out and words + u.words > share * budget:
+                continue
             words += u.words
-            if words > OPENING * budget:
-                break
             out.append(u)
         return out
 
