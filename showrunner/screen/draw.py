@@ -69,23 +69,24 @@ Box = tuple[int, int, int, int]  # left, top, width, height
 
 
 def wrap(text: str, f: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """The text's lines at most `width` wide: words kept whole unless one alone is wider (then cut)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
         for word in paragraph.split():
             candidate = f"{current} {word}" if current else word
-            if f.getlength(candidate) <= width or not current:
-                if f.getlength(candidate) > width:  # one long word: break it
-                    while f.getlength(candidate) > width and len(candidate) > 1:
-                        cut = len(candidate) - 1
-                        while cut > 1 and f.getlength(candidate[:cut]) > width:
-                            cut -= 1
-                        lines.append(candidate[:cut])
-                        candidate = candidate[cut:]
+            if f.getlength(candidate) <= width:
                 current = candidate
                 continue
-            lines.append(current)
+            if current:
+                lines.append(current)
             current = word
+            while f.getlength(current) > width and len(current) > 1:  # one long word: cut it
+                cut = len(current) - 1
+                while cut > 1 and f.getlength(current[:cut]) > width:
+                    cut -= 1
+                lines.append(current[:cut])
+                current = current[cut:]
         lines.append(current)
     return lines
 
