@@ -254,3 +254,15 @@ def test_a_tiny_pdf_figure_is_a_caption_only_and_a_real_one_renders_the_same_byt
     assert shots[0].width <= 600 and shots[0].height <= 400 and max(shots[0].width / 600, shots[0].height / 400) > 0.98
     grey = shots[0].convert("L")
     assert grey.getextrema()[0] < 40  # the moths' black ink is in the region, not an empty page corner
+
+
+def test_a_pdf_table_or_diagram_of_text_only_gets_the_region_of_its_text():
+    paper = read_source(REAL / "subleq-paper.pdf", "sources/subleq-paper.pdf")
+    figures = {b.text.split(":")[0]: b for b in paper.blocks if b.kind == "figure"}
+    table1 = figures["Table 1"]  # ruled by thin lines only: its cells under the caption are the table
+    assert table1.path == "sources/subleq-paper.pdf"
+    assert table1.region[0] < 145 and table1.region[2] > 450 and table1.region[1] < 198 and table1.region[3] > 290
+    fig1 = figures["Figure 1"]  # a diagram of small boxes: its labels, from the input tokens to the output logits
+    assert fig1.path and fig1.region[1] < 535 and fig1.region[3] > 765
+    every = [b for b in paper.blocks if b.kind == "figure"]
+    assert all(b.path for b in every), [b.text[:20] for b in every if not b.path]

@@ -34,6 +34,7 @@ PACE_S = 4.5  # a new picture at the next sentence once the current one has been
 WORDS_PER_SECOND = 2.5
 POINT_WORDS = 14
 CODE_STEP_LINES = 8  # a listing moves on by about this many lines a step
+AGENDA = 5  # a chapter card lists at most this many of the episode's parts
 DIAGRAM_LANGUAGES = {"dot", "graphviz", "gv"}
 _NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?%| per ?cent\b)?(?![\w.])")
 _SIGNPOST = re.compile(r"^(?:so|and|next|now|thanks|thank you|see you|welcome|tell us|over to)\b", re.I)
@@ -99,8 +100,10 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         at(0, Beat(kind="title", segment_id=first, heading=episode_title or scene.title, text=show,
                    label=" and ".join(hosts), points=list(agenda)))
     elif opening == "chapter":
+        # the episode's parts with this one among them (a map of where we are), or the part's points
+        parts = list(agenda) if heading in agenda else [shorten(p, 8, min_words=3) for p in scene.bullets[:3]]
         at(0, Beat(kind="chapter", segment_id=first, heading=heading, text=f"Part {chapter}" if chapter else "",
-                   points=[shorten(p, 8, min_words=3) for p in scene.bullets[:3]]))
+                   points=parts))
 
     def sentence_of(segment_id: str, word: int) -> int:
         here = (_seg_index(scene, segment_id), word)
@@ -247,16 +250,24 @@ def _code_beats(scene: Scene, sentences: list[_Sentence], start: int, heading: s
     if language == "diagram":  # terminal art: drawn as it is, no steps
         return [Beat(kind="code", segment_id=s.segment_id, word=s.word, heading=heading, text=scene.code,
                      label="")]
-    steps = max(1, math.ceil(len(lines) / CODE_STEP_LINES))
-    # where each step begins: spread over the words from the describing sentence to the scene's end
-    positions = _spread(scene, sentences, start, steps)
+    pages = max(1, math.ceil(len(lines) / CODE_STEP_LINES))
+    # where each step begins: at the sentences from the describing one on, one each PACE_S at least
+    # (the caption follows what is said); a listing with more pages than that spreads its pages
+    # over the words from the describing sentence to the scene's end
+    paced: list[int] = []
+    for i in range(start, len(sentences)):
+        if not paced or sentences[i].start_s - sentences[paced[-1]].start_s >= PACE_S:
+            paced.append(i)
+    positions = [(sentences[i].segment_id, sentences[i].word) for i in paced] if len(paced) >= pages \
+        else _spread(scene, sentences, start, pages)
     beats = []
     for k, (segment_id, word) in enumerate(positions):
         said = _sentence_text(scene, segment_id, word)
         named = [n + 1 for n, line in enumerate(lines) if line.strip() and _line_words(line) & set(content_stems(said))
                  and len(_line_words(line) & set(content_stems(said))) >= 2]
-        chunk = list(range(k * CODE_STEP_LINES + 1, min((k + 1) * CODE_STEP_LINES, len(lines)) + 1))
-        highlight = [n for n in named if n in chunk] or (chunk if steps > 1 else named)
+        page = min(k * pages // len(positions), pages - 1)
+        chunk = list(range(page * CODE_STEP_LINES + 1, min((page + 1) * CODE_STEP_LINES, len(lines)) + 1))
+        highlight = [n for n in named if n in chunk] or (chunk if pages > 1 else named)
         here = (_seg_index(scene, segment_id), word)
         sentence = max((x for x in sentences if (x.seg, x.word) <= here), key=lambda x: (x.seg, x.word))
         beats.append(Beat(kind="code", segment_id=segment_id, word=word, heading=heading, text=scene.code,
@@ -329,14 +340,16 @@ def plan_episode(scenes: list[Scene], brief: Brief, sources_root: str = "") -> l
     chapter = 0
     hosts = tuple(h.name for h in brief.hosts)
     parts = [s.title for k, s in enumerate(scenes) if k == 0 or scenes[k - 1].section_id != s.section_id]
-    agenda = tuple(t for t in parts[1:] if t.lower() not in ("overview", "introduction"))[:4]
+    named = [t for t in parts[1:] if t.lower() not in ("overview", "introduction")]
     for k, scene in enumerate(scenes):
         new_section = k == 0 or scenes[k - 1].section_id != scene.section_id
         chapter += 1 if new_section else 0
         opening = "title" if k == 0 else "chapter" if new_section else None
+        here = named.index(scene.title) if opening == "chapter" and scene.title in named else 0
+        window = named[max(0, min(here - 2, len(named) - AGENDA)):][:AGENDA]  # this part among its neighbours
         beats = plan_beats(scene, opening=opening, chapter=chapter, elements=tuple(placed.get(scene.index, ())),
                            show=brief.show_name, episode_title=brief.title, hosts=hosts,
-                           agenda=agenda if k == 0 else ())
+                           agenda=tuple(named[:4]) if k == 0 else tuple(window) if opening == "chapter" else ())
         out.append(scene.model_copy(update={"beats": beats}))
     return out
 
