@@ -263,13 +263,18 @@ def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
     if not beat.points:
         c.fit([(beat.heading, c.pal.foreground)], box, c.fonts.bold, cap, valign="middle")
         return
-    list_h = round(height * 0.42)
-    used, _ = c.fit([(beat.heading, c.pal.foreground)], (left, top, width, height - list_h), c.fonts.bold, cap,
-                    valign="middle")
+    if c.landscape:  # the title on the left, the list beside it
+        gap = round(0.04 * c.width)
+        title_w = round(width * 0.55)
+        title_box, list_box = (left, top, title_w, height), (left + title_w + gap, top, width - title_w - gap, height)
+    else:  # the title above, the list under it
+        list_h = round(height * 0.5)
+        title_box, list_box = (left, top, width, height - list_h), (left, top + height - list_h, width, list_h)
+    c.fit([(beat.heading, c.pal.foreground)], title_box, c.fonts.bold, cap, valign="middle")
     # a chapter's list is the episode's parts: this one marked, the others quiet
     here = beat.points.index(beat.heading) if beat.kind == "chapter" and beat.heading in beat.points else -1
     c.fit([(p, c.pal.foreground if k == here else c.pal.muted) for k, p in enumerate(beat.points)],
-          (left, top + height - list_h, width, list_h), c.fonts.regular, 0.05, gap=0.3, valign="middle",
+          list_box, c.fonts.regular, 0.055, gap=0.3, valign="middle",
           prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, here))
 
 
@@ -473,7 +478,7 @@ def _code(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
         gap = round(0.03 * c.height)
         below = panel_top + panel_h + gap
         c.fit([(caption, pal.foreground)], (left, below, width, top + height - below), c.fonts.regular,
-              0.06 if c.landscape else 0.045, valign="middle")
+              0.08 if c.landscape else 0.055, valign="middle")
 
 
 def _table(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
@@ -481,6 +486,12 @@ def _table(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
     rows = [list(row) for row in beat.rows if row]
     if not rows:
         return
+    if beat.points:  # what is said about it, under it
+        room = round(height * (0.3 if c.portrait else 0.24))
+        gap = round(0.03 * c.height)
+        c.fit([(beat.points[-1], c.pal.foreground)], (left, top + height - room, width, room), c.fonts.regular,
+              0.07 if c.landscape else 0.05, valign="middle")
+        height -= room + gap
     cols = max(len(row) for row in rows)
     rows = [row + [""] * (cols - len(row)) for row in rows]
     weights = [max(min(max(len(row[k]) for row in rows), 40), 6) for k in range(cols)]

@@ -65,12 +65,30 @@ class _Sentence:
     stems: set[str]
 
 
+LONG_WORDS = 22  # a sentence longer than this is taken as its clauses (a picture may change at a clause)
+_CLAUSE = re.compile(r"[,;:\u2014]\s+")
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A long sentence cut at the clause mark nearest its middle, each part at least 8 words, again
+    while a part is long; a short one as it is."""
+    words = sentence.split()
+    if len(words) <= LONG_WORDS:
+        return [sentence]
+    cuts = [m.end() for m in _CLAUSE.finditer(sentence)
+            if len(sentence[:m.end()].split()) >= 8 and len(sentence[m.end():].split()) >= 8]
+    if not cuts:
+        return [sentence]
+    cut = min(cuts, key=lambda at: abs(len(sentence[:at].split()) - len(words) / 2))
+    return [*_clauses(sentence[:cut].rstrip()), *_clauses(sentence[cut:])]
+
+
 def _sentences(scene: Scene) -> list[_Sentence]:
     out: list[_Sentence] = []
     clock = 0.0
     for k, segment in enumerate(scene.segments):
         text, cursor = segment.text, 0
-        for sentence in split_sentences(text) or [text]:
+        for sentence in [c for s in split_sentences(text) or [text] for c in _clauses(s)]:
             at = text.find(sentence, cursor)
             at = cursor if at < 0 else at
             word = len(text[:at].split())
@@ -233,15 +251,28 @@ def _code_beats(scene: Scene, sentences: list[_Sentence], start: int, heading: s
     language = (scene.code_language or "").lower()
     start = min(start, len(sentences) - 1)
     s = sentences[start]
+    paced: list[int] = []  # the sentences from the describing one on, one each PACE_S at least
+    for i in range(start, len(sentences)):
+        if not paced or sentences[i].start_s - sentences[paced[-1]].start_s >= PACE_S:
+            paced.append(i)
     if language == "table":
+        # the table, its caption following what is said; a numeric table as a chart at the next step
         rows = spk.table_rows(scene.code)
-        beats = [Beat(kind="table", segment_id=s.segment_id, word=s.word, heading=heading, rows=rows)]
-        if numeric_column(rows) is not None:
+        chart = numeric_column(rows) is not None
+        if chart and len(paced) < 2:
             later = _later_anchor(scene, sentences, start)
             here = (_seg_index(scene, later[0]), later[1])
-            spoken = max((x for x in sentences if (x.seg, x.word) <= here), key=lambda x: (x.seg, x.word))
-            beats.append(Beat(kind="chart", segment_id=later[0], word=later[1], heading=heading, rows=rows,
-                              label=key_point(spoken.text, POINT_WORDS)))
+            paced.append(max(i for i, x in enumerate(sentences) if (x.seg, x.word) <= here))
+        beats = []
+        for j, i in enumerate(paced):
+            x = sentences[i]
+            point = key_point(x.text, POINT_WORDS)
+            if chart and j == 1:
+                beats.append(Beat(kind="chart", segment_id=x.segment_id, word=x.word, heading=heading, rows=rows,
+                                  label=point))
+            else:
+                beats.append(Beat(kind="table", segment_id=x.segment_id, word=x.word, heading=heading, rows=rows,
+                                  points=[point] if j else []))
         return beats
     if language in DIAGRAM_LANGUAGES:
         return [Beat(kind="diagram", segment_id=s.segment_id, word=s.word, heading=heading, text=scene.code,
@@ -251,13 +282,8 @@ def _code_beats(scene: Scene, sentences: list[_Sentence], start: int, heading: s
         return [Beat(kind="code", segment_id=s.segment_id, word=s.word, heading=heading, text=scene.code,
                      label="")]
     pages = max(1, math.ceil(len(lines) / CODE_STEP_LINES))
-    # where each step begins: at the sentences from the describing one on, one each PACE_S at least
-    # (the caption follows what is said); a listing with more pages than that spreads its pages
-    # over the words from the describing sentence to the scene's end
-    paced: list[int] = []
-    for i in range(start, len(sentences)):
-        if not paced or sentences[i].start_s - sentences[paced[-1]].start_s >= PACE_S:
-            paced.append(i)
+    # where each step begins: at the paced sentences (the caption follows what is said); a listing
+    # with more pages than that spreads its pages over the words from the describing sentence on
     positions = [(sentences[i].segment_id, sentences[i].word) for i in paced] if len(paced) >= pages \
         else _spread(scene, sentences, start, pages)
     beats = []
