@@ -63,6 +63,7 @@ class _Sentence:
     text: str
     start_s: float
     stems: set[str]
+    clause: bool = False  # a clause of a long sentence, not its beginning
 
 
 LONG_WORDS = 22  # a sentence longer than this is taken as its clauses (a picture may change at a clause)
@@ -88,12 +89,13 @@ def _sentences(scene: Scene) -> list[_Sentence]:
     clock = 0.0
     for k, segment in enumerate(scene.segments):
         text, cursor = segment.text, 0
-        for sentence in [c for s in split_sentences(text) or [text] for c in _clauses(s)]:
+        for sentence, clause in [(c, n > 0) for s in split_sentences(text) or [text]
+                                 for n, c in enumerate(_clauses(s))]:
             at = text.find(sentence, cursor)
             at = cursor if at < 0 else at
             word = len(text[:at].split())
             out.append(_Sentence(k, segment.id, word, sentence, clock + word / WORDS_PER_SECOND,
-                                 set(content_stems(sentence))))
+                                 set(content_stems(sentence)), clause))
             cursor = at + len(sentence)
         clock += len(text.split()) / WORDS_PER_SECOND + 0.4
     return out
@@ -168,7 +170,7 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
             last = s.start_s
             continue
         number = _number_in(s.text)
-        quiet = s.text.rstrip().endswith("?") or len(s.text.split()) < 5 or bool(_SIGNPOST.match(s.text)) \
+        quiet = s.text.rstrip().endswith("?") or len(s.text.split()) < 5 or (bool(_SIGNPOST.match(s.text)) and not s.clause) \
             or bool(show and show in s.text) or any(f"I'm {h}" in s.text for h in hosts)
         if number and not quiet:
             at(i, Beat(kind="number", segment_id=s.segment_id, word=s.word, heading=heading, text=number,
