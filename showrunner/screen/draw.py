@@ -240,7 +240,7 @@ def _title(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
                      fill=c.pal.accent)
     y += round(0.05 * c.height)
     hosts_h = round(c.px(0.045) * 2.2) if beat.label else 0
-    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.13 if c.landscape else 0.085)
+    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.16 if c.landscape else 0.095)
     if beat.label:
         c.fit([(f"with {beat.label}", c.pal.muted)], (left, top + height - hosts_h, width, hosts_h),
               c.fonts.regular, 0.045)
@@ -322,7 +322,7 @@ def _points(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
 
 def _caption(c: Canvas, text: str, box: Box) -> None:
     if text:
-        c.fit([(text, c.pal.foreground)], box, c.fonts.regular, 0.06 if c.landscape else 0.045,
+        c.fit([(text, c.pal.foreground)], box, c.fonts.regular, 0.08 if c.landscape else 0.05,
               valign="middle" if c.landscape else "top")
 
 
@@ -478,7 +478,7 @@ def _code(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
         gap = round(0.03 * c.height)
         below = panel_top + panel_h + gap
         c.fit([(caption, pal.foreground)], (left, below, width, top + height - below), c.fonts.regular,
-              0.08 if c.landscape else 0.055, valign="middle")
+              (0.08 if c.landscape else 0.055) * (1.25 if len(lines) <= 4 else 1.0), valign="middle")
 
 
 def _table(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:

@@ -222,7 +222,8 @@ def _number_in(sentence: str) -> str | None:
             return text.replace(" per cent", "%").replace(" percent", "%").replace(" %", "%")
         if re.fullmatch(r"1[5-9]\d\d|20\d\d", text):
             return text  # a year
-        if "." not in text and re.match(r"\s+(?!and\b|or\b|to\b|of\b|in\b|on\b|is\b|was\b)[a-z]{3,}", after):
+        if "." not in text and re.match(r"\s+(?!(?:and|or|to|of|in|on|is|was|for|the|from|with|at|by|are|were|has|had|"
+                                        r"have|that|which|but|as|so|if|then|than)\b)[a-z]{3,}", after):
             return text  # a count of something
     return None
 
@@ -373,8 +374,8 @@ def plan_episode(scenes: list[Scene], brief: Brief, sources_root: str = "") -> l
         new_section = k == 0 or scenes[k - 1].section_id != scene.section_id
         chapter += 1 if new_section else 0
         opening = "title" if k == 0 else "chapter" if new_section else None
-        here = named.index(scene.title) if opening == "chapter" and scene.title in named else 0
-        window = named[max(0, min(here - 2, len(named) - AGENDA)):][:AGENDA]  # this part among its neighbours
+        here = parts.index(scene.title) if opening == "chapter" and scene.title in parts else 0
+        window = parts[max(0, min(here - 2, len(parts) - AGENDA)):][:AGENDA]  # this part among its neighbours
         beats = plan_beats(scene, opening=opening, chapter=chapter, elements=tuple(placed.get(scene.index, ())),
                            show=brief.show_name, episode_title=brief.title, hosts=hosts,
                            agenda=tuple(named[:4]) if k == 0 else tuple(window) if opening == "chapter" else ())
