@@ -170,7 +170,8 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
             last = s.start_s
             continue
         number = _number_in(s.text)
-        quiet = s.text.rstrip().endswith("?") or len(s.text.split()) < 5 or (bool(_SIGNPOST.match(s.text)) and not s.clause) \
+        signpost = bool(_SIGNPOST.match(s.text)) and not s.clause
+        quiet = s.text.rstrip().endswith("?") or len(s.text.split()) < 5 or signpost \
             or bool(show and show in s.text) or any(f"I'm {h}" in s.text for h in hosts)
         if number and not quiet:
             at(i, Beat(kind="number", segment_id=s.segment_id, word=s.word, heading=heading, text=number,

@@ -537,7 +537,8 @@ _SECTION_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+[A-Z][a-z]")
 def _text_region(caption: Box, labels: list[Box], table: bool) -> tuple[float, float, float, float] | None:
     """A figure or table made of text only: the short text boxes on the caption's side (under a
     table's caption, over a figure's, else the other), each within TEXT_GAP_PT of the area so far,
-    starting within FIGURE_GAP_PT of the caption; never a section heading. At least TEXT_PARTS boxes, or two TEXT_MIN_PT tall."""
+    starting within FIGURE_GAP_PT of the caption; never a section heading. At least TEXT_PARTS
+    boxes, or two TEXT_MIN_PT tall."""
     cells = [t for t in labels if not (len(t.lines) == 1 and _SECTION_HEADING.match(nfkc(t.lines[0].text).strip()))]
     for up in ((False, True) if table else (True, False)):
         side = [t for t in cells if (t.y0 >= caption.y1 - 2 if up else t.y1 <= caption.y0 + 2)]
