@@ -9,8 +9,9 @@ to the next (showrunner/screen/clip.py: beat_frames, the same schedule scene_cli
 the measures below are taken on the stills over the time each is on screen.
 
 Voices: ep1 with the demo's hosts (hibari/heart, piper/joe: what `make demo` speaks); the corpus
-with espeak-ng (en-us+f3, en-gb+m3), whose timings are real but faster than the demo voices: the
-ep1 rows give both, so the factor between them is measured, not guessed.
+with espeak-ng (en-us+f3, en-gb+m3) by default, whose timings are real but come faster than the
+demo voices' (so fewer seconds per change); `--corpus-voices demo` speaks the corpus with the demo
+voices too (much slower).
 
 Shapes: ep1 in 16:9 (dark), 9:16 (paper) and 1:1 (light); every corpus document in 16:9 and 9:16,
 the themes taken in turn. Per episode and shape it prints:
