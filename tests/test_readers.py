@@ -291,3 +291,15 @@ def test_a_pdf_contents_page_with_dot_leaders_is_dropped_whatever_its_lines_beca
     assert "....." not in said(doc) and "Architecture at a Glance" not in said(doc)
     assert "table of contents" in reasons(doc)
     assert "A cache keeps recent answers close to the processor." in said(doc)
+
+
+def test_a_pdf_table_or_diagram_of_text_only_gets_the_region_of_its_text():
+    paper = read_source(REAL / "subleq-paper.pdf", "sources/subleq-paper.pdf")
+    figures = {b.text.split(":")[0]: b for b in paper.blocks if b.kind == "figure"}
+    table1 = figures["Table 1"]  # ruled by thin lines only: its cells under the caption are the table
+    assert table1.path == "sources/subleq-paper.pdf"
+    assert table1.region[0] < 145 and table1.region[2] > 450 and table1.region[1] < 198 and table1.region[3] > 290
+    fig1 = figures["Figure 1"]  # a diagram of small boxes: its labels, from the input tokens to the output logits
+    assert fig1.path and fig1.region[1] < 535 and fig1.region[3] > 765
+    every = [b for b in paper.blocks if b.kind == "figure"]
+    assert all(b.path for b in every), [b.text[:20] for b in every if not b.path]
