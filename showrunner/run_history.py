@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from showrunner.rule_kinds import TARGET_RULES
 from showrunner.secrets import redact
 
 HISTORY_FILE = Path(".showrunner") / "runs.sqlite"
@@ -191,7 +192,7 @@ def remaining_seconds(planned: dict[str, int], finished: dict[str, int], means: 
     total = 0.0
     for rule, count in planned.items():
         left = max(0, count - finished.get(rule, 0))
-        if left == 0 or rule == "all":
+        if left == 0 or rule in TARGET_RULES:
             continue
         if rule not in means:
             return None

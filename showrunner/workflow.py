@@ -116,10 +116,10 @@ def acceptance_media(config: Config, slug: str) -> dict[str, str]:
     spec = config.episodes[slug]
     files: dict[str, str] = {}
     if spec.wants("video"):
-        files.update(video=f"results/{slug}/final.mp4", srt=f"results/{slug}/captions.srt",
+        files.update(video=f"results/{slug}/{OUTPUT_FILES['video']}", srt=f"results/{slug}/captions.srt",
                      clips=f"results/{slug}/media/{{scene}}/clip.mp4")
     if spec.wants("podcast"):
-        files["podcast"] = f"results/{slug}/podcast.mp3"
+        files["podcast"] = f"results/{slug}/{OUTPUT_FILES['podcast']}"
     return files
 
 

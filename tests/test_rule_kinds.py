@@ -37,6 +37,7 @@ def test_kinds_of_the_stages():
     assert rule_kinds.output_stages(rules) == {
         "video": {"scene_image", "scene_clip", "captions", "soundtrack", "final", "contact_sheet"},
         "podcast": {"podcast"}}
+    assert rule_kinds.gate_stage(rules) == "approval_gate"  # the rule that writes approved.flag
 
 
 def test_the_cost_counts_every_model_stage_the_episode_needs():
