@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from showrunner import rule_kinds
+from showrunner import rule_kinds, startup
 from showrunner.config import load_config
 from showrunner.workflow import cost_inputs, final_files
 from tests.project import small_config
@@ -38,6 +38,8 @@ def test_kinds_of_the_stages():
         "video": {"scene_image", "scene_clip", "captions", "soundtrack", "final", "contact_sheet"},
         "podcast": {"podcast"}}
     assert rule_kinds.gate_stage(rules) == "approval_gate"  # the rule that writes approved.flag
+    # the one name the startup checks spell, since they run before the rules are parsed
+    assert [name for name, rule in rules.items() if rule["checkpoint"]] == [startup.STORYBOARD_RULE]
 
 
 def test_the_cost_counts_every_model_stage_the_episode_needs():
