@@ -26,6 +26,7 @@ from showrunner.outline_markdown import parse_outline_markdown
 from showrunner.pronunciation import builtin, episode_lexicon
 from showrunner.sources import SUPPORTED_SUFFIXES
 from showrunner.status import status_table
+from showrunner.studio import beats
 
 CONFIG_FILE = "config.yaml"
 SOURCES_DIR = "sources"
@@ -195,11 +196,25 @@ class StudioProject:
             name = f"{ref.index:02d}"
             media = results / "media" / name
             url = f"/files/{slug}/media/{name}"
-            scenes.append({"index": ref.index, "name": name, "title": scene.title,
+            stills, stale = self._stills(results / ref.file, media / "beats", f"{url}/beats")
+            scenes.append({"index": ref.index, "name": name, "title": scene.title, "file": f"results/{slug}/{ref.file}",
                            "segments": [{"id": s.id, "speaker": s.speaker, "text": s.text} for s in scene.segments],
                            "image": f"{url}/image.png" if (media / "image.png").exists() else None,
-                           "voice": f"{url}/voice.wav" if (media / "voice.wav").exists() else None})
+                           "voice": f"{url}/voice.wav" if (media / "voice.wav").exists() else None,
+                           "beats": beats.view(scene, stills), "stills_stale": stale})
         return scenes
+
+    @staticmethod
+    def _stills(scene_file: Path, folder: Path, url: str) -> tuple[list[str | None], bool]:
+        """The URL of each beat's still as scene_image drew it (media/NN/beats/KK.png, listed in its
+        beats.json), and whether the scene file has changed since (the stills are then the old beats')."""
+        manifest = folder / "beats.json"
+        if not manifest.is_file():
+            return [], False
+        drawn = read_json(manifest).get("beats", [])
+        version = manifest.stat().st_mtime_ns
+        stills = [f"{url}/{b['file']}?v={version}" if (folder / b["file"]).is_file() else None for b in drawn]
+        return stills, scene_file.stat().st_mtime_ns > version
 
     def _cost(self, results: Path) -> dict | None:
         path = results / "cost.json"
@@ -258,6 +273,21 @@ class StudioProject:
         if updated != scene:
             write_json(path, updated)
         return {"scene": index, "changed": updated != scene}
+
+    def save_beats(self, slug: str, index: int, edits: object) -> dict:
+        """Replace a scene's beats with a reviewer's edits (showrunner.studio.beats.apply), validated by the
+        pipeline's Scene model; written atomically, and only when something changed."""
+        results = self.results(slug)
+        where = f"results/{slug}/scenes/{index:02d}.json"
+        path = results / "scenes" / f"{index:02d}.json"
+        if not path.exists():
+            raise NotFound(f"episode '{slug}' has no scene {index}")
+        scene = read_model(path, Scene)
+        updated = beats.apply(scene, edits, where)
+        changed = updated != scene
+        if changed:
+            write_json(path, updated)
+        return {"scene": index, "changed": changed, "beats": len(updated.beats)}
 
     def add_episode(self, *, title: str, target_minutes: float | None, topic: str | None = None,
                     slug: str | None = None, upload: tuple[str, bytes] | None = None) -> dict:
