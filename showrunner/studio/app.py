@@ -206,6 +206,11 @@ def create_app(root: Path, *, token: str | None = None, hosts: set[str] | None =
     async def reject(slug: str, body: Rejection):
         return await run_in_threadpool(project.reject, slug, body.feedback)
 
+    @app.get("/api/episodes/{slug}/scenes", tags=["review"],
+             summary="The storyboard's scenes: narration, and each scene's visual beats with their stills")
+    async def get_scenes(slug: str):
+        return {"scenes": await run_in_threadpool(project.scenes, slug)}
+
     @app.put("/api/episodes/{slug}/scenes/{index}", tags=["review"], summary="Edit one scene's narration")
     async def put_scene(slug: str, index: int, body: SceneEdit):
         return await run_in_threadpool(project.save_scene, slug, index, body.segments)

@@ -185,6 +185,10 @@ class StudioProject:
                            for d in review.drafts],
                 "segments": [s.model_dump() for s in accepted.script.segments]}
 
+    def scenes(self, slug: str) -> list[dict]:
+        """The storyboard's scenes: narration, picture, voice, and each scene's beats with their stills."""
+        return self._scenes(slug, self.results(slug))
+
     def _scenes(self, slug: str, results: Path) -> list[dict]:
         storyboard_path = results / "storyboard.json"
         if not storyboard_path.exists():
