@@ -571,3 +571,29 @@ def test_beat_edits_keep_the_studios_guards(storyboarded):
         done = http.put(beats, json=edit, headers={"Authorization": "Bearer s3cret-token"})
         assert done.status_code == 200 and done.json()["changed"]
     assert scene_beats(storyboarded, 1)[1]["label"] == "changed"
+
+
+def test_the_voice_reads_only_its_scenes_narration(tmp_path, monkeypatch):
+    """scene_voice takes its scene file as ancient(), with the narration's digest in its params: an edited
+    beat leaves the voice done; an edited line redoes it (the DAG itself: the build test above)."""
+    from showrunner.artifacts import Beat
+    from showrunner.files import write_json
+    from showrunner.workflow import stage_settings
+
+    monkeypatch.chdir(tmp_path)
+    config = load_config(small_config())
+    scene = beat_scenes()[0]
+    path = tmp_path / "results/tea/scenes/01.json"
+
+    def params(changed) -> dict:
+        write_json(path, changed)
+        return stage_settings(config, "tea", "scene_voice", "01")
+
+    first = params(scene)
+    assert first["scene_file"]
+    moved = scene.model_copy(update={"beats": [*scene.beats, Beat(kind="points", segment_id="seg2", word=20,
+                                                                  points=["A new point"])]})
+    assert params(moved) == first
+    line = scene.segments[0].model_copy(update={"text": "Welcome back."})
+    assert params(scene.model_copy(update={"segments": [line, *scene.segments[1:]]})) != first
+    assert stage_settings(config, "tea", "scene_image", "01") == stage_settings(config, "tea", "scene_image")

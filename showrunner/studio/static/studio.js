@@ -155,7 +155,8 @@ function renderEpisode(ep) {
   const storyboard = document.getElementById("storyboard-panel");
   storyboard.hidden = !ep.scenes.length;
   const scenes = document.getElementById("scenes");
-  if (!scenes.contains(document.activeElement) || document.activeElement === document.body) {
+  const typing = document.activeElement && ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+  if (!(typing && scenes.contains(document.activeElement))) {
     scenes.replaceChildren(...ep.scenes.map((scene) => sceneCard(ep, scene)));
   }
 
@@ -327,10 +328,12 @@ function beatsPanel(scene) {
 
 function newPoint(scene, before, after) {
   // a new key point after `before`: from the next sentence of its segment if that comes before `after`
-  let segmentId = before ? before.segment_id : scene.segments[0].id;
+  const segmentId = before ? before.segment_id : scene.segments[0].id;
   let word = before ? before.word : 0;
-  const next = sentenceStarts(wordsOf(scene, segmentId)).find((w) => w > word);
-  if (next !== undefined && (!after || segmentOrder(scene, after.segment_id) > segmentOrder(scene, segmentId) || after.word >= next)) word = next;
+  const words = wordsOf(scene, segmentId);
+  // the next sentence of the segment, else halfway through what is left of it
+  const next = sentenceStarts(words).find((w) => w > word) ?? Math.floor((word + words.length) / 2);
+  if (next > word && (!after || segmentOrder(scene, after.segment_id) > segmentOrder(scene, segmentId) || after.word >= next)) word = next;
   const carried = before && before.kind === "points" ? before.points.slice(-3) : [];
   return { beat: null, kind: "points", kind_label: "key point", segment_id: segmentId, word, heading: before ? before.heading : scene.title,
     points: [...carried, ""], text: "", label: "", highlight: [], editable: ["segment_id", "word", "heading", "points"],
@@ -367,7 +370,7 @@ function beatItem(scene, draft, beat, k, ops) {
     const count = Math.max(beat.points.length, 1);
     const pointInput = (j) => el("input", { type: "text", value: beat.points[j] || "", "data-field": "points", "data-point": j,
       class: j === count - 1 ? "said-now" : "carried", placeholder: "the key point's words", "aria-label": `${name("point")} ${j + 1}`,
-      onfocus: (e) => { e.target.dataset.old = e.target.value; },
+      "data-old": beat.points[j] || "",
       oninput: (e) => {
         const points = [...(beatDraft(scene)[k].points.length ? beatDraft(scene)[k].points : [""])];
         points[j] = e.target.value;
@@ -377,13 +380,13 @@ function beatItem(scene, draft, beat, k, ops) {
         // the same point is reworded wherever it is still on screen in this scene
         const old = e.target.dataset.old;
         const now = e.target.value;
+        if (!old || !now.trim() || old === now) return; // an emptied point is refused when saved: nothing to carry
         e.target.dataset.old = now;
-        if (!old || old === now) return;
         beatDraft(scene).forEach((b, i) => {
-          if (i === k || b.kind !== "points" || !b.points.includes(old)) return;
+          if (i === k || !b.points.includes(old)) return;
           ops.set(i, "points", b.points.map((p) => (p === old ? now : p)));
           document.querySelectorAll(`.beats[data-scene="${scene.index}"] .beat[data-beat="${i}"] input[data-field="points"]`)
-            .forEach((other) => { if (other.value === old) other.value = now; });
+            .forEach((other) => { if (other.value === old) { other.value = now; other.dataset.old = now; } });
         });
       } });
     fields.push(el("label", {}, FIELD_LABELS.points[beat.kind] || "Points",
