@@ -62,9 +62,9 @@ def stage_settings(config: Config, slug: str, stage: str, scene: str | None = No
         for part in dotted.split("."):
             node = node[part]
         out[dotted] = node
-    part = stage_scene_reads(stage)
-    if scene is not None and part:
-        out["scene_file"] = scene_part_digest(slug, scene, part)
+    scene_fields = stage_scene_reads(stage)
+    if scene is not None and scene_fields:
+        out["scene_file"] = scene_part_digest(slug, scene, scene_fields)
     return out
 
 
