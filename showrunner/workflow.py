@@ -78,7 +78,7 @@ def scene_part_digest(slug: str, scene: str, fields: tuple[str, ...]) -> str:
 
 
 def scene_pronunciations(config: Config, slug: str, scene: str) -> dict[str, Any]:
-    """{term: entry} of the episode's lexicon (built-in, show, episode) that one scene's lines say."""
+    """{term: entry} of the episode's lexicon (built-in, show, episode) that one scene's segments say."""
     path = Path("results") / slug / "scenes" / f"{scene}.json"
     lexicon = episode_lexicon(config.episode(slug))
     if not path.is_file():  # not written yet: the whole lexicon, and the scene is made in this run anyway
