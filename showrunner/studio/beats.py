@@ -39,6 +39,8 @@ EDITABLE: dict[str, tuple[str, ...]] = {
     "illustration": ("heading", "text"),
 }
 NEW_KIND = "points"  # a beat added in the studio is a key point
+# what view() adds to a stored beat: ignored when a client sends a listed beat back
+VIEW_FIELDS = ("index", "kind_label", "shows", "source", "at", "editable", "still")
 
 
 def describe(beat: Beat) -> str:
@@ -121,8 +123,8 @@ def apply(scene: Scene, edits: Any, where: str) -> Scene:
                                 f"0-{len(scene.beats) - 1})")
         allowed = (*ANCHOR, *EDITABLE[base["kind"]])
         for key, value in edit.items():
-            if key == "beat" or key in ("index", "kind_label", "shows", "source", "at", "editable", "still"):
-                continue  # the beat as the studio listed it, sent back: the view's own fields
+            if key == "beat" or key in VIEW_FIELDS:
+                continue
             if key in allowed:
                 base[key] = value
             elif key not in Beat.model_fields:
