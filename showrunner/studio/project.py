@@ -203,10 +203,15 @@ class StudioProject:
             stills, stale = self._stills(results / ref.file, media / "beats", f"{url}/beats")
             scenes.append({"index": ref.index, "name": name, "title": scene.title, "file": f"results/{slug}/{ref.file}",
                            "segments": [{"id": s.id, "speaker": s.speaker, "text": s.text} for s in scene.segments],
-                           "image": f"{url}/image.png" if (media / "image.png").exists() else None,
-                           "voice": f"{url}/voice.wav" if (media / "voice.wav").exists() else None,
+                           "image": self._versioned(media / "image.png", f"{url}/image.png"),
+                           "voice": self._versioned(media / "voice.wav", f"{url}/voice.wav"),
                            "beats": beats.view(scene, stills), "stills_stale": stale})
         return scenes
+
+    @staticmethod
+    def _versioned(path: Path, url: str) -> str | None:
+        """The file's URL with its modification time, so that a page shows a redone file and no other."""
+        return f"{url}?v={path.stat().st_mtime_ns}" if path.exists() else None
 
     @staticmethod
     def _stills(scene_file: Path, folder: Path, url: str) -> tuple[list[str | None], bool]:

@@ -106,6 +106,7 @@ async function loadBoard() {
 // --- the episode page -----------------------------------------------------------------
 
 let outlineDirty = false;
+let scenesShown = null; // the scenes as last drawn (JSON)
 
 function renderEpisode(ep) {
   document.getElementById("episode-title").textContent = ep.title;
@@ -155,8 +156,11 @@ function renderEpisode(ep) {
   const storyboard = document.getElementById("storyboard-panel");
   storyboard.hidden = !ep.scenes.length;
   const scenes = document.getElementById("scenes");
+  // drawn again only when a scene changed (a still redrawn, a file saved), and never under the reviewer's typing
   const typing = document.activeElement && ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
-  if (!(typing && scenes.contains(document.activeElement))) {
+  const shown = JSON.stringify(ep.scenes);
+  if (shown !== scenesShown && !(typing && scenes.contains(document.activeElement))) {
+    scenesShown = shown;
     scenes.replaceChildren(...ep.scenes.map((scene) => sceneCard(ep, scene)));
   }
 
@@ -238,7 +242,7 @@ function sceneCard(ep, scene) {
   const texts = scene.segments.map((s) => el("textarea", { rows: 3, "data-segment": s.id, "aria-label": `scene ${scene.index} ${s.id}` }, s.text));
   return el("article", { class: "scene-row", "data-scene": scene.index },
     el("figure", { class: "scene", "data-scene": scene.index },
-      scene.image ? el("img", { src: `${scene.image}?v=${Date.now()}`, alt: `scene ${scene.index}: ${scene.title}` }) : el("div", { class: "no-image" }, "no picture yet"),
+      scene.image ? el("img", { src: scene.image, alt: `scene ${scene.index}: ${scene.title}` }) : el("div", { class: "no-image" }, "no picture yet"),
       el("figcaption", {}, el("b", {}, `${scene.index}. ${scene.title}`)),
       ...scene.segments.map((s, i) => el("label", { class: "segment" },
         el("span", {}, el("span", { class: "speaker" }, s.speaker), el("span", { class: "muted" }, ` ${s.id}`)), texts[i])),
@@ -449,6 +453,7 @@ async function saveBeats(scene, errorBox) {
   try {
     const saved = await api("PUT", `/api/episodes/${slug}/scenes/${scene.index}/beats`, { beats });
     beatDrafts.delete(scene.index);
+    scenesShown = null; // drawn again from the file, even when nothing changed
     if (saved.changed) {
       const build = await startBuild(slug);
       if (build) say(`Scene ${scene.index}: ${saved.beats} beats saved in ${scene.file}; redoing that scene (pid ${build.pid}).`, "ok");
