@@ -184,6 +184,8 @@ def test_review_approve_build_and_play_then_reject_in_a_browser(browser, tmp_pat
         saved = json.loads(scene_file.read_text())["beats"]
         assert [("A lid keeps the tea hot" in b["points"]) for b in saved] == had and any(had), saved
         assert old_point not in json.dumps(saved)
+        heading = wait(browser, lambda d: d.find_element("css selector", '.beats[data-scene="2"] h3').text, 30)
+        assert "stills not yet redrawn since the last edit" in heading and "unsaved" not in heading, heading
         row = browser.find_element("css selector", '.scene-row[data-scene="2"]')
         browser.execute_script("arguments[0].scrollIntoView()", row)
         shot(browser, tmp_path, "studio-beats")

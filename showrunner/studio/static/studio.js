@@ -153,16 +153,7 @@ function renderEpisode(ep) {
       ...ep.script.segments.map((s) => el("li", {}, el("b", {}, `${s.speaker}: `), s.text)));
   }
 
-  const storyboard = document.getElementById("storyboard-panel");
-  storyboard.hidden = !ep.scenes.length;
-  const scenes = document.getElementById("scenes");
-  // drawn again only when a scene changed (a still redrawn, a file saved), and never under the reviewer's typing
-  const typing = document.activeElement && ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
-  const shown = JSON.stringify(ep.scenes);
-  if (shown !== scenesShown && !(typing && scenes.contains(document.activeElement))) {
-    scenesShown = shown;
-    scenes.replaceChildren(...ep.scenes.map((scene) => sceneCard(ep, scene)));
-  }
+  renderScenes(ep.scenes);
 
   const acceptance = document.getElementById("acceptance-panel");
   acceptance.hidden = !ep.acceptance;
@@ -177,6 +168,18 @@ function renderEpisode(ep) {
   const cost = document.getElementById("cost-panel");
   cost.hidden = !ep.cost;
   if (ep.cost) document.getElementById("cost").textContent = `total: $${Number(ep.cost.total_usd || 0).toFixed(4)}`;
+}
+
+function renderScenes(list) {
+  document.getElementById("storyboard-panel").hidden = !list.length;
+  const scenes = document.getElementById("scenes");
+  // drawn again only when a scene changed (a still redrawn, a file saved), and never under the reviewer's typing
+  const typing = document.activeElement && ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+  const shown = JSON.stringify(list);
+  if (shown !== scenesShown && !(typing && scenes.contains(document.activeElement))) {
+    scenesShown = shown;
+    scenes.replaceChildren(...list.map((scene) => sceneCard(scene)));
+  }
 }
 
 let pronunciationsDirty = false;
@@ -238,7 +241,7 @@ async function savePronunciations() {
   }
 }
 
-function sceneCard(ep, scene) {
+function sceneCard(scene) {
   const texts = scene.segments.map((s) => el("textarea", { rows: 3, "data-segment": s.id, "aria-label": `scene ${scene.index} ${s.id}` }, s.text));
   return el("article", { class: "scene-row", "data-scene": scene.index },
     el("figure", { class: "scene", "data-scene": scene.index },
@@ -323,7 +326,7 @@ function beatsPanel(scene) {
   const list = el("ol", { class: "beat-list" }, draft.map((beat, k) => beatItem(scene, draft, beat, k, ops)));
   return el("section", { class: "beats", "data-scene": scene.index },
     el("h3", {}, `Visual beats (${draft.length})`, pill,
-      scene.stills_stale && !dirty ? el("span", { class: "pill waiting" }, "stills are of the beats before the last edit: redo the scene") : null),
+      scene.stills_stale && !dirty ? el("span", { class: "pill waiting" }, "stills not yet redrawn since the last edit") : null),
     draft.length ? list : el("p", { class: "muted" }, "No beats: the scene is drawn from its slide. Add a key point to plan its own."),
     draft.length ? null : el("button", { type: "button", class: "add-point", onclick: () => ops.edit((d) => d.push(newPoint(scene, null, null))) }, "+ key point"),
     error,
@@ -454,6 +457,7 @@ async function saveBeats(scene, errorBox) {
     const saved = await api("PUT", `/api/episodes/${slug}/scenes/${scene.index}/beats`, { beats });
     beatDrafts.delete(scene.index);
     scenesShown = null; // drawn again from the file, even when nothing changed
+    renderScenes((await api("GET", `/api/episodes/${slug}/scenes`)).scenes);
     if (saved.changed) {
       const build = await startBuild(slug);
       if (build) say(`Scene ${scene.index}: ${saved.beats} beats saved in ${scene.file}; redoing that scene (pid ${build.pid}).`, "ok");
