@@ -51,6 +51,7 @@ from showrunner.providers.language.tasks import (
     STORYBOARD,
     TASKS,
 )
+from showrunner.providers.speech import word_times
 from tests import fake_anthropic, fake_openai
 from tests.project import SMALL_SOURCE
 
@@ -78,6 +79,7 @@ def language_settings(name: str, monkeypatch) -> Iterator[tuple[dict, object]]:
 
 
 SPEECH_VOICES = {"espeak": "en-us+f3", "hibari": "heart", "piper": "joe", "openai": "alloy", "edge": None}
+WORD_TIMES = {"hibari", "piper"}  # the voices that time their words (providers/speech/word_times.py)
 IMAGE_RUNS = {"slides": True, "openai": True, "diffusers": False}
 
 
@@ -215,6 +217,15 @@ def test_speech_provider_speaks(name, tmp_path, monkeypatch):
         (samples,) = decode_audio([audio], 24000)
         assert len(samples) > 0 and np.abs(samples).max() > 0  # sound, not silence
         assert speech.speak(request) == audio and speech.calls.records[-1].cached
+        timed = word_times.read(audio)
+        assert (timed is not None) == (name in WORD_TIMES)
+        if timed is not None:  # every word placed, in order, inside the audio
+            voice_words, rate = timed
+            written = request.text.split()
+            spans = word_times.align(written, [len(w) for w in written], voice_words)
+            assert spans is not None and len(spans) == len(written)
+            assert all(a < b <= c for (a, b), (c, _) in zip(spans, spans[1:], strict=False))
+            assert spans[-1][1] <= len(samples) * rate / 24000
 
 
 # --- images ----------------------------------------------------------------------------------
