@@ -178,15 +178,46 @@ def _frequencies():
     return SpellChecker(language="en").word_frequency
 
 
+@functools.cache
+def _british():
+    from whisper_normalizer.english import EnglishSpellingNormalizer  # MIT: Whisper's British-American list
+
+    return EnglishSpellingNormalizer().mapping
+
+
+# British spellings the list does not hold, by ending (longest first): "parallelise", "virtualisation",
+# "containerised" are the American word spelled the British way; a variant is tried, never trusted alone
+_BRITISH_ENDINGS = (("isation", "ization"), ("isations", "izations"), ("ising", "izing"), ("ised", "ized"),
+                    ("ises", "izes"), ("iser", "izer"), ("isers", "izers"), ("ise", "ize"), ("yse", "yze"),
+                    ("ysed", "yzed"), ("ysing", "yzing"), ("ours", "ors"), ("our", "or"), ("tres", "ters"),
+                    ("tre", "ter"), ("lled", "led"), ("lling", "ling"), ("ogue", "og"), ("ence", "ense"))
+
+
+def spelling_variants(word: str) -> set[str]:
+    """`word` (lower case) and its American spelling where it is spelled the British way: Whisper's own
+    British-American list, then the regular endings (-ise, -isation, -our, -tre, -lled)."""
+    out = {word}
+    mapped = _british().get(word)
+    if mapped:
+        out.add(mapped)
+    for ending, american in _BRITISH_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            out.add(word[: -len(ending)] + american)
+    return out
+
+
 def known_word(word: str) -> bool:
-    """Whether an English word list knows `word` (or its stem before a plural, past or -ing ending) as common."""
+    """Whether an English word list knows `word` (or its stem before a plural, past or -ing ending) as
+    common, in its American or British spelling ("colour", "optimised", "parallelise")."""
     frequencies = _frequencies()
     w = word.lower().removesuffix("'s").strip("'")
-    candidates = {w}
-    for ending, repl in (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"),
-                         ("er", ""), ("ers", "")):
-        if w.endswith(ending) and len(w) > len(ending) + 2:
-            candidates.add(w[: -len(ending)] + repl)
+    candidates: set[str] = set()
+    for spelled in spelling_variants(w):
+        candidates.add(spelled)
+        for ending, repl in (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
+                             ("ing", "e"), ("er", ""), ("ers", "")):
+            if spelled.endswith(ending) and len(spelled) > len(ending) + 2:
+                candidates.add(spelled[: -len(ending)] + repl)
     return any(c in frequencies and frequencies[c] >= SURE_FREQUENCY for c in candidates)
 
 

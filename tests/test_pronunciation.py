@@ -10,7 +10,8 @@ from showrunner.config import load_config
 from showrunner.errors import ConfigError
 from showrunner.files import write_json
 from showrunner.outline_markdown import parse_outline_markdown, render_outline_markdown
-from showrunner.pronunciation import Lexicon, Pronunciation, builtin, episode_lexicon, unsure_words
+from showrunner.pronunciation import (Lexicon, Pronunciation, builtin, episode_lexicon, known_word,
+                                      unsure_words)
 from showrunner.workflow import stage_settings
 from tests.project import small_config
 
@@ -86,6 +87,15 @@ def test_changing_an_entry_reruns_only_the_voices_that_say_it(tmp_path, monkeypa
     assert before["02"] == after["02"]  # scene 02 does not: untouched
     assert set(after["02"]["pronunciations"]) == {"grep"}
     assert params({"kubectl": "cube control", "teapot": "tea pot"}) == before  # a term no scene says reruns nothing
+
+
+def test_british_and_american_spellings_are_both_words_a_voice_is_sure_of():
+    # the corpus's British posts had "colour", "optimised", "behaviour" listed for the reviewer; a real
+    # unknown word beside them still is
+    texts = ["The colour of the catalogue: optimised behaviours, parallelised and serialised, "
+             "the organisation's licence, its centre, travelled and modelled; then xxhash."]
+    assert unsure_words(texts, Lexicon()) == ["xxhash"]
+    assert not known_word("colourx") and not known_word("optimisedd")  # a near-miss is no variant
 
 
 def test_the_words_no_voice_is_sure_of_are_listed_and_read_back_from_outline_md():
