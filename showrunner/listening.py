@@ -14,7 +14,8 @@
                    ms of Whisper's times, 62 of 62 of these); words inside a stretch keep Whisper's
     word_error     jiwer's word error rate of what was heard against what the lines say, both
                    normalised by Whisper's own EnglishTextNormalizer (whisper-normalizer: numbers,
-                   case, punctuation, spelling variants), then with spelled-out letters joined
+                   case, punctuation, spelling variants; British endings such as -isation and -tre
+                   as American too, showrunner.pronunciation.american), then with spelled-out letters joined
                    ("S Q L" is "SQL") and a compound written apart on one side joined where the
                    other side writes it as one word ("back reference" is "backreference"): the same
                    sounds spelled two ways are not errors
@@ -41,6 +42,7 @@ import numpy as np
 
 from showrunner import voices
 from showrunner.config import Listen
+from showrunner.pronunciation import american
 
 SAMPLE_RATE = 16000  # what Whisper listens at
 
@@ -185,8 +187,9 @@ def _normaliser():
 
 
 def tokens(text: str) -> list[str]:
-    """The words of `text` as the comparison sees them: lower case, numbers as digits, no punctuation."""
-    return _normaliser()(text).split()
+    """The words of `text` as the comparison sees them: lower case, numbers as digits, no punctuation,
+    American spelling ("optimisation" is "optimization": Whisper writes either for the same sounds)."""
+    return [american(w) for w in _normaliser()(text).split()]
 
 
 def key(text: str) -> str:

@@ -186,23 +186,34 @@ def _british():
 
 
 # British spellings the list does not hold, by ending (longest first): "parallelise", "virtualisation",
-# "containerised" are the American word spelled the British way; a variant is tried, never trusted alone
-_BRITISH_ENDINGS = (("isation", "ization"), ("isations", "izations"), ("ising", "izing"), ("ised", "ized"),
-                    ("ises", "izes"), ("iser", "izer"), ("isers", "izers"), ("ise", "ize"), ("yse", "yze"),
-                    ("ysed", "yzed"), ("ysing", "yzing"), ("ours", "ors"), ("our", "or"), ("tres", "ters"),
-                    ("tre", "ter"), ("lled", "led"), ("lling", "ling"), ("ogue", "og"), ("ence", "ense"))
+# "containerised" are the American word spelled the British way. Each rewrites a word to a spelling that is
+# either the American word or no word at all, so two different words never become one ("promise" is
+# "promize" on both sides of a comparison); a doubled l ("filling", "filing") is left to Whisper's list.
+_BRITISH_ENDINGS = (("isations", "izations"), ("isation", "ization"), ("ising", "izing"), ("ised", "ized"),
+                    ("ises", "izes"), ("isers", "izers"), ("iser", "izer"), ("ise", "ize"), ("ysed", "yzed"),
+                    ("ysing", "yzing"), ("yses", "yzes"), ("yse", "yze"), ("ours", "ors"), ("our", "or"),
+                    ("tres", "ters"), ("tre", "ter"), ("ogues", "ogs"), ("ogue", "og"), ("ence", "ense"))
+_DOUBLED_L = (("lled", "led"), ("lling", "ling"))  # "modelled": a candidate for knowing the word, no rewrite
+
+
+def american(word: str) -> str:
+    """A lower-case word in American spelling: Whisper's British-American list ("colour", "travelled"),
+    then the regular endings above ("optimisation", "parallelise", "centre")."""
+    mapped = _british().get(word)
+    if mapped:
+        return mapped
+    for ending, spelled in _BRITISH_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[: -len(ending)] + spelled
+    return word
 
 
 def spelling_variants(word: str) -> set[str]:
-    """`word` (lower case) and its American spelling where it is spelled the British way: Whisper's own
-    British-American list, then the regular endings (-ise, -isation, -our, -tre, -lled)."""
-    out = {word}
-    mapped = _british().get(word)
-    if mapped:
-        out.add(mapped)
-    for ending, american in _BRITISH_ENDINGS:
+    """`word` (lower case) and the American spellings it may stand for."""
+    out = {word, american(word)}
+    for ending, spelled in _DOUBLED_L:
         if word.endswith(ending) and len(word) > len(ending) + 2:
-            out.add(word[: -len(ending)] + american)
+            out.add(word[: -len(ending)] + spelled)
     return out
 
 

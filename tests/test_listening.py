@@ -73,6 +73,11 @@ def test_spelling_variants_of_the_same_sounds_are_not_word_errors():
     assert same.rate == 0.0
     wrong = listening.word_error("A backreference in SQL.", "a background in sequel")
     assert (wrong.substitutions, wrong.rate) == (2, 0.5)
+    # British and American spellings of one word (ep1: "optimisation" heard as "optimization")
+    british = listening.word_error("The optimisation parallelised the colour catalogue at the centre.",
+                                   "the optimization parallelized the color catalog at the center")
+    assert british.rate == 0.0
+    assert listening.word_error("filling the promise", "filing the promize").substitutions == 1  # filing is a word
 
 
 def test_a_glossary_is_what_the_recogniser_is_given():
