@@ -27,6 +27,16 @@ def test_terms_are_respelled_and_acronyms_spelled_out_for_every_voice():
     assert lexicon.spoken("SHA-256 and SHA, the nginx way") == "shah 256 and shah, the engine x way"
 
 
+def test_a_lowercase_tool_name_without_a_vowel_is_spelled_out_and_its_scenes_depend_on_it():
+    # the fd README: "fd" said as a word was heard as "fda"; spelled, it is heard as the letters
+    lexicon = Lexicon()
+    assert lexicon.spoken("Use fd or rg, then gcc; the nth time, vs find; rhythm and nginx.") == \
+        "Use F D or R G, then G C C; the nth time, vs find; rhythm and engine x."
+    assert lexicon.relevant(["Use fd with ls."]) == {"ls": {"say": "L S", "phonemes": {}},
+                                                     "fd": {"say": "F D", "phonemes": {}}}
+    assert unsure_words(["Use fd, then xxhash."], lexicon) == ["xxhash"]
+
+
 def test_phonemes_go_to_each_voice_in_its_own_syntax_and_other_voices_read_the_respelling():
     lexicon = Lexicon({"GNU": Pronunciation(say="guh new", phonemes={"piper": "ɡənˈuː", "hibari": "ɡənˈu",
                                                                      "espeak": "g@n'u:"})})
