@@ -12,6 +12,7 @@ from showrunner.config import Listen, load_config
 from showrunner.pronunciation import episode_lexicon
 from showrunner.providers.calls import ModelCalls
 from showrunner.stages.scene_voice import speak
+from showrunner.stages.transcript import names_said
 from tests.media_episode import media_config
 
 LINES = ["A backreference matches the same text again.",
@@ -83,6 +84,9 @@ def test_spelling_variants_of_the_same_sounds_are_not_word_errors():
 def test_a_glossary_is_what_the_recogniser_is_given():
     assert listening.glossary(["kubectl", "GNU"]) == "Glossary: kubectl, GNU."
     assert listening.glossary([]) is None
+    # the show's name where a scene says it: heard as "plane circuits" without it
+    assert names_said("Plain Circuits", "Thanks for listening to Plain Circuits.") == ["Plain Circuits"]
+    assert names_said("Plain Circuits", "Today: how fd finds files.") == []
 
 
 def test_caption_edges_at_pauses_are_hard_and_mid_phrase_breaks_soft():
