@@ -42,6 +42,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from showrunner import listening  # noqa: E402
+from showrunner.acceptance_checks import still_unsure  # noqa: E402
 from showrunner.artifacts import Outline, SceneTimings  # noqa: E402
 from showrunner.captions import parse_srt  # noqa: E402
 from showrunner.config import load_config  # noqa: E402
@@ -89,9 +90,8 @@ def measure(project: Project, name: str, episode_slug: str) -> dict:
     lexicon = episode_lexicon(episode)
     terms = dict.fromkeys(lexicon.used_in(" \n ".join(ln.text for ln in lines)), "lexicon")
     outline = read_model(results / "outline.json", Outline)
-    for word in outline.unsure_words:
-        if word not in lexicon:
-            terms.setdefault(word, "unsure")
+    for word in still_unsure(outline.unsure_words, lexicon):
+        terms.setdefault(word, "unsure")
     heard = listening.terms_heard(lines, words, terms)
     cues = parse_srt(results / "captions.srt")
     offsets, unmeasured = listening.cue_timing([(c.start, c.end, " ".join(c.lines)) for c in cues],
@@ -168,6 +168,65 @@ def totals(rows: list[dict], label: str) -> str:
             f"caption edges within 150 ms {sum(r['edges_within'] for r in rows)}/{sum(r['edges'] for r in rows)}")
 
 
+def run(only: list[str] | None = None, root: Path | None = None, documents: list[Path] | None = None,
+        minutes: float = 1.0, real_only: bool = False, build: bool = True, remeasure: bool = False,
+        json_out: Path | None = None) -> tuple[list[dict], Path]:
+    """Build (or resume, in `root`) and measure: ep1, the seen real documents, the unseen ones, the
+    made-up corpus, then `documents`, each built and measured in turn, so a long run reports as it goes
+    and a stopped one resumes with what it had. The rows, and the project folder."""
+    documents = documents or []
+    config = bench_config(documents, minutes)
+    real = real_corpus()
+    unseen = {doc.slug for doc in real if doc.unseen}
+    order = ["ep1", *(d.slug for d in real if not d.unseen), *(d.slug for d in real if d.unseen),
+             *(d.slug for d in CORPUS), *(slug(p) for p in documents)]
+    if real_only:
+        order = [s for s in order if s == "ep1" or s in {d.slug for d in real}]
+    if only:
+        order = [s for s in order if s in only]
+    config["episodes"] = {s: config["episodes"][s] for s in order}
+    if root is not None and (root / "Snakefile").is_file():  # resume: keep what was built
+        project = Project.__new__(Project)
+        project.root = root
+        project.write_config(config)
+    else:
+        root = root or Path(tempfile.mkdtemp(prefix="showrunner-listening-"))
+        root.mkdir(parents=True, exist_ok=True)
+        project = Project(root, config, sources={"sources/ep1/build-caches.md":
+                                                 (REPO / "sources/ep1/build-caches.md").read_text()})
+    install(root)
+    for doc in real:
+        (root / "sources" / "real").mkdir(parents=True, exist_ok=True)
+        (root / "sources" / "real" / doc.file).write_bytes(doc.source.read_bytes())
+    for path in documents:
+        (root / "sources" / "extra").mkdir(parents=True, exist_ok=True)
+        (root / "sources" / "extra" / path.name).write_bytes(path.read_bytes())
+    names = {"ep1": "ep1 (build-caches.md)", **{doc.slug: doc.name for doc in CORPUS},
+             **{doc.slug: doc.file for doc in real}, **{slug(p): p.name for p in documents}}
+    rows = []
+    for episode_slug in order:
+        built = None
+        if build:
+            # no time limit (Project.snakemake stops at 15 minutes): on a busy machine an episode may take longer
+            built = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "--nocolor", "--keep-going",
+                                    "--rerun-incomplete", *(["--forcerun", "acceptance"] if remeasure else []),
+                                    f"results/{episode_slug}/acceptance.json"],
+                                   cwd=root, capture_output=True, text=True)
+        try:
+            row = measure(project, names[episode_slug], episode_slug)
+        except (OSError, ValueError, KeyError, ShowrunnerError) as err:
+            print(f"== {names[episode_slug]}: not built ({err})\n{built.stderr[-3000:] if built else ''}", flush=True)
+            continue
+        row["unseen"] = episode_slug in unseen
+        rows.append(row)
+        verdict = {None: "not run", True: "passed", False: "FAILED"}[row["acceptance"]]
+        print(f"-- {row['document']}{' (unseen)' if row['unseen'] else ''}: acceptance {verdict}, "
+              f"WER {row['wer']:.1%}, edges {row['edges_within']}/{row['edges']}", flush=True)
+        if json_out:
+            json_out.write_text(json.dumps(rows, indent=2))
+    return rows, root
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--document", type=Path, action="append", default=[], help="another document to build")
@@ -180,58 +239,8 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=1.0, help="target minutes of each real document's episode")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args()
-    config = bench_config(args.document, args.minutes)
-    real = real_corpus()
-    unseen = {doc.slug for doc in real if doc.unseen}
-    # ep1, then the seen documents, then the unseen ones, then the made-up corpus: each is built and
-    # measured in turn, so a long run reports as it goes and a stopped one resumes with what it had
-    order = ["ep1", *(d.slug for d in real if not d.unseen), *(d.slug for d in real if d.unseen),
-             *(d.slug for d in CORPUS), *(slug(p) for p in args.document)]
-    if args.real:
-        order = [s for s in order if s == "ep1" or s in {d.slug for d in real}]
-    if args.only:
-        order = [s for s in order if s in args.only]
-    config["episodes"] = {s: config["episodes"][s] for s in order}
-    if args.root is not None and (args.root / "Snakefile").is_file():  # resume: keep what was built
-        root = args.root
-        project = Project.__new__(Project)
-        project.root = root
-        project.write_config(config)
-    else:
-        root = args.root or Path(tempfile.mkdtemp(prefix="showrunner-listening-"))
-        root.mkdir(parents=True, exist_ok=True)
-        project = Project(root, config, sources={"sources/ep1/build-caches.md":
-                                                 (REPO / "sources/ep1/build-caches.md").read_text()})
-    install(root)
-    for doc in real:
-        (root / "sources" / "real").mkdir(parents=True, exist_ok=True)
-        (root / "sources" / "real" / doc.file).write_bytes(doc.source.read_bytes())
-    for path in args.document:
-        (root / "sources" / "extra").mkdir(parents=True, exist_ok=True)
-        (root / "sources" / "extra" / path.name).write_bytes(path.read_bytes())
-    names = {"ep1": "ep1 (build-caches.md)", **{doc.slug: doc.name for doc in CORPUS},
-             **{doc.slug: doc.file for doc in real}, **{slug(p): p.name for p in args.document}}
-    rows = []
-    for episode_slug in order:
-        run = None
-        if not args.no_build:
-            # no time limit (Project.snakemake stops at 15 minutes): on a busy machine an episode may take longer
-            run = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "--nocolor", "--keep-going",
-                                  "--rerun-incomplete", *(["--forcerun", "acceptance"] if args.remeasure else []),
-                                  f"results/{episode_slug}/acceptance.json"],
-                                 cwd=root, capture_output=True, text=True)
-        try:
-            row = measure(project, names[episode_slug], episode_slug)
-        except (OSError, ValueError, KeyError, ShowrunnerError) as err:
-            print(f"== {names[episode_slug]}: not built ({err})\n{run.stderr[-3000:] if run else ''}", flush=True)
-            continue
-        row["unseen"] = episode_slug in unseen
-        rows.append(row)
-        verdict = {None: "not run", True: "passed", False: "FAILED"}[row["acceptance"]]
-        print(f"-- {row['document']}{' (unseen)' if row['unseen'] else ''}: acceptance {verdict}, "
-              f"WER {row['wer']:.1%}, edges {row['edges_within']}/{row['edges']}", flush=True)
-        if args.json:
-            args.json.write_text(json.dumps(rows, indent=2))
+    rows, root = run(args.only, args.root, args.document, args.minutes, args.real, not args.no_build, args.remeasure,
+                     args.json)
     show(rows)
     if args.keep or args.root is not None:
         print(f"\nkept: {root}")

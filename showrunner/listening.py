@@ -326,10 +326,10 @@ def terms_heard(lines: list[Said], words: list[Word], terms: dict[str, str], lon
 
 def _unglued(heard: list[str], said: set[str]) -> set[str]:
     """What is left of each heard word that begins or ends with another word of the line: Whisper writes
-    "Run kubectl" as "runcubectl" now and then."""
+    "Run kubectl" as "runcubectl" now and then, and "like ls. fd also" as "LSFD"."""
     out = set()
     for word in heard:
-        for k in range(2, len(word) - 2):
+        for k in range(2, len(word) - 1):
             if word[:k] in said:
                 out.add(word[k:])
             if word[k:] in said:

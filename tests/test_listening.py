@@ -9,7 +9,8 @@ import pytest
 from showrunner import listening, media
 from showrunner.artifacts import Scene, Segment
 from showrunner.config import Listen, load_config
-from showrunner.pronunciation import episode_lexicon
+from showrunner.acceptance_checks import still_unsure
+from showrunner.pronunciation import Lexicon, Pronunciation, episode_lexicon
 from showrunner.providers.calls import ModelCalls
 from showrunner.stages.scene_voice import speak
 from showrunner.stages.transcript import names_said
@@ -79,6 +80,19 @@ def test_spelling_variants_of_the_same_sounds_are_not_word_errors():
                                    "the optimization parallelized the color catalog at the center")
     assert british.rate == 0.0
     assert listening.word_error("filling the promise", "filing the promize").substitutions == 1  # filing is a word
+
+
+def test_a_term_glued_to_the_next_word_is_heard_and_a_covered_unsure_word_is_not_checked():
+    # the fd README: "just like ls. fd also honours" heard as "just like LSFD also honors"
+    line = listening.Said(3, 0.0, 3.0, "just like ls. fd also honours it")
+    words = [listening.Word(t, 0.3 * k, 0.3 * k + 0.25) for k, t in enumerate("just like LSFD also honors it".split())]
+    assert listening.terms_heard([line], words, {"ls": "lexicon"})[0].passed
+    heard_wrong = [listening.Word(t, 0.3 * k, 0.3 * k + 0.25) for k, t in enumerate("just like as fd".split())]
+    assert not listening.terms_heard([line], heard_wrong, {"ls": "lexicon"})[0].passed
+    # what outline.md listed and the episode's lexicon now covers (config.yaml's Snakemake), or a rule does
+    # (fd is spelled out), is no longer an unsure word to listen for
+    lexicon = Lexicon({"snakemake": Pronunciation(say="snake make")})
+    assert still_unsure(["Snakemake", "fd", "xxhash"], lexicon) == ["xxhash"]
 
 
 def test_a_glossary_is_what_the_recogniser_is_given():
