@@ -7,13 +7,12 @@ from __future__ import annotations
 import pytest
 
 from showrunner import listening, media
+from showrunner.acceptance_checks import still_unsure
 from showrunner.artifacts import Scene, Segment
 from showrunner.config import Listen, load_config
-from showrunner.acceptance_checks import still_unsure
 from showrunner.pronunciation import Lexicon, Pronunciation, episode_lexicon
 from showrunner.providers.calls import ModelCalls
 from showrunner.stages.scene_voice import speak
-from showrunner.stages.transcript import names_said
 from tests.media_episode import media_config
 
 LINES = ["A backreference matches the same text again.",
@@ -98,9 +97,6 @@ def test_a_term_glued_to_the_next_word_is_heard_and_a_covered_unsure_word_is_not
 def test_a_glossary_is_what_the_recogniser_is_given():
     assert listening.glossary(["kubectl", "GNU"]) == "Glossary: kubectl, GNU."
     assert listening.glossary([]) is None
-    # the show's name where a scene says it: heard as "plane circuits" without it
-    assert names_said("Plain Circuits", "Thanks for listening to Plain Circuits.") == ["Plain Circuits"]
-    assert names_said("Plain Circuits", "Today: how fd finds files.") == []
 
 
 def test_caption_edges_at_pauses_are_hard_and_mid_phrase_breaks_soft():

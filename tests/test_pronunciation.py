@@ -10,8 +10,7 @@ from showrunner.config import load_config
 from showrunner.errors import ConfigError
 from showrunner.files import write_json
 from showrunner.outline_markdown import parse_outline_markdown, render_outline_markdown
-from showrunner.pronunciation import (Lexicon, Pronunciation, builtin, episode_lexicon, known_word,
-                                      unsure_words)
+from showrunner.pronunciation import Lexicon, Pronunciation, builtin, episode_lexicon, known_word, unsure_words
 from showrunner.workflow import stage_settings
 from tests.project import small_config
 

@@ -2,7 +2,7 @@
 
 Every scene's voice (without the music bed) is resampled to 16 kHz and transcribed by
 faster-whisper on the Whisper model shipped in a pinned package (showrunner.listening), with
-the show's name and the lexicon's terms that the scene says as its glossary (so it can spell them). A scene's words
+the lexicon's terms that the scene says as its glossary (so it can spell them). A scene's words
 are remembered by the voice file's content and that glossary, so a one-scene edit listens to
 that scene only. transcript.json holds the words with their times in the episode (scenes follow
 each other exactly), the stretches of speech the voice activity detector found (Silero, in
@@ -26,7 +26,7 @@ from showrunner.stage_job import StageJob
 log = logging.getLogger(__name__)
 
 # The settings it reads: its rule's params (showrunner/reads.py)
-READS = ("acceptance.listen", "pronunciations", "show.name")
+READS = ("acceptance.listen", "pronunciations")
 
 PAD_S = 0.5  # silence around a scene while it is heard: the recogniser times first and last words better
 
@@ -41,8 +41,7 @@ def run(job: StageJob) -> None:
     cost = {"wall_s": 0.0, "cpu_s": 0.0, "audio_s": 0.0}
     for voice, timings_path in zip(job.input["voices"], job.input["timings"], strict=True):
         timings = read_model(timings_path, SceneTimings)
-        vocabulary = names_said(job.episode.show.name, " ".join(line.text for line in timings.lines))
-        vocabulary += lexicon.used_in(" ".join(line.text for line in timings.lines))
+        vocabulary = lexicon.used_in(" ".join(line.text for line in timings.lines))
         kind = "transcript-" + sha256_text(canonical_json({**about, "glossary": vocabulary}))[:16]
         fresh: list[dict] = []
 
@@ -67,12 +66,6 @@ def run(job: StageJob) -> None:
         "cost": {k: round(v, 3) for k, v in cost.items()},  # of what was listened to now
         "narration_s": round(offset, 3)})
     log.info("heard %d words in %.1f s of narration", len(words), offset)
-
-
-def names_said(show_name: str, text: str) -> list[str]:
-    """The show's name when the text says it: in the glossary, so the recogniser spells it as the lines do
-    (every corpus episode heard "Plain Circuits" as "plane circuits": the same sounds, another spelling)."""
-    return [show_name] if show_name.lower() in text.lower() else []
 
 
 def _listen(path, settings, job: StageJob, vocabulary: list[str]) -> dict:
