@@ -18,8 +18,10 @@
                    case, punctuation, spelling variants; British endings such as -isation and -tre
                    as American too, showrunner.pronunciation.american), then with spelled-out letters joined
                    ("S Q L" is "SQL") and a compound written apart on one side joined where the
-                   other side writes it as one word ("back reference" is "backreference"): the same
-                   sounds spelled two ways are not errors
+                   other side writes it as one word ("back reference" is "backreference"), and a
+                   heard word the lines do not hold written as their word of the same sounds ("plane"
+                   for "plain", by the US gold lexicon in hibari-tts): the same sounds spelled two
+                   ways are not errors
     terms_heard    each term a line says (the lexicon's, the words no voice is sure of): heard as
                    itself or not, with the scene and the time; the recogniser is given the scene's
                    terms as a glossary (Whisper's initial prompt), which helps it spell a term it
@@ -43,7 +45,7 @@ import numpy as np
 
 from showrunner import voices
 from showrunner.config import Listen
-from showrunner.pronunciation import american
+from showrunner.pronunciation import american, spelled_out
 
 SAMPLE_RATE = 16000  # what Whisper listens at
 
@@ -238,11 +240,48 @@ def _compounds_joined(words: list[str], vocabulary: set[str], longest: int = 3) 
     return ["".join(words[i:j]) for i, j in _compound_spans(words, vocabulary, longest)]
 
 
+@functools.cache
+def _sounds() -> dict[str, frozenset[str]]:
+    """{word: its American pronunciations, stress marks dropped}: the lower-case words of the gold lexicon
+    (misaki's, Apache-2.0) that ships in hibari-tts, the voice package; {} where it is not installed. Not
+    its acronyms: "sequel" is no way to hear SQL, which the lexicon spells out."""
+    import gzip
+    import json
+    from importlib import resources
+
+    try:
+        raw = json.loads(gzip.decompress(resources.files("hibari").joinpath("assets/lexicon_us_gold.json.gz")
+                                         .read_bytes()))
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}
+    def said(how) -> frozenset[str]:
+        return frozenset(p.replace("ˈ", "").replace("ˌ", "") for p in (how.values() if isinstance(how, dict)
+                                                                       else [how]) if p)
+    # words, not names, acronyms or the lower-case letters the lexicon spells out (sql, fd)
+    return {word: said(how) for word, how in raw.items() if word.islower() and not spelled_out(word)}
+
+
+def _homophones_joined(words: list[str], vocabulary: set[str]) -> list[str]:
+    """Each word the other text does not hold, written as the other text's word that sounds the same
+    ("plane" is "plain" where only the lines say "plain"): a recogniser cannot tell them apart."""
+    sounds = _sounds()
+    by_sound: dict[str, str] = {}
+    for word in sorted(vocabulary):
+        for sound in sounds.get(word, ()):
+            by_sound.setdefault(sound, word)
+    out = []
+    for word in words:
+        if word not in vocabulary:
+            word = next((by_sound[s] for s in sorted(sounds.get(word, ())) if s in by_sound), word)
+        out.append(word)
+    return out
+
+
 def comparable(reference: str, heard: str) -> tuple[list[str], list[str]]:
     """Both texts as word lists where the same sounds are spelled the same way (see word_error)."""
     ref, hyp = _letters_joined(tokens(reference)), _letters_joined(tokens(heard))
     ref_vocab, hyp_vocab = set(ref), set(hyp)
-    return _compounds_joined(ref, hyp_vocab), _compounds_joined(hyp, ref_vocab)
+    return _compounds_joined(ref, hyp_vocab), _homophones_joined(_compounds_joined(hyp, ref_vocab), ref_vocab)
 
 
 @dataclass(frozen=True)

@@ -212,7 +212,7 @@ def _british():
 _BRITISH_ENDINGS = (("isations", "izations"), ("isation", "ization"), ("ising", "izing"), ("ised", "ized"),
                     ("ises", "izes"), ("isers", "izers"), ("iser", "izer"), ("ise", "ize"), ("ysed", "yzed"),
                     ("ysing", "yzing"), ("yses", "yzes"), ("yse", "yze"), ("ours", "ors"), ("our", "or"),
-                    ("tres", "ters"), ("tre", "ter"), ("ogues", "ogs"), ("ogue", "og"), ("ence", "ense"))
+                    ("tres", "ters"), ("tre", "ter"), ("ogues", "ogs"), ("ogue", "og"))
 _DOUBLED_L = (("lled", "led"), ("lling", "ling"))  # "modelled": a candidate for knowing the word, no rewrite
 
 

@@ -79,6 +79,11 @@ def test_spelling_variants_of_the_same_sounds_are_not_word_errors():
                                    "the optimization parallelized the color catalog at the center")
     assert british.rate == 0.0
     assert listening.word_error("filling the promise", "filing the promize").substitutions == 1  # filing is a word
+    # homophones: every corpus episode heard "Plain Circuits" as "plane circuits", the same sounds
+    assert listening.word_error("Welcome to Plain Circuits.", "welcome to plane circuits").rate == 0.0
+    assert listening.word_error("a build cache", "a build cat").substitutions == 1  # other sounds: an error
+    # a heard word the lines also say elsewhere is not rewritten: "write it right" heard "right it right"
+    assert listening.word_error("write it right", "right it right").substitutions == 1
 
 
 def test_a_term_glued_to_the_next_word_is_heard_and_a_covered_unsure_word_is_not_checked():
