@@ -5,7 +5,7 @@ In a temporary copy of the repository (the checkout is never touched) this:
 1. builds ep1 cold: every stage from the sources to final.mp4, podcast.mp3 and acceptance.json
    (`--config approval=auto`, the default profile: model stages single-lane);
 2. runs again with nothing changed (should do no work);
-3. edits one scene (scenes/NN.json: the title and one line of narration) and rebuilds;
+3. edits one scene (scenes/NN.json: the title and one segment of narration) and rebuilds;
 4. measures the floor in the same run, on the same machine: the configured voices speaking the
    whole narration with nothing cached (one call per provider: hibari loaded once, one piper
    process), plus one ffmpeg encode of the episode's slides as a slideshow of the
@@ -82,7 +82,7 @@ def snakemake(root: Path, slug: str, label: str) -> tuple[float, list[str]]:
 
 
 def edit_scene(results: Path, scene: int) -> str:
-    """Change one scene's title and one line, in place (the scenes/ folder itself is untouched)."""
+    """Change one scene's title and one segment, in place (the scenes/ folder itself is untouched)."""
     path = results / "scenes" / f"{scene:02d}.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["title"] = data["title"] + " (revised)"
@@ -123,7 +123,7 @@ def voice_lanes(root: Path, slug: str) -> dict[str, float]:
     for label, lanes in (("voices_serial_s", ["--cores", "1"]), ("voices_two_at_once_s", ["--cores", "2"])):
         cmd = [sys.executable, "-m", "snakemake", "--profile", "profiles/default", *lanes, "--forcerun",
                "scene_voice", "--config", "approval=auto", "--", *targets]
-        shutil.rmtree(root / ".showrunner-cache")  # nothing spoken before: every line synthesized
+        shutil.rmtree(root / ".showrunner-cache")  # nothing spoken before: every segment synthesized
         started = time.perf_counter()
         proc = subprocess.run(cmd, cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True,
                               text=True, check=False)

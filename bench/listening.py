@@ -9,7 +9,7 @@ acceptance, and prints per document:
 
 - whether acceptance passed, and each failed hard check with what it measured;
 
-- the word error rate of what the recogniser heard against the lines (showrunner.listening:
+- the word error rate of what the recogniser heard against the segments (showrunner.listening:
   spelling variants of the same sounds are not errors);
 - the lexicon's terms the narration says, heard or missed (where, and heard as what), and the
   words the outline flagged as unsure;
@@ -42,7 +42,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from showrunner import listening  # noqa: E402
-from showrunner.acceptance_checks import still_unsure  # noqa: E402
+from showrunner.acceptance_checks import spoken_segments, still_unsure  # noqa: E402
 from showrunner.artifacts import Outline, SceneTimings  # noqa: E402
 from showrunner.captions import parse_srt  # noqa: E402
 from showrunner.config import load_config  # noqa: E402
@@ -82,17 +82,14 @@ def measure(project: Project, name: str, episode_slug: str) -> dict:
     timings = [read_model(p, SceneTimings) for p in sorted(results.glob("media/*/timings.json"))]
     transcript = read_json(results / "transcript.json")
     words = [listening.Word(w["text"], w["start"], w["end"], w.get("probability", 1.0)) for w in transcript["words"]]
-    lines, offset = [], 0.0
-    for scene in timings:
-        lines += [listening.Said(scene.scene, offset + ln.start, offset + ln.end, ln.text) for ln in scene.lines]
-        offset += scene.samples / scene.sample_rate
-    error = listening.word_error(" ".join(ln.text for ln in lines), transcript["text"])
+    said = spoken_segments(timings)
+    error = listening.word_error(" ".join(s.text for s in said), transcript["text"])
     lexicon = episode_lexicon(episode)
-    terms = dict.fromkeys(lexicon.used_in(" \n ".join(ln.text for ln in lines)), "lexicon")
+    terms = dict.fromkeys(lexicon.used_in(" \n ".join(s.text for s in said)), "lexicon")
     outline = read_model(results / "outline.json", Outline)
     for word in still_unsure(outline.unsure_words, lexicon):
         terms.setdefault(word, "unsure")
-    heard = listening.terms_heard(lines, words, terms)
+    heard = listening.terms_heard(said, words, terms)
     cues = parse_srt(results / "captions.srt")
     offsets, unmeasured = listening.cue_timing([(c.start, c.end, " ".join(c.lines)) for c in cues],
                                                listening.word_times(words, [tuple(s) for s in transcript["speech"]]))
@@ -138,7 +135,7 @@ def show(rows: list[dict]) -> None:
             print(f"   acceptance failed: {'; '.join(r['acceptance_failed'])}")
         for t in r["terms"]:
             state = "heard" if t["heard"] == t["said"] else "MISSED"
-            print(f"   {t['kind']:7} {t['term']}: {state} in {t['heard']} of {t['said']} lines"
+            print(f"   {t['kind']:7} {t['term']}: {state} in {t['heard']} of {t['said']} segments"
                   + (f"; {'; '.join(t['missed'][:3])}" if t["missed"] else ""))
         if r["late"]:
             print(f"   caption edges over 150 ms: {', '.join(r['late'])}")

@@ -1,4 +1,4 @@
-# Per scene: its beats' stills, a voice track with measured line timings, and a video-only clip
+# Per scene: its beats' stills, a voice track with measured segment timings, and a video-only clip
 # that shows each still from the moment the narration reaches it.
 
 

@@ -2,8 +2,8 @@
 
 Everything is measured from the files themselves with ffprobe and ffmpeg (durations, streams,
 decoding every clip, EBU R128 loudness, silencedetect), never taken from what the stages
-meant to make; what the recogniser heard (transcript.json) is compared with the lines, term by
-term, and with the caption cues (showrunner.listening). Each check has a name, passed,
+meant to make; what the recogniser heard (transcript.json) is compared with the segments, term
+by term, and with the caption cues (showrunner.listening). Each check has a name, passed,
 measured, expected and hard; `fail_on` raises with every failed hard check named. The stages
 `acceptance` (the report) and `acceptance_verdict` (the failure) call these.
 The episode's duration is checked against the length agreed with the outline (outline.json's
@@ -236,7 +236,7 @@ def _caption_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]:
     over = [i + 1 for i, c in enumerate(cues) if len(c.lines) > limits.caption_max_lines
             or any(len(line) > limits.caption_max_chars for line in c.lines)
             or c.end - c.start > limits.caption_max_seconds + SLACK]
-    uncovered = _uncovered_lines(cues, timings, frame=1 / job.episode.video.fps)
+    uncovered = _uncovered_segments(cues, timings, frame=1 / job.episode.video.fps)
     return [
         Check("captions in order", not disorder and bool(cues),
               f"{len(cues)} cues" + (f", out of order: {disorder[:10]}" if disorder else ""),
@@ -245,32 +245,33 @@ def _caption_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]:
               f"<= {limits.caption_max_lines} lines of {limits.caption_max_chars} characters, "
               f"<= {limits.caption_max_seconds:g} s"),
         Check("captions cover the speech", not uncovered,
-              f"lines not covered: {uncovered[:10]}" if uncovered else "every line", "every spoken line, to a frame"),
+              f"segments not covered: {uncovered[:10]}" if uncovered else "every segment",
+              "every spoken segment, to a frame"),
     ]
 
 
-def _uncovered_lines(cues: list[Cue], timings: list[SceneTimings], frame: float) -> list[str]:
-    """Spoken lines (by segment id) that the cues leave uncovered for more than a frame."""
+def _uncovered_segments(cues: list[Cue], timings: list[SceneTimings], frame: float) -> list[str]:
+    """Spoken segments (by id) that the cues leave uncovered for more than a frame."""
     out = []
     offset = 0.0
     for scene in timings:
-        for line in scene.lines:
-            start, end = offset + line.start, offset + line.end
+        for segment in scene.segments:
+            start, end = offset + segment.start, offset + segment.end
             if end - start <= frame:
                 continue
             covered = sum(_overlap(start, end, c.start, c.end) for c in cues)
             # a measured pause where two cues meet may go uncaptioned: nobody speaks there
-            for a, b in line.pauses:
+            for a, b in segment.pauses:
                 covered += _overlap(start, end, offset + a, offset + b) - sum(
                     _overlap(offset + a, offset + b, c.start, c.end) for c in cues)
             if (end - start) - covered > frame:
-                out.append(f"{scene_name(scene.scene)}/{line.segment_id}")
+                out.append(f"{scene_name(scene.scene)}/{segment.segment_id}")
         offset += scene.samples / scene.sample_rate
     return out
 
 
 def _listening_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]:
-    """What the recogniser heard (transcript.json) against the lines, term by term, and against the caption cues."""
+    """What the recogniser heard (transcript.json) against the segments, term by term, and against the caption cues."""
     limits = job.episode.acceptance.listen
     if "transcript" not in job.input:
         return []
@@ -282,13 +283,13 @@ def _listening_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]
         cues = parse_srt(job.input["srt"]) if "srt" in job.input else None  # a podcast-only episode has none
     except (ArtifactError, OSError, KeyError, TypeError) as err:
         return [Check("words heard", False, f"transcript unreadable: {err}", "a transcript.json")]
-    said = " ".join(line.text for scene in timings for line in scene.lines)
+    said = " ".join(segment.text for scene in timings for segment in scene.segments)
     error = listening.word_error(said, transcript.get("text", ""))
     model = transcript.get("recogniser", {}).get("model", "?")
     checks = [Check("words heard", error.rate <= limits.max_word_error_rate,
                     f"word error rate {error.rate:.1%} ({error.substitutions} substituted, {error.deletions} missed, "
                     f"{error.insertions} extra of {error.reference_words} words; Whisper {model})",
-                    f"<= {limits.max_word_error_rate:.0%} against the lines (spelling variants of the same sounds "
+                    f"<= {limits.max_word_error_rate:.0%} against the segments (spelling variants of the same sounds "
                     "are not errors)")]
     checks += term_checks(term_results(job, timings, words), hard=limits.terms == "hard")
     if cues is None:
@@ -296,19 +297,19 @@ def _listening_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]
     return checks + caption_timing_check(cues, words, stretches, limits.caption_tolerance_ms)
 
 
-def spoken_lines(timings: list[SceneTimings]) -> list[listening.Said]:
-    """Every spoken line with its time in the narration (scenes follow each other exactly)."""
+def spoken_segments(timings: list[SceneTimings]) -> list[listening.Said]:
+    """Every spoken segment with its time in the narration (scenes follow each other exactly)."""
     out, offset = [], 0.0
     for scene in timings:
-        out += [listening.Said(scene.scene, offset + line.start, offset + line.end, line.text) for line in scene.lines]
+        out += [listening.Said(scene.scene, offset + s.start, offset + s.end, s.text) for s in scene.segments]
         offset += scene.samples / scene.sample_rate
     return out
 
 
-def episode_terms(job: StageJob, lines: list[listening.Said]) -> dict[str, str]:
-    """{term: kind}: the lexicon's terms the lines say ("lexicon"), then the outline's unsure words ("unsure")."""
+def episode_terms(job: StageJob, said: list[listening.Said]) -> dict[str, str]:
+    """{term: kind}: the lexicon's terms the segments say ("lexicon"), then the outline's unsure words ("unsure")."""
     lexicon = episode_lexicon(job.episode)
-    terms = dict.fromkeys(lexicon.used_in(" \n ".join(line.text for line in lines)), "lexicon")
+    terms = dict.fromkeys(lexicon.used_in(" \n ".join(s.text for s in said)), "lexicon")
     path = job.input.get("outline")
     if path and Path(path).is_file():
         for word in still_unsure(read_model(path, Outline).unsure_words, lexicon):
@@ -323,8 +324,8 @@ def still_unsure(words: list[str], lexicon: Lexicon) -> list[str]:
 
 
 def term_results(job: StageJob, timings: list[SceneTimings], words: list[listening.Word]) -> list[listening.TermHeard]:
-    lines = spoken_lines(timings)
-    return listening.terms_heard(lines, words, episode_terms(job, lines))
+    said = spoken_segments(timings)
+    return listening.terms_heard(said, words, episode_terms(job, said))
 
 
 def term_checks(results: list[listening.TermHeard], hard: bool = True) -> list[Check]:
@@ -340,10 +341,11 @@ def term_checks(results: list[listening.TermHeard], hard: bool = True) -> list[C
         measured = (f"{len(mine) - len(missed)} of {len(mine)} heard wherever said"
                     + (f"; missed: {', '.join(r.term for r in missed)}" if missed else "")
                     + f"; heard: {', '.join(r.term for r in mine if r.passed)}")
-        checks.append(Check(name, not missed, measured, "each heard as itself in every line that says it", hard=must))
+        checks.append(Check(name, not missed, measured, "each heard as itself in every segment that says it",
+                            hard=must))
         for r in missed:
             checks.append(Check(f"{'term' if kind == 'lexicon' else 'unsure word'} {r.term}", False,
-                                f"heard in {r.heard} of {r.said} lines; missed: {'; '.join(r.missed[:3])}",
+                                f"heard in {r.heard} of {r.said} segments; missed: {'; '.join(r.missed[:3])}",
                                 f"'{r.term}' heard" + (" (say how under pronunciations in config.yaml)"
                                                        if kind == "unsure" else ""), hard=False))
     return checks
@@ -354,7 +356,7 @@ def caption_timing_check(cues: list[Cue], words: list[listening.Word], stretches
     """Every cue's start and end against its words: the recogniser's word times at the edges of the speech
     the detector found (listening.word_times).
 
-    Two checks. `caption timing` (hard) holds the edges the captions time from measurements: where a line
+    Two checks. `caption timing` (hard) holds the edges the captions time from measurements: where a segment
     starts or ends, and where a cue breaks at a pause the voice made. `caption timing at mid-phrase breaks`
     (soft) holds the edges where one cue follows the next with no pause, inside a phrase too long for one
     cue: their time is shared out by the letters said, an estimate (README: Pronunciations, captions).

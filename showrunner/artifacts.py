@@ -207,7 +207,7 @@ class Beat(Artifact):
     """One picture of a scene, shown from a moment of its narration until the next beat's.
 
     It appears when the narration reaches word `word` of segment `segment_id` (timed from the
-    voice's measured line timings). `element` names the source element it shows, if any."""
+    voice's measured segment timings). `element` names the source element it shows, if any."""
 
     kind: Literal["title", "chapter", "points", "code", "figure", "table", "chart", "diagram", "number", "quote",
                   "illustration"]
@@ -330,14 +330,16 @@ def scene_name(index: int) -> str:
 # --- media/<n>/timings.json ---------------------------------------------------------------
 
 
-class LineTiming(Artifact):
+class SegmentTiming(Artifact):
+    """Where one segment (a host's turn) sits in its scene's voice.wav, as measured."""
+
     segment_id: str
     speaker: str
     text: str
     start: float = Field(ge=0, description="seconds from the start of the scene's audio")
     end: float
     pauses: list[tuple[float, float]] = Field(default_factory=list,
-                                              description="measured silences inside the line (scene seconds)")
+                                              description="measured silences inside the segment (scene seconds)")
 
 
 class SceneTimings(Artifact):
@@ -346,7 +348,7 @@ class SceneTimings(Artifact):
     samples: int = Field(description="total samples in voice.wav: a whole number of video frames")
     fps: int
     frames: int
-    lines: list[LineTiming] = Field(min_length=1)
+    segments: list[SegmentTiming] = Field(min_length=1)
 
     @property
     def duration(self) -> float:

@@ -1,4 +1,4 @@
-"""Audio arithmetic on sample arrays (numpy): lines joined with pauses, lengths in whole video
+"""Audio arithmetic on sample arrays (numpy): segments joined with pauses, lengths in whole video
 frames, the music bed ducked under speech. Exact and deterministic; ffmpeg lives in showrunner.media.
 """
 
@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SILENCE_DBFS = -50.0  # quieter than this at a line's edges is trimmed off
-EDGE_KEEP_S = 0.02  # what is kept of the quiet around a line, so consonants are never clipped
+SILENCE_DBFS = -50.0  # quieter than this at a segment's edges is trimmed off
+EDGE_KEEP_S = 0.02  # what is kept of the quiet around a segment, so consonants are never clipped
 
 
 def samples_of(seconds: float, sample_rate: int) -> int:
@@ -35,12 +35,12 @@ def trim_silence(samples: np.ndarray, sample_rate: int, threshold_dbfs: float = 
     return samples[max(loud[0] - keep, 0): min(loud[-1] + 1 + keep, samples.size)]
 
 
-LOUDNESS_BLOCK_S = 0.4  # BS.1770's gating block: a shorter line is measured looped to this length
-PEAK_DBFS = -1.0  # levelling never lifts a line's peak above this
+LOUDNESS_BLOCK_S = 0.4  # BS.1770's gating block: a shorter segment is measured looped to this length
+PEAK_DBFS = -1.0  # levelling never lifts a segment's peak above this
 
 
 def level(samples: np.ndarray, sample_rate: int, lufs: float, peak_dbfs: float = PEAK_DBFS) -> np.ndarray:
-    """int16: the line with one gain that brings its loudness (ITU-R BS.1770, pyloudnorm) to `lufs`,
+    """int16: the segment with one gain that brings its loudness (ITU-R BS.1770, pyloudnorm) to `lufs`,
     lowered if need be so that its peak stays at or below `peak_dbfs`. Silence stays silence."""
     x = np.asarray(samples, dtype=np.float64) / 32768.0
     peak = float(np.abs(x).max()) if x.size else 0.0
@@ -57,13 +57,13 @@ def level(samples: np.ndarray, sample_rate: int, lufs: float, peak_dbfs: float =
     return to_int16(x * gain)
 
 
-PAUSE_DBFS = -45.0  # quieter than this (10 ms blocks, after levelling) inside a line is a pause
+PAUSE_DBFS = -45.0  # quieter than this (10 ms blocks, after levelling) inside a segment is a pause
 MIN_PAUSE_S = 0.08
 
 
 def pauses_in(samples: np.ndarray, sample_rate: int, threshold_dbfs: float = PAUSE_DBFS,
               min_seconds: float = MIN_PAUSE_S) -> list[tuple[int, int]]:
-    """(first, one past last) sample of each silence at least `min_seconds` long inside a line."""
+    """(first, one past last) sample of each silence at least `min_seconds` long inside a segment."""
     block = max(samples_of(0.01, sample_rate), 1)
     n = samples.size // block
     if n == 0:
@@ -100,30 +100,30 @@ def whole_frames(samples: int, sample_rate: int, fps: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Placed:
-    start: int  # first sample of the line
+    start: int  # first sample of the segment
     end: int  # one past its last sample
 
 
-def join_lines(lines: list[np.ndarray], speakers: list[str], *, sample_rate: int, fps: int,
-               pause_between_lines_s: float, pause_between_speakers_s: float,
-               tail_s: float) -> tuple[np.ndarray, list[Placed], int]:
-    """One scene's voice: the lines in order with pauses between them (longer when the speaker
+def join_segments(segments: list[np.ndarray], speakers: list[str], *, sample_rate: int, fps: int,
+                  pause_between_segments_s: float, pause_between_speakers_s: float,
+                  tail_s: float) -> tuple[np.ndarray, list[Placed], int]:
+    """One scene's voice: the segments in order with pauses between them (longer when the speaker
     changes) and a tail, padded with silence to a whole number of video frames.
 
-    Returns the samples, where each line sits, and the number of frames.
+    Returns the samples, where each segment sits, and the number of frames.
     """
     placed: list[Placed] = []
     pieces: list[np.ndarray] = []
     position = 0
-    for i, line in enumerate(lines):
+    for i, segment in enumerate(segments):
         if i:
-            pause = pause_between_speakers_s if speakers[i] != speakers[i - 1] else pause_between_lines_s
+            pause = pause_between_speakers_s if speakers[i] != speakers[i - 1] else pause_between_segments_s
             gap = samples_of(pause, sample_rate)
             pieces.append(np.zeros(gap, dtype=np.int16))
             position += gap
-        placed.append(Placed(position, position + line.size))
-        pieces.append(line.astype(np.int16))
-        position += line.size
+        placed.append(Placed(position, position + segment.size))
+        pieces.append(segment.astype(np.int16))
+        position += segment.size
     position += samples_of(tail_s, sample_rate)
     frames, total = whole_frames(position, sample_rate, fps)
     voice = np.zeros(total, dtype=np.int16)

@@ -1,10 +1,10 @@
-"""Captions from the measured line timings: cues, and SRT and WebVTT to write and read back.
+"""Captions from the measured segment timings: cues, and SRT and WebVTT to write and read back.
 
-Scenes follow each other exactly (each lasts samples/sample_rate), so a line's time in the
-episode is its scene's offset plus its measured start. A long line is split into cues of at
+Scenes follow each other exactly (each lasts samples/sample_rate), so a segment's time in the
+episode is its scene's offset plus its measured start. A long segment is split into cues of at
 most `caption_max_lines` lines of `caption_max_chars` characters and `caption_max_seconds`,
 breaking after sentences and clauses where it can, best where the voice paused (timings.json
-measures the pauses inside each line): there a cue ends where the pause starts and the next
+measures the pauses inside each segment): there a cue ends where the pause starts and the next
 begins where it ends; elsewhere the time between pauses is shared in proportion to characters.
 Times are computed in samples and written to the millisecond: exact to well within a frame of
 the audio.
@@ -68,10 +68,10 @@ def wrap(text: str, max_chars: int) -> list[str]:
     return rows
 
 
-MARKS = ",;:.!?\u2014"  # where a voice may pause inside a line
+MARKS = ",;:.!?\u2014"  # where a voice may pause inside a segment
 SENTENCE_ENDS = ".!?"
 
-# Segmenting a line into cues (costs, in "bad breaks"): each cue costs GROUP; a break after a sentence
+# Splitting a segment into cues (costs, in "bad breaks"): each cue costs GROUP; a break after a sentence
 # costs nothing, after a clause mark CLAUSE, anywhere else PLAIN, and a break the voice paused at (its
 # time measured there, not estimated) earns PAUSED back; a cue of fewer than SHORT_CHARS characters
 # costs SHORT (a flash of two words); across a PLAIN break, the two cues' difference in length costs
@@ -79,8 +79,9 @@ SENTENCE_ENDS = ".!?"
 GROUP, CLAUSE, PLAIN, PAUSED, SHORT, SHORT_CHARS, BALANCE = 2.0, 2.0, 6.0, 1.0, 6.0, 16, 200.0
 
 
-def split_line(text: str, seconds: float, limits: Acceptance) -> list[list[str]]:
-    """The line's words in cue-sized groups (each a list of rows), in order, for a line with no pauses measured."""
+def split_segment(text: str, seconds: float, limits: Acceptance) -> list[list[str]]:
+    """The segment's words in cue-sized groups (each a list of rows), in order, for a segment with no pauses
+    measured."""
     return [wrap(" ".join(group), limits.caption_max_chars) for group in _groups(text.split(), seconds, limits, set())]
 
 
@@ -89,7 +90,7 @@ def _groups(words: list[str], seconds: float, limits: Acceptance, paused: Contai
     consecutive pairs of cues.
 
     A cue holds at most max_lines rows of max_chars, and at most the characters spoken in
-    max_seconds at this line's pace (times are shared by characters, so that keeps every cue
+    max_seconds at this segment's pace (times are shared by characters, so that keeps every cue
     short enough). `paused`: the indices of the words after which the voice paused.
     """
     n = len(words)
@@ -143,9 +144,9 @@ def _groups(words: list[str], seconds: float, limits: Acceptance, paused: Contai
         a, b = p, a
 
 
-def line_cues(text: str, start_sample: int, end_sample: int, rate: int, limits: Acceptance,
-              pauses: Sequence[tuple[int, int]] = (), weigh: Callable[[str], int] = len) -> list[Cue]:
-    """Cues for one spoken line. Where a cue boundary falls on punctuation that the voice paused at
+def segment_cues(text: str, start_sample: int, end_sample: int, rate: int, limits: Acceptance,
+                 pauses: Sequence[tuple[int, int]] = (), weigh: Callable[[str], int] = len) -> list[Cue]:
+    """Cues for one spoken segment. Where a cue boundary falls on punctuation that the voice paused at
     (a measured pause), the cue ends where the pause starts and the next begins where it ends;
     elsewhere the measured span between such pauses is shared in proportion to `weigh` of each word
     (its characters, or better, the letters the voice says for it: pronunciation.spoken_letters)."""
@@ -169,12 +170,12 @@ def line_cues(text: str, start_sample: int, end_sample: int, rate: int, limits: 
 
 
 class _Clock:
-    """Where in a line each word boundary is spoken: at the pause measured there when the voice paused
+    """Where in a segment each word boundary is spoken: at the pause measured there when the voice paused
     at that punctuation mark, elsewhere shared in proportion to characters between such pauses.
 
     Which pause belongs to which mark is one monotone alignment of the marks with the pauses (dynamic
     programming), so a short gap inside a word (a stop consonant) is not taken for the comma a second
-    later: matching costs the squared distance on the speech clock (the line's time without its
+    later: matching costs the squared distance on the speech clock (the segment's time without its
     pauses, against its letters), and leaving a long pause or a mark unmatched costs more.
     """
 
@@ -254,11 +255,11 @@ def episode_cues(timings: list[SceneTimings], limits: Acceptance, weigh: Callabl
     for scene in timings:
         if scene.sample_rate != rate:
             raise ArtifactError(f"scene {scene.scene}: sample rate {scene.sample_rate}, other scenes {rate}")
-        for line in scene.lines:
-            start = offset + round(line.start * rate)
-            end = offset + round(line.end * rate)
-            pauses = [(offset + round(a * rate), offset + round(b * rate)) for a, b in line.pauses]
-            cues += line_cues(line.text, start, end, rate, limits, pauses, weigh)
+        for segment in scene.segments:
+            start = offset + round(segment.start * rate)
+            end = offset + round(segment.end * rate)
+            pauses = [(offset + round(a * rate), offset + round(b * rate)) for a, b in segment.pauses]
+            cues += segment_cues(segment.text, start, end, rate, limits, pauses, weigh)
         offset += scene.samples
     return cues
 

@@ -260,7 +260,7 @@ class Music(Strict):
 
 class Audio(Strict):
     sample_rate: int = Field(default=48000, ge=8000, le=192000)
-    pause_between_lines_s: float = Field(default=0.35, ge=0, le=3)
+    pause_between_segments_s: float = Field(default=0.35, ge=0, le=3)
     pause_between_speakers_s: float = Field(default=0.5, ge=0, le=3)
     scene_tail_s: float = Field(default=0.4, ge=0, le=5)
     podcast_lufs: float = Field(default=-16.0, le=-5, ge=-40)
@@ -268,7 +268,7 @@ class Audio(Strict):
     podcast_true_peak_db: float = Field(default=-1.0, le=0)
     podcast_bitrate: str = Field(default="128k", pattern=r"^\d{2,3}k$", description="an MP3 bitrate, e.g. 128k")
     voice_lufs: float = Field(default=-23.0, le=-10, ge=-40,
-                              description="every spoken line is levelled to this loudness before the mix")
+                              description="every spoken segment is levelled to this loudness before the mix")
     music: Music = Music()
 
 

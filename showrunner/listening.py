@@ -13,16 +13,16 @@
                    (cross-attention) land up to half a second late after a pause, the detector's
                    edges within a frame of 32 ms (measured on ep1: 45 of 62 cue edges within 150
                    ms of Whisper's times, 62 of 62 of these); words inside a stretch keep Whisper's
-    word_error     jiwer's word error rate of what was heard against what the lines say, both
+    word_error     jiwer's word error rate of what was heard against what the segments say, both
                    normalised by Whisper's own EnglishTextNormalizer (whisper-normalizer: numbers,
                    case, punctuation, spelling variants; British endings such as -isation and -tre
                    as American too, showrunner.pronunciation.american), then with spelled-out letters joined
                    ("S Q L" is "SQL") and a compound written apart on one side joined where the
                    other side writes it as one word ("back reference" is "backreference"), and a
-                   heard word the lines do not hold written as their word of the same sounds ("plane"
-                   for "plain", by the US gold lexicon in hibari-tts): the same sounds spelled two
-                   ways are not errors
-    terms_heard    each term a line says (the lexicon's, the words no voice is sure of): heard as
+                   heard word the segments do not hold written as their word of the same sounds
+                   ("plane" for "plain", by the US gold lexicon in hibari-tts): the same sounds
+                   spelled two ways are not errors
+    terms_heard    each term a segment says (the lexicon's, the words no voice is sure of): heard as
                    itself or not, with the scene and the time; the recogniser is given the scene's
                    terms as a glossary (Whisper's initial prompt), which helps it spell a term it
                    heard but does not make it write one it did not (tests/test_listening.py)
@@ -311,7 +311,7 @@ def word_error(reference: str, heard: str) -> ErrorRate:
 
 @dataclass(frozen=True)
 class Said:
-    """One spoken line: where it is in the episode and what it says."""
+    """One spoken segment (a host's turn): where it is in the episode and what it says."""
 
     scene: int
     start: float  # seconds from the start of the narration
@@ -323,8 +323,8 @@ class Said:
 class TermHeard:
     term: str
     kind: str  # "lexicon" | "unsure"
-    said: int  # lines that say it
-    heard: int  # of those, lines where the recogniser wrote it
+    said: int  # segments that say it
+    heard: int  # of those, segments where the recogniser wrote it
     missed: tuple[str, ...]  # where it was missed: "scene 02 at 0:41.2, heard 'engine x'"
 
     @property
@@ -332,31 +332,31 @@ class TermHeard:
         return self.heard == self.said
 
 
-REACH_S = 0.5  # a line's words are those heard from this long before it starts to this long after it ends
+REACH_S = 0.5  # a segment's words are those heard from this long before it starts to this long after it ends
 
 
-def terms_heard(lines: list[Said], words: list[Word], terms: dict[str, str], longest: int = 6) -> list[TermHeard]:
-    """For each term ({term: kind}) that the lines say, in how many lines it was heard as itself: its
-    key (key()) is the joined text of some run of the words heard in the line's time."""
+def terms_heard(segments: list[Said], words: list[Word], terms: dict[str, str], longest: int = 6) -> list[TermHeard]:
+    """For each term ({term: kind}) that the segments say, in how many segments it was heard as itself:
+    its key (key()) is the joined text of some run of the words heard in the segment's time."""
     out = []
     for term, kind in terms.items():
         wanted = key(term)
         pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?:'s|s)?(?![\w-])", re.IGNORECASE)
         said = heard = 0
         missed: list[str] = []
-        for line in lines:
-            if not pattern.search(line.text):
+        for segment in segments:
+            if not pattern.search(segment.text):
                 continue
             said += 1
-            near = [t for w in words if line.start - REACH_S <= (w.start + w.end) / 2 <= line.end + REACH_S
+            near = [t for w in words if segment.start - REACH_S <= (w.start + w.end) / 2 <= segment.end + REACH_S
                     for t in tokens(w.text)]
             runs = {"".join(near[i:i + n]) for i in range(len(near)) for n in range(1, longest + 1)}
-            runs |= _unglued(near, set(tokens(line.text)))
+            runs |= _unglued(near, set(tokens(segment.text)))
             if any(_same_term(r, wanted) for r in runs):
                 heard += 1
             else:
-                minutes, seconds = divmod(line.start, 60)
-                missed.append(f"scene {line.scene:02d} at {int(minutes)}:{seconds:04.1f}, heard "
+                minutes, seconds = divmod(segment.start, 60)
+                missed.append(f"scene {segment.scene:02d} at {int(minutes)}:{seconds:04.1f}, heard "
                               f"{_nearest(near, wanted)!r}")
         if said:
             out.append(TermHeard(term, kind, said, heard, tuple(missed)))
@@ -364,7 +364,7 @@ def terms_heard(lines: list[Said], words: list[Word], terms: dict[str, str], lon
 
 
 def _unglued(heard: list[str], said: set[str]) -> set[str]:
-    """What is left of each heard word that begins or ends with another word of the line: Whisper writes
+    """What is left of each heard word that begins or ends with another word of the segment: Whisper writes
     "Run kubectl" as "runcubectl" now and then, and "like ls. fd also" as "LSFD"."""
     out = set()
     for word in heard:

@@ -1,8 +1,8 @@
-"""Progress inside a long stage (voice 3/12 lines, encode 40%), for the terminal and the studio.
+"""Progress inside a long stage (voice 3/12 segments, encode 40%), for the terminal and the studio.
 
     from showrunner.progress import Progress
-    progress = Progress(job, total=len(lines), unit="lines")
-    for line in lines:
+    progress = Progress(job, total=len(scene.segments), unit="segments")
+    for segment in scene.segments:
         ...
         progress.step()
 

@@ -64,7 +64,7 @@ def stage_settings(config: Config, slug: str, stage: str, scene: str | None = No
 
 
 def scene_pronunciations(config: Config, slug: str, scene: str) -> dict[str, Any]:
-    """{term: entry} of the episode's lexicon (built-in, show, episode) that one scene's lines say."""
+    """{term: entry} of the episode's lexicon (built-in, show, episode) that one scene's segments say."""
     path = Path("results") / slug / "scenes" / f"{scene}.json"
     lexicon = episode_lexicon(config.episode(slug))
     if not path.is_file():  # not written yet: the whole lexicon, and the scene is made in this run anyway

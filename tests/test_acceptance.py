@@ -82,7 +82,7 @@ def test_captions_off_their_words_fail_acceptance(media_built, tmp_path):
 
 
 def test_terms_are_reported_heard_or_missed_with_where(media_built, tmp_path):
-    """Every lexicon term the lines say gets a verdict; one heard as another word is missed, naming the scene,
+    """Every lexicon term the segments say gets a verdict; one heard as another word is missed, naming the scene,
     the time and what was heard. (The transcript was made before these entries, so without them as a glossary:
     the recogniser writes espeak-ng's "cache" as "cash".)"""
     raw = media_config(pronunciations={"cache": "cash", "Circuits": "sir kits"})
@@ -91,5 +91,5 @@ def test_terms_are_reported_heard_or_missed_with_where(media_built, tmp_path):
     checks = {c["name"]: c for c in read_json(episode.path("acceptance.json"))["checks"]}
     assert checks["terms heard"]["measured"] == "1 of 2 heard wherever said; missed: cache; heard: Circuits"
     assert not checks["terms heard"]["passed"] and not checks["terms heard"]["hard"]
-    assert checks["term cache"]["measured"] == ("heard in 0 of 2 lines; missed: scene 01 at 0:00.0, heard 'cash'; "
+    assert checks["term cache"]["measured"] == ("heard in 0 of 2 segments; missed: scene 01 at 0:00.0, heard 'cash'; "
                                                 "scene 01 at 0:04.4, heard 'cash'")

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from showrunner.artifacts import LineTiming, SceneTimings
-from showrunner.captions import _Clock, episode_cues, line_cues, parse_srt, split_line, to_srt, to_vtt, wrap
+from showrunner.artifacts import SceneTimings, SegmentTiming
+from showrunner.captions import _Clock, episode_cues, parse_srt, segment_cues, split_segment, to_srt, to_vtt, wrap
 from showrunner.config import Acceptance, load_config
 from showrunner.files import read_model
 from showrunner.pronunciation import episode_lexicon
@@ -17,11 +17,11 @@ LONG = ("A build cache remembers what it made, keyed by a hash of everything tha
         "hash shows up again it simply hands back the stored output instead of running the task again.")
 
 
-def _timings(scene: int, lines: list[tuple[str, float, float]], seconds: float, rate: int = 24000) -> SceneTimings:
+def _timings(scene: int, segments: list[tuple[str, float, float]], seconds: float, rate: int = 24000) -> SceneTimings:
     return SceneTimings(scene=scene, sample_rate=rate, samples=round(seconds * rate), fps=12,
                         frames=round(seconds * 12),
-                        lines=[LineTiming(segment_id=f"seg{i}", speaker="ada", text=text, start=start, end=end)
-                               for i, (text, start, end) in enumerate(lines, start=1)])
+                        segments=[SegmentTiming(segment_id=f"seg{i}", speaker="ada", text=text, start=start, end=end)
+                                  for i, (text, start, end) in enumerate(segments, start=1)])
 
 
 def test_wrap_respects_the_width_and_keeps_the_words():
@@ -31,8 +31,8 @@ def test_wrap_respects_the_width_and_keeps_the_words():
     assert wrap("x" * 100, 42) == ["x" * 42, "x" * 42, "x" * 16]
 
 
-def test_a_long_line_becomes_cues_within_the_limits_broken_at_its_clauses():
-    groups = split_line(LONG, 12.0, LIMITS)
+def test_a_long_segment_becomes_cues_within_the_limits_broken_at_its_clauses():
+    groups = split_segment(LONG, 12.0, LIMITS)
     assert len(groups) == 3
     assert all(len(g) <= 2 and all(len(row) <= 42 for row in g) for g in groups)
     assert " ".join(" ".join(g) for g in groups) == LONG
@@ -40,26 +40,26 @@ def test_a_long_line_becomes_cues_within_the_limits_broken_at_its_clauses():
     assert min(len(" ".join(g)) for g in groups) >= 16  # no two-word flash
 
 
-def test_a_line_of_sentences_breaks_between_them():
+def test_a_segment_of_sentences_breaks_between_them():
     text = ("Every build tool answers one question. Is this output still good, or must it be made again? "
             "Getting it right is the whole job.")
-    groups = [" ".join(g) for g in split_line(text, 9.0, LIMITS)]
+    groups = [" ".join(g) for g in split_segment(text, 9.0, LIMITS)]
     assert all(g[-1] in ".?" for g in groups), groups
 
 
 def test_an_even_split_where_no_mark_helps():
     text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
-    sizes = [len(" ".join(g)) for g in split_line(text, 8.0, LIMITS)]
+    sizes = [len(" ".join(g)) for g in split_segment(text, 8.0, LIMITS)]
     assert len(sizes) == 2 and abs(sizes[0] - sizes[1]) <= 12
 
 
 def test_cues_share_the_measured_span_by_characters_and_keep_to_seven_seconds():
     rate = 24000
-    cues = line_cues(LONG, 2 * rate, 32 * rate, rate, LIMITS)  # a slow line: 30 s
+    cues = segment_cues(LONG, 2 * rate, 32 * rate, rate, LIMITS)  # a slow segment: 30 s
     assert cues[0].start == 2.0 and cues[-1].end == 32.0
     assert all(c.end - c.start <= LIMITS.caption_max_seconds for c in cues)
     for a, b in zip(cues, cues[1:], strict=False):
-        assert a.end == b.start  # contiguous inside a line
+        assert a.end == b.start  # contiguous inside a segment
     chars = [len(" ".join(c.lines)) for c in cues]
     for cue, n in zip(cues, chars, strict=True):  # the space between two cues is shared by them
         assert cue.end - cue.start == pytest.approx(30 * n / sum(chars), abs=30 / len(LONG))
@@ -72,7 +72,7 @@ def test_a_cue_ends_at_the_pause_of_its_comma_not_at_a_gap_inside_a_word():
     text = ("Every build tool answers one question over and over: is this output still good, "
             "or must it be made again? Getting the answer right is the difference.")
     pauses = [(550, 630), (3060, 3650), (4160, 4260), (4970, 5390), (6550, 6730)]
-    cues = line_cues(text, 0, 9500, rate, LIMITS, pauses)
+    cues = segment_cues(text, 0, 9500, rate, LIMITS, pauses)
     good = next(i for i, c in enumerate(cues) if c.lines[-1].endswith("good,"))
     assert (cues[good].end, cues[good + 1].start) == (4.97, 5.39)
     words = text.split()
@@ -108,11 +108,11 @@ def test_the_built_captions_line_up_with_the_timings(media_built):
     offset = 0.0
     spans = []
     for scene in timings:
-        for line in scene.lines:
-            spans.append((offset + line.start, offset + line.end))
+        for segment in scene.segments:
+            spans.append((offset + segment.start, offset + segment.end))
         offset += scene.samples / scene.sample_rate
     frame = 1 / 12
-    for start, end in spans:  # every spoken line is covered from its start to its end, to a frame
+    for start, end in spans:  # every spoken segment is covered from its start to its end, to a frame
         inside = [c for c in cues if c.end > start and c.start < end]
         assert abs(inside[0].start - start) < frame and abs(inside[-1].end - end) < frame
     for a, b in zip(cues, cues[1:], strict=False):

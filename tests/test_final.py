@@ -91,10 +91,10 @@ def test_the_bed_is_ducked_under_the_speech(media_built):
     mix = audio.mix_under(narration, bed, rate, bed_gain_db=-20, duck_db=12)
     music_only = mix - audio.to_float(narration)
     timings = read_model(media_built.media("01", "timings.json"), SceneTimings)
-    line = timings.lines[1]
-    during = music_only[round((line.start + 0.5) * rate): round((line.end - 0.5) * rate)]
+    segment = timings.segments[1]
+    during = music_only[round((segment.start + 0.5) * rate): round((segment.end - 0.5) * rate)]
     full = audio.fit_length(audio.to_float(bed), narration.size) * 10 ** (-20 / 20)
-    reference = full[round((line.start + 0.5) * rate): round((line.end - 0.5) * rate)]
+    reference = full[round((segment.start + 0.5) * rate): round((segment.end - 0.5) * rate)]
     ratio_db = 20 * np.log10(np.sqrt(np.mean(during ** 2)) / np.sqrt(np.mean(reference ** 2)))
     assert ratio_db == pytest.approx(-12, abs=0.5)
 

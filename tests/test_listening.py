@@ -15,14 +15,14 @@ from showrunner.providers.calls import ModelCalls
 from showrunner.stages.scene_voice import speak
 from tests.media_episode import media_config
 
-LINES = ["A backreference matches the same text again.",
+SEGMENTS = ["A backreference matches the same text again.",
          "Run kubectl to list the pods, then nginx serves them.",
          "The GNU tools read from stdin and write to stdout.",
          "Search with ripgrep, or with grep and a regex."]
 
 
 def _heard(tmp_path, voice: str, pronunciations: dict | None = None) -> list[listening.TermHeard]:
-    """Every line spoken through scene_voice.speak by `voice`, heard by the recogniser with the lexicon's
+    """Every segment spoken through scene_voice.speak by `voice`, heard by the recogniser with the lexicon's
     terms as its glossary: each term's result."""
     raw = media_config(cache={"dir": str(tmp_path / "cache")})
     raw["show"]["hosts"] = [{"id": "ada", "name": "Ada", "voice": voice}]
@@ -32,12 +32,13 @@ def _heard(tmp_path, voice: str, pronunciations: dict | None = None) -> list[lis
         raw["pronunciations"] = pronunciations
     episode = load_config(raw).episode("ep1")
     scene = Scene(index=1, section_id="s1", title="terms", estimated_seconds=10,
-                  segments=[Segment(id=f"seg{i}", speaker="ada", text=t, section_id="s1") for i, t in enumerate(LINES)])
+                  segments=[Segment(id=f"seg{i}", speaker="ada", text=t, section_id="s1")
+                            for i, t in enumerate(SEGMENTS)])
     calls = ModelCalls(episode, "scene_voice", tmp_path)
     spoken, _ = speak(scene, {"ada": episode.show.hosts[0]}, episode, calls)
     lexicon = episode_lexicon(episode)
     said, words, offset = [], [], 0.0
-    for text, audio in zip(LINES, media.decode_audio(spoken, listening.SAMPLE_RATE), strict=True):
+    for text, audio in zip(SEGMENTS, media.decode_audio(spoken, listening.SAMPLE_RATE), strict=True):
         samples = media.resample(audio, listening.SAMPLE_RATE, listening.SAMPLE_RATE)
         heard, _ = listening.transcribe(samples, Listen(), tmp_path / "cache", threads=2,
                                         vocabulary=lexicon.used_in(text))
@@ -45,7 +46,7 @@ def _heard(tmp_path, voice: str, pronunciations: dict | None = None) -> list[lis
         said.append(listening.Said(1, offset, offset + seconds, text))
         words += [listening.Word(w.text, w.start + offset, w.end + offset) for w in heard]
         offset += seconds + 1.0
-    terms = dict.fromkeys(lexicon.used_in(" ".join(LINES)), "lexicon")
+    terms = dict.fromkeys(lexicon.used_in(" ".join(SEGMENTS)), "lexicon")
     return listening.terms_heard(said, words, terms)
 
 
@@ -118,8 +119,8 @@ def test_caption_edges_at_pauses_are_hard_and_mid_phrase_breaks_soft():
     checks = caption_timing_check(mid_off, words, stretches, 150)
     assert [(c.passed, c.hard) for c in checks] == [(True, True), (False, False)]
     assert "worst: cue 1 end +300 ms" in checks[1].measured
-    line_off = [*good[:2], Cue(2.2, 2.5, ("again",))]  # a line's first word 200 ms late: hard
-    checks = caption_timing_check(line_off, words, stretches, 150)
+    segment_off = [*good[:2], Cue(2.2, 2.5, ("again",))]  # a segment's first word 200 ms late: hard
+    checks = caption_timing_check(segment_off, words, stretches, 150)
     assert (checks[0].passed, checks[0].hard) == (False, True) and "cue 3 start +200 ms" in checks[0].measured
 
 

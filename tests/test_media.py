@@ -43,11 +43,12 @@ def test_whole_frames_rounds_up_to_exact_samples_when_a_frame_is_not():
     assert frames % 2 == 0 and samples == frames * 44100 // 24 and samples >= 10_000
 
 
-def test_join_lines_pauses_by_speaker_and_pads_to_whole_frames():
+def test_join_segments_pauses_by_speaker_and_pads_to_whole_frames():
     rate, fps = 24000, 12
-    lines = [np.full(1000, 1000, np.int16), np.full(500, 1000, np.int16), np.full(700, 1000, np.int16)]
-    voice, placed, frames = audio.join_lines(lines, ["ada", "ada", "ben"], sample_rate=rate, fps=fps,
-                                             pause_between_lines_s=0.1, pause_between_speakers_s=0.5, tail_s=0.2)
+    segments = [np.full(1000, 1000, np.int16), np.full(500, 1000, np.int16), np.full(700, 1000, np.int16)]
+    voice, placed, frames = audio.join_segments(segments, ["ada", "ada", "ben"], sample_rate=rate, fps=fps,
+                                                pause_between_segments_s=0.1, pause_between_speakers_s=0.5,
+                                                tail_s=0.2)
     assert [(p.start, p.end) for p in placed] == [(0, 1000), (3400, 3900), (15900, 16600)]
     assert voice.size == frames * rate // fps and voice.size >= 16600 + 4800
     assert (frames - 1) * rate // fps < 16600 + 4800  # no more frames than needed

@@ -106,19 +106,19 @@ def test_stage_progress_is_recorded_and_never_fails_the_stage(tmp_path, monkeypa
     monkeypatch.setenv(run_history.RUN_ID_ENV, "7")
     job = StageJob(stage="scene_voice", config=None, episode=None, input={}, output={},
                    wildcards={"slug": "tea", "scene": "03"}, root=tmp_path)
-    progress = Progress(job, total=12, unit="lines")
+    progress = Progress(job, total=12, unit="segments")
     for _ in range(12):
         progress.step()
     with run_history.connect(tmp_path) as conn:
         events = run_history.events_after(conn, 0)
     assert events[-1] | {"time": 0, "id": 0} == {"id": 0, "time": 0, "run_id": 7, "kind": "progress", "slug": "tea",
                                                   "rule": "scene_voice", "scene": "03", "done": 12, "total": 12,
-                                                  "unit": "lines", "percent": 100, "eta_s": 0.0}
+                                                  "unit": "segments", "percent": 100, "eta_s": 0.0}
     assert 1 <= len(events) <= 12  # throttled, the last step always recorded
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the project should be")
     Progress(StageJob(stage="scene_voice", config=None, episode=None, input={}, output={},
-                      wildcards={"slug": "tea"}, root=blocked), total=1, unit="lines").step()
+                      wildcards={"slug": "tea"}, root=blocked), total=1, unit="segments").step()
 
 
 def test_the_run_estimate_counts_the_scene_jobs_the_checkpoint_adds(tmp_path):

@@ -118,15 +118,15 @@ def test_scene_voice_is_a_whole_number_of_frames_with_measured_timings(media_bui
         assert rate == timings.sample_rate == config.audio.sample_rate
         assert samples.size == timings.samples == timings.frames * rate // timings.fps
         assert timings.samples * timings.fps % rate == 0  # exactly whole frames
-        assert [line.segment_id for line in timings.lines] == [s.id for s in scene.segments]
+        assert [measured.segment_id for measured in timings.segments] == [s.id for s in scene.segments]
         previous_end = 0.0
-        for line, segment in zip(timings.lines, scene.segments, strict=True):
-            assert previous_end <= line.start < line.end <= timings.duration
-            a, b = round(line.start * rate), round(line.end * rate)
+        for measured, segment in zip(timings.segments, scene.segments, strict=True):
+            assert previous_end <= measured.start < measured.end <= timings.duration
+            a, b = round(measured.start * rate), round(measured.end * rate)
             assert np.abs(samples[a:b].astype(int)).max() > 1000  # speech where the timings say
-            previous_end = line.end
-            assert line.speaker == segment.speaker
-        tail = samples[round(timings.lines[-1].end * rate):]
+            previous_end = measured.end
+            assert measured.speaker == segment.speaker
+        tail = samples[round(timings.segments[-1].end * rate):]
         assert tail.size >= config.audio.scene_tail_s * rate and not tail.any()
     provenance = read_json(episode.media("01", "voice.provenance.json"))
     assert set(provenance["tools"]) == {"ffmpeg", "espeak-ng"}
@@ -135,8 +135,8 @@ def test_scene_voice_is_a_whole_number_of_frames_with_measured_timings(media_bui
 
 def test_the_pause_is_longer_when_the_speaker_changes(media_built):
     timings = read_model(media_built.media("02", "timings.json"), SceneTimings)
-    same = timings.lines[1].start - timings.lines[0].end  # ben, ben
-    change = timings.lines[2].start - timings.lines[1].end  # ben, ada
+    same = timings.segments[1].start - timings.segments[0].end  # ben, ben
+    change = timings.segments[2].start - timings.segments[1].end  # ben, ada
     assert same == pytest.approx(0.35, abs=1e-4) and change == pytest.approx(0.5, abs=1e-4)
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from showrunner import media
-from showrunner.artifacts import Beat, LineTiming, Scene, SceneTimings, Segment
+from showrunner.artifacts import Beat, Scene, SceneTimings, Segment, SegmentTiming
 from showrunner.config import Style
 from showrunner.errors import ArtifactError
 from showrunner.screen import clip, draw, plan, themes
@@ -44,11 +44,11 @@ def test_beats_start_where_the_voice_says_their_words():
                           Beat(kind="points", segment_id="seg2", word=7, points=["Matching hashes: reuse"])])
     text = scene.segments[1].text
     # seg2 is said from 2.0 s to 6.0 s with a pause of 1 s inside: 3 s of speech
-    timings = SceneTimings(scene=1, sample_rate=24000, samples=24000 * 8, fps=10, frames=80, lines=[
-        LineTiming(segment_id="seg1", speaker="ada", text="So what changed?", start=0.0, end=1.5),
-        LineTiming(segment_id="seg2", speaker="ben", text=text, start=2.0, end=6.0, pauses=[(3.0, 4.0)])])
+    timings = SceneTimings(scene=1, sample_rate=24000, samples=24000 * 8, fps=10, frames=80, segments=[
+        SegmentTiming(segment_id="seg1", speaker="ada", text="So what changed?", start=0.0, end=1.5),
+        SegmentTiming(segment_id="seg2", speaker="ben", text=text, start=2.0, end=6.0, pauses=[(3.0, 4.0)])])
     shown = clip.beat_frames(scene.beats, scene, timings)
-    # word 7 ("When") comes after "A hash of every input is kept. ": 31 of the line's characters,
+    # word 7 ("When") comes after "A hash of every input is kept. ": 31 of the segment's characters,
     # so 31/len of its 3 s of speech: 1.2 s, which is past the 1 s before the pause: 2 + 1.2 + 1
     assert text.split()[7] == "When" and len(text) == 75
     expected = 2.0 + 31 / 75 * 3.0 + 1.0
@@ -58,9 +58,9 @@ def test_beats_start_where_the_voice_says_their_words():
 
 def test_a_beat_of_a_segment_the_voice_does_not_have_is_named():
     scene = _scene(beats=[Beat(kind="points", segment_id="seg1", points=["x"])])
-    timings = SceneTimings(scene=1, sample_rate=24000, samples=24000, fps=10, frames=10, lines=[
-        LineTiming(segment_id="seg9", speaker="ada", text="Other.", start=0.0, end=0.5)])
-    with pytest.raises(ArtifactError, match="no line for seg1"):
+    timings = SceneTimings(scene=1, sample_rate=24000, samples=24000, fps=10, frames=10, segments=[
+        SegmentTiming(segment_id="seg9", speaker="ada", text="Other.", start=0.0, end=0.5)])
+    with pytest.raises(ArtifactError, match="no segment seg1"):
         clip.beat_frames(scene.beats, scene, timings)
 
 

@@ -84,7 +84,7 @@ def test_long_sections_are_split_at_segment_boundaries(writing_project):
     assert continued
     for scene in scenes:
         said = [seg for seg in scene.segments if not (seg.text.endswith("?") and word_count(seg.text) <= 15)]
-        assert scene.estimated_seconds <= 12 or len(said) == 1  # over only for one long line (and its question)
+        assert scene.estimated_seconds <= 12 or len(said) == 1  # over only for one long segment (and its question)
         assert said, "a bridging question is never a scene of its own"
         assert scene.bullets or scene.code
     for scene in continued:  # a continued scene follows a scene of the same section

@@ -180,7 +180,7 @@ def test_a_build_streams_its_jobs_and_progress_and_a_second_build_is_refused(gat
     assert {("script", None), ("final", None), ("scene_voice", "01")} <= finished
     assert {e["slug"] for e in events if e["kind"] == "job_finished"} == {"tea"}
     voice = [e for e in events if e["kind"] == "progress" and e["rule"] == "scene_voice"]
-    assert voice and voice[-1]["unit"] == "lines" and voice[-1]["done"] == voice[-1]["total"] > 0
+    assert voice and voice[-1]["unit"] == "segments" and voice[-1]["done"] == voice[-1]["total"] > 0
     encode = [e for e in events if e["kind"] == "progress" and e["rule"] == "scene_clip" and e["scene"] == "01"]
     assert encode and encode[-1]["unit"] == "% encoded" and encode[-1]["percent"] == 100
     assert any(e["kind"] == "run_progress" and e["run_eta_s"] is not None for e in events)

@@ -110,7 +110,7 @@ def test_review_approve_build_and_play_then_reject_in_a_browser(browser, tmp_pat
         """)
         browser.find_element("id", "build-episode").click()
         wait(browser, lambda d: "building" in text_of(d, "build-state"), 30, "the build to start")
-        wait(browser, lambda d: any("lines" in li.text or "encoded" in li.text
+        wait(browser, lambda d: any("segments" in li.text or "encoded" in li.text
                                     for li in d.find_elements("css selector", "#activity li"))
              or "Snakemake run done" in text_of(d, "run-summary"), 120, "progress inside a stage")
         shot(browser, tmp_path, "studio-building")
@@ -118,7 +118,7 @@ def test_review_approve_build_and_play_then_reject_in_a_browser(browser, tmp_pat
         wait(browser, lambda d: "last build finished" in text_of(d, "build-state"), 60, "the build to end")
         seen = browser.execute_script("return window.seen")
         live = [text for text, state in seen if state.startswith("building")]
-        assert any("scene_voice tea scene 01:" in t and "lines" in t for t in live), live[-20:]
+        assert any("scene_voice tea scene 01:" in t and "segments" in t for t in live), live[-20:]
         assert any("scene_clip tea scene" in t and "% encoded" in t for t in live), live[-20:]
         activity = text_of(browser, "activity")
         assert "scene_voice tea scene 01" in activity and "final tea done" in activity

@@ -121,11 +121,11 @@ def test_the_two_voices_are_levelled_to_one_loudness(neural_built):
     for name in neural_built.names:
         samples, _ = media.read_wav(neural_built.media(name, "voice.wav"))
         timings = read_model(neural_built.media(name, "timings.json"), SceneTimings)
-        for line in timings.lines:
-            piece = samples[round(line.start * rate): round(line.end * rate)].astype(np.float64) / 32768
+        for segment in timings.segments:
+            piece = samples[round(segment.start * rate): round(segment.end * rate)].astype(np.float64) / 32768
             if piece.size > rate:  # long enough to measure on its own
                 peak = 20 * np.log10(np.abs(piece).max())
-                by_host.setdefault(line.speaker, []).append((meter.integrated_loudness(piece), peak))
+                by_host.setdefault(segment.speaker, []).append((meter.integrated_loudness(piece), peak))
     assert set(by_host) == {"ada", "ben"}
     for values in by_host.values():  # at the target, or as near as the peak ceiling allows
         assert all(abs(v - target) < 0.5 or (v < target and peak > audio.PEAK_DBFS - 0.2) for v, peak in values), \
@@ -192,11 +192,11 @@ def test_silence_fails_the_recogniser_check(neural_built, tmp_path):
 
 def test_the_wrong_words_fail_the_recogniser_check(neural_built, tmp_path):
     episode = _copy(neural_built, tmp_path)
-    for name in episode.names:  # the lines now say something the voices never spoke
+    for name in episode.names:  # the segments now say something the voices never spoke
         path = episode.media(name, "timings.json")
         data = json.loads(path.read_text())
-        for line in data["lines"]:
-            line["text"] = "Purple elephants dance quietly under the frozen northern lights tonight."
+        for segment in data["segments"]:
+            segment["text"] = "Purple elephants dance quietly under the frozen northern lights tonight."
         path.write_text(json.dumps(data))
     episode.run("captions")
     checks = _listening(episode)

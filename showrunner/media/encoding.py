@@ -51,7 +51,7 @@ AAC_BITRATE = "128k"
 STILL_X264 = "bframes=0:rc-lookahead=0:mbtree=0:me=dia:subme=1:ref=1"
 
 
-STILL_SEGMENT_SECONDS = 2  # a still clip is one encoded segment this long, repeated by stream copy
+STILL_CHUNK_SECONDS = 2  # a still clip is one encoded chunk this long, repeated by stream copy
 
 
 LANGUAGES = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por", "nl": "nld",
@@ -96,10 +96,9 @@ def encode_clip(image: str | Path, out: str | Path, *, frames: int, video: Video
     else:
         chain = to_yuv.format(w=width, h=height) + f",setsar=1,fps={video.fps}"
         inputs = ["-framerate", "1", "-loop", "1", "-i", image]
-        segment = STILL_SEGMENT_SECONDS * video.fps
-        if frames > segment:
-            _encode_still_by_segments(inputs, chain, out, frames=frames, segment=segment, video=video,
-                                      progress=progress)
+        chunk = STILL_CHUNK_SECONDS * video.fps
+        if frames > chunk:
+            _encode_still_by_chunks(inputs, chain, out, frames=frames, chunk=chunk, video=video, progress=progress)
             return
     with atomic_path(out) as tmp:
         ffmpeg([*inputs, "-vf", chain, "-frames:v", str(frames), "-an", *_x264(video, still=video.motion == "still"),
@@ -108,34 +107,34 @@ def encode_clip(image: str | Path, out: str | Path, *, frames: int, video: Video
                frames_done=progress and (lambda n: progress(min(1.0, n / frames))))
 
 
-def _encode_still_by_segments(inputs: list, chain: str, out: str | Path, *, frames: int, segment: int,
-                              video: Video, progress: Callable[[float], None] | None = None) -> None:
-    """A still clip as one encoded segment of `segment` frames, repeated, then the first frames
+def _encode_still_by_chunks(inputs: list, chain: str, out: str | Path, *, frames: int, chunk: int,
+                            video: Video, progress: Callable[[float], None] | None = None) -> None:
+    """A still clip as one encoded chunk of `chunk` frames, repeated, then the first frames
     of it again for the remainder.
 
     Every frame of a still is the same picture, so encoding it once and joining copies by stream
     copy gives the same constant-rate H.264 clip, frame for frame, for a fraction of the encode:
-    x264 sees `segment` frames whatever the clip's length. The segment is a key frame followed
+    x264 sees `chunk` frames whatever the clip's length. The chunk is a key frame followed
     by frames that predict only from it, so its first `rest` frames, cut by stream copy, are a
-    whole clip of their own. A key frame every STILL_SEGMENT_SECONDS, like a streaming GOP.
+    whole clip of their own. A key frame every STILL_CHUNK_SECONDS, like a streaming GOP.
     """
-    repeats, rest = divmod(frames, segment)
+    repeats, rest = divmod(frames, chunk)
     x264 = _x264(video, still=True)
     with tempfile.TemporaryDirectory(prefix="showrunner-clip-") as tmp:
-        full, tail = Path(tmp) / "segment.mp4", Path(tmp) / "rest.mp4"
-        ffmpeg([*inputs, "-vf", chain, "-frames:v", str(segment), "-an", *x264, *_timescales(video.fps), *BITEXACT,
-                "-f", "mp4", full], what=f"encode {Path(out).name}'s segment ({segment} frames)",
-               frames_done=progress and (lambda n: progress(min(1.0, n / segment))))
+        full, tail = Path(tmp) / "chunk.mp4", Path(tmp) / "rest.mp4"
+        ffmpeg([*inputs, "-vf", chain, "-frames:v", str(chunk), "-an", *x264, *_timescales(video.fps), *BITEXACT,
+                "-f", "mp4", full], what=f"encode {Path(out).name}'s chunk ({chunk} frames)",
+               frames_done=progress and (lambda n: progress(min(1.0, n / chunk))))
         if rest:
             ffmpeg(["-i", full, "-map", "0:v:0", "-c:v", "copy", "-frames:v", str(rest), *_timescales(video.fps),
-                    *BITEXACT, "-f", "mp4", tail], what=f"cut the first {rest} frames of the segment")
-        listing = Path(tmp) / "segments.txt"
+                    *BITEXACT, "-f", "mp4", tail], what=f"cut the first {rest} frames of the chunk")
+        listing = Path(tmp) / "chunks.txt"
         parts = [full] * repeats + ([tail] if rest else [])
         listing.write_text("ffconcat version 1.0\n" + "".join(f"file {_concat_quote(p)}\n" for p in parts))
         with atomic_path(out) as part:
             ffmpeg(["-f", "concat", "-safe", "0", "-i", listing, "-map", "0:v:0", "-c:v", "copy",
                     *_timescales(video.fps), *BITEXACT, "-f", "mp4", part],
-                   what=f"join {Path(out).name} ({repeats} x {segment} + {rest} frames)")
+                   what=f"join {Path(out).name} ({repeats} x {chunk} + {rest} frames)")
 
 
 def slideshow_floor(images: Sequence[tuple[Path, float]], out: Path, *, video: Video, tuned: bool) -> None:

@@ -117,7 +117,7 @@ class SpeechModel(Provider, ABC):
 
     def speak_all(self, requests: list[SpeechRequest]) -> list[bytes]:
         """Every request, in order. A provider with a costly start (a model loaded in a separate
-        process) overrides this to speak the lines the cache lacks in one go."""
+        process) overrides this to speak the segments the cache lacks in one go."""
         return [self.speak(request) for request in requests]
 
 

@@ -244,7 +244,7 @@ class ModelCalls:
 
     def cached(self, *, kind: str, provider: str, model: str, version: str, request: dict[str, Any]) -> bool:
         """Whether `call` with these arguments would be answered from the cache (a provider that
-        speaks many lines in one process asks, so that it speaks only the missing ones)."""
+        speaks many segments in one process asks, so that it speaks only the missing ones)."""
         body, meta = self._paths(self._key(kind, provider, model, version, request))
         return body.exists() and meta.exists()
 

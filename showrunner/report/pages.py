@@ -51,8 +51,8 @@ def script_page(script: Script, review: ScriptReview, outline: Outline, hosts: S
     for segment in script.segments:
         if not sections or sections[-1]["id"] != segment.section_id:
             sections.append({"id": segment.section_id, "title": titles.get(segment.section_id, segment.section_id),
-                             "lines": []})
-        sections[-1]["lines"].append({"speaker": names.get(segment.speaker, segment.speaker),
+                             "segments": []})
+        sections[-1]["segments"].append({"speaker": names.get(segment.speaker, segment.speaker),
                                       "host_index": order.get(segment.speaker, 0) % 2, "text": segment.text})
     metric_names = sorted({name for d in review.drafts for name in d.critique.metrics if name.startswith(SCORE_PREFIX)})
     return _render("script.html.j2", heading=f"Script: {script.title}",

@@ -1,11 +1,11 @@
 """A scene's beats as one clip: each still lasts from its moment in the voice to the next one's.
 
-Timing: a beat appears when the narration reaches its word: the line's measured start, plus the
-share of the line's speaking time that the words before it take (by characters, the measured
-pauses inside the line left out). The first beat starts at frame 0; boundaries are whole frames.
+Timing: a beat appears when the narration reaches its word: the segment's measured start, plus the
+share of the segment's speaking time that the words before it take (by characters, the measured
+pauses inside the segment left out). The first beat starts at frame 0; boundaries are whole frames.
 
 Encoding: each still is encoded on its own as a still (media.encode_clip: `-tune stillimage`,
-one short encoded segment repeated by stream copy), then the pieces are joined by the concat
+one short encoded chunk repeated by stream copy), then the pieces are joined by the concat
 demuxer with stream copy: no frame is drawn or filtered in Python, and x264 sees a couple of
 seconds per beat whatever its length.
 """
@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from showrunner import media
-from showrunner.artifacts import Beat, LineTiming, Scene, SceneTimings
+from showrunner.artifacts import Beat, Scene, SceneTimings, SegmentTiming
 from showrunner.config import Video
 from showrunner.errors import ArtifactError
 from showrunner.files import atomic_path
@@ -25,46 +25,46 @@ from showrunner.files import atomic_path
 MIN_FRAMES_S = 0.5  # a beat shorter than this is not shown (the next one takes its place)
 
 
-def _spoken(line: LineTiming) -> list[tuple[float, float]]:
-    """The line's speech: its span less the measured pauses inside it."""
-    spans, at = [], line.start
-    for a, b in sorted(line.pauses):
+def _spoken(segment: SegmentTiming) -> list[tuple[float, float]]:
+    """The segment's speech: its span less the measured pauses inside it."""
+    spans, at = [], segment.start
+    for a, b in sorted(segment.pauses):
         if a > at:
-            spans.append((at, min(a, line.end)))
+            spans.append((at, min(a, segment.end)))
         at = max(at, b)
-    if at < line.end:
-        spans.append((at, line.end))
-    return spans or [(line.start, line.end)]
+    if at < segment.end:
+        spans.append((at, segment.end))
+    return spans or [(segment.start, segment.end)]
 
 
-def word_time(line: LineTiming, text: str, word: int) -> float:
-    """When word `word` of the line's text is reached, in scene seconds."""
+def word_time(segment: SegmentTiming, text: str, word: int) -> float:
+    """When word `word` of the segment's text is reached, in scene seconds."""
     words = text.split()
     if word <= 0 or not words:
-        return line.start
+        return segment.start
     before = len(" ".join(words[:word])) + 1
     share = min(before / max(len(" ".join(words)), 1), 1.0)
-    spans = _spoken(line)
+    spans = _spoken(segment)
     total = sum(b - a for a, b in spans)
     left = share * total
     for a, b in spans:
         if left <= b - a:
             return a + left
         left -= b - a
-    return line.end
+    return segment.end
 
 
 def beat_frames(beats: Sequence[Beat], scene: Scene, timings: SceneTimings) -> list[tuple[int, int]]:
     """(index of the beat, frames it lasts) for the beats that are shown, in order; the frames add
     up to the scene's. Raises ArtifactError when the timings are not this scene's."""
-    lines = {line.segment_id: line for line in timings.lines}
+    measured = {s.segment_id: s for s in timings.segments}
     texts = {s.id: s.text for s in scene.segments}
     starts: list[tuple[int, int]] = []
     for k, beat in enumerate(beats):
-        if beat.segment_id not in lines:
-            raise ArtifactError(f"timings.json: no line for {beat.segment_id} (beat {k + 1}); "
+        if beat.segment_id not in measured:
+            raise ArtifactError(f"timings.json: no segment {beat.segment_id} (beat {k + 1}); "
                                 "the voice stage is out of date, rerun it")
-        frame = 0 if k == 0 else round(word_time(lines[beat.segment_id], texts[beat.segment_id], beat.word)
+        frame = 0 if k == 0 else round(word_time(measured[beat.segment_id], texts[beat.segment_id], beat.word)
                                        * timings.fps)
         starts.append((k, min(max(frame, starts[-1][1] if starts else 0), timings.frames)))
     least = max(round(MIN_FRAMES_S * timings.fps), 1)

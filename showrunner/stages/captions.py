@@ -1,4 +1,4 @@
-"""captions: captions.srt and captions.vtt from the measured line timings (showrunner.captions)."""
+"""captions: captions.srt and captions.vtt from the measured segment timings (showrunner.captions)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""scene_voice: one scene's narration, every line in its host's voice, with measured timings.
+"""scene_voice: one scene's narration, every segment in its host's voice, with measured timings.
 
 Each host speaks with its own voice (`<provider>/<voice>` in config.yaml, at its own `pace`);
-every line is decoded to audio.sample_rate (the one place sample rates change), trimmed, and
+every segment is decoded to audio.sample_rate (the one place sample rates change), trimmed, and
 levelled to audio.voice_lufs, so that voices from different engines sound like one show before
-the mix. The lines are joined with pauses (longer when the speaker changes) and a tail, and the scene's
+the mix. The segments are joined with pauses (longer when the speaker changes) and a tail, and the scene's
 audio is padded to a whole number of video frames, so the clip made for it and the audio line
-up exactly at every scene boundary. timings.json records where each line starts and ends, in
+up exactly at every scene boundary. timings.json records where each segment starts and ends, in
 seconds counted from sample positions.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from showrunner import audio, media
-from showrunner.artifacts import LineTiming, Scene, SceneTimings
+from showrunner.artifacts import Scene, SceneTimings, SegmentTiming
 from showrunner.config import Episode, Host
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model, write_json
@@ -27,7 +27,7 @@ from showrunner.providers.calls import ModelCalls
 from showrunner.stage_job import StageJob
 
 # The settings it reads: its rule's params (showrunner/reads.py)
-READS = ("show.hosts", "providers.speech", "audio.sample_rate", "audio.pause_between_lines_s",
+READS = ("show.hosts", "providers.speech", "audio.sample_rate", "audio.pause_between_segments_s",
          "audio.pause_between_speakers_s", "audio.scene_tail_s", "audio.voice_lufs", "video.fps",
          "writing.words_per_minute", "pronunciations")
 
@@ -44,25 +44,26 @@ def run(job: StageJob) -> None:
                                 f"the show (hosts: {', '.join(hosts)})")
     media.require(media.FFMPEG)
     calls = ModelCalls(episode, job.stage, job.root)
-    progress = Progress(job, total=len(scene.segments), unit="lines")
+    progress = Progress(job, total=len(scene.segments), unit="segments")
     spoken, providers = speak(scene, hosts, episode, calls, progress)
 
     rate, fps = episode.audio.sample_rate, episode.video.fps
-    lines = [audio.level(audio.trim_silence(samples, rate), rate, episode.audio.voice_lufs)
-             for samples in media.decode_audio(spoken, rate)]
-    for segment, line in zip(scene.segments, lines, strict=True):
-        if line.size == 0:
+    voiced = [audio.level(audio.trim_silence(samples, rate), rate, episode.audio.voice_lufs)
+              for samples in media.decode_audio(spoken, rate)]
+    for segment, samples in zip(scene.segments, voiced, strict=True):
+        if samples.size == 0:
             log.warning("scene %d, %s: the speech provider returned silence for %r", scene.index, segment.id,
                         segment.text)
-    voice, placed, frames = audio.join_lines(
-        lines, [s.speaker for s in scene.segments], sample_rate=rate, fps=fps,
-        pause_between_lines_s=episode.audio.pause_between_lines_s,
+    voice, placed, frames = audio.join_segments(
+        voiced, [s.speaker for s in scene.segments], sample_rate=rate, fps=fps,
+        pause_between_segments_s=episode.audio.pause_between_segments_s,
         pause_between_speakers_s=episode.audio.pause_between_speakers_s, tail_s=episode.audio.scene_tail_s)
     timings = SceneTimings(
         scene=scene.index, sample_rate=rate, samples=int(voice.size), fps=fps, frames=frames,
-        lines=[LineTiming(segment_id=s.id, speaker=s.speaker, text=s.text, start=p.start / rate, end=p.end / rate,
-                          pauses=[((p.start + a) / rate, (p.start + b) / rate) for a, b in audio.pauses_in(line, rate)])
-               for s, p, line in zip(scene.segments, placed, lines, strict=True)])
+        segments=[SegmentTiming(segment_id=s.id, speaker=s.speaker, text=s.text, start=p.start / rate,
+                                end=p.end / rate, pauses=[((p.start + a) / rate, (p.start + b) / rate)
+                                                          for a, b in audio.pauses_in(samples, rate)])
+                  for s, p, samples in zip(scene.segments, placed, voiced, strict=True)])
     media.write_wav(job.output["voice"], voice, rate)
     write_json(job.output["timings"], timings)
     tools = media.versions(media.FFMPEG)
@@ -80,7 +81,7 @@ def run(job: StageJob) -> None:
 
 def speak(scene: Scene, hosts: dict[str, Host], episode: Episode, calls: ModelCalls,
           progress: Progress | None = None) -> tuple[list[bytes], dict]:
-    """Every line's audio file bytes in order, each from its host's provider; one batch per provider."""
+    """Every segment's audio file bytes in order, each from its host's provider; one batch per provider."""
     providers: dict[str, SpeechModel] = {}
     batches: dict[str, list[int]] = {}
     for i, segment in enumerate(scene.segments):

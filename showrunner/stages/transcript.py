@@ -7,7 +7,7 @@ are remembered by the voice file's content and that glossary, so a one-scene edi
 that scene only. transcript.json holds the words with their times in the episode (scenes follow
 each other exactly), the stretches of speech the voice activity detector found (Silero, in
 faster-whisper), the recogniser that heard them and what listening cost; acceptance
-compares them with the lines and the captions. Its own rule, so it runs beside the podcast.
+compares them with the segments and the captions. Its own rule, so it runs beside the podcast.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def run(job: StageJob) -> None:
     cost = {"wall_s": 0.0, "cpu_s": 0.0, "audio_s": 0.0}
     for voice, timings_path in zip(job.input["voices"], job.input["timings"], strict=True):
         timings = read_model(timings_path, SceneTimings)
-        vocabulary = lexicon.used_in(" ".join(line.text for line in timings.lines))
+        vocabulary = lexicon.used_in(" ".join(s.text for s in timings.segments))
         kind = "transcript-" + sha256_text(canonical_json({**about, "glossary": vocabulary}))[:16]
         fresh: list[dict] = []
 

@@ -356,7 +356,7 @@ class ScriptWriter:
         return spk.tidy(f"{greeting} {b.show_name}{clause}.") + f" {who}. Today: {today}" + \
             ("" if today.endswith(("?", "!")) else ".")
 
-    def outro_lines(self) -> list[str]:
+    def outro_segments(self) -> list[str]:
         b = self.brief
         title = self._lower_title(b.title).rstrip(" .!")
         if title.endswith("?"):  # a question for a title: "What is rustdoc?"
@@ -367,7 +367,7 @@ class ScriptWriter:
             wrap = f"And that was our look at {title}."
         bye = "Catch you next time!" if re.search(r"playful|fun|casual|cheeky", b.tone, re.I) else \
             "See you next time."
-        if self.short:  # a very short episode: one line to close
+        if self.short:  # a very short episode: one segment to close
             return [f"Thanks for listening to {b.show_name}."]
         return [wrap, f"Thanks for listening to {b.show_name}. {bye}"]
 
@@ -406,7 +406,7 @@ class ScriptWriter:
     # -- assembly ---------------------------------------------------------------------------
     def _fixed_words(self) -> int:
         n = len(self.outline.sections)
-        frame = word_count(self.intro()) + sum(word_count(t) for t in self.outro_lines())
+        frame = word_count(self.intro()) + sum(word_count(t) for t in self.outro_segments())
         if len(self.hosts) > 1:
             names = [h.name for h in self.hosts]
             frame += sum(word_count(self.bridge(i, s.title, names[i % len(names)]))
@@ -462,13 +462,13 @@ class ScriptWriter:
             for chunk in _chunks(sentences, 45, 2, visuals):
                 segments.append((self.hosts[turn].id, chunk, section.id))
                 turn = (turn + 1) % n_hosts
-        closing = self.outro_lines()
+        closing = self.outro_segments()
         last = sections[-1].id
         if n_hosts == 1:
             segments.append((self.hosts[0].id, " ".join(closing), last))
         else:
-            for line in closing:
-                segments.append((self.hosts[turn].id, line, last))
+            for text in closing:
+                segments.append((self.hosts[turn].id, text, last))
                 turn = (turn + 1) % n_hosts
         return Script(slug=self.brief.slug, title=self.brief.title,
                       segments=[Segment(id=f"seg{i}", speaker=speaker, text=text, section_id=sid)

@@ -3,13 +3,13 @@
 A VITS voice (piper's) draws Gaussian noise inside its graph with `RandomNormalLike`: the
 durations' noise (noise_w) and the latent's (noise_scale). onnxruntime seeds those ops from the
 clock unless the op has a `seed`, and even a seeded op's generator runs on across calls of one
-session, so a line's audio would depend on the lines spoken before it in the same process.
+session, so a segment's audio would depend on the segments spoken before it in the same process.
 
 `seed_noise` rewrites each `RandomNormalLike` into a read from a fixed table of Gaussian noise
 (numpy's PCG64, seeded from the model's sha256 and the op's name) stored in the graph, starting
 at an offset hashed from the phoneme ids the graph is given. So the same text, voice and
 settings give the same samples in any process, in any order, and the noise has the same
-distribution as before: the voice sounds as it did (a table longer than the line is tiled).
+distribution as before: the voice sounds as it did (a table longer than the segment is tiled).
 The rest of the graph is plain float arithmetic, the same in one thread or several (checked with
 piper pinned to 1 and to 2 cores); a CPU with other vector instructions may round differently in
 onnxruntime's kernels, as any neural voice may.

@@ -14,14 +14,14 @@
 .onnx file (its .onnx.json beside it), or a speaker number of providers.speech.model_path.
 showrunner never downloads a voice.
 
-piper-tts is GPL-3.0, so it never runs inside the showrunner process: each scene's lines go to
-one `python -m piper` process on stdin (one line each) and come back as one WAV per line, so the
-model loads once per scene, not once per line. `pace` sets piper's length_scale (1 / pace);
+piper-tts is GPL-3.0, so it never runs inside the showrunner process: each scene's segments go
+to one `python -m piper` process on stdin (one line each) and come back as one WAV per segment, so
+the model loads once per scene, not once per segment. `pace` sets piper's length_scale (1 / pace);
 piper's own pace is fast (about 180 words a minute).
 
 A piper voice draws random noise inside its model (the durations' and the voice's), unseeded, so
-the same line used to come out differently every time. piper speaks from a copy of the voice
-file whose noise is a fixed table read from an offset hashed from the line's phonemes
+the same segment used to come out differently every time. piper speaks from a copy of the voice
+file whose noise is a fixed table read from an offset hashed from the segment's phonemes
 (showrunner.providers.speech.onnx_noise): the same text, voice and settings give the same
 samples in any folder, in any process and in any order, with the voice's own noise_scale and
 noise_w. The copy is made once per voice file, kept in the cache folder by the original's sha256.
@@ -47,7 +47,7 @@ from showrunner.providers.calls import CallResult, Usage
 from showrunner.providers.speech import onnx_noise
 from showrunner.secrets import redact
 
-# this file's code and the noise rewrite's: a change to either never serves an old line from the cache
+# this file's code and the noise rewrite's: a change to either never serves an old segment from the cache
 VERSION = sha256_bytes(Path(__file__).read_bytes() + Path(onnx_noise.__file__).read_bytes())
 OPTIONS = ("noise_scale", "noise_w_scale", "sentence_silence")
 DISTRIBUTION = "piper-tts==1.8.0"
@@ -81,14 +81,14 @@ class PiperSpeech(SpeechModel):
         return self.speak_all([request])[0]
 
     def speak_all(self, requests: list[SpeechRequest]) -> list[bytes]:
-        """Every line; the ones the cache lacks are spoken by one piper process per voice file."""
+        """Every segment; the ones the cache lacks are spoken by one piper process per voice file."""
         plans = [self._plan(r) for r in requests]
         spoken: dict[int, bytes] = {}
         missing = {i for i, plan in enumerate(plans) if not self.calls.cached(
             kind="speech", provider=self.settings.name, model=self.model, version=VERSION, request=plan[3])}
 
         def perform(i: int) -> CallResult:
-            if i not in spoken:  # speak this line and every later missing one of its voice, in one process
+            if i not in spoken:  # speak this segment and every later missing one of its voice, in one process
                 group = [j for j in range(i, len(plans)) if plans[j][0] == plans[i][0] and j not in spoken
                          and (j == i or j in missing)]
                 model, speaker, _, body = plans[i]
@@ -107,7 +107,7 @@ class PiperSpeech(SpeechModel):
         return out
 
     def _plan(self, request: SpeechRequest) -> tuple[tuple[Path, int | None], int | None, float, dict]:
-        """((model file, speaker), speaker, length_scale, the cache request) of one line."""
+        """((model file, speaker), speaker, length_scale, the cache request) of one segment."""
         speaker = None
         if request.voice in voices.PIPER_VOICES:
             bundled = voices.PIPER_VOICES[request.voice]
@@ -129,7 +129,7 @@ class PiperSpeech(SpeechModel):
         return (model, speaker), speaker, length_scale, body
 
     def _seeded(self, model: Path, model_sha: str) -> Path:
-        """The copy of `model` whose noise is a function of each line (made once, kept in the cache folder)."""
+        """The copy of `model` whose noise is a function of each segment (made once, kept in the cache folder)."""
         folder = self.calls.cache_dir / "piper"
         seeded = folder / f"{model_sha}-noise{onnx_noise.REWRITE}.onnx"
         if seeded.is_file():
@@ -157,10 +157,10 @@ class PiperSpeech(SpeechModel):
 
     def _run(self, voice: tuple[Path, int | None], speaker: int | None, texts: list[str],
              length_scales: list[float]) -> list[bytes]:
-        """One piper process speaking `texts` (one per stdin line): one WAV per line, in order."""
+        """One piper process speaking `texts` (one per stdin line): one WAV per segment, in order."""
         model = voice[0]
         out: list[bytes] = []
-        # lines of different paces need different processes; runs of one pace share one
+        # segments of different paces need different processes; runs of one pace share one
         start = 0
         while start < len(texts):
             end = start
@@ -178,17 +178,17 @@ class PiperSpeech(SpeechModel):
             for name in OPTIONS:
                 if name in self.settings.options:
                     command += [f"--{name.replace('_', '-')}", str(self.settings.options[name])]
-            lines = "".join(" ".join(text.split()) + "\n" for text in texts)
-            timeout = self.settings.timeout_s + 0.05 * len(lines)
+            stdin = "".join(" ".join(text.split()) + "\n" for text in texts)
+            timeout = self.settings.timeout_s + 0.05 * len(stdin)
             try:
-                done = subprocess.run(command, input=lines.encode("utf-8"), capture_output=True, timeout=timeout,
+                done = subprocess.run(command, input=stdin.encode("utf-8"), capture_output=True, timeout=timeout,
                                       check=False)
             except subprocess.TimeoutExpired:
-                raise ProviderError(f"piper took longer than {timeout:.0f} s for {len(texts)} line(s)") from None
+                raise ProviderError(f"piper took longer than {timeout:.0f} s for {len(texts)} segment(s)") from None
             wavs = sorted(Path(folder).glob("*.wav"), key=lambda p: int(p.stem))
             if done.returncode != 0 or len(wavs) != len(texts):
                 stderr = redact(done.stderr.decode("utf-8", errors="replace"))[-2000:]
-                raise ProviderError(f"piper failed (exit {done.returncode}, {len(wavs)} of {len(texts)} lines "
+                raise ProviderError(f"piper failed (exit {done.returncode}, {len(wavs)} of {len(texts)} segments "
                                     f"spoken): {stderr}")
             return [wav.read_bytes() for wav in wavs]
 

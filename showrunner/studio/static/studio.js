@@ -148,7 +148,7 @@ function renderEpisode(ep) {
         el("td", {}, `${d.iteration}${d.iteration === ep.script.accepted_iteration ? " (used)" : ""}`),
         el("td", {}, `${d.score} / threshold ${ep.script.threshold}`),
         el("td", {}, d.reasons.length ? el("ul", {}, d.reasons.map((r) => el("li", {}, r))) : "no objections"))));
-    document.getElementById("script-lines").replaceChildren(
+    document.getElementById("script-segments").replaceChildren(
       ...ep.script.segments.map((s) => el("li", {}, el("b", {}, `${s.speaker}: `), s.text)));
   }
 
