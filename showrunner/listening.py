@@ -64,7 +64,8 @@ def recogniser(settings: Listen) -> dict[str, str]:
     return {"model": settings.model, "package": bundled.distribution, "model_sha256": bundled.files[0][1],
             "faster_whisper": importlib.metadata.version("faster-whisper"), "beam_size": str(settings.beam_size),
             "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items()),
-            "vad_filter": "faster-whisper defaults", "hallucination_silence_threshold": str(HALLUCINATION_SILENCE_S)}
+            "vad_filter": "faster-whisper defaults", "hallucination_silence_threshold": str(HALLUCINATION_SILENCE_S),
+            "max_compression_ratio": str(MAX_COMPRESSION_RATIO)}
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,6 +79,17 @@ def _model(folder: str, threads: int):
 # long: the "Thank you for watching." Whisper writes twice into the half second of padding after a scene's
 # last word (the fd README, measured: 8 extra words of 152)
 HALLUCINATION_SILENCE_S = 0.5
+
+
+# Whisper's own test of a failed decoding: text that gzip compresses more than this is a loop ("see you in
+# the next video, see you in the next video, ..."); Whisper then decodes again at a higher temperature,
+# which would make transcripts random, so here the segment is dropped
+MAX_COMPRESSION_RATIO = 2.4
+
+
+def decoded(segments):
+    """The segments Whisper decoded, without those that failed as a loop (MAX_COMPRESSION_RATIO)."""
+    return [s for s in segments if s.compression_ratio <= MAX_COMPRESSION_RATIO]
 
 
 def glossary(terms: list[str]) -> str | None:
@@ -97,7 +109,7 @@ def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = N
                                    vad_filter=True, initial_prompt=glossary(list(vocabulary)),
                                    hallucination_silence_threshold=HALLUCINATION_SILENCE_S)
     words = [Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3))
-             for segment in segments for w in (segment.words or []) if w.word.strip()]
+             for segment in decoded(segments) for w in (segment.words or []) if w.word.strip()]
     cost = {"wall_s": round(time.perf_counter() - started, 3), "cpu_s": round(time.process_time() - cpu, 3),
             "audio_s": round(samples.size / SAMPLE_RATE, 3)}
     return words, cost

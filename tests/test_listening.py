@@ -100,6 +100,21 @@ def test_a_term_glued_to_the_next_word_is_heard_and_a_covered_unsure_word_is_not
     assert still_unsure(["Snakemake", "fd", "xxhash"], lexicon) == ["xxhash"]
 
 
+def test_a_decoding_that_failed_as_a_loop_is_dropped():
+    # heard after the fd README's last line when its audio is cut mid-word: a loop Whisper would decode again
+    # at a higher temperature (random), dropped here instead
+    import zlib
+    from types import SimpleNamespace
+
+    def segment(text: str) -> SimpleNamespace:
+        data = text.encode()
+        return SimpleNamespace(text=text, compression_ratio=len(data) / len(zlib.compress(data)))
+
+    real = segment(" Thanks for listening to Plain Circuits.")
+    loop = segment(" Thank you so much for watching" + ", see you in the next video" * 12)
+    assert listening.decoded([real, loop]) == [real]
+
+
 def test_a_glossary_is_what_the_recogniser_is_given():
     assert listening.glossary(["kubectl", "GNU"]) == "Glossary: kubectl, GNU."
     assert listening.glossary([]) is None
