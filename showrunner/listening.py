@@ -210,8 +210,9 @@ def _normaliser():
 
 def tokens(text: str) -> list[str]:
     """The words of `text` as the comparison sees them: lower case, numbers as digits, no punctuation,
-    American spelling ("optimisation" is "optimization": Whisper writes either for the same sounds)."""
-    return [american(w) for w in _normaliser()(text).split()]
+    American spelling ("optimisation" is "optimization": Whisper writes either for the same sounds). What
+    stands in brackets is kept: Whisper's normaliser drops it, but the voices say it ("ripgrep (rg)")."""
+    return [american(w) for w in _normaliser()(re.sub(r"[()\[\]<>{}]", " ", text)).split()]
 
 
 def key(text: str) -> str:
@@ -289,10 +290,39 @@ def _homophones_joined(words: list[str], vocabulary: set[str]) -> list[str]:
     return out
 
 
+# words that sound like a letter's name: "R G" is heard as "are g", "C I" as "see i"
+LETTER_NAMES = {"are": "r", "our": "r", "you": "u", "see": "c", "sea": "c", "why": "y", "eye": "i", "oh": "o",
+                "be": "b", "bee": "b", "tea": "t", "tee": "t", "queue": "q", "cue": "q", "ex": "x", "jay": "j",
+                "kay": "k", "pea": "p", "pee": "p", "es": "s", "em": "m", "en": "n", "el": "l", "ef": "f",
+                "gee": "g", "aitch": "h", "zed": "z", "zee": "z", "dee": "d", "vee": "v"}
+
+
+def _spelled_joined(words: list[str], vocabulary: set[str], longest: int = 5) -> list[str]:
+    """Runs of letters and words that sound like letters joined where the other text holds the joined
+    letters as a word ("are g" is "rg" where the lines say rg); every other word as it is."""
+    def letter(word: str) -> str | None:
+        return word if len(word) == 1 and word.isalpha() else LETTER_NAMES.get(word)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 1, -1):
+            letters = [letter(w) for w in words[i:i + n]]
+            if all(letters) and "".join(letters) in vocabulary:  # type: ignore[arg-type]
+                out.append("".join(letters))  # type: ignore[arg-type]
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 def comparable(reference: str, heard: str) -> tuple[list[str], list[str]]:
     """Both texts as word lists where the same sounds are spelled the same way (see word_error)."""
-    ref, hyp = _letters_joined(tokens(reference)), _letters_joined(tokens(heard))
-    ref_vocab, hyp_vocab = set(ref), set(hyp)
+    ref = _letters_joined(tokens(reference))
+    ref_vocab = set(ref)
+    hyp = _letters_joined(_spelled_joined(tokens(heard), ref_vocab))
+    hyp_vocab = set(hyp)
     return _compounds_joined(ref, hyp_vocab), _homophones_joined(_compounds_joined(hyp, ref_vocab), ref_vocab)
 
 

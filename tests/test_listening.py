@@ -80,6 +80,9 @@ def test_spelling_variants_of_the_same_sounds_are_not_word_errors():
                                    "the optimization parallelized the color catalog at the center")
     assert british.rate == 0.0
     assert listening.word_error("filling the promise", "filing the promize").substitutions == 1  # filing is a word
+    # a letter heard as the word that sounds like it: ripgrep's "rg" said "R G", heard "are g"
+    assert listening.word_error("ripgrep (rg) is fast", "ripgrep are g is fast").rate == 0.0  # brackets said too
+    assert listening.word_error("you are fast", "you are fast").rate == 0.0  # no letters said: words stay
     # homophones: every corpus episode heard "Plain Circuits" as "plane circuits", the same sounds
     assert listening.word_error("Welcome to Plain Circuits.", "welcome to plane circuits").rate == 0.0
     assert listening.word_error("a build cache", "a build cat").substitutions == 1  # other sounds: an error
