@@ -211,8 +211,13 @@ def _normaliser():
 def tokens(text: str) -> list[str]:
     """The words of `text` as the comparison sees them: lower case, numbers as digits, no punctuation,
     American spelling ("optimisation" is "optimization": Whisper writes either for the same sounds). What
-    stands in brackets is kept: Whisper's normaliser drops it, but the voices say it ("ripgrep (rg)")."""
-    return [american(w) for w in _normaliser()(re.sub(r"[()\[\]<>{}]", " ", text)).split()]
+    stands in brackets is kept: Whisper's normaliser drops it, but the voices say it ("ripgrep (rg)"); a
+    number's dots are dropped ("1.77.0" is "1770", as is "177 .0")."""
+    text = re.sub(r"[()\[\]<>{}]", " ", text)
+    # a version's dots ("1.77.0", heard "177 .0") joined away on both sides: Whisper's normaliser reads
+    # "1.77.0" as "one.77.0", and the recogniser writes the same sounds in several ways
+    text = re.sub(r"(?<=\d) ?\.(?=\d)", "", text)
+    return [american(w) for w in _normaliser()(text).split()]
 
 
 def key(text: str) -> str:

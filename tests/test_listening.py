@@ -83,6 +83,9 @@ def test_spelling_variants_of_the_same_sounds_are_not_word_errors():
     # a letter heard as the word that sounds like it: ripgrep's "rg" said "R G", heard "are g"
     assert listening.word_error("ripgrep (rg) is fast", "ripgrep are g is fast").rate == 0.0  # brackets said too
     assert listening.word_error("you are fast", "you are fast").rate == 0.0  # no letters said: words stay
+    # a version number (Rust 1.77.0: Whisper's normaliser reads "one.77.0", the recogniser writes "177 .0")
+    assert listening.word_error("Announcing Rust 1.77.0. The notes for 2.4.1 in 2019. 3 more",
+                                "announcing rust 177 .0 the notes for 2.41 in 2019, 3 more").rate == 0.0
     # homophones: every corpus episode heard "Plain Circuits" as "plane circuits", the same sounds
     assert listening.word_error("Welcome to Plain Circuits.", "welcome to plane circuits").rate == 0.0
     assert listening.word_error("a build cache", "a build cat").substitutions == 1  # other sounds: an error
