@@ -28,10 +28,9 @@ from showrunner.writing.critique import build_critique  # noqa: E402
 from showrunner.writing.outline import build_outline  # noqa: E402
 from showrunner.writing.research import build_research  # noqa: E402
 from showrunner.writing.script_writer import ScriptWriter  # noqa: E402
-from showrunner.writing.sentences import content_stems  # noqa: E402
+from tests.corpus import main_points_covered  # noqa: E402
 
 WPM, MAX_WORDS, THRESHOLD, DRAFTS = 150, 28, 80, 3
-COVERED = 0.6  # share of a main point's content words one segment must say (as tests/corpus)
 
 
 def write(path: Path, minutes: float):
@@ -66,9 +65,8 @@ def measure(path: Path, minutes: float, points: list[str], notes: bool) -> dict:
     for segment in script.segments:
         if read_aloud.furniture_defects(segment.text, dropped, kept):
             rules.setdefault(segment.id, set()).add("furniture")
-    said = [set(content_stems(s.text)) for s in script.segments]
-    missed = [p for p in points if not any(len(set(content_stems(p)) & s) / max(1, len(set(content_stems(p))))
-                                           >= COVERED for s in said)]
+    headings = [s.title for s in outline.sections] + [h.name for h in brief.hosts]
+    missed = [p for p, ok in main_points_covered(script, points, headings) if not ok]
     return {"segments": len(script.segments), "defective": len(rules),
             "classes": Counter(r for found in rules.values() for r in found), "points": len(points),
             "missed": missed, "script": script, "rules": rules, "sections": [s.title for s in outline.sections]}

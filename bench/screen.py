@@ -1,172 +1,329 @@
-"""Does the screen tell the story? (`python bench/screen.py`)
+"""Does the screen tell the story? (`nice -n 10 .venv/bin/python bench/screen.py`)
 
-Builds episodes in a temporary copy of the workflow with real Snakemake, espeak-ng and ffmpeg
-(motion: still, the video only) and prints per episode:
+Runs ep1 and every document of the real corpus (tests/corpus/real/corpus.yaml, 21 documents; and
+the real README with a local figure in bench/screen_corpus) through the stages that make the
+pictures: the writing stages to the storyboard (its beats), each scene's voice (real timings),
+and each scene's stills (scene_image), in process as the tests run them (tests/harness.py). No
+clip is encoded: with motion set to still a clip is its stills, each shown from its beat's frame
+to the next (showrunner/screen/clip.py: beat_frames, the same schedule scene_clip encodes), so
+the measures below are taken on the stills over the time each is on screen.
 
-- seconds per visual change: the video's scene time over the pictures shown (every beat still;
-  in brackets, counting only changes of what is shown, not a host's name changing alone);
-- document figures shown of those present (figure blocks in brief.json, figure beats on screen
-  for at least one frame);
-- the smallest text, as a fraction of the frame's height (measured from what is drawn: each
-  text's font size in pixels), and the lowest text contrast (WCAG ratio of each text colour on
-  what it is drawn on), both from media/NN/beats/beats.json;
-- the share of frames more than two thirds empty, measured on final.mp4 sampled every second
+Voices: ep1 with the demo's hosts (hibari/heart, piper/joe: what `make demo` speaks); the corpus
+with espeak-ng (en-us+f3, en-gb+m3) by default: real timings, and slower speech than the demo
+voices' (ep1 lasts 124.7 s in espeak-ng against 105.4 s in the demo voices, so the corpus's seconds
+per change are if anything higher than the demo voices would give); `--corpus-voices demo` speaks
+the corpus with the demo voices too (much slower to build).
+
+Shapes: ep1 in 16:9 (dark), 9:16 (paper) and 1:1 (light); every corpus document in 16:9 and 9:16,
+the themes taken in turn. Per episode and shape it prints:
+
+- s/change: the scenes' seconds over the visual changes (a beat shown for at least one frame that
+  differs from the one before it by more than the speaking host's name);
+- figures: the document's figures shown of those it has (a local image a Markdown or HTML file
+  references, found beside it; every PDF figure, region or not), and of those shown, how many
+  while the narration is about them (the words said while it is up share at least two content
+  words with its caption, its section's heading or the paragraphs around it);
+- min text: the smallest text drawn, as a share of the frame's height (each text's font size);
+- contrast: the lowest WCAG contrast of a text colour on what it is drawn on;
+- empty: the share of the time (one sample a second) the frame is more than two thirds empty
   (showrunner/screen/measure.py: flat cells of an 18-cells-high grid).
 
-Episodes: ep1 (sources/ep1/build-caches.md) in 16:9 dark, 9:16 paper and 1:1 light; the real
-documents of tests/corpus; the real README with a figure in bench/screen_corpus.
-Targets: at most 8 s per visual change on average, every figure shown, no text under 2.5%, and
-no 9:16 frame mostly empty.
+Totals for the seen documents (ep1 included) and the unseen ones apart. Targets: at most 8 s per
+visual change, every figure shown while it is talked about, no text under 2.5%, contrast at least
+4.5, no 9:16 frame mostly empty.
 
-    .venv/bin/python bench/screen.py [--height 540] [--keep] [--sheets DIR]
+    .venv/bin/python bench/screen.py [--only NAME ...] [--height 540] [--jobs 2] [--sheets DIR]
+                                     [--keep DIR] [--json out.json] [--corpus-voices espeak|demo]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from showrunner.artifacts import Brief, Scene  # noqa: E402
+from showrunner.artifacts import Beat, Brief, Scene, SceneTimings  # noqa: E402
 from showrunner.files import read_model  # noqa: E402
-from showrunner.screen import measure  # noqa: E402
-from tests.corpus import CORPUS, install  # noqa: E402
-from tests.project import Project  # noqa: E402
+from showrunner.writing.sentences import content_stems  # noqa: E402
 
-FIGURE_DOCS = {"voting-app": "sources/screen/example-voting-app/README.md"}
+THEMES = ("dark", "light", "paper")
+ESPEAK = [{"id": "ada", "name": "Ada", "persona": "curious host who asks the questions a listener would ask",
+           "voice": "en-us+f3"},
+          {"id": "ben", "name": "Ben", "persona": "engineer who explains with concrete examples", "voice": "en-gb+m3"}]
+DEMO = [dict(ESPEAK[0], voice="hibari/heart"), dict(ESPEAK[1], voice="piper/joe")]
+TARGET_S = 8.0
+MIN_TEXT = 0.025
+MIN_CONTRAST = 4.5
 
 
-def episodes() -> dict[str, dict]:
-    out: dict[str, dict] = {
-        "ep1": {"sources": ["sources/ep1/build-caches.md"], "target_minutes": 2},
-        "ep1-tall": {"sources": ["sources/ep1/build-caches.md"], "target_minutes": 2,
-                     "overrides": {"video": {"aspect": "9:16"}, "show": {"style": {"theme": "paper"}}}},
-        "ep1-square": {"sources": ["sources/ep1/build-caches.md"], "target_minutes": 2,
-                       "overrides": {"video": {"aspect": "1:1"}, "show": {"style": {"theme": "light"}}}},
-    }
-    for doc in CORPUS:
-        out[doc.slug] = {"sources": [f"sources/corpus/{doc.name}"], "target_minutes": doc.target_minutes}
-    for slug, path in FIGURE_DOCS.items():
-        out[slug] = {"sources": [path], "target_minutes": 1.5,
-                     "overrides": {"video": {"aspect": "9:16"}, "show": {"style": {"theme": "light"}}}}
-    for spec in out.values():
-        spec["outputs"] = ["video"]
+@dataclass(frozen=True)
+class Doc:
+    name: str
+    source: Path  # the file
+    sources_dir: Path  # copied whole into sources/<name>/ (figures beside it)
+    minutes: float
+    unseen: bool
+    shapes: tuple[tuple[str, str], ...]  # (aspect, theme)
+    voices: str  # demo | espeak
+
+
+def documents(corpus_voices: str) -> list[Doc]:
+    from tests.corpus import real_corpus
+
+    docs = [Doc("ep1", REPO / "sources/ep1/build-caches.md", REPO / "sources/ep1", 2.0, False,
+                (("16:9", "dark"), ("9:16", "paper"), ("1:1", "light")), "demo")]
+    for k, d in enumerate(real_corpus()):
+        docs.append(Doc(d.slug, d.source, d.source.parent, d.target_minutes, d.unseen,
+                        (("16:9", THEMES[k % 3]), ("9:16", THEMES[(k + 1) % 3])), corpus_voices))
+    voting = REPO / "bench/screen_corpus/example-voting-app"
+    docs.append(Doc("voting-app", voting / "README.md", voting, 1.5, True, (("16:9", "light"), ("9:16", "dark")),
+                    corpus_voices))
+    return docs
+
+
+def config_for(doc: Doc, height: int, aspect: str, theme: str) -> dict:
+    from tests.configs import writing_config
+
+    rel = f"sources/{doc.name}/{doc.source.name}"
+    raw = writing_config(sources=[rel], target_minutes=doc.minutes,
+                         video={"height": height, "fps": 15, "motion": "still", "aspect": aspect},
+                         audio={"sample_rate": 24000})
+    raw["show"]["hosts"] = DEMO if doc.voices == "demo" else ESPEAK
+    raw["show"]["style"] = {"theme": theme}
+    if doc.name != "ep1":
+        del raw["episodes"]["ep1"]["title"]
+    return raw
+
+
+# --- what the narration says while a beat is up ----------------------------------------------
+
+
+def _words(scene: Scene) -> list[tuple[str, int, str]]:
+    return [(s.id, w, word) for s in scene.segments for w, word in enumerate(s.text.split())]
+
+
+def said_between(scene: Scene, start: Beat, end: Beat | None) -> str:
+    """The narration's words from `start`'s anchor to `end`'s (the scene's end when None)."""
+    words = _words(scene)
+    order = {(seg, w): n for n, (seg, w, _) in enumerate(words)}
+    a = order.get((start.segment_id, start.word), 0)
+    b = order.get((end.segment_id, end.word), len(words)) if end is not None else len(words)
+    return " ".join(word for _, _, word in words[a:max(b, a + 1)])
+
+
+def figures_of(brief: Brief) -> dict[str, set[str]]:
+    """Each figure the documents have (a local image, or any PDF figure), by its element name,
+    with the content words it is about (caption, section heading, paragraphs either side)."""
+    out: dict[str, set[str]] = {}
+    for doc in brief.sources:
+        heading = ""
+        pdf = doc.path.lower().endswith(".pdf")
+        for n, block in enumerate(doc.blocks):
+            if block.kind == "heading":
+                heading = block.text
+            if block.kind != "figure" or not (block.path or pdf):
+                continue
+            before = next((b.text for b in reversed(doc.blocks[:n]) if b.kind == "paragraph"), "")
+            after = next((b.text for b in doc.blocks[n + 1:] if b.kind == "paragraph"), "")
+            out[f"{doc.path} {block.location}|{block.region}"] = set(content_stems(" ".join(
+                [block.text, heading, before, after])))
     return out
 
 
-def bench_config(height: int) -> dict:
-    return {
-        "show": {"name": "Plain Circuits", "description": "Short explainers on how things work.",
-                 "hosts": [{"id": "ada", "name": "Ada", "persona": "curious host who asks the questions",
-                            "voice": "en-us+f3"},
-                           {"id": "ben", "name": "Ben", "persona": "engineer who explains", "voice": "en-gb+m3"}]},
-        "approval": "auto",
-        "video": {"height": height, "fps": 15, "motion": "still", "preset": "veryfast"},
-        "audio": {"sample_rate": 24000, "music": {"intro_seconds": 1, "outro_seconds": 1}},
-        "episodes": episodes(),
-    }
+def _figure_key(beat: Beat, region_of: dict[str, list[float] | None]) -> str:
+    return f"{beat.element}|{beat.region if beat.region else region_of.get(beat.element)}"
 
 
-def _same_picture(a: Scene, k: int) -> bool:
-    """Beat k shows what beat k-1 shows (only the speaking host's name differs)."""
-    if k == 0:
-        return False
-    skip = {"segment_id", "word"}
-    return a.beats[k].model_dump(exclude=skip) == a.beats[k - 1].model_dump(exclude=skip)
+# --- one document -------------------------------------------------------------------------------
 
 
-def measure_episode(project: Project, slug: str) -> dict:
-    results = project.path("results", slug)
-    brief = read_model(results / "brief.json", Brief)
-    figures = {b.path for doc in brief.sources for b in doc.blocks if b.kind == "figure" and b.path}
-    shown_figures: set[str] = set()
-    pictures = changes = 0
-    seconds = 0.0
-    smallest, lowest = 1.0, 21.0
-    for scene_file in sorted((results / "scenes").glob("*.json")):
-        scene = read_model(scene_file, Scene)
-        name = scene_file.stem
-        provenance = json.loads((results / "media" / name / "clip.provenance.json").read_text())
-        listed = json.loads((results / "media" / name / "beats" / "beats.json").read_text())["beats"]
-        for row in provenance["parameters"]["beats"]:
-            k = row["beat"] - 1
-            pictures += 1
-            changes += 0 if _same_picture(scene, k) else 1
-            seconds += row["seconds"]
-            if scene.beats and scene.beats[k].kind == "figure" and row["seconds"] > 0:
-                shown_figures.add(scene.beats[k].path or "")
-        smallest = min([smallest, *(b["smallest_text"] for b in listed)])
-        lowest = min([lowest, *(b["lowest_contrast"] for b in listed)])
-    frames = measure.video_frames(results / "final.mp4")
-    return {"episode": slug, "seconds": round(seconds, 1), "pictures": pictures, "changes": changes,
-            "per_picture": round(seconds / max(pictures, 1), 2), "per_change": round(seconds / max(changes, 1), 2),
-            "figures": len(figures), "figures_shown": len(figures & shown_figures),
-            "smallest_text": round(smallest, 4), "lowest_contrast": round(lowest, 2),
-            "frames": len(frames), "mostly_empty": round(measure.mostly_empty_share(frames), 3)}
+def build(doc: Doc, root: Path, height: int) -> list[dict]:
+    """The document's storyboard, voices and stills in every shape; a row of measures per shape."""
+    import numpy as np
+    from PIL import Image
+
+    from showrunner.screen import clip, measure
+    from tests.conftest import WritingProject
+    from tests.harness import StageHarness
+
+    started = time.monotonic()
+    aspect0, theme0 = doc.shapes[0]
+    images = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+    sources = {f"sources/{doc.name}/{p.relative_to(doc.sources_dir)}": p.read_bytes()
+               for p in doc.sources_dir.rglob("*") if p.is_file() and (p == doc.source or p.suffix.lower() in images)}
+    project = WritingProject(root, config_for(doc, height, aspect0, theme0), sources)
+    project.run_until("storyboard")
+    names = project.scene_names()
+    for name in names:
+        project.run("scene_voice", name)
+    written = time.monotonic() - started
+    brief = read_model(project.path("brief.json"), Brief)
+    present = figures_of(brief)
+    region_of = {f"{d.path} {b.location}": b.region for d in brief.sources for b in d.blocks if b.kind == "figure"}
+    scenes = [read_model(project.path(f"scenes/{n}.json"), Scene) for n in names]
+    timings = [read_model(project.path(f"media/{n}/timings.json"), SceneTimings) for n in names]
+    rows = []
+    for aspect, theme in doc.shapes:
+        shape_started = time.monotonic()
+        tag = aspect.replace(":", "x")
+        harness = StageHarness(root, config_for(doc, height, aspect, theme), "ep1")
+        seconds, changes, pictures, empty_s = 0.0, 0, 0, 0.0
+        smallest, lowest = 1.0, 21.0
+        shown_figures: dict[str, bool] = {}
+        tiles = []
+        for name, scene, timing in zip(names, scenes, timings, strict=True):
+            out = project.path(f"media/{name}/{tag}")
+            harness.run("scene_image", name, image=str(out / "image.png"), beats=str(out / "beats"),
+                        provenance=str(out / "image.provenance.json"))
+            listed = json.loads((out / "beats" / "beats.json").read_text(encoding="utf-8"))["beats"]
+            smallest = min([smallest, *(b["smallest_text"] for b in listed)])
+            lowest = min([lowest, *(b["lowest_contrast"] for b in listed)])
+            beats = list(scene.beats)
+            shown = clip.beat_frames(beats, scene, timing)
+            previous: Beat | None = None
+            for n, (k, frames) in enumerate(shown):
+                beat = beats[k]
+                s = frames / timing.fps
+                seconds += s
+                pictures += 1
+                if previous is None or beat.model_dump(exclude={"segment_id", "word"}) != \
+                        previous.model_dump(exclude={"segment_id", "word"}):
+                    changes += 1
+                previous = beat
+                with Image.open(out / "beats" / listed[k]["file"]) as still:
+                    gray = np.asarray(still.convert("L"))
+                if measure.empty_share(gray) > measure.MOSTLY:
+                    empty_s += s
+                if beat.kind == "figure":
+                    key = _figure_key(beat, region_of)
+                    following = beats[shown[n + 1][0]] if n + 1 < len(shown) else None
+                    said = set(content_stems(said_between(scene, beat, following)))
+                    about = len(said & present.get(key, set())) >= 2
+                    shown_figures[key] = shown_figures.get(key, False) or about
+                tiles.append((scene.index, k + 1, out / "beats" / listed[k]["file"], beat, s))
+        rows.append({"episode": doc.name, "shape": f"{aspect} {theme}", "unseen": doc.unseen, "voices": doc.voices,
+                     "scenes": len(names), "seconds": round(seconds, 1), "pictures": pictures, "changes": changes,
+                     "per_change": round(seconds / max(changes, 1), 2),
+                     "figures": len(present), "figures_shown": len(set(shown_figures) & set(present)),
+                     "figures_about": sum(1 for key, ok in shown_figures.items() if ok and key in present),
+                     "missing": sorted(k.split("|")[0] for k in set(present) - set(shown_figures)),
+                     "smallest_text": round(smallest, 4), "lowest_contrast": round(lowest, 2),
+                     "mostly_empty": round(empty_s / max(seconds, 1e-9), 3),
+                     "build_s": round(written + time.monotonic() - shape_started, 1),
+                     "tiles": [(i, k, str(p), b.kind, round(s, 1)) for i, k, p, b, s in tiles],
+                     "sheet_font": (harness.job("scene_image", names[0]).episode.show.style.font,
+                                    harness.job("scene_image", names[0]).episode.show.style.font_bold)})
+    return rows
+
+
+def _build_one(args: tuple[Doc, Path, int]) -> list[dict] | str:
+    doc, root, height = args
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        return build(doc, root, height)
+    except Exception as err:  # noqa: BLE001 - a document that does not build is reported, not fatal
+        return f"{type(err).__name__}: {err}"
+
+
+def write_sheet(row: dict, out: Path) -> None:
+    """The episode's beats as one grid (the report's contact sheet: showrunner/report/contact_sheet.py),
+    each tile labelled scene.beat, its kind and how long it is on screen."""
+    from showrunner.report.contact_sheet import Tile, contact_sheet
+
+    tiles = [Tile(i, f"{kind} \u00b7 {s:.1f} s", Path(p), label=f"{i:02d}.{k}") for i, k, p, kind, s in row["tiles"]]
+    contact_sheet(tiles, out, font=row["sheet_font"][0], font_bold=row["sheet_font"][1], most_columns=6)
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+
+def show(rows: list[dict]) -> None:
+    print(f"{'episode':34} {'shape':12} {'voices':6} {'s/change':>8} {'changes':>7} {'figures':>8} "
+          f"{'about':>5} {'min text':>8} {'contrast':>8} {'empty':>6}")
+    for r in rows:
+        name = r["episode"] + (" (unseen)" if r["unseen"] else "")
+        print(f"{name:34} {r['shape']:12} {r['voices']:6} {r['per_change']:8.2f} {r['changes']:7d} "
+              f"{r['figures_shown']:>3} of {r['figures']:<2} {r['figures_about']:5d} {r['smallest_text']:8.2%} "
+              f"{r['lowest_contrast']:8.2f} {r['mostly_empty']:6.1%}")
+        if r["missing"]:
+            print(f"{'':34} not shown: {'; '.join(r['missing'])}")
+
+
+def totals(rows: list[dict], label: str) -> str:
+    if not rows:
+        return f"{label}: none"
+    seconds = sum(r["seconds"] for r in rows)
+    changes = sum(r["changes"] for r in rows)
+    mean = sum(r["per_change"] for r in rows) / len(rows)
+    worst = max(rows, key=lambda r: r["per_change"])
+    tall = [r for r in rows if r["shape"].startswith("9:16")]
+    wide = [r for r in rows if r["shape"].startswith("16:9")]
+
+    def empty(group: list[dict]) -> str:
+        total = sum(r["seconds"] for r in group)
+        return f"{sum(r['mostly_empty'] * r['seconds'] for r in group) / max(total, 1e-9):.1%}" if group else "-"
+
+    return (f"{label}: {len(rows)} episode-shapes; s/change mean {mean:.2f} (pooled {seconds / max(changes, 1):.2f}, "
+            f"worst {worst['per_change']:.2f} {worst['episode']} {worst['shape']}; target <= {TARGET_S:g}); "
+            f"figures shown {sum(r['figures_shown'] for r in rows)} of {sum(r['figures'] for r in rows)}, "
+            f"while talked about {sum(r['figures_about'] for r in rows)}; smallest text "
+            f"{min(r['smallest_text'] for r in rows):.2%} (>= 2.5%); lowest contrast "
+            f"{min(r['lowest_contrast'] for r in rows):.2f} (>= 4.5); mostly empty: 16:9 {empty(wide)}, "
+            f"9:16 {empty(tall)}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--height", type=int, default=540, help="frame height (the measures are fractions)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary project and print where")
-    parser.add_argument("--sheets", type=Path, help="copy each episode's contact sheet (report/storyboard.png) here")
-    parser.add_argument("--again", type=Path, help="build again in a project kept by --keep (the workflow updated)")
+    parser.add_argument("--only", nargs="*", help="episode names (ep1, corpus slugs, voting-app)")
+    parser.add_argument("--height", type=int, default=540, help="the frame's short side (the measures are shares)")
+    parser.add_argument("--jobs", type=int, default=2, help="documents built at once")
+    parser.add_argument("--sheets", type=Path, help="write each episode-shape's contact sheet here")
+    parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temporary folder)")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--corpus-voices", choices=("espeak", "demo"), default="espeak")
     args = parser.parse_args()
-    tmp = None if args.keep or args.again else tempfile.TemporaryDirectory(prefix="showrunner-screen-")
-    root = args.again or Path(tempfile.mkdtemp(prefix="showrunner-screen-") if tmp is None else tmp.name)
-    if args.again:
-        shutil.rmtree(root / "results", ignore_errors=True)
-        shutil.rmtree(root / "sources", ignore_errors=True)
-        for part in ("Snakefile", "rules", "scripts", "prompts", "report", "profiles", "envs"):
-            shutil.rmtree(root / part, ignore_errors=True)
-            (root / part).unlink(missing_ok=True)
-    project = Project(root, bench_config(args.height), sources={})
-    install(root)
-    (root / "sources" / "ep1").mkdir(parents=True, exist_ok=True)
-    shutil.copy2(REPO / "sources" / "ep1" / "build-caches.md", root / "sources" / "ep1" / "build-caches.md")
-    shutil.copytree(REPO / "bench" / "screen_corpus", root / "sources" / "screen")
-    slugs = list(episodes())
-    targets = [f"results/{slug}/{name}" for slug in slugs for name in ("final.mp4", "report/storyboard.png")]
+    docs = [d for d in documents(args.corpus_voices) if not args.only or d.name in args.only]
+    tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="showrunner-screen-")
+    base = args.keep or Path(tmp.name)  # type: ignore[union-attr]
     started = time.monotonic()
-    run = project.snakemake("--keep-going", *targets, check=False)
-    built = time.monotonic() - started
-    rows = []
-    for slug in slugs:
-        try:
-            rows.append(measure_episode(project, slug))
-        except (OSError, ValueError, KeyError) as err:
-            print(f"== {slug}: not built ({err})\n{run.stderr[-3000:]}")
-    print(f"built {len(rows)} episodes in {built:.0f} s at height {args.height}\n")
-    print(f"{'episode':24} {'s/picture':>9} {'s/change':>8} {'figures':>8} {'min text':>9} {'min contrast':>12} "
-          f"{'mostly empty':>12}")
-    for r in rows:
-        print(f"{r['episode']:24} {r['per_picture']:9.2f} {r['per_change']:8.2f} "
-              f"{r['figures_shown']:>3} of {r['figures']:<2} {r['smallest_text']:9.2%} {r['lowest_contrast']:12.2f} "
-              f"{r['mostly_empty']:12.1%}")
-    if rows:
-        mean_change = sum(r["per_change"] for r in rows) / len(rows)
-        figures = sum(r["figures"] for r in rows)
-        shown = sum(r["figures_shown"] for r in rows)
-        print(f"\nMEAN seconds per visual change {mean_change:.2f} (target <= 8), figures shown {shown} of {figures}, "
-              f"smallest text {min(r['smallest_text'] for r in rows):.2%} (target >= 2.5%), lowest contrast "
-              f"{min(r['lowest_contrast'] for r in rows):.2f} (target >= 4.5)")
+    rows: list[dict] = []
+    failed: list[str] = []
+    with ProcessPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
+        for doc, result in zip(docs, pool.map(_build_one, [(d, base / d.name, args.height) for d in docs]),
+                               strict=True):
+            if isinstance(result, str):
+                failed.append(doc.name)
+                print(f"== {doc.name}: not built ({result})")
+            else:
+                rows.extend(result)
+    print(f"built {len(docs) - len(failed)} of {len(docs)} documents in {time.monotonic() - started:.0f} s, "
+          f"frame height {args.height}\n")
+    show(rows)
+    print()
+    seen = [r for r in rows if not r["unseen"]]
+    unseen = [r for r in rows if r["unseen"]]
+    print(totals(seen, "SEEN"))
+    print(totals(unseen, "UNSEEN"))
+    print(totals(rows, "ALL"))
     if args.sheets:
         args.sheets.mkdir(parents=True, exist_ok=True)
-        for slug in slugs:
-            sheet = project.path("results", slug, "report", "storyboard.png")
-            if sheet.exists():
-                shutil.copy2(sheet, args.sheets / f"{slug}.png")
-    if args.keep:
-        print(f"kept: {root}")
-    ok = rows and len(rows) == len(slugs) and all(r["smallest_text"] >= 0.025 and r["lowest_contrast"] >= 4.5
-                                                  and r["figures_shown"] == r["figures"] for r in rows)
+        for r in rows:
+            write_sheet(r, args.sheets / f"{r['episode']}-{r['shape'].split()[0].replace(':', 'x')}.png")
+    if args.json:
+        args.json.write_text(json.dumps([{k: v for k, v in r.items() if k != "tiles"} for r in rows], indent=1))
+    if tmp is not None:
+        tmp.cleanup()
+    ok = not failed and all(r["per_change"] <= TARGET_S and r["figures_about"] == r["figures"]
+                            and r["smallest_text"] >= MIN_TEXT and r["lowest_contrast"] >= MIN_CONTRAST
+                            and not (r["shape"].startswith("9:16") and r["mostly_empty"] > 0) for r in rows)
     return 0 if ok else 1
 
 

@@ -25,7 +25,7 @@ localrules:
 
 
 def get_default_targets(wildcards):
-    return wf.default_targets(CONFIG, ROOT)
+    return wf.default_targets(CONFIG, ROOT, workflow_rules())
 
 
 def settings_for(stage):

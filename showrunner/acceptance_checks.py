@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -294,7 +295,16 @@ def _listening_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]
     checks += term_checks(term_results(job, timings, words), hard=limits.terms == "hard")
     if cues is None:
         return checks
-    return checks + caption_timing_check(cues, words, stretches, limits.caption_tolerance_ms)
+    return checks + caption_timing_check(cues, words, stretches, limits.caption_tolerance_ms, untimed_segments(timings))
+
+
+def untimed_segments(timings: list[SceneTimings]) -> list[tuple[float, float]]:
+    """(start, end) in the narration of each segment whose voice did not time its words (timings `words`)."""
+    out, offset = [], 0.0
+    for scene in timings:
+        out += [(offset + s.start, offset + s.end) for s in scene.segments if not s.words]
+        offset += scene.samples / scene.sample_rate
+    return out
 
 
 def spoken_segments(timings: list[SceneTimings]) -> list[listening.Said]:
@@ -352,18 +362,22 @@ def term_checks(results: list[listening.TermHeard], hard: bool = True) -> list[C
 
 
 def caption_timing_check(cues: list[Cue], words: list[listening.Word], stretches: list[tuple[float, float]],
-                         tolerance_ms: float) -> list[Check]:
+                         tolerance_ms: float, untimed: Sequence[tuple[float, float]] = ()) -> list[Check]:
     """Every cue's start and end against its words: the recogniser's word times at the edges of the speech
     the detector found (listening.word_times).
 
-    Two checks. `caption timing` (hard) holds the edges the captions time from measurements: where a segment
-    starts or ends, and where a cue breaks at a pause the voice made. `caption timing at mid-phrase breaks`
-    (soft) holds the edges where one cue follows the next with no pause, inside a phrase too long for one
-    cue: their time is shared out by the letters said, an estimate (README: Pronunciations, captions).
+    `caption timing` (hard) holds the edges the captions time from measurements: where a segment starts
+    or ends, where a cue breaks at a pause the voice made, and every edge inside a segment whose voice timed
+    its words (piper, hibari: timings `words`). `caption timing at mid-phrase breaks` (soft) holds the rest:
+    edges where one cue follows the next with no pause inside a segment in `untimed` (its voice gave no word
+    times: espeak, openai, edge), whose time is shared out by the letters said, an estimate (README:
+    Pronunciations, captions).
     """
     offsets, unmeasured = listening.cue_timing([(c.start, c.end, " ".join(c.lines)) for c in cues],
                                                listening.word_times(words, stretches))
-    joined = {i for i in range(1, len(cues)) if abs(cues[i].start - cues[i - 1].end) <= SLACK}  # cue i's start
+    # cue i's start, where it meets the cue before inside a segment timed by estimate
+    joined = {i for i in range(1, len(cues)) if abs(cues[i].start - cues[i - 1].end) <= SLACK
+              and any(a < cues[i].start < b for a, b in untimed)}
     def mid_phrase(o: listening.CueOffset) -> bool:
         return (o.cue - 1 in joined) if o.edge == "start" else (o.cue in joined)
     tolerance = tolerance_ms / 1000

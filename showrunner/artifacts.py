@@ -340,6 +340,9 @@ class SegmentTiming(Artifact):
     end: float
     pauses: list[tuple[float, float]] = Field(default_factory=list,
                                               description="measured silences inside the segment (scene seconds)")
+    words: list[tuple[float, float]] = Field(
+        default_factory=list, description="where each word of `text` (split at spaces) is spoken, as the voice "
+                                          "timed it (scene seconds); empty when the voice does not time its words")
 
 
 class SceneTimings(Artifact):

@@ -27,12 +27,18 @@ def to_int16(samples: np.ndarray) -> np.ndarray:
 
 def trim_silence(samples: np.ndarray, sample_rate: int, threshold_dbfs: float = SILENCE_DBFS) -> np.ndarray:
     """The samples without the near-silence a synthesizer leaves before and after speech."""
+    first, end = speech_span(samples, sample_rate, threshold_dbfs)
+    return samples[first:end]
+
+
+def speech_span(samples: np.ndarray, sample_rate: int, threshold_dbfs: float = SILENCE_DBFS) -> tuple[int, int]:
+    """(first, one past last) sample that trim_silence keeps; (0, 0) for silence."""
     limit = 32768.0 * 10 ** (threshold_dbfs / 20)
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > limit)
     if loud.size == 0:
-        return samples[:0]
+        return 0, 0
     keep = samples_of(EDGE_KEEP_S, sample_rate)
-    return samples[max(loud[0] - keep, 0): min(loud[-1] + 1 + keep, samples.size)]
+    return int(max(loud[0] - keep, 0)), int(min(loud[-1] + 1 + keep, samples.size))
 
 
 LOUDNESS_BLOCK_S = 0.4  # BS.1770's gating block: a shorter segment is measured looped to this length

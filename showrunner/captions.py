@@ -145,15 +145,23 @@ def _groups(words: list[str], seconds: float, limits: Acceptance, paused: Contai
 
 
 def segment_cues(text: str, start_sample: int, end_sample: int, rate: int, limits: Acceptance,
-                 pauses: Sequence[tuple[int, int]] = (), weigh: Callable[[str], int] = len) -> list[Cue]:
-    """Cues for one spoken segment. Where a cue boundary falls on punctuation that the voice paused at
-    (a measured pause), the cue ends where the pause starts and the next begins where it ends;
-    elsewhere the measured span between such pauses is shared in proportion to `weigh` of each word
-    (its characters, or better, the letters the voice says for it: pronunciation.spoken_letters)."""
+                 pauses: Sequence[tuple[int, int]] = (), weigh: Callable[[str], int] = len,
+                 spoken: Sequence[tuple[int, int]] = ()) -> list[Cue]:
+    """Cues for one spoken segment. `spoken`: where the voice said each word (samples), when it timed
+    them: then every cue starts where its first word starts and ends where its last word ends (at a
+    pause measured there, on the silence itself; where the words run on, where the next word starts).
+    Without them: where a cue boundary falls on punctuation that the voice paused at (a measured
+    pause), the cue ends where the pause starts and the next begins where it ends; elsewhere the
+    measured span between such pauses is shared in proportion to `weigh` of each word (its
+    characters, or better, the letters the voice says for it: pronunciation.spoken_letters)."""
     words = text.split()
     if end_sample <= start_sample or not words:
         return []
-    clock = _Clock(words, start_sample, end_sample, pauses, rate, weigh)
+    clock: _Clock | _WordClock
+    if len(spoken) == len(words):
+        clock = _WordClock(words, spoken, pauses, rate)
+    else:
+        clock = _Clock(words, start_sample, end_sample, pauses, rate, weigh)
     groups = _groups(words, (end_sample - start_sample) / rate, limits, clock.matched)
     cues = []
     first = 0  # index of the cue's first word
@@ -248,6 +256,46 @@ class _Clock:
         return self.matched[i][1] if i in self.matched else self._at(self.ends[i] + 0.5)
 
 
+class _WordClock:
+    """Where a cue boundary falls, from the times the voice gave its words: after words[i], the cue
+    ends at the end of words[i] and the next begins at the start of words[i + 1].
+
+    Where the voice paused at a punctuation mark, the edges are those of the silence the audio
+    measured (a pause that ends within AFTER_S of where the next word starts, and starts after
+    words[i] began; a silent stop or a breath inside a phrase is no pause): a voice may hold the
+    silence in the last sound's duration rather than in the comma's (hibari does), so the word's end
+    is where its silence starts, not where its duration says; and `captions cover the speech` allows
+    a measured pause uncaptioned. Elsewhere a cue lasts until the next word begins, where the next
+    cue starts (no flicker between cues)."""
+
+    AFTER_S = (-0.15, 0.06)  # where a pause may end, against the next word's start
+
+    def __init__(self, words: Sequence[str], spoken: Sequence[tuple[int, int]], pauses: Sequence[tuple[int, int]],
+                 rate: int):
+        self.edges: list[tuple[int, int]] = []  # after words[i]: (where its cue ends, where the next begins)
+        self.matched: set[int] = set()  # the words the voice paused after: a break there costs less (_groups)
+        early, late = (round(s * rate) for s in self.AFTER_S)
+        for i in range(len(spoken) - 1):
+            end, start = spoken[i][1], spoken[i + 1][0]
+            found = [(a, b) for a, b in pauses if words[i][-1] in MARKS and spoken[i][0] < a
+                     and start + early <= b <= start + late]
+            if found:  # the silence the audio measured there
+                self.edges.append(min(found, key=lambda p: abs(p[1] - start)))
+            else:  # a cue lasts until the next word begins
+                self.edges.append((start, start))
+            if found or start - end >= round(MIN_GAP_S * rate):
+                self.matched.add(i)
+
+    def before(self, i: int) -> int:
+        return self.edges[i][0]
+
+    def after(self, i: int) -> int:
+        return self.edges[i][1]
+
+
+MIN_GAP_S = 0.08  # a gap between two timed words this long is a pause the voice made (as audio.MIN_PAUSE_S)
+
+
 def episode_cues(timings: list[SceneTimings], limits: Acceptance, weigh: Callable[[str], int] = len) -> list[Cue]:
     cues: list[Cue] = []
     offset = 0  # samples before this scene
@@ -259,7 +307,8 @@ def episode_cues(timings: list[SceneTimings], limits: Acceptance, weigh: Callabl
             start = offset + round(segment.start * rate)
             end = offset + round(segment.end * rate)
             pauses = [(offset + round(a * rate), offset + round(b * rate)) for a, b in segment.pauses]
-            cues += segment_cues(segment.text, start, end, rate, limits, pauses, weigh)
+            spoken = [(offset + round(a * rate), offset + round(b * rate)) for a, b in segment.words]
+            cues += segment_cues(segment.text, start, end, rate, limits, pauses, weigh, spoken)
         offset += scene.samples
     return cues
 

@@ -7,7 +7,8 @@ every document's blocks afterwards, whatever the format:
   are taken out of prose; a code block drawn mostly with them is terminal art, kept as a diagram
   (language "diagram") for the screen and described, never read;
 - copyright and "all rights reserved" lines, cookie notices and "follow us" lines are dropped;
-- a table of contents (a contents heading over a list of the document's own headings) is dropped;
+- a table of contents (a contents heading over a list of the document's own headings, or any line with a
+  dot leader, "Weights ........ 8", whatever the format) is dropped;
 - the structure is one title heading (level 1) with the sections one level below, however many
   top-level headings the document had.
 
@@ -32,6 +33,8 @@ _BOILERPLATE = [
     (re.compile(r"^(?:follow us|share this|subscribe to our newsletter|back to top)\b", re.I), "site furniture"),
 ]
 _CONTENTS = re.compile(r"^(?:table of contents|contents|toc|on this page|in this (?:article|guide|page))$", re.I)
+# a dot leader between an entry and its page ("2.1 Weights ........ 8"): a contents line in any format
+_LEADER = re.compile(r"(?:[.·]\s?){5,}|(?:…\s?){2,}")
 
 
 class Record:
@@ -148,6 +151,16 @@ def drop_contents(blocks: list[Block], record: Record) -> list[Block]:
     i = 0
     while i < len(blocks):
         block = blocks[i]
+        if block.kind in ("heading", "paragraph", "list") and _LEADER.search(block.text):
+            # a contents entry whatever the reader made of it (a PDF's contents page is lines of text)
+            entries = [item for item in block.items if _LEADER.search(item)] if block.kind == "list" else []
+            if block.kind != "list" or len(entries) == len(block.items):
+                record.drop("table of contents", block.text, block.location)
+                i += 1
+                continue
+            kept = [item for item in block.items if item not in entries]
+            record.drop("table of contents", "; ".join(entries), block.location)
+            block = block.model_copy(update={"items": kept, "text": "\n".join(kept)})
         if block.kind == "list" and block.items:
             hits = sum(1 for item in block.items if _normal(item) in headings)
             under_contents = bool(out) and out[-1].kind == "heading" and _CONTENTS.match(out[-1].text.strip())

@@ -13,6 +13,7 @@ from showrunner.approval import reject as reject_outline
 from showrunner.config import Config, load_config
 from showrunner.config_files import MAIN_CONFIG, read_merged, snakemake_order
 from showrunner.errors import ShowrunnerError
+from showrunner.rule_kinds import OUTPUT_FILES
 from showrunner.run_history import format_seconds, time_left
 from showrunner.status import status_table
 
@@ -74,7 +75,8 @@ def approve(slug: str, configfiles: tuple[str, ...]) -> None:
     results = _episode_dir(config, slug)
     outline = approve_outline(results, slug)
     click.echo(f"Approved {results / 'outline.md'} ({len(outline.sections)} sections).")
-    click.echo(f"Continue with: snakemake results/{slug}/final.mp4 results/{slug}/podcast.mp3")
+    made = " ".join(f"results/{slug}/{OUTPUT_FILES[o]}" for o in OUTPUT_FILES if o in config.episodes[slug].outputs)
+    click.echo(f"Continue with: snakemake {made}")
 
 
 @main.command()

@@ -8,7 +8,9 @@ and sets up logging, which must not happen inside the CLI or the studio):
                                      resources, wildcards, report outputs (showrunner.rule_kinds.describe)
     summary(root, targets, configs)  every output file of the DAG towards `targets`: its rule, whether
                                      it exists, and whether a run would remake it and why
-                                     (`snakemake --summary`, which plans exactly as `snakemake -n`)
+                                     (`snakemake --summary`, which plans exactly as `snakemake -n`);
+                                     `episodes` adds each finished episode's files, which the rules
+                                     say (showrunner.workflow.episode_files), to the targets
 """
 
 from __future__ import annotations
@@ -17,28 +19,32 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from showrunner.errors import ShowrunnerError
 
-# Run by `python -c` in the project directory: parse the workflow and print, as JSON, its rules
-# and (given targets after "--") Snakemake's summary of the DAG towards them.
+# Run by `python -c` in the project directory with one JSON argument ({"configfiles", "targets",
+# "episodes": {slug: [outputs]}}): parse the workflow and print, as JSON, its rules and (given
+# targets or episodes) Snakemake's summary of the DAG towards them.
 _CHILD = r"""
 import contextlib, io, json, sys
 from pathlib import Path
 from snakemake.api import SnakemakeApi
 from snakemake.settings.types import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings
 from showrunner.rule_kinds import describe
+from showrunner.workflow import SHOW_MEMORY, episode_files
 
-split = sys.argv.index("--") if "--" in sys.argv else len(sys.argv)
-configfiles, targets = sys.argv[1:split], sys.argv[split + 1:]
-
+asked = json.loads(sys.argv[1])
 with SnakemakeApi(OutputSettings(quiet={"all"})) as api:
     workflow_api = api.workflow(resource_settings=ResourceSettings(), snakefile=Path("Snakefile"),
-                                config_settings=ConfigSettings(configfiles=[Path(p) for p in configfiles]),
+                                config_settings=ConfigSettings(configfiles=[Path(p) for p in asked["configfiles"]]),
                                 workdir=Path.cwd())
     rules = describe(workflow_api._workflow.rules)
+    targets = list(asked["targets"])
+    for slug, outputs in asked["episodes"].items():
+        targets += [*episode_files(slug, outputs, rules), SHOW_MEMORY.format(slug=slug)]
     summary = None
     if targets:
         printed = io.StringIO()
@@ -58,8 +64,11 @@ def _run(root: Path, args: list[str], what: str) -> subprocess.CompletedProcess:
     return result
 
 
-def _ask(root: Path, configfiles: list[str] | None, targets: list[str]) -> dict:
-    result = _run(root, ["-c", _CHILD, *(configfiles or []), "--", *targets], "asking Snakemake about the workflow")
+def _ask(root: Path, configfiles: list[str] | None, targets: list[str],
+         episodes: Mapping[str, Sequence[str]] | None = None) -> dict:
+    asked = {"configfiles": list(configfiles or []), "targets": targets,
+             "episodes": {slug: list(outputs) for slug, outputs in (episodes or {}).items()}}
+    result = _run(root, ["-c", _CHILD, json.dumps(asked)], "asking Snakemake about the workflow")
     line = next(ln for ln in result.stdout.splitlines() if ln.startswith("SHOWRUNNER-DAG "))
     return json.loads(line.removeprefix("SHOWRUNNER-DAG "))
 
@@ -67,7 +76,7 @@ def _ask(root: Path, configfiles: list[str] | None, targets: list[str]) -> dict:
 def rules(root: Path, configfiles: list[str] | None = None) -> dict[str, dict]:
     """{rule: {"input": {name: pattern | [...] | {"function", "pattern"}}, "unpacked": [function names],
     "output": {...}, "params": [...], "checkpoint": bool, "resources": [...], "wildcards": [...],
-    "report": bool}}, in the order the rules are defined."""
+    "report": [names of its report() outputs]}}, in the order the rules are defined."""
     return _ask(root, configfiles, [])["rules"]
 
 
@@ -86,10 +95,10 @@ class Planned:
 
 
 def summary(root: Path, targets: list[str], configfiles: list[str] | None = None,
-            ) -> tuple[dict[str, dict], list[Planned]]:
+            episodes: Mapping[str, Sequence[str]] | None = None) -> tuple[dict[str, dict], list[Planned]]:
     """(the rules in definition order, as `rules` describes them; every output file of the jobs a run
-    towards `targets` involves)."""
-    answer = _ask(root, configfiles, targets)
+    towards `targets` and the finished files of `episodes` ({slug: its outputs}) involves)."""
+    answer = _ask(root, configfiles, targets, episodes)
     planned = []
     for line in (answer["summary"] or "").splitlines()[1:]:
         parts = line.split("\t")

@@ -25,7 +25,9 @@ A new stage: write showrunner/stages/<rule>.py with `READS` and `run(job)`, a tw
 scripts/, and a rule whose params are `settings=settings_for("<rule>")` (the rule's name is the
 module's name). tests/test_stage_reads.py then checks every rule's params against its READS; run
 the new stage there under `recording` too. A rule written for the former STAGE_SECTIONS table
-ports by moving its tuple into its module as READS.
+ports by moving its tuple into its module as READS. What kind of stage it is (a model stage, per
+scene, for one output only, a page of the report) is read from the rule itself
+(showrunner.rule_kinds): nothing else lists it.
 """
 
 from __future__ import annotations

@@ -3,13 +3,17 @@
     model       it calls a model: it declares the `model` resource (the lane model calls queue in),
                 and its `provenance` output records the calls (the cost page reads those files)
     per_scene   it runs once per scene: {scene} is one of its wildcards
-    report      it makes pages of `snakemake --report`: its outputs are report() files
+    report      it makes pages of `snakemake --report`: its outputs are report() files; those files
+                (report_files) are what a finished episode shows in the report, {medium} standing
+                for each output asked for (final, podcast: the output file's name)
     video       only the video needs it: the final video's rule depends on it and the podcast's
                 does not (or, for a rule nothing depends on, it works from such a rule's files)
     podcast     the same for the podcast
+    gate        the approval gate: it writes approved.flag (GATE_FILE), which stops the episode
+                until a person approves its outline
 
 A rule is described as `showrunner.dag.rules` gives it (named input and output patterns, input
-functions with the pattern they expand, resources, wildcards, report outputs); `describe` makes
+functions with the pattern they expand, resources, wildcards, the names of its report outputs); `describe` makes
 that description from Snakemake's own rule objects, for the input functions of rules/common.smk
 (called while the DAG is built, never while the Snakefile is parsed) and for dag.py's child.
 """
@@ -26,12 +30,23 @@ OUTPUT_FILES = {"video": "final.mp4", "podcast": "podcast.mp3"}  # in results/<s
 # What each output is asked for with: its show notes (and the video's description beside it)
 SHOW_NOTES, VIDEO_DESCRIPTION = "show_notes.md", "description.txt"
 OUTPUT_COMPANIONS = {"video": (SHOW_NOTES, VIDEO_DESCRIPTION), "podcast": (SHOW_NOTES,)}
-TARGET_RULES = ("all",)  # rules without outputs of their own: what to build
+
+
+def medium_of(output: str) -> str:
+    """The report's {medium} wildcard for an output: its file's name without the suffix (final, podcast)."""
+    return OUTPUT_FILES[output].split(".")[0]
+
+
+MEDIA = {medium_of(output): file for output, file in OUTPUT_FILES.items()}  # {medium: file}
+# Snakemake's default target rule (the Snakefile's first), which has no outputs of its own: its
+# name is Snakemake's convention and the Snakefile's interface, not a stage.
+TARGET_RULES = ("all",)
+GATE_FILE = "approved.flag"  # in results/<slug>/: the approval gate writes it once the outline is approved
 
 
 def describe(rules: Iterable[Any]) -> dict[str, dict]:
     """{rule: {"input", "unpacked", "output", "params", "checkpoint", "resources", "wildcards", "report"}}
-    from Snakemake's Rule objects, in definition order."""
+    from Snakemake's Rule objects, in definition order; "report" names the outputs that are report() files."""
     from snakemake.io import strip_wildcard_constraints  # type: ignore[import-untyped]
 
     def named(items) -> dict[str, Any]:
@@ -59,12 +74,18 @@ def describe(rules: Iterable[Any]) -> dict[str, dict]:
                 found.append(getattr(function, "__name__", "?"))
         return found
 
+    def report_outputs(items) -> list[str]:  # the names of the outputs flagged report()
+        values = list(items)
+        return [name for name, (start, end) in items._names.items()
+                if any("report" in getattr(v, "flags", {})
+                       for v in values[start:end if end is not None else start + 1])]
+
     return {rule.name: {"input": named(rule.input), "unpacked": unnamed_functions(rule.input),
                         "output": named(rule.output), "params": sorted(rule.params._names),
                         "checkpoint": rule.is_checkpoint,
                         "resources": sorted(r for r in rule.resources if not r.startswith("_") and r != "tmpdir"),
                         "wildcards": sorted(rule.wildcard_names),
-                        "report": any("report" in getattr(o, "flags", {}) for o in rule.output)}
+                        "report": report_outputs(rule.output)}
             for rule in rules}
 
 
@@ -89,6 +110,31 @@ def per_scene_stages(rules: dict[str, dict]) -> list[str]:
 
 def report_stages(rules: dict[str, dict]) -> list[str]:
     return [name for name, rule in rules.items() if rule.get("report")]
+
+
+def gate_stage(rules: dict[str, dict]) -> str | None:
+    """The approval gate: the rule that writes results/{slug}/approved.flag."""
+    return next((name for name, rule in rules.items()
+                 if f"results/{{slug}}/{GATE_FILE}" in _patterns(rule["output"])), None)
+
+
+def report_files(rules: dict[str, dict], outputs: Iterable[str]) -> list[str]:
+    """What `snakemake --report` shows of an episode that asks for `outputs` (video, podcast): the
+    report() outputs of the report stages it needs, as patterns with {slug}, {medium} filled in
+    with each output's medium (showrunner.rule_kinds.MEDIA)."""
+    wanted = [output for output in OUTPUT_FILES if output in outputs]
+    only = output_stages(rules)
+    files = []
+    for stage in report_stages(rules):
+        if any(stage in only[output] for output in only if output not in wanted):
+            continue  # e.g. the storyboard's contact sheet, for a podcast-only episode
+        for name in rules[stage]["report"]:
+            pattern = rules[stage]["output"][name]
+            if "{medium}" in pattern:
+                files += [pattern.replace("{medium}", medium_of(output)) for output in wanted]
+            else:
+                files.append(pattern)
+    return files
 
 
 def upstream(rules: dict[str, dict]) -> dict[str, set[str]]:
@@ -140,7 +186,7 @@ def unclassified(rules: dict[str, dict]) -> dict[str, str]:
     from showrunner.workflow import final_file_patterns
 
     problems = {}
-    asked = final_file_patterns()
+    asked = final_file_patterns(rules)
     used = {dep for ds in upstream(rules).values() for dep in ds}
     for name, rule in rules.items():
         if name in TARGET_RULES:

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from showrunner.rule_kinds import TARGET_RULES
 from showrunner.secrets import redact
 
 HISTORY_FILE = Path(".showrunner") / "runs.sqlite"
@@ -191,7 +192,7 @@ def remaining_seconds(planned: dict[str, int], finished: dict[str, int], means: 
     total = 0.0
     for rule, count in planned.items():
         left = max(0, count - finished.get(rule, 0))
-        if left == 0 or rule == "all":
+        if left == 0 or rule in TARGET_RULES:
             continue
         if rule not in means:
             return None
@@ -217,11 +218,11 @@ def episode_time_left(rows: list[dict], means: dict[str, float], scenes: int | N
     """Seconds of work left for one episode: each stage still missing or stale (status_table rows)
     at its rule's mean duration from earlier runs, per-scene stages (the row's `per_scene`, from the
     rule's wildcards) once per scene. None when a
-    stage has no history yet; 0 when nothing is left (or only the approval gate, which waits on a
-    person)."""
+    stage has no history yet; 0 when nothing is left (or only the approval gate, the row marked
+    `gate`, which waits on a person)."""
     total = 0.0
     for row in rows:
-        if row["state"] in NOT_TO_DO or row["stage"] == "approval_gate":
+        if row["state"] in NOT_TO_DO or row.get("gate"):
             continue
         if row["stage"] not in means:
             return None

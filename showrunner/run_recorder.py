@@ -22,6 +22,11 @@ from showrunner import run_history
 from showrunner.approval import approval_state
 from showrunner.config import Notify
 from showrunner.notify import Notifier
+from showrunner.rule_kinds import GATE_FILE, OUTPUT_FILES
+from showrunner.workflow import EPISODE_FILES_TO_GATE
+
+# Which job is which (the gate, the one that made the video, the one that made the outline a person
+# reviews) is read from the files it makes (JOB_INFO's output), never from its rule's name.
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +115,7 @@ class Recorder:
         job: dict[str, Any] = {"jobid": jobid, "rule": str(record.rule_name), "wildcards": wildcards,
                "slug": wildcards.get("slug"), "scene": wildcards.get("scene"),
                "logs": [str(p) for p in (getattr(record, "log", None) or [])],
+               "output": [str(p) for p in (getattr(record, "output", None) or [])],
                "started": self.start_times.pop(jobid, time.time())}
         self.jobs[jobid] = job
         run_id = self._ensure_run()
@@ -138,17 +144,18 @@ class Recorder:
             run_history.add_event(conn, "job_finished", run_id=run_id, slug=job["slug"], rule=job["rule"],
                                   scene=job["scene"], data={"jobid": job["jobid"], "eta_s": self.eta_s,
                                                             "seconds": now - job.get("started", now)})
-        if job["rule"] == "final" and job["slug"]:
-            self.notifier.send("finished", job["slug"], f"results/{job['slug']}/final.mp4 is ready")
+        video = f"results/{job['slug']}/{OUTPUT_FILES['video']}"
+        if job["slug"] and video in job["output"]:
+            self.notifier.send("finished", job["slug"], f"{video} is ready")
 
     def _on_job_error(self, record) -> None:
         jobid = int(getattr(record, "jobid", -1))
         job = self.jobs.get(jobid) or {"jobid": jobid, "rule": str(getattr(record, "rule_name", "?")),
-                                       "slug": None, "scene": None, "logs": []}
+                                       "slug": None, "scene": None, "logs": [], "output": []}
         run_id = self._ensure_run()
         now = time.time()
         message = self._job_message(job)
-        gate = job["rule"] == "approval_gate"
+        gate = bool(job["slug"]) and f"results/{job['slug']}/{GATE_FILE}" in job["output"]
         if not gate:
             self.failed = True
         with run_history.connect(self.root) as conn:
@@ -199,15 +206,17 @@ class Recorder:
 
     # --- the end of the run ---------------------------------------------------------------
 
-    def _gates_reached(self) -> list[str]:
-        """Episodes whose outline this run made and which now wait for approval."""
-        made = {j["slug"] for j in self.jobs.values() if j["rule"] == "outline" and j.get("slug") and j.get("done")}
-        waiting = []
+    def _gates_reached(self) -> dict[str, tuple[str, str]]:
+        """{slug: (the rule, the file to review)} of the episodes whose outline this run made and which
+        now wait for approval."""
+        made = {j["slug"]: (j["rule"], path) for j in self.jobs.values() if j.get("slug") and j.get("done")
+                for path in (f"results/{j['slug']}/{name}" for name in EPISODE_FILES_TO_GATE) if path in j["output"]}
+        waiting = {}
         for slug in sorted(made):
             spec = (self._raw_config.get("episodes") or {}).get(slug) or {}
             mode = spec.get("approval") or self._raw_config.get("approval", "required")
             if mode != "auto" and not approval_state(self.root / "results" / slug).approved:
-                waiting.append(slug)
+                waiting[slug] = made[slug]
         return waiting
 
     def close(self) -> None:
@@ -220,14 +229,14 @@ class Recorder:
             status = "failed" if self.failed else "done"
             with run_history.connect(self.root) as conn:
                 gates = self._gates_reached()
-                for slug in gates:
-                    run_history.add_event(conn, "gate_reached", run_id=self.run_id, slug=slug, rule="outline",
-                                          data={"message": f"results/{slug}/outline.md awaits approval"})
+                for slug, (rule, path) in gates.items():
+                    run_history.add_event(conn, "gate_reached", run_id=self.run_id, slug=slug, rule=rule,
+                                          data={"message": f"{path} awaits approval"})
                 conn.execute("UPDATE runs SET ended = ?, status = ? WHERE id = ?", (time.time(), status, self.run_id))
                 run_history.add_event(conn, "run_finished", run_id=self.run_id,
                                       data={"status": status, "seconds": time.time() - self.started})
-            for slug in gates:
-                self.notifier.send("gate_reached", slug, f"results/{slug}/outline.md awaits approval")
+            for slug, (_, path) in gates.items():
+                self.notifier.send("gate_reached", slug, f"{path} awaits approval")
         except Exception as err:  # pragma: no cover - defensive
             log.debug("run history: end of run not recorded: %r", err)
         self.notifier.close()

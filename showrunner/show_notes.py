@@ -169,3 +169,11 @@ def plain(title: str, show: str, outline: Outline, chapters_: Sequence[Chapter],
     if sources:
         lines += ["", "Sources: " + ", ".join(sources)]
     return "\n".join(lines) + "\n"
+
+
+def plain_text(markdown: str) -> str:
+    """show_notes.md as the plain text an ID3 comment holds: no Markdown link or heading syntax."""
+    text = re.sub(r"^#+\s*", "", markdown, flags=re.M)
+    text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1: \2", text)
+    text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
+    return re.sub(r"(?<!\*)\*([^*\n]+)\*(?!\*)", r"\1", text).strip()

@@ -19,6 +19,12 @@ from showrunner.config_files import MAIN_CONFIG, Origins, read_sources, snakemak
 from showrunner.errors import ArtifactError, ConfigError, ShowrunnerError
 from showrunner.files import read_model, sweep_temporaries
 from showrunner.locks import clear_stale_snakemake_lock
+from showrunner.rule_kinds import OUTPUT_FILES
+
+# The checkpoint that writes storyboard.json and the scene files. Its name is spelled here because
+# these checks run while the Snakefile is parsed, before any rule exists to ask, and it is what a
+# person types after -R; tests/test_rule_kinds.py checks it is the workflow's one checkpoint.
+STORYBOARD_RULE = "storyboard"
 
 _TARGET = re.compile(r"^(?:\./)?results/(?:show/episodes/(?P<memory>[^/]+)\.json$|(?P<slug>[^/]+)/)")
 
@@ -98,7 +104,7 @@ def remakes_storyboard(argv: list[str]) -> bool:
             arg = arg.partition("=")[2]
         elif arg.startswith("-"):
             forcing = False
-        if forcing and arg == "storyboard":
+        if forcing and arg == STORYBOARD_RULE:
             return True
     return False
 
@@ -122,7 +128,7 @@ def check_storyboards(config: Config, root: Path, slugs: list[str]) -> None:
                 read_model(scene, Scene)
         except ArtifactError as err:
             problems.append(f"{err}\nThe storyboard stage makes these files. Restore or fix the file, or make the "
-                            f"storyboard and its scenes again:\n    snakemake --forcerun storyboard "
-                            f"results/{slug}/final.mp4")
+                            f"storyboard and its scenes again:\n    snakemake --forcerun {STORYBOARD_RULE} "
+                            f"results/{slug}/{OUTPUT_FILES[config.episodes[slug].outputs[0]]}")
     if problems:
         raise ArtifactError("\n".join(problems))

@@ -16,8 +16,8 @@ from pathlib import Path
 from showrunner import dag
 from showrunner.approval import STALE_AFTER_DAYS, approval_state
 from showrunner.config import Config
-from showrunner.rule_kinds import TARGET_RULES
-from showrunner.workflow import final_files, stage_needed
+from showrunner.rule_kinds import TARGET_RULES, gate_stage
+from showrunner.workflow import stage_needed
 
 
 @dataclass
@@ -28,10 +28,7 @@ class StageStatus:
     warning: str = ""
     jobs_pending: int = 0  # files of this stage a run would (re)make
     per_scene: bool = False  # one job per scene (its rule has the {scene} wildcard)
-
-
-def episode_targets(config: Config, slug: str) -> list[str]:
-    return [*final_files(config, slug), f"results/show/episodes/{slug}.json"]
+    gate: bool = False  # the approval gate (showrunner.rule_kinds.gate_stage): it waits on a person
 
 
 def _belongs(path: str, slug: str) -> bool:
@@ -44,14 +41,15 @@ def episode_status(config: Config, root: Path, slug: str, rules: dict[str, dict]
     episode = config.episode(slug)
     mine = [p for p in planned if _belongs(p.path, slug)]
     rows = []
+    gate = gate_stage(rules)
     for stage in (r for r in rules if r not in TARGET_RULES):
         if not stage_needed(config, slug, stage, rules):  # e.g. pictures and clips of a podcast-only episode
             rows.append(StageStatus(stage, "not needed", f"outputs: {', '.join(episode.spec.outputs)}"))
             continue
         files = [p for p in mine if p.rule == stage]
         pending = sum(p.pending for p in files)
-        if stage == "approval_gate":
-            row = _approval_row(root / "results" / slug, episode.approval)
+        if stage == gate:
+            row = _approval_row(stage, root / "results" / slug, episode.approval)
         elif not files or any(not p.exists for p in files):
             missing = sum(not p.exists for p in files)
             row = StageStatus(stage, "missing", f"{missing} of {len(files)} files missing"
@@ -67,18 +65,18 @@ def episode_status(config: Config, root: Path, slug: str, rules: dict[str, dict]
     return rows
 
 
-def _approval_row(results: Path, mode: str) -> StageStatus:
+def _approval_row(stage: str, results: Path, mode: str) -> StageStatus:
     if mode == "auto":
-        return StageStatus("approval_gate", "auto", "approval: auto")
+        return StageStatus(stage, "auto", "approval: auto", gate=True)
     state = approval_state(results)
     if state.approved:
-        return StageStatus("approval_gate", "approved")
+        return StageStatus(stage, "approved", gate=True)
     if state.waiting_since is None:
-        return StageStatus("approval_gate", "missing", state.reason)
+        return StageStatus(stage, "missing", state.reason, gate=True)
     days = state.waiting_days or 0.0
     waited = f"for {_age(days)}"
-    row = StageStatus("approval_gate", "awaiting approval",
-                      waited if state.reason == "awaiting approval" else f"{state.reason}, {waited}")
+    row = StageStatus(stage, "awaiting approval",
+                      waited if state.reason == "awaiting approval" else f"{state.reason}, {waited}", gate=True)
     if days > STALE_AFTER_DAYS:
         row.warning = f"waiting for more than {STALE_AFTER_DAYS} days: review results/{results.name}/outline.md"
     return row
@@ -98,5 +96,6 @@ def status_table(config: Config, root: Path, slugs: list[str] | None = None,
     slugs = list(slugs or config.episodes)
     for slug in slugs:
         config.episode(slug)  # an unknown slug names the episodes there are
-    rules, planned = dag.summary(root, [t for slug in slugs for t in episode_targets(config, slug)], configfiles)
+    episodes = {slug: config.episodes[slug].outputs for slug in slugs}
+    rules, planned = dag.summary(root, [], configfiles, episodes=episodes)
     return {slug: [asdict(r) for r in episode_status(config, root, slug, rules, planned)] for slug in slugs}

@@ -6,6 +6,7 @@ Kept out of the .smk files so they are unit-tested without Snakemake.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from showrunner.files import read_model
 from showrunner.pronunciation import episode_lexicon
 from showrunner.reads import stage_reads
 from showrunner.rule_kinds import (
+    MEDIA,
     OUTPUT_COMPANIONS,
     OUTPUT_FILES,
     SHOW_NOTES,
@@ -23,22 +25,15 @@ from showrunner.rule_kinds import (
     model_stages,
     output_stages,
     provenance_patterns,
+    report_files,
 )
 from showrunner.voices import LOCAL_CPU
 
-# Which stages each output needs, which call models, which run per scene: read from the rules
-# (showrunner.rule_kinds). What follows are files, not stages.
+# Which stages each output needs, which call models, which run per scene, which make the report's
+# pages: read from the rules (showrunner.rule_kinds). What follows are files, not stages.
 EPISODE_FILES_TO_GATE = ("outline.md",)
 FINISHED_FILES = ("scene_critic.json", "acceptance.json", "accepted.flag")
 SHOW_MEMORY = "results/show/episodes/{slug}.json"
-MEDIA = {"final": "final.mp4", "podcast": "podcast.mp3"}  # the report's {medium} wildcard
-# What `snakemake --report` shows of a finished episode: for every episode, and by output
-# (tests/test_rule_kinds.py checks these are exactly the rules' report() outputs).
-REPORT_FILES: dict[str | None, tuple[str, ...]] = {
-    None: ("report/outline.html", "report/script.html", "report/acceptance.html", "report/cost.html"),
-    "video": ("report/storyboard.png", "report/final.html", "report/loudness-final.png"),
-    "podcast": ("report/podcast.html", "report/loudness-podcast.png"),
-}
 
 
 def stage_settings(config: Config, slug: str, stage: str, scene: str | None = None) -> dict[str, Any]:
@@ -88,21 +83,25 @@ def results_dir(root: Path, slug: str) -> Path:
     return root / "results" / slug
 
 
-def final_files(config: Config, slug: str) -> list[str]:
-    """What a finished episode leaves: the outputs it asks for, its acceptance and its report pages."""
-    outputs = config.episodes[slug].outputs
+def final_files(config: Config, slug: str, rules: dict[str, dict]) -> list[str]:
+    """What a finished episode leaves: the outputs it asks for, its acceptance and its report pages
+    (the report rules' report() outputs; `rules` as showrunner.dag.rules describes them)."""
+    return episode_files(slug, config.episodes[slug].outputs, rules)
+
+
+def episode_files(slug: str, outputs: Sequence[str], rules: dict[str, dict]) -> list[str]:
+    """final_files of an episode that asks for `outputs` (video, podcast)."""
     names = [OUTPUT_FILES[o] for o in OUTPUT_FILES if o in outputs]
     names += list(dict.fromkeys(f for o in OUTPUT_FILES if o in outputs for f in OUTPUT_COMPANIONS[o]))
     names += FINISHED_FILES
-    names += [name for key, files in REPORT_FILES.items() if key is None or key in outputs for name in files]
-    return [f"results/{slug}/{name}" for name in names]
+    return [*(f"results/{slug}/{name}" for name in names),
+            *(pattern.replace("{slug}", slug) for pattern in report_files(rules, outputs))]
 
 
-def final_file_patterns() -> list[str]:
+def final_file_patterns(rules: dict[str, dict]) -> list[str]:
     """Every file a finished (or gated) episode may be asked for, as patterns with {slug}."""
-    names = [*EPISODE_FILES_TO_GATE, *OUTPUT_FILES.values(), SHOW_NOTES, VIDEO_DESCRIPTION, *FINISHED_FILES,
-             *(name for files in REPORT_FILES.values() for name in files)]
-    return [*(f"results/{{slug}}/{name}" for name in names), SHOW_MEMORY]
+    names = [*EPISODE_FILES_TO_GATE, *OUTPUT_FILES.values(), SHOW_NOTES, VIDEO_DESCRIPTION, *FINISHED_FILES]
+    return [*(f"results/{{slug}}/{name}" for name in names), *report_files(rules, OUTPUT_FILES), SHOW_MEMORY]
 
 
 def stage_needed(config: Config, slug: str, stage: str, rules: dict[str, dict]) -> bool:
@@ -117,10 +116,10 @@ def acceptance_media(config: Config, slug: str) -> dict[str, str]:
     spec = config.episodes[slug]
     files: dict[str, str] = {}
     if spec.wants("video"):
-        files.update(video=f"results/{slug}/final.mp4", srt=f"results/{slug}/captions.srt",
+        files.update(video=f"results/{slug}/{OUTPUT_FILES['video']}", srt=f"results/{slug}/captions.srt",
                      clips=f"results/{slug}/media/{{scene}}/clip.mp4")
     if spec.wants("podcast"):
-        files["podcast"] = f"results/{slug}/podcast.mp3"
+        files["podcast"] = f"results/{slug}/{OUTPUT_FILES['podcast']}"
     return files
 
 
@@ -135,12 +134,12 @@ def cost_inputs(config: Config, slug: str, rules: dict[str, dict]) -> list[str]:
     return [pattern.replace("{slug}", slug) for pattern in provenance_patterns(rules, stages)]
 
 
-def default_targets(config: Config, root: Path) -> list[str]:
+def default_targets(config: Config, root: Path, rules: dict[str, dict]) -> list[str]:
     """Approved episodes to the end; the others as far as the gate (their outline)."""
     targets = []
     for slug in config.episodes:
         if is_past_gate(config, root, slug):
-            targets += final_files(config, slug)
+            targets += final_files(config, slug, rules)
             targets.append(f"results/show/episodes/{slug}.json")
         else:
             targets += [f"results/{slug}/{name}" for name in EPISODE_FILES_TO_GATE]

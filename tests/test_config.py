@@ -6,6 +6,7 @@ from showrunner.errors import ConfigError
 from showrunner.reads import stage_reads
 from showrunner.workflow import default_targets, stage_settings
 from tests.project import REPO, small_config
+from tests.workflow_rules import workflow_rules
 
 
 def test_valid_config_resolves_episode_with_overrides():
@@ -88,9 +89,9 @@ def test_stage_settings_hold_only_what_the_stage_reads():
 
 def test_default_targets_stop_unapproved_episodes_at_the_outline(tmp_path):
     config = load_config(small_config())
-    assert default_targets(config, tmp_path) == ["results/tea/outline.md"]
+    assert default_targets(config, tmp_path, workflow_rules()) == ["results/tea/outline.md"]
     auto = load_config(small_config(approval="auto"))
-    assert "results/tea/final.mp4" in default_targets(auto, tmp_path)
+    assert "results/tea/final.mp4" in default_targets(auto, tmp_path, workflow_rules())
 
 
 def test_call_policy_is_not_a_rerun_trigger():

@@ -165,3 +165,51 @@ def test_agreed_length_survives_outline_md_round_trip(writing_project, tmp_path)
     broken = text.replace("(target 3,", "(target three,")
     with pytest.raises(ArtifactError, match="line .*length"):
         parse_outline_markdown(broken, outline.slug)
+
+
+# --- main points first, on real documents (tests/corpus/real, seen ones only) ------------------------------
+
+
+def real_project(writing_project, name: str):
+    from tests.corpus import REAL
+
+    source = f"sources/corpus/{name}"
+    raw = writing_config(sources=[source], target_minutes=2)
+    del raw["episodes"]["ep1"]["title"]
+    project = writing_project(raw, {source: (REAL / name).read_bytes()})
+    project.run_until("script")
+    return project
+
+
+def test_a_specs_rules_are_said_summarised_when_the_whole_list_does_not_fit(writing_project):
+    """RFC 4180's seven rules (247 words) against a two-minute episode: each rule's first sentence is said,
+    a later sentence of a rule is not, and the episode keeps its length."""
+    from tests.corpus import real_corpus
+
+    project = real_project(writing_project, "rfc4180.txt")
+    brief, script = read_model(project.path("brief.json"), Brief), read_model(project.path("script.json"), Script)
+    outline = read_model(project.path("outline.json"), Outline)
+    doc = next(d for d in real_corpus() if d.file == "rfc4180.txt")
+    headings = [s.title for s in outline.sections] + [h.name for h in brief.hosts]
+    source_text = [b.text for s in brief.sources for b in s.blocks if b.kind != "code"]
+    rules = [p for p in doc.main_points if "MIME" not in p]
+    assert [p for p, ok in main_points_covered(script, rules, headings, source_text) if not ok] == []
+    text = " ".join(s.text for s in script.segments)
+    assert "Each record is located on a separate line" in text
+    assert "Spaces are considered part of a field" not in text  # a rule's second sentence: summarised away
+    assert abs(script.words - brief.target_words) <= 0.1 * brief.target_words
+
+
+def test_a_readmes_opening_and_feature_list_come_before_its_development_notes(writing_project):
+    """fd's README: what it is and its features list are said; the Development section (building it) is not
+    needed first and the list of features is said as one, not one item picked out."""
+    project = real_project(writing_project, "fd-readme.md")
+    script = read_model(project.path("script.json"), Script)
+    outline = read_model(project.path("outline.json"), Outline)
+    text = " ".join(s.text for s in script.segments)
+    assert "Regular expression" in text and "parallelized directory traversal" in text
+    titles = [s.title for s in outline.sections]
+    assert "Development" not in titles[:-1]  # secondary: last, when at all
+    features = next(s.id for s in outline.sections if s.title == "Features")
+    said = " ".join(s.text for s in script.segments if s.section_id == features)
+    assert said.count(".") >= 5  # the list's items, not its first alone

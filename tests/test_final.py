@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from showrunner import audio, episode_audio, media
+from showrunner import audio, episode_audio, media, music
 from showrunner.artifacts import SceneTimings
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model
-from showrunner.stages import music
 from tests.media_episode import media_config
 
 

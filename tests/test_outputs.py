@@ -23,11 +23,11 @@ def test_bad_outputs_name_the_key_path(outputs, expected):
 
 def test_default_targets_follow_the_outputs(tmp_path):
     config = load_config(small_config(approval="auto", outputs=["podcast"]))
-    targets = default_targets(config, tmp_path)
+    targets = default_targets(config, tmp_path, workflow_rules())
     assert "results/tea/podcast.mp3" in targets and "results/tea/acceptance.json" in targets
     assert not [t for t in targets if t.endswith(("final.mp4", "final.html", "storyboard.png"))]
-    both = final_files(load_config(small_config()), "tea")
-    video = final_files(load_config(small_config(outputs=["video"])), "tea")
+    both = final_files(load_config(small_config()), "tea", workflow_rules())
+    video = final_files(load_config(small_config(outputs=["video"])), "tea", workflow_rules())
     assert set(video) < set(both) and "results/tea/final.mp4" in video and "results/tea/podcast.mp3" not in video
 
 

@@ -8,7 +8,7 @@ registered provider this file does not know how to run fails the test.
               its inputs; an identical ask answered from the cache; online: a transient error
               retried, a reply that breaks a task's rule asked again with the error
     speech    audio bytes that decode to sound; an identical request answered from the cache
-    image     a PNG at exactly the asked size; an identical request answered from the cache
+    image     a PNG at exactly the asked size (or none: `slides`); an identical request answered from the cache
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from showrunner.providers.language.tasks import (
     STORYBOARD,
     TASKS,
 )
+from showrunner.providers.speech import word_times
 from tests import fake_anthropic, fake_openai
 from tests.project import SMALL_SOURCE
 
@@ -78,6 +79,7 @@ def language_settings(name: str, monkeypatch) -> Iterator[tuple[dict, object]]:
 
 
 SPEECH_VOICES = {"espeak": "en-us+f3", "hibari": "heart", "piper": "joe", "openai": "alloy", "edge": None}
+WORD_TIMES = {"hibari", "piper"}  # the voices that time their words (providers/speech/word_times.py)
 IMAGE_RUNS = {"slides": True, "openai": True, "diffusers": False}
 
 
@@ -215,6 +217,15 @@ def test_speech_provider_speaks(name, tmp_path, monkeypatch):
         (samples,) = decode_audio([audio], 24000)
         assert len(samples) > 0 and np.abs(samples).max() > 0  # sound, not silence
         assert speech.speak(request) == audio and speech.calls.records[-1].cached
+        timed = word_times.read(audio)
+        assert (timed is not None) == (name in WORD_TIMES)
+        if timed is not None:  # every word placed, in order, inside the audio
+            voice_words, rate = timed
+            written = request.text.split()
+            spans = word_times.align(written, [len(w) for w in written], voice_words)
+            assert spans is not None and len(spans) == len(written)
+            assert all(a < b <= c for (a, b), (c, _) in zip(spans, spans[1:], strict=False))
+            assert spans[-1][1] <= len(samples) * rate / 24000
 
 
 # --- images ----------------------------------------------------------------------------------
@@ -234,6 +245,10 @@ def test_image_provider_renders_at_the_asked_size(name, tmp_path, monkeypatch):
                           {"id": "seg1", "speaker": "ada", "text": "A lid keeps the tea warm.", "section_id": "s1"}],
                       estimated_seconds=2)
         png = images.render(scene, (320, 180))
+        if name == "slides":  # the offline default gives no picture: the beats are drawn from the document
+            assert png is None and not images.calls.records
+            return
+        assert png is not None
         with Image.open(io.BytesIO(png)) as picture:
             assert picture.format == "PNG" and picture.size == (320, 180)
         assert images.render(scene, (320, 180)) == png and images.calls.records[-1].cached

@@ -218,6 +218,14 @@ def test_missing_model_or_key_is_a_config_error(server, tmp_path, monkeypatch):
     assert server.count() == 0
 
 
+def test_an_unknown_choice_is_named_alike_at_startup_and_by_the_provider(server, tmp_path):
+    episode = episode_for(server, tmp_path, language={"options": {"response_format": "xml"}})
+    expected = "options.response_format", "'xml' is not one of json_schema, json_object, none"
+    assert OpenAILanguage.check_settings(episode.providers.language, tmp_path) == [expected]
+    with pytest.raises(ConfigError, match=f"^config.yaml: providers.language.{expected[0]}: {expected[1]}$"):
+        provider_for("language", episode, ModelCalls(episode, "research", tmp_path))
+
+
 def test_local_server_needs_no_key(tmp_path):
     with FakeOpenAI(key="no-key") as local:  # Ollama and friends ignore the key; the SDK sends a placeholder
         language = provider("language", local, tmp_path, language={"api_key_env": None})

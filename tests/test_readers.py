@@ -62,6 +62,16 @@ def test_a_readme_console_block_is_marked_and_link_rows_are_navigation():
     assert not any("中文" in b.text for b in doc.blocks)
 
 
+def test_a_list_of_links_only_is_navigation_and_a_list_with_prose_stays(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# tool\n\nA tool that finds files fast.\n\n## Documentation quick links\n\n"
+                      "* [User Guide](GUIDE.md)\n* [Frequently Asked Questions](FAQ.md)\n\n## Features\n\n"
+                      "* [Fast](BENCH.md): it searches in parallel\n* Ignores hidden files\n")
+    doc = read_source(readme)
+    assert "Frequently Asked Questions" not in said(doc) and "navigation" in reasons(doc)
+    assert "it searches in parallel" in said(doc) and "Ignores hidden files" in said(doc)
+
+
 # --- plain text: an RFC and a man page -----------------------------------------------------------
 
 
@@ -254,3 +264,42 @@ def test_a_tiny_pdf_figure_is_a_caption_only_and_a_real_one_renders_the_same_byt
     assert shots[0].width <= 600 and shots[0].height <= 400 and max(shots[0].width / 600, shots[0].height / 400) > 0.98
     grey = shots[0].convert("L")
     assert grey.getextrema()[0] < 40  # the moths' black ink is in the region, not an empty page corner
+
+
+def test_a_pdf_contents_page_with_dot_leaders_is_dropped_whatever_its_lines_became(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.cell(0, 10, "A Report on Caches", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 10, "Contents", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    for entry, page in (("1 Introduction", 2), ("2 Trick 1: Looking Up a Value by Address", 3),
+                        ("3 Architecture at a Glance", 8), ("4 Results", 12)):
+        pdf.cell(0, 6, f"{entry} {'.' * (60 - len(entry))} {page}", new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 10, "1 Introduction", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "A cache keeps recent answers close to the processor. This report explains how ours "
+                         "decides what to keep and what it costs when it guesses wrong.")
+    path = tmp_path / "report.pdf"
+    pdf.output(str(path))
+    doc = read_source(path)
+    assert "....." not in said(doc) and "Architecture at a Glance" not in said(doc)
+    assert "table of contents" in reasons(doc)
+    assert "A cache keeps recent answers close to the processor." in said(doc)
+
+
+def test_a_pdf_table_or_diagram_of_text_only_gets_the_region_of_its_text():
+    paper = read_source(REAL / "subleq-paper.pdf", "sources/subleq-paper.pdf")
+    figures = {b.text.split(":")[0]: b for b in paper.blocks if b.kind == "figure"}
+    table1 = figures["Table 1"]  # ruled by thin lines only: its cells under the caption are the table
+    assert table1.path == "sources/subleq-paper.pdf"
+    assert table1.region[0] < 145 and table1.region[2] > 450 and table1.region[1] < 198 and table1.region[3] > 290
+    fig1 = figures["Figure 1"]  # a diagram of small boxes: its labels, from the input tokens to the output logits
+    assert fig1.path and fig1.region[1] < 535 and fig1.region[3] > 765
+    every = [b for b in paper.blocks if b.kind == "figure"]
+    assert all(b.path for b in every), [b.text[:20] for b in every if not b.path]

@@ -74,7 +74,7 @@ def test_status_shows_time_left_per_episode_from_earlier_runs(tmp_path):
 
 def test_time_left_adds_the_stages_still_to_do_per_scene_and_needs_history():
     means = {"script": 2.0, "scene_voice": 3.0, "final": 1.0}
-    rows = [{"stage": "outline", "state": "done"}, {"stage": "approval_gate", "state": "awaiting approval"},
+    rows = [{"stage": "outline", "state": "done"}, {"stage": "approval_gate", "state": "missing", "gate": True},
             {"stage": "script", "state": "missing"}, {"stage": "scene_voice", "state": "stale", "per_scene": True},
             {"stage": "final", "state": "missing"}]
     assert run_history.episode_time_left(rows, means, scenes=4) == 2.0 + 4 * 3.0 + 1.0
@@ -89,7 +89,7 @@ def test_a_stopped_gate_is_a_gate_not_a_failure(tmp_path):
     recorder.handle(record("workflow_started"))
     recorder.handle(record("job_started", jobs=[4]))
     recorder.handle(record("job_info", jobid=4, rule_name="approval_gate", wildcards={"slug": "tea"},
-                           log=["logs/approval_gate/tea.log"]))
+                           log=["logs/approval_gate/tea.log"], output=["results/tea/approved.flag"]))
     recorder.handle(record("job_error", jobid=4, rule_name="approval_gate"))
     recorder.close()
     with run_history.connect(tmp_path) as conn:

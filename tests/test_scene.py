@@ -10,14 +10,13 @@ import pytest
 from PIL import Image, ImageFont
 
 from showrunner import media
-from showrunner.artifacts import Scene, SceneTimings, Segment
+from showrunner.artifacts import Beat, Scene, SceneTimings, Segment
 from showrunner.config import Style, load_config
 from showrunner.errors import ArtifactError
 from showrunner.files import read_json, read_model, sha256_bytes
 from showrunner.providers import provider_for
 from showrunner.providers.base import SpeechRequest
 from showrunner.providers.calls import ModelCalls
-from showrunner.providers.image import slides
 from showrunner.providers.speech import espeak
 from tests.media_episode import media_config
 
@@ -55,43 +54,51 @@ def test_slides_come_at_the_configured_size_for_every_aspect(media_episode, aspe
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (320, 180)])
-def test_long_text_shrinks_and_wraps_and_is_never_cut_off(size):
+def test_long_text_shrinks_and_wraps_and_is_never_cut_off(size, tmp_path):
+    from showrunner.screen import draw, themes
+
     long_words = "a build cache remembers everything that went into every output " * 12
-    scene = _scene(title="An extraordinarily long title that goes on and on about build caches and hashes " * 3,
-                   bullets=[long_words, "Supercalifragilisticexpialidocious" * 6, "short"],
-                   code="\n".join(f"    value_{i} = compute(inputs[{i}], flags='-O2 -g -fno-omit-frame-pointer')"
-                                  for i in range(30)))
-    image = slides.draw_slide(scene, size, STYLE, "Plain Circuits")
-    margin = round(min(size) * slides.MARGIN)
-    left, top, right, bottom = _ink_box(image)
-    # everything drawn stays inside the margins (nothing runs off the picture)
-    assert left >= margin - 1 and top >= margin - 1
-    assert right <= size[0] - margin + 1 and bottom <= size[1] - margin + 1
+    heading = "An extraordinarily long title that goes on and on about build caches and hashes " * 3
+    code = "\n".join(f"    value_{i} = compute(inputs[{i}], flags='-O2 -g -fno-omit-frame-pointer')" for i in range(30))
+    pal = themes.palette("dark")
+    fonts = draw.Fonts(STYLE.font, STYLE.font_bold, STYLE.font_mono)
+    margin = round(min(size) * draw.MARGIN)
+    for beat in (Beat(kind="points", segment_id="seg1", heading=heading,
+                      points=[long_words, "Supercalifragilisticexpialidocious" * 6, "short"]),
+                 Beat(kind="code", segment_id="seg1", heading=heading, text=code, label="python",
+                      highlight=[12, 13], points=[long_words]),
+                 Beat(kind="quote", segment_id="seg1", heading=heading, text=long_words, label=heading)):
+        image, measured = draw.draw_beat(beat, size, pal, fonts, show="Plain Circuits", host="Ada", root=tmp_path)
+        left, top, right, bottom = _ink_box(image)
+        # everything drawn stays inside the margins (nothing runs off the picture), and stays readable
+        assert left >= margin - 1 and top >= margin - 1, beat.kind
+        assert right <= size[0] - margin + 1 and bottom <= size[1] - margin + 1, beat.kind
+        assert measured.smallest_fraction >= 0.025, beat.kind
 
 
 def test_wrapping_keeps_every_word_and_every_line_fits():
+    from showrunner.screen.draw import wrap
+
     font = ImageFont.truetype(STYLE.font, 40)
     text = "Content hashes ask what changed, not when: Supercalifragilisticexpialidocious indeed."
-    lines = slides.wrap_text(text, font, 300)
+    lines = wrap(text, font, 300)
     assert all(font.getlength(line) <= 300 for line in lines)
     assert "".join("".join(lines).split()) == "".join(text.split())
 
 
-def test_code_wraps_monospaced_with_a_hanging_indent():
-    font = ImageFont.truetype(STYLE.font_mono, 20)
-    assert font.getlength("i") == font.getlength("M")  # the code font is monospaced
-    columns = int(400 // font.getlength("M"))
-    lines = slides.wrap_code("    x = " + "y" * 100 + "\nshort", font, 400)
-    assert all(len(line) <= columns for line in lines)
-    assert lines[-1] == "short" and lines[1].startswith("      ")
-    assert "".join(line.strip() for line in lines[:-1]) == "x = " + "y" * 100
+def test_beats_are_identical_for_the_same_scene(tmp_path):
+    from showrunner.screen import draw, themes
 
+    pal, fonts = themes.palette("light"), draw.Fonts(STYLE.font, STYLE.font_bold, STYLE.font_mono)
+    beat = Beat(kind="code", segment_id="seg1", heading="A title", text="print('hi')", label="python",
+                points=["one"])
 
-def test_slides_are_identical_for_the_same_scene():
-    scene = _scene(bullets=["one", "two"], code="print('hi')", code_language="python")
-    first = slides.slide_png(scene, (320, 180), STYLE, "Show")
-    assert first == slides.slide_png(scene, (320, 180), STYLE, "Show")
-    assert first != slides.slide_png(scene.model_copy(update={"title": "Other"}), (320, 180), STYLE, "Show")
+    def png(b: Beat) -> bytes:
+        return draw.png_bytes(draw.draw_beat(b, (320, 180), pal, fonts, show="Show", host="Ada", root=tmp_path)[0])
+
+    first = png(beat)
+    assert first == png(beat)
+    assert first != png(beat.model_copy(update={"heading": "Other"}))
 
 
 def test_espeak_gives_each_host_a_distinct_voice_through_the_call_cache(tmp_path):

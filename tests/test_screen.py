@@ -167,6 +167,50 @@ def test_the_tall_frame_is_used_top_to_bottom():
     assert all(share < 0.8 for share in halves) and empty_share(grey) < 2 / 3
 
 
+@pytest.mark.parametrize("aspect", list(SIZES))
+def test_every_shape_is_filled_by_points_and_cards(aspect):
+    """No beat of text leaves two thirds of the frame empty: the point being said fills its box, the
+    earlier ones sit beside it (16:9) or under it (9:16, 1:1), a chapter card lists the parts."""
+    parts = ["Timestamps: the oldest rule", "Content hashes", "The action key", "Sharing a cache"]
+    beats = [Beat(kind="points", segment_id="seg1", heading="Overview",
+                  points=["Every build tool answers one question over and over: is this output still good"]),
+             Beat(kind="points", segment_id="seg1", heading="Overview",
+                  points=["Today: how a build cache decides what to rebuild",
+                          "Getting the answer right is the difference between a build of a second and an hour"]),
+             Beat(kind="chapter", segment_id="seg1", heading="The action key", text="Part 3", points=parts),
+             Beat(kind="points", segment_id="seg1", heading="Sharing a cache between machines", points=[])]
+    for beat in beats:
+        image, measured = draw.draw_beat(beat, SIZES[aspect], themes.palette("dark"), FONTS, show="S", host="Ben",
+                                         root=".")
+        assert empty_share(np.asarray(image.convert("L"))) <= 2 / 3, (aspect, beat.kind, beat.points[:1])
+        assert measured.smallest_fraction >= 0.025
+
+
+def test_a_long_sentence_changes_the_picture_at_a_clause():
+    long = ("Surprisingly, while this format is very common, it has never been formally documented, and the "
+            "programs that read it and the programs that write it each made up their own rules for quotes, so "
+            "every one of them disagrees with the others about what a field that holds a comma should look like.")
+    scene = _scene(segments=[_seg(1, long)])
+    beats = plan.plan_beats(scene, opening=None)
+    assert len(beats) >= 2 and all(b.segment_id == "seg1" for b in beats)
+    assert beats[1].word > 10  # the second picture comes inside the sentence, at a clause
+
+
+def test_a_table_stays_up_while_its_caption_follows_what_is_said():
+    table = "Tool | Seconds\nmake | 12\nbazel | 3\nnix | 4"
+    scene = _scene(code=table, code_language="table", segments=[
+        _seg(1, "The table on screen compares three build tools by seconds per build. Make takes twelve seconds "
+                "because it compares timestamps. Bazel takes three because it hashes content and shares a cache. "
+                "Nix takes four, and it builds every package in its own sandbox. So content hashes win here.")])
+    beats = [b for b in plan.plan_beats(scene, opening=None) if b.kind in ("table", "chart")]
+    assert [b.kind for b in beats[:2]] == ["table", "chart"] and len(beats) >= 4
+    captions = [b.points[-1] for b in beats[2:]]
+    assert len(set(captions)) == len(captions) and all(captions)
+    image, measured = draw.draw_beat(beats[2], SIZES["16:9"], themes.palette("light"), FONTS, show="S", host="Ben",
+                                     root=".")
+    assert measured.smallest_fraction >= 0.025 and empty_share(np.asarray(image.convert("L"))) <= 2 / 3
+
+
 # --- a figure of a Markdown source, on screen in the clip -----------------------------------
 
 FIGURE_SOURCE = """# How a bloom filter answers

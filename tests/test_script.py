@@ -332,3 +332,25 @@ def test_the_authors_first_person_copied_into_narration_is_the_authors_and_a_hos
     fixed = narration_check.repair(script, research)
     assert [s.text for s in fixed.segments] == ["I think that is clever.",
                                                 "The author expects the cache to pay for itself within a week."]
+
+
+def test_a_third_code_description_opening_the_same_way_and_a_promise_of_what_follows_are_not_said(writing_project):
+    """Four sections, each with a small Go function: 'The code on screen is a function called ...' at most
+    twice in the episode (a third is a drone: the code is still shown); 'your code should include the
+    following.' promises what the narration does not give, and is not said."""
+    sections = []
+    for name, what in (("Parsing", "reads the configuration file and checks every field"),
+                       ("Caching", "keeps the last hundred answers in memory for the next request"),
+                       ("Retrying", "waits a little longer after each failed request before the next"),
+                       ("Logging", "writes one line per request with its time and its outcome")):
+        sections.append(f"## {name}\n\nThe {name.lower()} step {what}. It is small on purpose, and it is "
+                        f"tested on its own. After adding the highlighted lines, your code should include the "
+                        f"following.\n\n```go\nfunc {name.lower()}Step(n int) int {{\n\tif n > 0 {{\n\t\treturn n\n"
+                        f"\t}}\n\treturn 0\n}}\n```\n")
+    source = "# Four steps of a small server\n\nA small server answers requests in four steps.\n\n" + \
+        "\n".join(sections)
+    project = writing_project(writing_config(sources=["sources/ep1/steps.md"], target_minutes=3),
+                              {"sources/ep1/steps.md": source})
+    text = " ".join(s.text for s in written(project).segments)
+    assert text.count("The code on screen is a Go function called") == 2, text
+    assert "should include the following" not in text

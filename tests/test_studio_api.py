@@ -18,6 +18,7 @@ from showrunner.config import load_config
 from showrunner.workflow import final_files
 from tests.project import SMALL_SOURCE, Project, small_config
 from tests.studio_server import running_studio, wait_for_build
+from tests.workflow_rules import workflow_rules
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -149,7 +150,7 @@ def test_a_build_streams_its_jobs_and_progress_and_a_second_build_is_refused(gat
         assert started.status_code == 202, started.text
         build = started.json()
         config = load_config(yaml.safe_load(gated.path("config.yaml").read_text()))
-        assert build["targets"] == final_files(config, "tea")
+        assert build["targets"] == final_files(config, "tea", workflow_rules())
         second = http.post(f"{url}/api/builds", json={"episode": None})
         assert second.status_code == 409
         assert f"pid {build['pid']}" in second.json()["error"] and "already running" in second.json()["error"]

@@ -12,11 +12,12 @@ import pytest
 from showrunner.config import load_config
 from showrunner.workflow import final_files
 from tests.project import Project, small_config
+from tests.workflow_rules import workflow_rules
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 # everything a finished episode leaves but its show memory: the media, acceptance and the report's pages
-EPISODE = tuple(final_files(load_config(small_config(approval="auto")), "tea"))
+EPISODE = tuple(final_files(load_config(small_config(approval="auto")), "tea", workflow_rules()))
 REPORTED = {"acceptance_verdict", "report_pages"}  # what follows acceptance.json
 SCENE_JOBS = ["scene_image", "scene_voice", "scene_clip"]
 JOINS = ["soundtrack", "captions", "final", "show_notes", "podcast", "transcript", "acceptance", "acceptance_verdict",

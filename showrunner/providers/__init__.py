@@ -22,7 +22,7 @@ REGISTRY: dict[str, dict[str, str]] = {
         "piper": "showrunner.providers.speech.piper:PiperSpeech",
     },
     "image": {
-        "slides": "showrunner.providers.image.slides:SlideImages",
+        "slides": "showrunner.providers.image.beats_only:NoPicture",
         "openai": "showrunner.providers.image.openai_images:OpenAIImages",
         "diffusers": "showrunner.providers.image.diffusers_local:DiffusersImages",
     },

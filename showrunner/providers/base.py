@@ -125,5 +125,6 @@ class ImageModel(Provider, ABC):
     kind = "image"
 
     @abstractmethod
-    def render(self, scene: Scene, size: tuple[int, int]) -> bytes:
-        """PNG bytes of the scene's picture at `size` (width, height)."""
+    def render(self, scene: Scene, size: tuple[int, int]) -> bytes | None:
+        """PNG bytes of the scene's picture at `size` (width, height), or None: no picture (the
+        beats are drawn from the document alone)."""

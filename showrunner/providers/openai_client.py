@@ -22,11 +22,8 @@ def endpoint(settings: ProviderSettings) -> str:
     return (settings.base_url or OPENAI_BASE_URL).rstrip("/")
 
 
-def require_model(settings: ProviderSettings, kind: str, examples: str) -> str:
-    if not settings.model:
-        raise ConfigError(f"config.yaml: providers.{kind}.model: provider '{settings.name}' needs a model, "
-                          f"e.g. {examples}")
-    return settings.model
+# Each check is written once, as check_settings's (key path, problem) pairs; the provider's
+# constructor raises the same problem as a ConfigError (`refuse`).
 
 
 def model_needed(settings: ProviderSettings, examples: str) -> list[tuple[str, str]]:
@@ -34,6 +31,28 @@ def model_needed(settings: ProviderSettings, examples: str) -> list[tuple[str, s
     if settings.model:
         return []
     return [("model", f"provider '{settings.name}' needs a model, e.g. {examples}")]
+
+
+def choice_needed(settings: ProviderSettings, option: str, choices: tuple[str, ...]) -> list[tuple[str, str]]:
+    """check_settings for an option that names one of `choices` (the first is its default)."""
+    value = settings.options.get(option, choices[0])
+    return [] if value in choices else [(f"options.{option}", f"'{value}' is not one of {', '.join(choices)}")]
+
+
+def refuse(problems: list[tuple[str, str]], kind: str) -> None:
+    """A ConfigError naming the first of check_settings's problems, if any."""
+    for path, message in problems:
+        raise ConfigError(f"config.yaml: providers.{kind}.{path}: {message}")
+
+
+def require_model(settings: ProviderSettings, kind: str, examples: str) -> str:
+    refuse(model_needed(settings, examples), kind)
+    return str(settings.model)
+
+
+def require_choice(settings: ProviderSettings, kind: str, option: str, choices: tuple[str, ...]) -> str:
+    refuse(choice_needed(settings, option, choices), kind)
+    return str(settings.options.get(option, choices[0]))
 
 
 def openai_client(settings: ProviderSettings, kind: str) -> Any:

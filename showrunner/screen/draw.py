@@ -69,23 +69,24 @@ Box = tuple[int, int, int, int]  # left, top, width, height
 
 
 def wrap(text: str, f: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """The text's lines at most `width` wide: words kept whole unless one alone is wider (then cut)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
         for word in paragraph.split():
             candidate = f"{current} {word}" if current else word
-            if f.getlength(candidate) <= width or not current:
-                if f.getlength(candidate) > width:  # one long word: break it
-                    while f.getlength(candidate) > width and len(candidate) > 1:
-                        cut = len(candidate) - 1
-                        while cut > 1 and f.getlength(candidate[:cut]) > width:
-                            cut -= 1
-                        lines.append(candidate[:cut])
-                        candidate = candidate[cut:]
+            if f.getlength(candidate) <= width:
                 current = candidate
                 continue
-            lines.append(current)
+            if current:
+                lines.append(current)
             current = word
+            while f.getlength(current) > width and len(current) > 1:  # one long word: cut it
+                cut = len(current) - 1
+                while cut > 1 and f.getlength(current[:cut]) > width:
+                    cut -= 1
+                lines.append(current[:cut])
+                current = current[cut:]
         lines.append(current)
     return lines
 
@@ -239,7 +240,7 @@ def _title(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
                      fill=c.pal.accent)
     y += round(0.05 * c.height)
     hosts_h = round(c.px(0.045) * 2.2) if beat.label else 0
-    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.13 if c.landscape else 0.085)
+    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.16 if c.landscape else 0.095)
     if beat.label:
         c.fit([(f"with {beat.label}", c.pal.muted)], (left, top + height - hosts_h, width, hosts_h),
               c.fonts.regular, 0.045)
@@ -253,7 +254,7 @@ def _chapter(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
     y = top + round(label.size * 1.8)
     c.draw.rectangle([left, y, left + width, y + max(round(0.006 * c.height), 3)], fill=c.pal.accent)
     y += round(0.05 * c.height)
-    _card_body(c, beat, (left, y, width, top + height - y), 0.16 if c.landscape else 0.1)
+    _card_body(c, beat, (left, y, width, top + height - y), 0.2 if c.landscape else 0.12)
 
 
 def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
@@ -262,11 +263,19 @@ def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
     if not beat.points:
         c.fit([(beat.heading, c.pal.foreground)], box, c.fonts.bold, cap, valign="middle")
         return
-    list_h = round(height * 0.42)
-    used, _ = c.fit([(beat.heading, c.pal.foreground)], (left, top, width, height - list_h), c.fonts.bold, cap,
-                    valign="middle")
-    c.fit([(p, c.pal.muted) for p in beat.points], (left, top + height - list_h, width, list_h), c.fonts.regular,
-          0.045, gap=0.3, prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, -1))
+    if c.landscape:  # the title on the left, the list beside it
+        gap = round(0.04 * c.width)
+        title_w = round(width * 0.55)
+        title_box, list_box = (left, top, title_w, height), (left + title_w + gap, top, width - title_w - gap, height)
+    else:  # the title above, the list under it
+        list_h = round(height * 0.5)
+        title_box, list_box = (left, top, width, height - list_h), (left, top + height - list_h, width, list_h)
+    c.fit([(beat.heading, c.pal.foreground)], title_box, c.fonts.bold, cap, valign="middle")
+    # a chapter's list is the episode's parts: this one marked, the others quiet
+    here = beat.points.index(beat.heading) if beat.kind == "chapter" and beat.heading in beat.points else -1
+    c.fit([(p, c.pal.foreground if k == here else c.pal.muted) for k, p in enumerate(beat.points)],
+          list_box, c.fonts.regular, 0.065, gap=0.3, valign="middle",
+          prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, here))
 
 
 def _bullet(c: Canvas, x: int, y: int, size: int, k: int, newest: int) -> None:
@@ -277,33 +286,43 @@ def _bullet(c: Canvas, x: int, y: int, size: int, k: int, newest: int) -> None:
 
 
 def _points(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
-    """The earlier points small and quiet at the top, the one being said large below them."""
+    """The point being said large, filling its box; the earlier ones quieter beside it (16:9: a
+    column on the left, read first) or under it (9:16, 1:1). With no point, the heading fills the body."""
     points = list(beat.points)
+    bx, by, bw, bh = r["body"]
     if not points:
+        c.fit([(beat.heading, c.pal.foreground)], (bx, by, bw, bh), c.fonts.bold, 0.2 if c.landscape else 0.13,
+              valign="middle")
         return
     newest, earlier = points[-1], points[:-1]
-    bx, by, bw, bh = r["body"]
-    lead_top = by
-    if earlier:
-        room = round(bh * 0.36)
-        while len(earlier) > 1 and not c.fit([(p, c.pal.muted) for p in earlier], (bx, by, bw, room),
-                                             c.fonts.regular, 0.04, draw=False, prefix=lambda *a: None)[1]:
-            earlier = earlier[1:]
-        above, _fits = c.fit([(p, c.pal.muted) for p in earlier], (bx, by, bw, room), c.fonts.regular, 0.04, gap=0.35,
-                            prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, -1))
-        lead_top = by + min(above, room) + round(0.035 * c.height)
     bar = max(round(0.006 * min(c.width, c.height)), 4)
-    box = (bx + 4 * bar, lead_top, bw - 4 * bar, by + bh - lead_top)
-    cap = 0.115 if c.landscape else 0.08
-    used, _fits = c.fit([(newest, c.pal.foreground)], box, c.fonts.regular, cap, draw=False)
-    top = lead_top + (max(box[3] - used, 0) // 2 if not earlier else 0)
-    c.draw.rectangle([bx, top, bx + bar, top + min(used, box[3])], fill=c.pal.accent)
-    c.fit([(newest, c.pal.foreground)], box, c.fonts.regular, cap, valign="middle" if not earlier else "top")
+    gap = round(0.04 * min(c.width, c.height))
+    if earlier and c.landscape:
+        side = round(bw * 0.36)
+        lead = (bx + side + gap + 4 * bar, by, bw - side - gap - 4 * bar, bh)
+        rest = (bx, by, side, bh)
+    elif earlier:
+        lead_h = round(bh * 0.58)
+        lead = (bx + 4 * bar, by, bw - 4 * bar, lead_h)
+        rest = (bx, by + lead_h + gap, bw, bh - lead_h - gap)
+    else:
+        lead, rest = (bx + 4 * bar, by, bw - 4 * bar, bh), None
+    if rest is not None:
+        while len(earlier) > 1 and not c.fit([(p, c.pal.muted) for p in earlier], rest, c.fonts.regular, 0.055,
+                                             draw=False, prefix=lambda *a: None)[1]:
+            earlier = earlier[1:]
+        c.fit([(p, c.pal.muted) for p in earlier], rest, c.fonts.regular, 0.055, gap=0.5, valign="middle",
+              prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, -1))
+    cap = 0.15 if c.landscape else 0.1 if rest is not None else 0.12
+    used, _fits = c.fit([(newest, c.pal.foreground)], lead, c.fonts.regular, cap, draw=False)
+    top = lead[1] + max(lead[3] - used, 0) // 2
+    c.draw.rectangle([lead[0] - 4 * bar, top, lead[0] - 3 * bar, top + min(used, lead[3])], fill=c.pal.accent)
+    c.fit([(newest, c.pal.foreground)], lead, c.fonts.regular, cap, valign="middle")
 
 
 def _caption(c: Canvas, text: str, box: Box) -> None:
     if text:
-        c.fit([(text, c.pal.foreground)], box, c.fonts.regular, 0.06 if c.landscape else 0.045,
+        c.fit([(text, c.pal.foreground)], box, c.fonts.regular, 0.08 if c.landscape else 0.05,
               valign="middle" if c.landscape else "top")
 
 
@@ -408,7 +427,7 @@ def _code(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
     # the largest size up to the cap at which every line fits unwrapped and the listing fits the
     # panel; below that the minimum, wrapping long lines and paging
     longest = max((len(x) for x in lines), default=1) + gutter_chars
-    size = c.px((0.055 if c.landscape else 0.034) * (1.5 if len(lines) <= 4 else 1.0))
+    size = c.px((0.07 if c.landscape else 0.042) * (1.4 if len(lines) <= 6 else 1.0))
     while size > c.min_px and (font(c.fonts.mono, size).getlength("M") * longest > inner_w
                                or len(lines) * round(size * 1.3) > avail - 2 * pad):
         size -= 1
@@ -459,7 +478,7 @@ def _code(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
         gap = round(0.03 * c.height)
         below = panel_top + panel_h + gap
         c.fit([(caption, pal.foreground)], (left, below, width, top + height - below), c.fonts.regular,
-              0.06 if c.landscape else 0.045, valign="middle")
+              (0.08 if c.landscape else 0.055) * (1.25 if len(lines) <= 4 else 1.0), valign="middle")
 
 
 def _table(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
@@ -467,6 +486,12 @@ def _table(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
     rows = [list(row) for row in beat.rows if row]
     if not rows:
         return
+    if beat.points:  # what is said about it, under it
+        room = round(height * (0.3 if c.portrait else 0.24))
+        gap = round(0.03 * c.height)
+        c.fit([(beat.points[-1], c.pal.foreground)], (left, top + height - room, width, room), c.fonts.regular,
+              0.07 if c.landscape else 0.05, valign="middle")
+        height -= room + gap
     cols = max(len(row) for row in rows)
     rows = [row + [""] * (cols - len(row)) for row in rows]
     weights = [max(min(max(len(row[k]) for row in rows), 40), 6) for k in range(cols)]

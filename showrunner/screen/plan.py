@@ -34,6 +34,7 @@ PACE_S = 4.5  # a new picture at the next sentence once the current one has been
 WORDS_PER_SECOND = 2.5
 POINT_WORDS = 14
 CODE_STEP_LINES = 8  # a listing moves on by about this many lines a step
+AGENDA = 5  # a chapter card lists at most this many of the episode's parts
 DIAGRAM_LANGUAGES = {"dot", "graphviz", "gv"}
 _NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?%| per ?cent\b)?(?![\w.])")
 _SIGNPOST = re.compile(r"^(?:so|and|next|now|thanks|thank you|see you|welcome|tell us|over to)\b", re.I)
@@ -62,6 +63,25 @@ class _Sentence:
     text: str
     start_s: float
     stems: set[str]
+    clause: bool = False  # a clause of a long sentence, not its beginning
+
+
+LONG_WORDS = 22  # a sentence longer than this is taken as its clauses (a picture may change at a clause)
+_CLAUSE = re.compile(r"[,;:\u2014]\s+")
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A long sentence cut at the clause mark nearest its middle, each part at least 8 words, again
+    while a part is long; a short one as it is."""
+    words = sentence.split()
+    if len(words) <= LONG_WORDS:
+        return [sentence]
+    cuts = [m.end() for m in _CLAUSE.finditer(sentence)
+            if len(sentence[:m.end()].split()) >= 8 and len(sentence[m.end():].split()) >= 8]
+    if not cuts:
+        return [sentence]
+    cut = min(cuts, key=lambda at: abs(len(sentence[:at].split()) - len(words) / 2))
+    return [*_clauses(sentence[:cut].rstrip()), *_clauses(sentence[cut:])]
 
 
 def _sentences(scene: Scene) -> list[_Sentence]:
@@ -69,12 +89,13 @@ def _sentences(scene: Scene) -> list[_Sentence]:
     clock = 0.0
     for k, segment in enumerate(scene.segments):
         text, cursor = segment.text, 0
-        for sentence in split_sentences(text) or [text]:
+        for sentence, clause in [(c, n > 0) for s in split_sentences(text) or [text]
+                                 for n, c in enumerate(_clauses(s))]:
             at = text.find(sentence, cursor)
             at = cursor if at < 0 else at
             word = len(text[:at].split())
             out.append(_Sentence(k, segment.id, word, sentence, clock + word / WORDS_PER_SECOND,
-                                 set(content_stems(sentence))))
+                                 set(content_stems(sentence)), clause))
             cursor = at + len(sentence)
         clock += len(text.split()) / WORDS_PER_SECOND + 0.4
     return out
@@ -99,8 +120,10 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         at(0, Beat(kind="title", segment_id=first, heading=episode_title or scene.title, text=show,
                    label=" and ".join(hosts), points=list(agenda)))
     elif opening == "chapter":
+        # the episode's parts with this one among them (a map of where we are), or the part's points
+        parts = list(agenda) if heading in agenda else [shorten(p, 8, min_words=3) for p in scene.bullets[:3]]
         at(0, Beat(kind="chapter", segment_id=first, heading=heading, text=f"Part {chapter}" if chapter else "",
-                   points=[shorten(p, 8, min_words=3) for p in scene.bullets[:3]]))
+                   points=parts))
 
     def sentence_of(segment_id: str, word: int) -> int:
         here = (_seg_index(scene, segment_id), word)
@@ -147,7 +170,8 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
             last = s.start_s
             continue
         number = _number_in(s.text)
-        quiet = s.text.rstrip().endswith("?") or len(s.text.split()) < 5 or bool(_SIGNPOST.match(s.text)) \
+        signpost = bool(_SIGNPOST.match(s.text)) and not s.clause
+        quiet = s.text.rstrip().endswith("?") or len(s.text.split()) < 5 or signpost \
             or bool(show and show in s.text) or any(f"I'm {h}" in s.text for h in hosts)
         if number and not quiet:
             at(i, Beat(kind="number", segment_id=s.segment_id, word=s.word, heading=heading, text=number,
@@ -199,7 +223,8 @@ def _number_in(sentence: str) -> str | None:
             return text.replace(" per cent", "%").replace(" percent", "%").replace(" %", "%")
         if re.fullmatch(r"1[5-9]\d\d|20\d\d", text):
             return text  # a year
-        if "." not in text and re.match(r"\s+(?!and\b|or\b|to\b|of\b|in\b|on\b|is\b|was\b)[a-z]{3,}", after):
+        if "." not in text and re.match(r"\s+(?!(?:and|or|to|of|in|on|is|was|for|the|from|with|at|by|are|were|has|had|"
+                                        r"have|that|which|but|as|so|if|then|than)\b)[a-z]{3,}", after):
             return text  # a count of something
     return None
 
@@ -230,15 +255,28 @@ def _code_beats(scene: Scene, sentences: list[_Sentence], start: int, heading: s
     language = (scene.code_language or "").lower()
     start = min(start, len(sentences) - 1)
     s = sentences[start]
+    paced: list[int] = []  # the sentences from the describing one on, one each PACE_S at least
+    for i in range(start, len(sentences)):
+        if not paced or sentences[i].start_s - sentences[paced[-1]].start_s >= PACE_S:
+            paced.append(i)
     if language == "table":
+        # the table, its caption following what is said; a numeric table as a chart at the next step
         rows = spk.table_rows(scene.code)
-        beats = [Beat(kind="table", segment_id=s.segment_id, word=s.word, heading=heading, rows=rows)]
-        if numeric_column(rows) is not None:
+        chart = numeric_column(rows) is not None
+        if chart and len(paced) < 2:
             later = _later_anchor(scene, sentences, start)
             here = (_seg_index(scene, later[0]), later[1])
-            spoken = max((x for x in sentences if (x.seg, x.word) <= here), key=lambda x: (x.seg, x.word))
-            beats.append(Beat(kind="chart", segment_id=later[0], word=later[1], heading=heading, rows=rows,
-                              label=key_point(spoken.text, POINT_WORDS)))
+            paced.append(max(i for i, x in enumerate(sentences) if (x.seg, x.word) <= here))
+        beats = []
+        for j, i in enumerate(paced):
+            x = sentences[i]
+            point = key_point(x.text, POINT_WORDS)
+            if chart and j == 1:
+                beats.append(Beat(kind="chart", segment_id=x.segment_id, word=x.word, heading=heading, rows=rows,
+                                  label=point))
+            else:
+                beats.append(Beat(kind="table", segment_id=x.segment_id, word=x.word, heading=heading, rows=rows,
+                                  points=[point] if j else []))
         return beats
     if language in DIAGRAM_LANGUAGES:
         return [Beat(kind="diagram", segment_id=s.segment_id, word=s.word, heading=heading, text=scene.code,
@@ -247,16 +285,19 @@ def _code_beats(scene: Scene, sentences: list[_Sentence], start: int, heading: s
     if language == "diagram":  # terminal art: drawn as it is, no steps
         return [Beat(kind="code", segment_id=s.segment_id, word=s.word, heading=heading, text=scene.code,
                      label="")]
-    steps = max(1, math.ceil(len(lines) / CODE_STEP_LINES))
-    # where each step begins: spread over the words from the describing sentence to the scene's end
-    positions = _spread(scene, sentences, start, steps)
+    pages = max(1, math.ceil(len(lines) / CODE_STEP_LINES))
+    # where each step begins: at the paced sentences (the caption follows what is said); a listing
+    # with more pages than that spreads its pages over the words from the describing sentence on
+    positions = [(sentences[i].segment_id, sentences[i].word) for i in paced] if len(paced) >= pages \
+        else _spread(scene, sentences, start, pages)
     beats = []
     for k, (segment_id, word) in enumerate(positions):
         said = _sentence_text(scene, segment_id, word)
         named = [n + 1 for n, line in enumerate(lines) if line.strip() and _line_words(line) & set(content_stems(said))
                  and len(_line_words(line) & set(content_stems(said))) >= 2]
-        chunk = list(range(k * CODE_STEP_LINES + 1, min((k + 1) * CODE_STEP_LINES, len(lines)) + 1))
-        highlight = [n for n in named if n in chunk] or (chunk if steps > 1 else named)
+        page = min(k * pages // len(positions), pages - 1)
+        chunk = list(range(page * CODE_STEP_LINES + 1, min((page + 1) * CODE_STEP_LINES, len(lines)) + 1))
+        highlight = [n for n in named if n in chunk] or (chunk if pages > 1 else named)
         here = (_seg_index(scene, segment_id), word)
         sentence = max((x for x in sentences if (x.seg, x.word) <= here), key=lambda x: (x.seg, x.word))
         beats.append(Beat(kind="code", segment_id=segment_id, word=word, heading=heading, text=scene.code,
@@ -329,14 +370,16 @@ def plan_episode(scenes: list[Scene], brief: Brief, sources_root: str = "") -> l
     chapter = 0
     hosts = tuple(h.name for h in brief.hosts)
     parts = [s.title for k, s in enumerate(scenes) if k == 0 or scenes[k - 1].section_id != s.section_id]
-    agenda = tuple(t for t in parts[1:] if t.lower() not in ("overview", "introduction"))[:4]
+    named = [t for t in parts[1:] if t.lower() not in ("overview", "introduction")]
     for k, scene in enumerate(scenes):
         new_section = k == 0 or scenes[k - 1].section_id != scene.section_id
         chapter += 1 if new_section else 0
         opening = "title" if k == 0 else "chapter" if new_section else None
+        here = parts.index(scene.title) if opening == "chapter" and scene.title in parts else 0
+        window = parts[max(0, min(here - 2, len(parts) - AGENDA)):][:AGENDA]  # this part among its neighbours
         beats = plan_beats(scene, opening=opening, chapter=chapter, elements=tuple(placed.get(scene.index, ())),
                            show=brief.show_name, episode_title=brief.title, hosts=hosts,
-                           agenda=agenda if k == 0 else ())
+                           agenda=tuple(named[:4]) if k == 0 else tuple(window) if opening == "chapter" else ())
         out.append(scene.model_copy(update={"beats": beats}))
     return out
 

@@ -93,7 +93,10 @@ def markdown_blocks(text: str, record: cleaning.Record) -> tuple[list[Block], di
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
             end = _closing(tokens, i)
             items = _list_items(tokens[i + 1:end])
-            blocks.append(Block(kind="list", text="\n".join(items), items=items, location=where(tok)))
+            if _link_list(tokens[i + 1:end]):  # "Documentation quick links": a list of links only
+                record.drop("navigation", " • ".join(items), where(tok))
+            else:
+                blocks.append(Block(kind="list", text="\n".join(items), items=items, location=where(tok)))
             i = end + 1
         elif tok.type == "blockquote_open":
             end = _closing(tokens, i)
@@ -225,6 +228,23 @@ def _local_figures(token, location: str) -> list[Block]:
         caption = _clean(child.content or "") or src.rsplit("/", 1)[-1]
         out.append(Block(kind="figure", text=caption, image=src, location=location))
     return out
+
+
+def _link_list(tokens) -> bool:
+    """A list of two or more items each of which is one link and nothing else ("* [User Guide](GUIDE.md)"),
+    not all to the document's own sections: a table of links, navigation, not prose."""
+    inlines = [t for t in tokens if t.type == "inline"]
+    if len(inlines) < 2:
+        return False
+    targets = [str(c.attrs.get("href", "")) for t in inlines for c in t.children or [] if c.type == "link_open"]
+    if all(target.startswith("#") for target in targets):
+        return False  # links to the document's own sections: its table of contents (cleaning names it so)
+    for inline in inlines:
+        children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+        if len(children) < 3 or children[0].type != "link_open" or children[-1].type != "link_close" or \
+                any(c.type == "link_open" for c in children[1:]):
+            return False
+    return True
 
 
 def _only_links(token) -> str | None:

@@ -515,6 +515,9 @@ def _is_table_text(lines: list[Line]) -> bool:
 
 FIGURE_GAP_PT = 72.0  # a caption sits at most this far from its figure, with no prose between
 LABEL_GAP_PT = 10.0  # a chart's labels at most this far from the rest of it
+TEXT_GAP_PT = 16.0  # a table's rows at most this far apart (a text-only diagram's labels: PART_GAP_PT)
+TEXT_PARTS = 3  # a figure or table of text only has at least this many text boxes (or two, this tall)
+TEXT_MIN_PT = 36.0
 PART_GAP_PT = 24.0  # a figure's drawn parts (a diagram's boxes, a panel) at most this far apart
 
 
@@ -526,6 +529,41 @@ def _gap(a: Box, b: tuple[float, float, float, float]) -> float:
 
 def _is_prose(box: Box) -> bool:
     return len(box.text.split()) >= 12 and bool(re.search(r"[a-z]{2,}[.!?:]\)?$", box.text.strip()))
+
+
+_SECTION_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+[A-Z][a-z]")
+
+
+def _text_region(caption: Box, labels: list[Box], table: bool) -> tuple[float, float, float, float] | None:
+    """A figure or table made of text only: the short text boxes on the caption's side (under a
+    table's caption, over a figure's, else the other), each within TEXT_GAP_PT of the area so far,
+    starting within FIGURE_GAP_PT of the caption; never a section heading. At least TEXT_PARTS
+    boxes, or two TEXT_MIN_PT tall."""
+    cells = [t for t in labels if not (len(t.lines) == 1 and _SECTION_HEADING.match(nfkc(t.lines[0].text).strip()))]
+    for up in ((False, True) if table else (True, False)):
+        side = [t for t in cells if (t.y0 >= caption.y1 - 2 if up else t.y1 <= caption.y0 + 2)]
+        near = [t for t in side if (t.y0 - caption.y1 if up else caption.y0 - t.y1) <= FIGURE_GAP_PT
+                and min(t.x1, caption.x1) - max(t.x0, caption.x0) > 0]
+        if not near:
+            continue
+        seed = min(near, key=lambda t: t.y0 - caption.y1 if up else caption.y0 - t.y1)
+        region = (seed.x0, seed.y0, seed.x1, seed.y1)
+        rest = [t for t in side if t is not seed]
+        found, grown = 1, True
+        while grown:
+            grown = False
+            for t in rest:
+                if _gap(t, region) <= (TEXT_GAP_PT if table else PART_GAP_PT):
+                    region = (min(region[0], t.x0), min(region[1], t.y0), max(region[2], t.x1), max(region[3], t.y1))
+                    rest.remove(t)
+                    found, grown = found + 1, True
+                    break
+        # a table has rows and columns, a diagram several labels: a line or two of text is neither
+        tall = region[3] - region[1] >= TEXT_MIN_PT
+        pad = 3.0  # text boxes end at the glyphs' advance, a little inside their ink
+        padded = (region[0] - pad, region[1] - pad, region[2] + pad, region[3] + pad)
+        return padded if found >= TEXT_PARTS or (found > 1 and tall) else None
+    return None
 
 
 def _nearest_figure(caption: Box, figures: list[Box], texts: list[Box] | None = None,
@@ -563,8 +601,12 @@ def _nearest_figure(caption: Box, figures: list[Box], texts: list[Box] | None = 
         if near:
             best = min(near, key=lambda x: x[0])[1]
             break
+    labels = [t for t in texts if t.lines and not _is_prose(t) and not _CAPTION.match(nfkc(t.lines[0].text).strip())
+              and max(len(line.text.split()) for line in t.lines) <= 6]
     if best is None:
-        return None
+        # nothing drawn big enough (a table ruled by thin lines, a diagram of small boxes): the area
+        # is its text, the cells or labels next to the caption on its side and those close to them
+        return _text_region(caption, labels, table)
     up = best.y0 >= caption.y1 - 2
     used.add(id(best))
     region = (best.x0, best.y0, best.x1, best.y1)
@@ -574,8 +616,6 @@ def _nearest_figure(caption: Box, figures: list[Box], texts: list[Box] | None = 
                 and _gap(f, region) <= FIGURE_GAP_PT:
             region = (min(region[0], f.x0), min(region[1], f.y0), max(region[2], f.x1), max(region[3], f.y1))
             used.add(id(f))
-    labels = [t for t in texts if t.lines and not _is_prose(t) and not _CAPTION.match(nfkc(t.lines[0].text).strip())
-              and max(len(line.text.split()) for line in t.lines) <= 6]
     parts = [f for f in same if f is not best and id(f) not in used] + labels
     grown = True
     while grown:

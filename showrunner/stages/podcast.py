@@ -5,7 +5,6 @@ normalised to audio.podcast_lufs (true peak under audio.podcast_true_peak_db), w
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 import numpy as np
@@ -30,15 +29,6 @@ def chapters(scenes: list[SceneRef], timings: list[SceneTimings], outline: Outli
             for c in show_notes.chapters(scenes, timings, outline, intro_s=intro_s, total_s=total_s)]
 
 
-def read_notes(path: str) -> str:
-    """show_notes.md as the plain text an ID3 comment holds: no Markdown link or heading syntax."""
-    text = Path(path).read_text(encoding="utf-8")
-    text = re.sub(r"^#+\s*", "", text, flags=re.M)
-    text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1: \2", text)
-    text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
-    return re.sub(r"(?<!\*)\*([^*\n]+)\*(?!\*)", r"\1", text).strip()
-
-
 def run(job: StageJob) -> None:
     episode = job.episode
     settings = episode.audio
@@ -54,7 +44,7 @@ def run(job: StageJob) -> None:
     tags = {"title": storyboard.title, "artist": episode.show.name, "album": episode.show.name,
             "album_artist": episode.show.name, "genre": "Podcast",
             # the show notes (summary, chapters, links) as the ID3 comment (COMM) podcast apps show
-            "comment": read_notes(job.input["show_notes"])}
+            "comment": show_notes.plain_text(Path(job.input["show_notes"]).read_text(encoding="utf-8"))}
     measured = media.master_podcast(program, rate, job.output["podcast"], lufs=settings.podcast_lufs,
                                     true_peak=settings.podcast_true_peak_db, bitrate=settings.podcast_bitrate,
                                     tags=tags, chapters=marks)

@@ -14,8 +14,8 @@ from showrunner import media
 from showrunner.artifacts import SceneTimings
 from showrunner.files import read_model, write_text
 from showrunner.report import pages
+from showrunner.rule_kinds import MEDIA, medium_of
 from showrunner.stage_job import StageJob
-from showrunner.workflow import MEDIA
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +30,9 @@ def run(job: StageJob) -> None:
 
 
 def loudness_plot(job: StageJob) -> None:
-    medium = job.wildcards["medium"]
     curve = media.loudness_curve(job.input["media"])
     audio = job.episode.audio
-    if medium == "final":
+    if _is_video(job):
         marks, start = [], 0.0
         for path in job.input["timings"]:
             timing = read_model(path, SceneTimings)
@@ -51,6 +50,11 @@ def loudness_plot(job: StageJob) -> None:
     plot_loudness(curve, job.output["plot"], title=title, target_lufs=target, marks=marks)
 
 
+def _is_video(job: StageJob) -> bool:
+    """Whether the job's {medium} is the video's (final) rather than the podcast's."""
+    return job.wildcards["medium"] == medium_of("video")
+
+
 def _short(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -58,17 +62,17 @@ def _short(text: str, limit: int = 28) -> str:
 def player(job: StageJob) -> None:
     """The file itself when it fits in a page the report can show (Chromium opens no iframe from
     a data: URL over 2 MiB), else a smaller preview of it, else a note where the file is."""
-    medium = job.wildcards["medium"]
+    medium, video = job.wildcards["medium"], _is_video(job)
     path = Path(job.input["media"])
     duration = media.duration_of(path)
-    heading = f"{'Video' if medium == 'final' else 'Podcast'}: {job.episode.title}"
+    heading = f"{'Video' if video else 'Podcast'}: {job.episode.title}"
     where = f"results/{job.slug}/{MEDIA[medium]}"
     if path.stat().st_size <= pages.MAX_INLINE_BYTES:
         page = pages.player_page(path, heading=heading, subheading=where, duration_s=duration)
     else:
         with tempfile.TemporaryDirectory(prefix="showrunner-preview-") as tmp:
-            preview = Path(tmp) / ("preview.mp4" if medium == "final" else "preview.ogg")
-            described = media.encode_preview(path, preview, video=medium == "final",
+            preview = Path(tmp) / ("preview.mp4" if video else "preview.ogg")
+            described = media.encode_preview(path, preview, video=video,
                                              max_bytes=pages.MAX_INLINE_BYTES, duration_s=duration)
             note = pages.preview_note(path, where, described)
             page = pages.player_page(preview if described else None, heading=heading, subheading=where,

@@ -46,14 +46,12 @@ def run(job: StageJob) -> None:
     fonts = draw.Fonts(style.font, style.font_bold, style.font_mono)
     hosts = {h.id: h.name for h in episode.show.hosts}
     speakers = {s.id: s.speaker for s in scene.segments}
-    picture, calls_records, provider_name, model = None, [], "slides", "slides"
-    if episode.providers.image.name != "slides":
-        calls = ModelCalls(episode, job.stage, job.root)
-        provider = provider_for("image", episode, calls)
-        visual = draw.regions(size)["visual"]
-        picture = provider.render(scene, (visual[2], visual[3]))
+    calls = ModelCalls(episode, job.stage, job.root)
+    provider = provider_for("image", episode, calls)
+    visual = draw.regions(size)["visual"]
+    picture = provider.render(scene, (visual[2], visual[3]))  # None: no picture beside the points
+    if picture is not None:
         check_png(picture, (visual[2], visual[3]), provider.settings.name)
-        calls_records, provider_name, model = calls.records, provider.settings.name, provider.model
     out_dir = Path(job.output["beats"])
     tmp = out_dir.parent / (temporary_prefix(out_dir.name) + "part")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -87,9 +85,9 @@ def run(job: StageJob) -> None:
         shutil.rmtree(out_dir)
     tmp.rename(out_dir)
     write_bytes(job.output["image"], first_png)
-    write_provenance(job, job.output["provenance"], provider=provider_name, model=model,
+    write_provenance(job, job.output["provenance"], provider=provider.settings.name, model=provider.model,
                      parameters={"size": list(size), "style": style.model_dump(), "beats": len(manifest)},
-                     calls=calls_records, tools={"Pillow": PIL.__version__, **_tool_versions(),
+                     calls=calls.records, tools={"Pillow": PIL.__version__, **_tool_versions(),
                                                   **_pdfium_version(beats_of(scene))})
 
 

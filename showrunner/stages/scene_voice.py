@@ -6,7 +6,8 @@ levelled to audio.voice_lufs, so that voices from different engines sound like o
 the mix. The segments are joined with pauses (longer when the speaker changes) and a tail, and the scene's
 audio is padded to a whole number of video frames, so the clip made for it and the audio line
 up exactly at every scene boundary. timings.json records where each segment starts and ends, in
-seconds counted from sample positions.
+seconds counted from sample positions, and where each of its words is spoken when the voice timed
+them (piper, hibari: showrunner.providers.speech.word_times), for the captions.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from showrunner.config import Episode, Host
 from showrunner.errors import ArtifactError
 from showrunner.files import read_model, write_json
 from showrunner.progress import Progress
-from showrunner.pronunciation import episode_lexicon
+from showrunner.pronunciation import Lexicon, episode_lexicon
 from showrunner.provenance import write_provenance
 from showrunner.providers import provider_for, speech_settings
 from showrunner.providers.base import SpeechModel, SpeechRequest
 from showrunner.providers.calls import ModelCalls
+from showrunner.providers.speech import word_times
 from showrunner.stage_job import StageJob
 
 # The settings it reads: its rule's params (showrunner/reads.py)
@@ -48,8 +50,13 @@ def run(job: StageJob) -> None:
     spoken, providers = speak(scene, hosts, episode, calls, progress)
 
     rate, fps = episode.audio.sample_rate, episode.video.fps
-    voiced = [audio.level(audio.trim_silence(samples, rate), rate, episode.audio.voice_lufs)
-              for samples in media.decode_audio(spoken, rate)]
+    decoded = media.decode_audio(spoken, rate)
+    spans = [audio.speech_span(samples, rate) for samples in decoded]
+    voiced = [audio.level(samples[a:b], rate, episode.audio.voice_lufs) for samples, (a, b) in zip(decoded, spans,
+                                                                                                    strict=True)]
+    lexicon = episode_lexicon(episode)
+    timed = [words_in_segment(segment.text, file, first, len(samples), rate, lexicon)
+             for segment, file, (first, _), samples in zip(scene.segments, spoken, spans, voiced, strict=True)]
     for segment, samples in zip(scene.segments, voiced, strict=True):
         if samples.size == 0:
             log.warning("scene %d, %s: the speech provider returned silence for %r", scene.index, segment.id,
@@ -62,8 +69,9 @@ def run(job: StageJob) -> None:
         scene=scene.index, sample_rate=rate, samples=int(voice.size), fps=fps, frames=frames,
         segments=[SegmentTiming(segment_id=s.id, speaker=s.speaker, text=s.text, start=p.start / rate,
                                 end=p.end / rate, pauses=[((p.start + a) / rate, (p.start + b) / rate)
-                                                          for a, b in audio.pauses_in(samples, rate)])
-                  for s, p, samples in zip(scene.segments, placed, voiced, strict=True)])
+                                                          for a, b in audio.pauses_in(samples, rate)],
+                                words=[((p.start + a) / rate, (p.start + b) / rate) for a, b in words])
+                  for s, p, samples, words in zip(scene.segments, placed, voiced, timed, strict=True)])
     media.write_wav(job.output["voice"], voice, rate)
     write_json(job.output["timings"], timings)
     tools = media.versions(media.FFMPEG)
@@ -77,6 +85,27 @@ def run(job: StageJob) -> None:
                                  "voice_lufs": episode.audio.voice_lufs,
                                  "options": {name: dict(p.settings.options) for name, p in providers.items()}},
                      calls=calls.records, tools=tools)
+
+
+def words_in_segment(text: str, audio_file: bytes, first: int, length: int, rate: int,
+                  lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Where each written word of a segment is spoken, in samples of the trimmed segment at `rate` (kept
+    from sample `first` of the decoded file, `length` samples): from the times the voice wrote into its
+    file (word_times), or [] when it wrote none."""
+    found = word_times.read(audio_file)
+    written = text.split()
+    if found is None:
+        return []
+    voice, voice_rate = found
+    spans = word_times.align(written, [lexicon.spoken_letters(w) for w in written], voice,
+                             [lexicon.spoken(w) for w in written])
+    if spans is None:
+        return []
+
+    def at(sample: int) -> int:  # the voice's sample, at `rate`, in the trimmed segment
+        return min(max(round(sample * rate / voice_rate) - first, 0), length)
+
+    return [(at(a), at(b)) for a, b in spans]
 
 
 def speak(scene: Scene, hosts: dict[str, Host], episode: Episode, calls: ModelCalls,

@@ -16,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from showrunner import run_history
+from showrunner import dag, run_history
 from showrunner.locks import clear_stale_snakemake_lock, snakemake_processes
 from showrunner.studio.project import Conflict, StudioProject
 from showrunner.workflow import EPISODE_FILES_TO_GATE, final_files, is_past_gate
@@ -41,8 +41,8 @@ class Builds:
         if episode is None:
             return []  # the workflow's default targets: every episode as far as it may go
         self.project.results(episode)  # unknown slug -> NotFound
-        if is_past_gate(config, self.root, episode):
-            return final_files(config, episode)
+        if is_past_gate(config, self.root, episode):  # the finished files, which the rules say
+            return final_files(config, episode, dag.rules(self.root, self.project.configfiles))
         return [f"results/{episode}/{name}" for name in EPISODE_FILES_TO_GATE]
 
     def status(self) -> dict:

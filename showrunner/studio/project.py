@@ -94,7 +94,8 @@ class StudioProject:
             with run_history.connect(self.root) as conn:
                 failed = run_history.last_failure(conn, slug)
                 running = run_history.running_jobs(conn, slug)
-            if failed and failed["rule"] != "approval_gate":
+            gate = next((r["stage"] for r in rows if r.get("gate")), None)
+            if failed and failed["rule"] != gate:  # a gate that stops the run awaits a person: no failure
                 message = run_history.job_error(self.root, failed["logs"]) or f"{failed['rule']} failed"
                 failure = {"rule": failed["rule"], "scene": failed["scene"], "message": message}
         now = {job["rule"]: job for job in running}
@@ -106,7 +107,7 @@ class StudioProject:
             elif failure and row["stage"] == failure["rule"] and row["state"] in ("missing", "stale"):
                 row = {**row, "state": "failed", "detail": failure["message"]}
             stages.append(row)
-        gate = next((r for r in stages if r["stage"] == "approval_gate"), None)
+        gate = next((r for r in stages if r.get("gate")), None)
         return {"slug": slug, "title": episode.title, "target_minutes": episode.target_minutes,
                 "approval": episode.approval, "stages": stages, "gate": gate, "failure": failure,
                 "time_left_s": seconds_left, "running": bool(running),

@@ -23,7 +23,7 @@ ASIDE_WEIGHT = 0.4
 _SECONDARY = re.compile(r"\b(install\w*|setup|set up|getting started|requirements|prerequisites|contribut\w*|"
                         r"licen[cs]e\w*|change ?log|release notes|credits|acknowledg\w*|sponsors?|authors?|maintainers|"
                         r"code of conduct|citation|citing|badges?|community|support us|donat\w*|"
-                        r"building|build from source|compil\w+|running tests|testing|tests|vulnerabilit\w*|"
+                        r"building|build from source|development|compil\w+|running tests|testing|tests|vulnerabilit\w*|"
                         r"reporting (?:a )?(?:security|bugs?)|translations?|related (?:tools|projects|work)|"
                         r"see also|further reading|references?|bibliography|appendix|appendices|"
                         r"status of this memo|copyright|intellectual property|iana considerations|"

@@ -12,9 +12,13 @@ from showrunner.artifacts import Brief, Critique, Outline, Research, Script, Seg
 from showrunner.writing import measures, read_aloud
 from showrunner.writing import sentences as sent
 from showrunner.writing import speakable as spk
-from showrunner.writing.outline import _code_key, _covered_penalty, _group_key
-from showrunner.writing.research import is_secondary
+from showrunner.writing.outline import _code_key, _covered_penalty, _group_key, shorten
+from showrunner.writing.research import is_main, is_secondary
 from showrunner.writing.sentences import content_stems, jaccard, split_sentences, word_count
+
+OPENING = 0.2  # share of the content budget the opening's first sentences may take before the rest
+SUMMARY_OPENING = 0.5  # the same for an opening that is the document's own summary (a paper's abstract)
+_SUMMARY = re.compile(r"\b(?:abstract|summary|tl;?dr|synopsis|at a glance|in brief)\b", re.I)
 
 
 @dataclass
@@ -29,6 +33,10 @@ class Unit:
     needs: str | None = None
     group: str | None = None  # a list's lead-in and its items: said together or not at all
     banned: bool = False  # never said: a lead-in without its items, a pronoun pointing at nothing
+    item: str | None = None  # a list item's place ("line 12, item 3"): its sentences share it
+    full: str = ""  # a main list's member as said whole, before its list was summarised
+    banned_at_start: bool = False
+
 
     @property
     def words(self) -> int:
@@ -92,7 +100,7 @@ def _clause_break(left: str, right: str) -> bool:
 
 
 _UNSAYABLE = {"cut-off", "dangling-reference", "markup", "symbol", "url", "glued", "raw-option", "raw-command",
-              "first-person", "badge", "slash-as-of", "split-word"}
+              "first-person", "badge", "slash-as-of", "split-word", "dangling-end"}
 
 
 def unsayable(text: str) -> bool:
@@ -122,6 +130,9 @@ class ScriptWriter:
                        for w in re.findall(r"(?<=[a-z,;] )[A-Z][\w'-]*", f.text)}
         self.units = self._units()
         self.by_id = {u.uid: u for u in self.units}
+        for u in self.units:
+            u.banned_at_start = u.banned
+        self._summarise_lists()
 
     # -- units ------------------------------------------------------------------------------
     def _units(self) -> list[Unit]:
@@ -135,13 +146,15 @@ class ScriptWriter:
             lead_in: Unit | None = None  # "... failure modes:" and the list it introduces
             lead_block: tuple | None = None
             items: dict[str, list[Unit]] = {}
+            bare_lists: dict[tuple, str] = {}  # a list with no lead-in: its items said together, the first heads it
             for index, fact in members:
                 stems = set(content_stems(fact.text))
                 penalty, _ = _covered_penalty(stems, self.brief)
                 best_point = max((len(ps & stems) / len(ps) for ps in point_stems if ps), default=0.0)
                 rank = fact.score * penalty + (1.0 + best_point if best_point >= 0.5 else 0.0)
                 unit = Unit(uid=fact.id, section_id=section.id, order=float(index),
-                            text=self._speakable(fact.text), rank=rank)
+                            text=self._speakable(fact.text), rank=rank,
+                            item=fact.location if fact.kind == "list" else None)
                 block = (fact.source, fact.block if fact.block is not None else fact.location)
                 leaning = sent.leans_back(fact.text)
                 if lead_in is not None and lead_block is None:
@@ -152,6 +165,9 @@ class ScriptWriter:
                     items.setdefault(lead_in.uid, []).append(unit)
                 elif lead_in is not None and block != lead_block:
                     lead_in, lead_block = None, None
+                if not in_list and fact.kind == "list":
+                    in_list = True
+                    unit.group = bare_lists.setdefault(block, unit.uid)
                 if not in_list:
                     if leaning and previous is not None:
                         unit.needs = previous.uid
@@ -170,8 +186,13 @@ class ScriptWriter:
                     unit.text = self._speakable(_lead_in(fact_text, count))
                 elif fact_text.rstrip().endswith(":") and _DANGLING_END.search(fact_text.rstrip(" :")):
                     unit.banned = True  # "... because:" with its list not in the section
+                elif unit.item and unsayable(unit.text) and \
+                        not unsayable(head := self._speakable(_head(fact_text))) and head != unit.text:
+                    unit.text = head  # a list item whose aside points at a link: its head says the point
                 elif unsayable(unit.text):
                     unit.banned = True  # stops mid-thought, points at what the episode lacks, or is code read as prose
+                    if unit.group is not None and unit.group != unit.uid and unit.group not in items:
+                        unit.group = None  # an item of a list with no lead-in is left out, not the whole list
             # code samples of this section, placed where they stood in the source
             group_keys = {_group_key(f) for _, f in members}
             for k, code in enumerate(self.research.code_samples):
@@ -204,6 +225,91 @@ class ScriptWriter:
             units.extend(section_units)
         return units
 
+    def _lists(self, main_only: bool = True) -> list[list[Unit]]:
+        """The lists (a lead-in and its items, or a list's items alone), each in order; those of the main
+        sections (not installing, licence, references) when main_only."""
+        secondary = {s.id for s in self.outline.sections if is_secondary(s.title)}
+        heads = [u for u in self.units if u.group == u.uid and not (main_only and u.section_id in secondary)]
+        return [sorted((u for u in self.units if u.group == h.uid), key=lambda u: u.order) for h in heads]
+
+    def leads(self) -> list[Unit]:
+        """Each section's topic: the unit saying its first key point (the outline puts the section's first
+        standalone sentence first), main sections before secondary ones."""
+        secondary = {s.id for s in self.outline.sections if is_secondary(s.title)}
+        found: list[Unit] = []
+        for section in sorted(self.outline.sections, key=lambda s: s.id in secondary):
+            units = [u for u in self.units if u.section_id == section.id and not u.banned]
+            for point in section.key_points[:1]:
+                ps = set(content_stems(point))
+                if ps and units:
+                    found.append(max(units, key=lambda u: (len(ps & set(content_stems(u.text))) / len(ps), u.rank,
+                                                           -u.order)))
+        return found
+
+    def _section_title(self, section_id: str) -> str:
+        return next(s.title for s in self.outline.sections if s.id == section_id)
+
+    def _opening(self) -> list[Unit]:
+        """The opening's first sentences after its topic (what the subject is, why it matters: a README's
+        "It is a simple, fast alternative to find", an abstract's idea and result), up to OPENING of the content
+        budget (the target's, whatever a redraft aims at)."""
+        budget = self.budget()
+        first = self.outline.sections[0].id
+        units = sorted((u for u in self.units if u.section_id == first and not u.banned and u.group is None
+                        and not u.uid.startswith("code")), key=lambda u: u.order)
+        # a document's own summary (a paper's abstract) is its main points in a paragraph: it may take more
+        share = SUMMARY_OPENING if _SUMMARY.search(self.outline.sections[0].title) else OPENING
+        out: list[Unit] = []
+        words = 0
+        for u in units:
+            if out and words + u.words > share * budget:
+                continue
+            words += u.words
+            out.append(u)
+        return out
+
+    def _summarise_lists(self, budget: int | None = None) -> None:
+        """A main section's list is what the section says (a spec's rules, a tool's features): it is said
+        whole when the content budget (the draft's) holds it beside the sections' topic sentences, else by
+        each item's first sentence, else by each item's head (its first clause, from the source, asides left
+        out). A later sentence of a summarised item is not said on its own."""
+        budget = self.budget() if budget is None else budget
+        opening = self._opening()
+        room = budget - sum(u.words for u in opening) - \
+            sum(u.words for u in self.leads() if u not in opening and u.group is None)
+        for members in self._lists():
+            if not is_main(self._section_title(members[0].section_id)):
+                continue
+            head = members[0].uid
+            for u in members:  # as drawn from the source, before any summary
+                u.group, u.banned = head, u.banned_at_start
+                u.full = u.full or u.text
+                u.text = u.full
+            words = sum(u.words for u in members)
+            firsts = [u for k, u in enumerate(members) if u.item is None or
+                      all(o.item != u.item for o in members[:k])]
+            if words <= room:
+                room -= words
+                continue
+            for u in members:
+                if u not in firsts:
+                    u.group, u.banned = None, True
+            words = sum(u.words for u in firsts)
+            if words > room:
+                for u in firsts:
+                    if u.item is not None:
+                        u.text = self._speakable(_head(self._fact_text(u.uid) or u.full))
+                words = sum(u.words for u in firsts)
+            if words > room and members[0].item is not None:  # no lead-in counting them: its first items
+                said = 0
+                for k, u in enumerate(firsts):
+                    if k and said + u.words > room:
+                        u.group, u.banned = None, True
+                    else:
+                        said += u.words
+                words = said
+            room -= min(words, room)
+
     def _fact_location(self, uid: str) -> str:
         return next((f"{f.source}:{f.location}" for f in self.research.facts if f.id == uid), uid)
 
@@ -228,6 +334,10 @@ class ScriptWriter:
             if kind and any(c.startswith("code") and self.by_id[c].section_id == unit.section_id and
                             read_aloud.description_kind(self.by_id[c].text) == kind for c in chosen):
                 return []  # a kind of picture is described once in its section
+            if unit.uid.startswith("code") and sum(1 for c in chosen if c.startswith("code") and
+                                                   _opening_words(self.by_id[c].text) ==
+                                                   _opening_words(unit.text)) >= 2:
+                return []  # a third "The code on screen is a function called ..." is a drone, not news
             pack.append(current)
             if unit.needs:
                 todo.append(unit.needs)
@@ -258,6 +368,7 @@ class ScriptWriter:
         section, then more of each section in turn."""
         chosen: set[str] = set()
         total = 0
+        self._summarise_lists(budget)
         # a code sample is on screen in its scene, so the narration says what it is
         # the main sections' lists are key lists: said whole, before any code or secondary section
         secondary = {s.id for s in self.outline.sections if is_secondary(s.title)}
@@ -271,8 +382,15 @@ class ScriptWriter:
         def priority(u: Unit) -> tuple:
             return (u.section_id in secondary, u.group == u.uid, u.uid.startswith("code"), -u.rank, u.order)
 
-        unique = list({id(u): u for u in musts}.values())
-        for unit in sorted(unique, key=priority):
+        # main points first: what the subject is (the opening), each section's topic sentence, then the main
+        # sections' lists (summarised to fit when long), then the other key points and the code on screen
+        # a topic that is an item of its section's list comes with that list, after the other topics
+        leads = [u for u in self.leads() if u.group is None] + [u for u in self.leads() if u.group is not None]
+        key_lists = [u for u in lists if is_main(self._section_title(u.section_id))]
+        unique = list({id(u): u for u in musts if u not in leads and u not in key_lists}.values())
+        ordered = self._opening() + leads + sorted(key_lists, key=lambda u: u.order) + \
+            sorted(unique, key=priority)
+        for unit in ordered:
             pack = self._pack(unit.uid, chosen)
             cost = self._words(pack)
             if pack and total + cost <= budget * 1.02:
@@ -518,7 +636,9 @@ class ScriptWriter:
                                         target_words=self.brief.target_words,
                                         words_per_minute=self.words_per_minute,
                                         max_sentence_words=self.max_sentence_words, title=self.brief.title)
-        keep: set[str] = set()
+        # what the draft said first (each section's topic, the opening, the main lists) stays
+        keep: set[str] = {u.uid for u in self.leads() + self._opening() if u.uid in chosen} | \
+            {u.uid for members in self._lists() for u in members if u.uid in chosen}
         # missing key points: add the unit that says most of each
         if metrics.get("key_point_coverage", 1.0) < 1.0 or found.missing_key_points:
             for point in found.missing_key_points:
@@ -526,6 +646,8 @@ class ScriptWriter:
                 best = max(self.units, key=lambda u: (len(ps & set(content_stems(u.text))), u.rank), default=None)
                 if best is not None:
                     pack = self._pack(best.uid, chosen)
+                    if self._words(pack) > budget / 3:
+                        continue  # a whole list for one point: the draft's selection already weighed it
                     chosen.update(pack)
                     keep.update(pack or [best.uid])
         # near-duplicates: keep the better-ranked sentence of each pair
@@ -571,6 +693,20 @@ def _lead_in(text: str, items: int) -> str:
     t = re.sub(r"\b(as follows|namely)$", f"{n} in all", t)
     t = re.sub(r"\b(such as|include|includes|are|is|like)$", rf"\1 these {n}", t)
     return t + "."
+
+
+def _opening_words(text: str) -> str:
+    return " ".join(sent.words(text)[:5]).lower()
+
+
+def _head(text: str, max_words: int = 16) -> str:
+    """A list item's head: its first clause, without asides in brackets ("Each field may or may not be
+    enclosed in double quotes."); the whole item when it has no clean cut."""
+    t = re.sub(r"\s\([^()]*\)", "", text).strip()
+    cut = shorten(t.rstrip(" ."), max_words)
+    if cut.endswith("…") or word_count(cut) < 3:
+        return text
+    return spk.tidy(cut + ".")
 
 
 def _normalise(text: str) -> str:

@@ -188,7 +188,8 @@ def real_corpus() -> list[RealDocument]:
 
 # --- what the bench and the tests measure ----------------------------------------------------
 
-COVERED = 0.6  # share of a main point's content words one segment must say
+DOCUMENT_FLOOR = 0.5  # however little of a point the document says in its words, half of them must be said
+COVERED = 0.6  # share of a main point's content words that one sentence (or two in a row) must say
 
 
 def segment_defects(script, dropped) -> dict[str, list[str]]:
@@ -215,12 +216,52 @@ def segment_defects(script, dropped) -> dict[str, list[str]]:
     return found
 
 
-def main_points_covered(script, points) -> list[tuple[str, bool]]:
-    from showrunner.writing.sentences import content_stems
+# words that carry a point's meaning although the writer's salience measure treats them as stopwords
+_JUDGED = frozenset({"not", "no", "never", "without", "only"})
+# the spoken frame around the content: a sentence of these words and the episode's headings says no point
+_FRAME_WORDS = ("welcome today tell about next now finally then what's takeaway thanks listening look come where "
+                "does that was our answer here with")
 
-    said = [set(content_stems(s.text)) for s in script.segments]
+
+def _judged_stems(text: str) -> set[str]:
+    from showrunner.writing.sentences import content_stems, stem, words
+
+    return set(content_stems(text)) | {stem(w) for w in words(text) if w in _JUDGED}
+
+
+def _windows(sentences: list[str], frame: set[str] = frozenset()) -> list[set[str]]:
+    stems = [st for s in sentences if (st := _judged_stems(s)) and not st <= frame]
+    return stems + [a | b for a, b in zip(stems, stems[1:], strict=False)]
+
+
+def document_coverage(point: str, source_text: list[str]) -> float:
+    """How much of a main point the document itself says in one sentence or two in a row: a point written
+    as a summary ("loadBalance prefers the fastest interface") may use words the document never uses."""
+    from showrunner.writing.sentences import split_sentences
+
+    stems = _judged_stems(point)
+    windows = _windows([s for text in source_text for s in split_sentences(text)])
+    return max((len(stems & w) / len(stems) for w in windows), default=0.0) if stems else 0.0
+
+
+def main_points_covered(script, points, headings=(), source_text=None) -> list[tuple[str, bool]]:
+    """Whether the narration says each main point: at least COVERED of the point's content words in one
+    sentence, or two sentences said one after the other (a point is a claim, not words scattered over a
+    segment). A sentence that only recites headings (a host's "Tell us about features, Ben.", "Next, how it
+    works.") says no point; `headings` are the outline's section titles and the hosts' names. The episode
+    title stays: the opening says it as a statement ("Today: fd, find entries in the filesystem").
+
+    With the document's text (`source_text`, its blocks), a point the document itself says in fewer of
+    those words is said when the narration says as much of it as the document does, never under
+    DOCUMENT_FLOOR: narration drawn from the document cannot say it in words the document lacks."""
+    from showrunner.writing.sentences import split_sentences
+
+    frame = _judged_stems(" ".join([*headings, _FRAME_WORDS]))
+    windows = _windows([s for segment in script.segments for s in split_sentences(segment.text)], frame)
     out = []
     for point in points:
-        stems = set(content_stems(point))
-        out.append((point, any(len(stems & seg) / len(stems) >= COVERED for seg in said)))
+        stems = _judged_stems(point)
+        need = COVERED if source_text is None else \
+            max(DOCUMENT_FLOOR, min(COVERED, document_coverage(point, source_text)))
+        out.append((point, bool(stems) and any(len(stems & w) / len(stems) >= need for w in windows)))
     return out

@@ -30,7 +30,7 @@ import httpx
 from showrunner.errors import ConfigError
 from showrunner.providers.base import LanguageModel
 from showrunner.providers.calls import Ask, CallResult, Usage
-from showrunner.providers.openai_client import model_needed, require_model
+from showrunner.providers.openai_client import choice_needed, model_needed, require_choice, require_model
 from showrunner.secrets import api_key
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,7 @@ class AnthropicLanguage(LanguageModel):
 
     @classmethod
     def check_settings(cls, settings, root):
-        problems = model_needed(settings, MODELS)
-        if settings.options.get("reply_as", "tool") not in REPLY_AS:
-            problems.append(("options.reply_as", f"must be one of {', '.join(REPLY_AS)}"))
+        problems = model_needed(settings, MODELS) + choice_needed(settings, "reply_as", REPLY_AS)
         if not settings.api_key_env:
             problems.append(("api_key_env", "name the environment variable that holds your key, "
                                             "e.g. ANTHROPIC_API_KEY"))
@@ -58,10 +56,7 @@ class AnthropicLanguage(LanguageModel):
     def __init__(self, settings, calls, episode):
         super().__init__(settings, calls, episode)
         require_model(settings, "language", MODELS)
-        self.reply_as = settings.options.get("reply_as", "tool")
-        if self.reply_as not in REPLY_AS:
-            raise ConfigError(f"config.yaml: providers.language.options.reply_as: '{self.reply_as}' is not one of "
-                              f"{', '.join(REPLY_AS)}")
+        self.reply_as = require_choice(settings, "language", "reply_as", REPLY_AS)
 
     @property
     def url(self) -> str:

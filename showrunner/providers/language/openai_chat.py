@@ -25,10 +25,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from showrunner.errors import ConfigError
 from showrunner.providers.base import LanguageModel
 from showrunner.providers.calls import Ask, CallResult, Usage
-from showrunner.providers.openai_client import endpoint, model_needed, openai_client, require_model
+from showrunner.providers.openai_client import (
+    choice_needed,
+    endpoint,
+    model_needed,
+    openai_client,
+    require_choice,
+    require_model,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +47,12 @@ class OpenAILanguage(LanguageModel):
 
     @classmethod
     def check_settings(cls, settings, root):
-        problems = model_needed(settings, MODELS)
-        if settings.options.get("response_format", "json_schema") not in RESPONSE_FORMATS:
-            problems.append(("options.response_format", f"must be one of {', '.join(RESPONSE_FORMATS)}"))
-        return problems
+        return model_needed(settings, MODELS) + choice_needed(settings, "response_format", RESPONSE_FORMATS)
 
     def __init__(self, settings, calls, episode):
         super().__init__(settings, calls, episode)
         require_model(settings, "language", MODELS)
-        self.response_format = settings.options.get("response_format", "json_schema")
-        if self.response_format not in RESPONSE_FORMATS:
-            raise ConfigError(f"config.yaml: providers.language.options.response_format: "
-                              f"'{self.response_format}' is not one of {', '.join(RESPONSE_FORMATS)}")
+        self.response_format = require_choice(settings, "language", "response_format", RESPONSE_FORMATS)
         self.token_limit_param = settings.options.get("token_limit_param", "max_tokens")
         self._client = None
 

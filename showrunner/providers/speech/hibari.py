@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import io
+import logging
 import wave
 from pathlib import Path
 
@@ -26,9 +27,13 @@ from showrunner import voices
 from showrunner.files import sha256_bytes
 from showrunner.providers.base import SpeechModel, SpeechRequest
 from showrunner.providers.calls import CallResult, Usage
+from showrunner.providers.speech import word_times
 
-VERSION = sha256_bytes(Path(__file__).read_bytes())
+VERSION = sha256_bytes(Path(__file__).read_bytes() + Path(word_times.__file__).read_bytes())
 SEED = 0
+DURATIONS = "/Cast_32_output_0"  # hibari's durations: its Round()ed, clipped frames per phoneme id, as integers
+
+log = logging.getLogger(__name__)
 
 
 class HibariSpeech(SpeechModel):
@@ -47,7 +52,14 @@ class HibariSpeech(SpeechModel):
             path = voices.verified_path(bundled, self.calls.cache_dir)
             tts = _load(str(path), request.voice, int(self.settings.options.get("threads", 1)))
             samples = tts(request.text, speed=speed, seed=seed)
-            return CallResult(body=_wav(samples, tts.sample_rate), usage=Usage(characters=len(request.text)))
+            wav = _wav(samples, tts.sample_rate)
+            try:
+                words = _words(tts, str(path), request.text, speed, len(samples))
+            except (ValueError, KeyError, RuntimeError) as err:  # not hibari's graph as pinned
+                log.warning("hibari: its words cannot be timed (%s); captions estimate them", err)
+                words = None
+            return CallResult(body=wav if words is None else word_times.embed(wav, words),
+                              usage=Usage(characters=len(request.text)))
 
         result = self.calls.call(kind="speech", provider=self.settings.name, model=self.model, version=VERSION,
                                  request=body, perform=perform, estimate=Usage(characters=len(request.text)),
@@ -60,6 +72,48 @@ def _load(path: str, voice: str, threads: int):
     from hibari import Hibari  # Apache-2.0: fine in-process
 
     return Hibari(voice=voice, model=path, threads=threads)
+
+
+def _words(tts, path: str, text: str, speed: float, length: int) -> list[word_times.VoiceWord] | None:
+    """Where hibari says each of its words: the phonemes of each sentence (as hibari speaks them) timed by
+    its own durations. A duration unit is two frames of hibari's vocoder (2 x 300 samples at 24 kHz),
+    checked against the audio's length; a segment whose times do not add up stays untimed."""
+    import numpy as np
+    from hibari import dsp
+
+    unit = 2 * dsp.HOP
+    durations = _durations(path)
+    symbols: list[str] = []
+    samples: list[int] = []
+    for phonemes in tts.phonemize(text):
+        ids = tts.ids(phonemes)
+        if len(ids) < 3:  # hibari says nothing for it
+            continue
+        frames = durations.run(None, {"ids": np.asarray([ids], np.int64), "speed": np.asarray([speed], np.float32)})[0]
+        said = [" ", *(ch for ch in phonemes if ch in tts.vocab), " "]  # the pads at either end: silence
+        if len(said) != len(ids):
+            return None
+        symbols += said
+        samples += [int(f) * unit for f in np.asarray(frames).reshape(-1)]
+    if sum(samples) != length:
+        log.warning("hibari: the durations give %d samples, the audio has %d: the words of %r are not timed",
+                    sum(samples), length, text[:60])
+        return None
+    return word_times.from_symbols(symbols, samples)
+
+
+@functools.lru_cache(maxsize=2)
+def _durations(path: str):
+    """hibari's graph up to its durations (its duration predictor alone: a fifth of the model)."""
+    import onnx  # Apache-2.0
+    import onnxruntime as ort
+    from onnx import utils
+
+    model = utils.Extractor(onnx.load(path)).extract_model(["ids", "speed"], [DURATIONS])
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
 
 def _wav(samples: np.ndarray, sample_rate: int) -> bytes:

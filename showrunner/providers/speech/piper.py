@@ -29,8 +29,11 @@ noise_w. The copy is made once per voice file, kept in the cache folder by the o
 
 from __future__ import annotations
 
+import ast
 import functools
 import importlib.util
+import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -44,13 +47,18 @@ from showrunner.files import atomic_path, sha256_bytes, sha256_file
 from showrunner.locks import file_lock
 from showrunner.providers.base import SpeechModel, SpeechRequest
 from showrunner.providers.calls import CallResult, Usage
-from showrunner.providers.speech import onnx_noise
+from showrunner.providers.speech import onnx_noise, word_times
 from showrunner.secrets import redact
 
-# this file's code and the noise rewrite's: a change to either never serves an old segment from the cache
-VERSION = sha256_bytes(Path(__file__).read_bytes() + Path(onnx_noise.__file__).read_bytes())
+# this file's code, the noise rewrite's and the word timing's: a change never serves an old segment from the cache
+VERSION = sha256_bytes(Path(__file__).read_bytes() + Path(onnx_noise.__file__).read_bytes()
+                       + Path(word_times.__file__).read_bytes())
 OPTIONS = ("noise_scale", "noise_w_scale", "sentence_silence")
 DISTRIBUTION = "piper-tts==1.8.0"
+HOP_LENGTH = 256  # samples per frame of a piper voice, unless its config says otherwise
+DURATIONS = "1"  # bump when the durations graph changes: it is cached under a name holding it
+
+log = logging.getLogger(__name__)
 
 
 class PiperSpeech(SpeechModel):
@@ -148,6 +156,26 @@ class PiperSpeech(SpeechModel):
                         raise ProviderError(f"piper voice {model}: cannot seed its noise: {err}") from None
         return seeded
 
+    def _durations_model(self, seeded: Path) -> Path:
+        """The seeded voice's duration predictor alone (its `Ceil`ed frames per phoneme id), made once:
+        what piper computed, read back without running the decoder again."""
+        path = seeded.with_name(f"{seeded.stem}-durations{DURATIONS}.onnx")
+        if path.is_file():
+            return path
+        with file_lock(seeded.parent / f".{path.name}.lock"):
+            if not path.is_file():
+                import onnx  # Apache-2.0, as in onnx_noise
+                from onnx import utils
+
+                model = onnx.load(str(seeded))
+                ceil = [n.output[0] for n in model.graph.node if n.op_type == "Ceil"]
+                if len(ceil) != 1:
+                    raise ProviderError(f"piper voice {seeded}: {len(ceil)} Ceil ops, not the one of its durations")
+                inputs = [i.name for i in model.graph.input if i.name in ("input", "input_lengths", "scales", "sid")]
+                with atomic_path(path) as tmp:
+                    onnx.save(utils.Extractor(model).extract_model(inputs, ceil), str(tmp))
+        return path
+
     def _voice_file(self, name: str, where: str) -> Path:
         path = resolve_path(name, self.calls.root)
         if not path.is_file():
@@ -172,7 +200,9 @@ class PiperSpeech(SpeechModel):
 
     def _process(self, model: Path, speaker: int | None, texts: list[str], length_scale: float) -> list[bytes]:
         with tempfile.TemporaryDirectory(prefix="showrunner-piper-") as folder:
-            command = [*_program(), "--model", str(model), "--output-dir", folder, "--length-scale", str(length_scale)]
+            # --debug: piper logs each segment's phonemes, which time its words (word_times)
+            command = [*_program(), "--model", str(model), "--output-dir", folder, "--length-scale", str(length_scale),
+                       "--debug"]
             if speaker is not None:
                 command += ["--speaker", str(speaker)]
             for name in OPTIONS:
@@ -190,7 +220,55 @@ class PiperSpeech(SpeechModel):
                 stderr = redact(done.stderr.decode("utf-8", errors="replace"))[-2000:]
                 raise ProviderError(f"piper failed (exit {done.returncode}, {len(wavs)} of {len(texts)} segments "
                                     f"spoken): {stderr}")
-            return [wav.read_bytes() for wav in wavs]
+            said = _phonemes(done.stderr.decode("utf-8", errors="replace"))
+            audio = [wav.read_bytes() for wav in wavs]
+            if len(said) != len(audio):
+                log.warning("piper logged the phonemes of %d of %d segments: their words are not timed", len(said),
+                            len(audio))
+                return audio
+            try:
+                return [self._timed(model, speaker, length_scale, wav, sentences)
+                        for wav, sentences in zip(audio, said, strict=True)]
+            except (ProviderError, ValueError, KeyError, RuntimeError) as err:  # a voice graph of another shape
+                log.warning("piper voice %s: its words cannot be timed (%s); captions estimate them", model, err)
+                return audio
+
+    def _timed(self, model: Path, speaker: int | None, length_scale: float, wav: bytes,
+               sentences: list[list[str]]) -> bytes:
+        """`wav` with its words' times (word_times): each sentence's phonemes timed by the voice's own
+        durations, from the seeded graph's duration predictor (the same noise, so the same durations
+        as piper's run; checked against the audio's length, else the segment stays untimed)."""
+        config = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
+        ids_of = config["phoneme_id_map"]
+        hop = int(config.get("audio", {}).get("hop_length", config.get("hop_length", HOP_LENGTH)))
+        rate = int(config["audio"]["sample_rate"])
+        inference = config.get("inference", {})
+        scales = [float(self.settings.options.get("noise_scale", inference.get("noise_scale", 0.667))), length_scale,
+                  float(self.settings.options.get("noise_w_scale", inference.get("noise_w", 0.8)))]
+        silence = int(rate * float(self.settings.options.get("sentence_silence", 0.0)))
+        symbols: list[str] = []
+        samples: list[int] = []
+        for n, phonemes in enumerate(sentences):
+            # piper's ids: BOS and a pad, each phoneme's ids and a pad (a phoneme its voice lacks is skipped), EOS
+            said = [(" ", [*ids_of["^"], *ids_of["_"]])]
+            said += [(p, [*ids_of[p], *ids_of["_"]]) for p in phonemes if p in ids_of]
+            said.append((" ", list(ids_of["$"])))
+            ids = [i for _, group in said for i in group]
+            frames = _durations(self._durations_model(model))(ids, scales, speaker)
+            if n and silence:
+                symbols.append(" ")
+                samples.append(silence)
+            at = 0
+            for symbol, group in said:
+                symbols.append(symbol)
+                samples.append(int(sum(frames[at:at + len(group)])) * hop)
+                at += len(group)
+        length = wave_frames(wav)
+        if sum(samples) != length:
+            log.warning("piper: the durations give %d samples, the audio has %d: this segment's words are not timed",
+                        sum(samples), length)
+            return wav
+        return word_times.embed(wav, word_times.from_symbols(symbols, samples))
 
 
 def _program() -> list[str]:
@@ -201,6 +279,46 @@ def _program() -> list[str]:
     if program is None:
         raise ConfigError(f"a piper voice needs the piper program: pip install {DISTRIBUTION} (make setup)")
     return [program]
+
+
+def _phonemes(stderr: str) -> list[list[list[str]]]:
+    """Each segment's phonemes (one stdin line each), sentence by sentence, from piper's --debug log
+    ("text=..., phonemes=[[...]]")."""
+    out = []
+    for row in stderr.splitlines():
+        if row.startswith("DEBUG:piper.voice:text=") and ", phonemes=" in row:
+            out.append(ast.literal_eval(row.rsplit(", phonemes=", 1)[1]))
+    return out
+
+
+@functools.lru_cache(maxsize=2)
+def _durations(path: Path):
+    """A function of (phoneme ids, scales, speaker) -> frames per id, from the durations graph."""
+    import numpy as np
+    import onnxruntime  # MIT; the graph is the voice's own (CC0 for the bundled voice)
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    names = {i.name for i in session.get_inputs()}
+
+    def frames(ids: list[int], scales: list[float], speaker: int | None) -> list[int]:
+        feed = {"input": np.array([ids], dtype=np.int64), "input_lengths": np.array([len(ids)], dtype=np.int64),
+                "scales": np.array(scales, dtype=np.float32)}
+        if "sid" in names:
+            feed["sid"] = np.array([speaker or 0], dtype=np.int64)
+        return [int(f) for f in np.asarray(session.run(None, feed)[0]).reshape(-1)]
+
+    return frames
+
+
+def wave_frames(wav: bytes) -> int:
+    """The number of samples in a mono 16-bit WAV."""
+    import io
+    import wave
+
+    with wave.open(io.BytesIO(wav), "rb") as w:
+        return w.getnframes()
 
 
 def _hash(path: Path) -> str:
