@@ -73,6 +73,9 @@ def speakable(text: str, author: bool = True) -> str:
     t = re.sub(r"<((?:https?|ftp)://[^>]+)>", r"\1", t)
     t = re.sub(r"^\(([^()]+)\)$", r"\1", t)  # an aside that is a whole sentence: "(Please file a bug report!)"
     t = re.sub(r"\bI/O\b", "I O", t)  # said "I-O", and never the author's "I"
+    # languages named with symbols, said as their users say them (the symbols below would drop "#")
+    t = re.sub(r"\b([A-Z])#(?![\w#])", r"\1 sharp", t)  # C#, F#
+    t = re.sub(r"\b([A-Z])\+\+(?![\w+])", r"\1 plus plus", t)  # C++
     t = re.sub(r"\b([a-z][\w-]*)\([1-9][a-z]?\)", r"\1", t)  # a man page's section: find(1), dircolors(1)
     t = author_voice(t) if author else t  # the author's "I" and "my" are not the host's
     t = re.sub(r"\$\{?([A-Z_][A-Z0-9_]+)\}?((?:/[\w.-]+)*)", _say_variable, t)  # $XDG_CONFIG_HOME/fd/ignore
