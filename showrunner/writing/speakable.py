@@ -115,7 +115,7 @@ def speakable(text: str, author: bool = True) -> str:
     t = _say_units(t)
     t = re.sub(r"\bv(\d+(?:\.\d+)+)\b", r"version \1", t)
     t = re.sub(r"(?<=\d)\s*[–—-]\s*(?=\d)", " to ", t)
-    t = re.sub(r"(?<=\w)[–—](?=\w)", "-", t)  # an en dash inside a compound: "dict–like"
+    t = re.sub(r"(?<=\w)–(?=\w)", "-", t)  # an en dash inside a compound: "dict–like" (an em dash is a pause)
     # command-line flags, negative numbers, versions glued to names
     t = re.sub(r"(?<![\w-])-(\d)", r"minus \1", t)
     t = re.sub(r"\b([A-Za-z]{2,})-(\d+)\b", r"\1 \2", t)
@@ -159,6 +159,7 @@ def tidy(text: str) -> str:
     t = " ".join(text.split())
     t = re.sub(r"\s+([,.;:!?])", r"\1", t)
     t = re.sub(r",(\s*,)+", ",", t)
+    t = re.sub(r"([:;])\s*,", r"\1", t)  # "two questions: (1) can ..." is not "questions:, 1, can"
     t = re.sub(r"[,;:]\s*([.!?])", r"\1", t)
     t = re.sub(r"([.!?])\s*,", r"\1", t)
     t = re.sub(r"\(\s*\)", "", t)
