@@ -12,7 +12,9 @@ the writing stages with the offline writer, and prints per document:
   point's words in one sentence or two in a row, a sentence that only recites headings not counting, or as
   much of it as the document itself says in its own words when that is less (never under half)
   (tests.corpus.main_points_covered);
-- with --acceptance, a real Snakemake build to acceptance (voices, recogniser: slow).
+- with --acceptance, a real Snakemake build to acceptance, as bench/listening.py builds it (the
+  show's voices, the recogniser: slow; --build-root DIR resumes one), which also prints the word error
+  rate, terms heard and caption timing per document.
 
 Totals are given for the seen documents and the unseen quarter apart (unseen ones were chosen
 before tuning and kept out of it). Target: at most 2% of segments defective, every main point said.
@@ -33,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from showrunner.artifacts import Brief, Outline, Script  # noqa: E402
-from showrunner.files import read_json, read_model  # noqa: E402
+from showrunner.files import read_model  # noqa: E402
 from showrunner.show_notes import links_in  # noqa: E402
 from showrunner.writing.defects import CLASSES, segment_defects  # noqa: E402
 from tests.corpus import COVERED, RealDocument, document_coverage, main_points_covered, real_corpus  # noqa: E402
@@ -54,36 +56,18 @@ def write(doc: RealDocument, root: Path) -> Path:
 
 
 def accept(docs: list[RealDocument], root: Path) -> dict[str, tuple[bool | None, list[str]]]:
-    """A real Snakemake build of each document to acceptance (small video, espeak-ng voices, the
-    offline recogniser listening); whether it passed."""
-    import os
-    import subprocess
+    """A real Snakemake build of each document to acceptance, as bench/listening.py builds it (the
+    offline writer, the show's voices, the offline recogniser listening; `root` resumes); whether it passed."""
+    import importlib.util
 
-    from tests.project import Project, small_config
-
-    raw = small_config(approval="auto")
-    raw["episodes"] = {d.slug: {"sources": [f"sources/corpus/{d.file}"], "target_minutes": d.target_minutes,
-                                "approval": "auto"} for d in docs}
-    root.mkdir(parents=True, exist_ok=True)
-    project = Project(root, raw, sources={})
-    for d in docs:
-        target = project.path("sources", "corpus", d.file)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(d.source.read_bytes())
-    subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "--nocolor", "--keep-going",
-                    *[f"results/{d.slug}/acceptance.json" for d in docs]], cwd=root, capture_output=True,
-                   text=True, env=dict(os.environ), timeout=600 * len(docs))
-    out: dict[str, tuple[bool | None, list[str]]] = {}
-    for d in docs:
-        path = project.path("results", d.slug, "acceptance.json")
-        if not path.is_file():
-            out[d.slug] = (None, ["not built"])
-            continue
-        report = read_json(path)
-        failed = [f"{c['name']} ({c.get('measured', '')} against {c.get('expected', '')})" for c in report["checks"]
-                  if not c["passed"] and c.get("hard", True)]
-        out[d.slug] = (report["passed"], failed)
-    return out
+    spec = importlib.util.spec_from_file_location("listening_bench", REPO / "bench" / "listening.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rows, _ = bench.run(only=[d.slug for d in docs], root=root, real_only=True)
+    by_slug = {r["slug"]: r for r in rows}
+    return {d.slug: (by_slug[d.slug]["acceptance"], by_slug[d.slug]["acceptance_failed"] or [])
+            if d.slug in by_slug else (None, ["not built"]) for d in docs}
 
 
 def measure(doc: RealDocument, results: Path) -> dict:
@@ -166,6 +150,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="*", help="document file names (default: all)")
     parser.add_argument("--acceptance", action="store_true", help="also build to acceptance with Snakemake (slow)")
+    parser.add_argument("--build-root", type=Path, help="with --acceptance: build in (or resume) this folder")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every defect found")
     args = parser.parse_args()
@@ -184,7 +169,7 @@ def main() -> int:
                              "main_points_said": 0, "missed": list(doc.main_points), "acceptance": None,
                              "dropped": {}, "format": doc.format, "blocks": {}})
         if args.acceptance:
-            verdicts = accept(docs, Path(tmp) / "build")
+            verdicts = accept(docs, args.build_root or Path(tmp) / "build")
             for row, doc in zip(rows, docs, strict=True):
                 row["acceptance"], row["acceptance_failed"] = verdicts.get(doc.slug, (None, []))
     for row in rows:

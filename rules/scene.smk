@@ -27,7 +27,8 @@ rule scene_image:
 
 rule scene_voice:
     input:
-        scene="results/{slug}/scenes/{scene}.json",
+        # the narration only, whose digest is in the params (SCENE_READS): an edited beat keeps the voice
+        scene=ancient("results/{slug}/scenes/{scene}.json"),
     output:
         voice="results/{slug}/media/{scene}/voice.wav",
         timings="results/{slug}/media/{scene}/timings.json",

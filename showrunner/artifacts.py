@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 
 class Artifact(BaseModel):
@@ -226,6 +235,31 @@ class Beat(Artifact):
     region: list[float] | None = Field(default=None, min_length=4, max_length=4,
                                        description="a PDF figure: its area on the page (x0, y0, x1, y1 in "
                                                    "points, origin bottom left), rendered from `path`")
+
+    @field_validator("points")
+    @classmethod
+    def _points_say_something(cls, points: list[str]) -> list[str]:
+        for k, point in enumerate(points, start=1):
+            if not point.strip():
+                raise ValueError(f"key point {k} is empty")
+        return points
+
+    @field_validator("text")
+    @classmethod
+    def _a_card_has_its_text(cls, text: str, info: ValidationInfo) -> str:
+        kind = info.data.get("kind")
+        if kind in ("number", "quote") and not text.strip():
+            raise ValueError(f"a {'big number' if kind == 'number' else 'quote'} card shows its text: it is empty")
+        return text
+
+    @model_validator(mode="after")
+    def _highlight_within_the_listing(self) -> Beat:
+        if self.kind == "code" and self.highlight:
+            last = self.first_line + len(self.text.expandtabs(4).rstrip("\n").split("\n")) - 1
+            outside = [n for n in self.highlight if not self.first_line <= n <= last]
+            if outside:
+                raise ValueError(f"highlight: line {outside[0]} is not in the listing (lines {self.first_line}-{last})")
+        return self
 
     @model_serializer(mode="wrap")
     def _pdf_fields_only_when_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:

@@ -147,14 +147,36 @@ def read_json(path: str | os.PathLike) -> Any:
 
 def read_model(path: str | os.PathLike, model: type[M]) -> M:
     """Load and validate an artifact; a bad one names the file and each bad field."""
-    data = read_json(path)
+    return validate_model(read_json(path), model, path)
+
+
+def validate_model(data: Any, model: type[M], path: str | os.PathLike) -> M:
+    """Validate data as the artifact `path` holds (read, or about to be written); a bad one names
+    the file and each bad field."""
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        problems = "\n".join(
-            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in err.errors()
-        )
-        raise ArtifactError(problems) from None
+        raise ArtifactError(validation_problems(err, path)) from None
+
+
+_FIELD_FIRST = re.compile(r"([A-Za-z_]\w*(?:\.\w+)*): ")
+
+
+def validation_problems(err: ValidationError, path: str | os.PathLike) -> str:
+    """One line per problem: `file: field.path: message`. A model's own check that names the field
+    its message is about ('beats.1.segment_id: ...') has that field joined to where it was raised."""
+    lines = []
+    for e in err.errors():
+        where = ".".join(str(p) for p in e["loc"])
+        message = e["msg"]
+        if e["type"] == "value_error":
+            message = message.removeprefix("Value error, ")
+            named = _FIELD_FIRST.match(message)
+            if named:
+                where = f"{where}.{named[1]}" if where else named[1]
+                message = message[named.end():]
+        lines.append(f"{path}: {where or '(top level)'}: {message}")
+    return "\n".join(lines)
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -4,7 +4,8 @@
                    pinned package (showrunner.voices.WHISPER_MODELS), with word timestamps; its own
                    voice activity filter (defaults: silences over 2 s) keeps Whisper from filling the
                    silence after a scene's last word ("see you in the next video" 30 times on ep1's
-                   scene 3, measured)
+                   scene 3, measured), and its hallucination filter drops an improbable segment beside
+                   a silence ("Thank you for watching." twice after the fd README's last line)
     speech         the stretches of speech in the same audio, by the Silero voice activity detector
                    that ships inside faster-whisper (an ONNX model in its wheel)
     word_times     the recognised words' times, with each stretch's first word starting where the
@@ -14,10 +15,13 @@
                    ms of Whisper's times, 62 of 62 of these); words inside a stretch keep Whisper's
     word_error     jiwer's word error rate of what was heard against what the segments say, both
                    normalised by Whisper's own EnglishTextNormalizer (whisper-normalizer: numbers,
-                   case, punctuation, spelling variants), then with spelled-out letters joined
+                   case, punctuation, spelling variants; British endings such as -isation and -tre
+                   as American too, showrunner.pronunciation.american), then with spelled-out letters joined
                    ("S Q L" is "SQL") and a compound written apart on one side joined where the
-                   other side writes it as one word ("back reference" is "backreference"): the same
-                   sounds spelled two ways are not errors
+                   other side writes it as one word ("back reference" is "backreference"), and a
+                   heard word the segments do not hold written as their word of the same sounds
+                   ("plane" for "plain", by the US gold lexicon in hibari-tts): the same sounds
+                   spelled two ways are not errors
     terms_heard    each term a segment says (the lexicon's, the words no voice is sure of): heard as
                    itself or not, with the scene and the time; the recogniser is given the scene's
                    terms as a glossary (Whisper's initial prompt), which helps it spell a term it
@@ -41,6 +45,7 @@ import numpy as np
 
 from showrunner import voices
 from showrunner.config import Listen
+from showrunner.pronunciation import american, spelled_out
 
 SAMPLE_RATE = 16000  # what Whisper listens at
 
@@ -59,7 +64,8 @@ def recogniser(settings: Listen) -> dict[str, str]:
     return {"model": settings.model, "package": bundled.distribution, "model_sha256": bundled.files[0][1],
             "faster_whisper": importlib.metadata.version("faster-whisper"), "beam_size": str(settings.beam_size),
             "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items()),
-            "vad_filter": "faster-whisper defaults"}
+            "vad_filter": "faster-whisper defaults", "hallucination_silence_threshold": str(HALLUCINATION_SILENCE_S),
+            "max_compression_ratio": str(MAX_COMPRESSION_RATIO)}
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,6 +73,23 @@ def _model(folder: str, threads: int):
     from faster_whisper import WhisperModel  # MIT
 
     return WhisperModel(folder, device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True)
+
+
+# faster-whisper skips a segment it finds anomalous (improbable words, squeezed times) beside a silence this
+# long: the "Thank you for watching." Whisper writes twice into the half second of padding after a scene's
+# last word (the fd README, measured: 8 extra words of 152)
+HALLUCINATION_SILENCE_S = 0.5
+
+
+# Whisper's own test of a failed decoding: text that gzip compresses more than this is a loop ("see you in
+# the next video, see you in the next video, ..."); Whisper then decodes again at a higher temperature,
+# which would make transcripts random, so here the segment is dropped
+MAX_COMPRESSION_RATIO = 2.4
+
+
+def decoded(segments):
+    """The segments Whisper decoded, without those that failed as a loop (MAX_COMPRESSION_RATIO)."""
+    return [s for s in segments if s.compression_ratio <= MAX_COMPRESSION_RATIO]
 
 
 def glossary(terms: list[str]) -> str | None:
@@ -83,9 +106,10 @@ def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = N
     model = _model(str(folder), threads)
     segments, _ = model.transcribe(np.asarray(samples, dtype=np.float32), language="en", beam_size=settings.beam_size,
                                    temperature=0.0, word_timestamps=True, condition_on_previous_text=False,
-                                   vad_filter=True, initial_prompt=glossary(list(vocabulary)))
+                                   vad_filter=True, initial_prompt=glossary(list(vocabulary)),
+                                   hallucination_silence_threshold=HALLUCINATION_SILENCE_S)
     words = [Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3))
-             for segment in segments for w in (segment.words or []) if w.word.strip()]
+             for segment in decoded(segments) for w in (segment.words or []) if w.word.strip()]
     cost = {"wall_s": round(time.perf_counter() - started, 3), "cpu_s": round(time.process_time() - cpu, 3),
             "audio_s": round(samples.size / SAMPLE_RATE, 3)}
     return words, cost
@@ -185,8 +209,15 @@ def _normaliser():
 
 
 def tokens(text: str) -> list[str]:
-    """The words of `text` as the comparison sees them: lower case, numbers as digits, no punctuation."""
-    return _normaliser()(text).split()
+    """The words of `text` as the comparison sees them: lower case, numbers as digits, no punctuation,
+    American spelling ("optimisation" is "optimization": Whisper writes either for the same sounds). What
+    stands in brackets is kept: Whisper's normaliser drops it, but the voices say it ("ripgrep (rg)"); a
+    number's dots are dropped ("1.77.0" is "1770", as is "177 .0")."""
+    text = re.sub(r"[()\[\]<>{}]", " ", text)
+    # a version's dots ("1.77.0", heard "177 .0") joined away on both sides: Whisper's normaliser reads
+    # "1.77.0" as "one.77.0", and the recogniser writes the same sounds in several ways
+    text = re.sub(r"(?<=\d) ?\.(?=\d)", "", text)
+    return [american(w) for w in _normaliser()(text).split()]
 
 
 def key(text: str) -> str:
@@ -227,11 +258,77 @@ def _compounds_joined(words: list[str], vocabulary: set[str], longest: int = 3) 
     return ["".join(words[i:j]) for i, j in _compound_spans(words, vocabulary, longest)]
 
 
+@functools.cache
+def _sounds() -> dict[str, frozenset[str]]:
+    """{word: its American pronunciations, stress marks dropped}: the lower-case words of the gold lexicon
+    (misaki's, Apache-2.0) that ships in hibari-tts, the voice package; {} where it is not installed. Not
+    its acronyms: "sequel" is no way to hear SQL, which the lexicon spells out."""
+    import gzip
+    import json
+    from importlib import resources
+
+    try:
+        raw = json.loads(gzip.decompress(resources.files("hibari").joinpath("assets/lexicon_us_gold.json.gz")
+                                         .read_bytes()))
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}
+    def said(how) -> frozenset[str]:
+        return frozenset(p.replace("ˈ", "").replace("ˌ", "") for p in (how.values() if isinstance(how, dict)
+                                                                       else [how]) if p)
+    # words, not names, acronyms or the lower-case letters the lexicon spells out (sql, fd)
+    return {word: said(how) for word, how in raw.items() if word.islower() and not spelled_out(word)}
+
+
+def _homophones_joined(words: list[str], vocabulary: set[str]) -> list[str]:
+    """Each word the other text does not hold, written as the other text's word that sounds the same
+    ("plane" is "plain" where only the lines say "plain"): a recogniser cannot tell them apart."""
+    sounds = _sounds()
+    by_sound: dict[str, str] = {}
+    for word in sorted(vocabulary):
+        for sound in sounds.get(word, ()):
+            by_sound.setdefault(sound, word)
+    out = []
+    for word in words:
+        if word not in vocabulary:
+            word = next((by_sound[s] for s in sorted(sounds.get(word, ())) if s in by_sound), word)
+        out.append(word)
+    return out
+
+
+# words that sound like a letter's name: "R G" is heard as "are g", "C I" as "see i"
+LETTER_NAMES = {"are": "r", "our": "r", "you": "u", "see": "c", "sea": "c", "why": "y", "eye": "i", "oh": "o",
+                "be": "b", "bee": "b", "tea": "t", "tee": "t", "queue": "q", "cue": "q", "ex": "x", "jay": "j",
+                "kay": "k", "pea": "p", "pee": "p", "es": "s", "em": "m", "en": "n", "el": "l", "ef": "f",
+                "gee": "g", "aitch": "h", "zed": "z", "zee": "z", "dee": "d", "vee": "v"}
+
+
+def _spelled_joined(words: list[str], vocabulary: set[str], longest: int = 5) -> list[str]:
+    """Runs of letters and words that sound like letters joined where the other text holds the joined
+    letters as a word ("are g" is "rg" where the lines say rg); every other word as it is."""
+    def letter(word: str) -> str | None:
+        return word if len(word) == 1 and word.isalpha() else LETTER_NAMES.get(word)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 1, -1):
+            letters = [letter(w) for w in words[i:i + n]]
+            if all(letters) and "".join(letters) in vocabulary:  # type: ignore[arg-type]
+                out.append("".join(letters))  # type: ignore[arg-type]
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 def comparable(reference: str, heard: str) -> tuple[list[str], list[str]]:
     """Both texts as word lists where the same sounds are spelled the same way (see word_error)."""
-    ref, hyp = _letters_joined(tokens(reference)), _letters_joined(tokens(heard))
-    ref_vocab, hyp_vocab = set(ref), set(hyp)
-    return _compounds_joined(ref, hyp_vocab), _compounds_joined(hyp, ref_vocab)
+    ref = _letters_joined(tokens(reference))
+    ref_vocab = set(ref)
+    hyp = _letters_joined(_spelled_joined(tokens(heard), ref_vocab))
+    hyp_vocab = set(hyp)
+    return _compounds_joined(ref, hyp_vocab), _homophones_joined(_compounds_joined(hyp, ref_vocab), ref_vocab)
 
 
 @dataclass(frozen=True)
@@ -315,10 +412,10 @@ def terms_heard(segments: list[Said], words: list[Word], terms: dict[str, str], 
 
 def _unglued(heard: list[str], said: set[str]) -> set[str]:
     """What is left of each heard word that begins or ends with another word of the segment: Whisper writes
-    "Run kubectl" as "runcubectl" now and then."""
+    "Run kubectl" as "runcubectl" now and then, and "like ls. fd also" as "LSFD"."""
     out = set()
     for word in heard:
-        for k in range(2, len(word) - 2):
+        for k in range(2, len(word) - 1):
             if word[:k] in said:
                 out.add(word[k:])
             if word[k:] in said:

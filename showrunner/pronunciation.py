@@ -10,7 +10,8 @@ the voice's provider has phonemes for the term it gets them in its own inline sy
 (openai, edge, ...) reads the respelling. The lexicon is the built-in one
 (showrunner/data/pronunciations.yaml), then the show's, then the episode's, each overriding the
 one before. An all-caps word the lexicon does not list (CLI, HTTP, AWS) is spelled out letter by
-letter; one that is said as a word goes in the lexicon with itself as its respelling (NASA).
+letter; one that is said as a word goes in the lexicon with itself as its respelling (NASA). So is a
+lowercase word of two to four letters with no vowel (fd, rg, gcc, jq): no voice can say it as a word.
 
 `spoken` is the only place text becomes what a voice is given (scene_voice, for every
 provider); captions, transcripts and the narration keep the written word. `relevant` is the
@@ -106,7 +107,8 @@ class Lexicon:
 
     def spoken(self, text: str, provider: str | None = None) -> str:
         """`text` as the voice of `provider` is given it: each term in its respelling (or phonemes), each
-        all-caps word the lexicon does not list spelled out letter by letter."""
+        all-caps word the lexicon does not list, and each lowercase word with no vowel (spelled_out),
+        spelled out letter by letter."""
 
         def say(found: re.Match) -> str:
             if found["term"] is not None:
@@ -120,9 +122,9 @@ class Lexicon:
                     suffix = "'s"  # "C P U's": a plural, not one more letter
                 return how.say + suffix
             acronym = found["acronym"]
-            if not acronym.isupper():  # the pattern ignores case for terms; an acronym is capitals only
+            if not acronym.isupper() and not spelled_out(acronym):  # the pattern ignores case for terms
                 return found.group(0)
-            return " ".join(acronym) + ("'s" if found["plural"] else "")  # "C P U's": a plural, not a letter
+            return " ".join(acronym.upper()) + ("'s" if found["plural"] else "")  # "C P U's": a plural
 
         return self._pattern.sub(say, text)
 
@@ -136,11 +138,17 @@ class Lexicon:
         return list(seen)
 
     def relevant(self, texts: Iterable[str]) -> dict[str, dict]:
-        """{term: entry} of the terms these texts say: what a scene's voice depends on."""
+        """{term: entry} of the terms these texts say, and of the lowercase words they spell out (spelled_out):
+        what a scene's voice depends on."""
         terms: dict[str, None] = {}
+        letters: dict[str, dict] = {}
         for text in texts:
             terms.update(dict.fromkeys(self.used_in(text)))
-        return {term: self.entries[term].model_dump(mode="json") for term in sorted(terms)}
+            for found in self._pattern.finditer(text):
+                if found["acronym"] is not None and spelled_out(found["acronym"]):
+                    letters[found["acronym"]] = {"say": " ".join(found["acronym"].upper()), "phonemes": {}}
+        return {**{term: self.entries[term].model_dump(mode="json") for term in sorted(terms)},
+                **dict(sorted(letters.items()))}
 
 
     def spoken_letters(self, word: str) -> int:
@@ -150,6 +158,18 @@ class Lexicon:
         said = re.sub(r"(?<=\d)[.,](?=\d)", " point ", self.spoken(word))
         return sum(3 if len(part) == 1 and part.isupper() else sum(5 if ch.isdigit() else 1 for ch in part)
                    for part in re.findall(r"[^\W_]+", said))
+
+
+# Lowercase words without a vowel that are said as words, not letters
+SAID_AS_WORDS = frozenset({"nth", "hmm", "hm", "mm", "mmm", "shh", "sh", "psst", "tsk", "brr", "grr", "pfft", "zzz",
+                           "vs", "st", "nd", "rd", "th"})
+
+
+def spelled_out(word: str) -> bool:
+    """A lowercase word of two to four letters with no vowel (fd, rg, gcc, jq, pwd): a tool's or a
+    command's name that no voice can say as a word, so it is spelled out like an acronym."""
+    return (word.isascii() and word.isalpha() and word.islower() and 2 <= len(word) <= 4
+            and not set(word) & set("aeiouy") and word not in SAID_AS_WORDS)
 
 
 def _inline(provider: str, term: str, phonemes: str) -> str:
@@ -178,15 +198,57 @@ def _frequencies():
     return SpellChecker(language="en").word_frequency
 
 
+@functools.cache
+def _british():
+    from whisper_normalizer.english import EnglishSpellingNormalizer  # MIT: Whisper's British-American list
+
+    return EnglishSpellingNormalizer().mapping
+
+
+# British spellings the list does not hold, by ending (longest first): "parallelise", "virtualisation",
+# "containerised" are the American word spelled the British way. Each rewrites a word to a spelling that is
+# either the American word or no word at all, so two different words never become one ("promise" is
+# "promize" on both sides of a comparison); a doubled l ("filling", "filing") is left to Whisper's list.
+_BRITISH_ENDINGS = (("isations", "izations"), ("isation", "ization"), ("ising", "izing"), ("ised", "ized"),
+                    ("ises", "izes"), ("isers", "izers"), ("iser", "izer"), ("ise", "ize"), ("ysed", "yzed"),
+                    ("ysing", "yzing"), ("yses", "yzes"), ("yse", "yze"), ("ours", "ors"), ("our", "or"),
+                    ("tres", "ters"), ("tre", "ter"), ("ogues", "ogs"), ("ogue", "og"))
+_DOUBLED_L = (("lled", "led"), ("lling", "ling"))  # "modelled": a candidate for knowing the word, no rewrite
+
+
+def american(word: str) -> str:
+    """A lower-case word in American spelling: Whisper's British-American list ("colour", "travelled"),
+    then the regular endings above ("optimisation", "parallelise", "centre")."""
+    mapped = _british().get(word)
+    if mapped:
+        return mapped
+    for ending, spelled in _BRITISH_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[: -len(ending)] + spelled
+    return word
+
+
+def spelling_variants(word: str) -> set[str]:
+    """`word` (lower case) and the American spellings it may stand for."""
+    out = {word, american(word)}
+    for ending, spelled in _DOUBLED_L:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            out.add(word[: -len(ending)] + spelled)
+    return out
+
+
 def known_word(word: str) -> bool:
-    """Whether an English word list knows `word` (or its stem before a plural, past or -ing ending) as common."""
+    """Whether an English word list knows `word` (or its stem before a plural, past or -ing ending) as
+    common, in its American or British spelling ("colour", "optimised", "parallelise")."""
     frequencies = _frequencies()
     w = word.lower().removesuffix("'s").strip("'")
-    candidates = {w}
-    for ending, repl in (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"),
-                         ("er", ""), ("ers", "")):
-        if w.endswith(ending) and len(w) > len(ending) + 2:
-            candidates.add(w[: -len(ending)] + repl)
+    candidates: set[str] = set()
+    for spelled in spelling_variants(w):
+        candidates.add(spelled)
+        for ending, repl in (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
+                             ("ing", "e"), ("er", ""), ("ers", "")):
+            if spelled.endswith(ending) and len(spelled) > len(ending) + 2:
+                candidates.add(spelled[: -len(ending)] + repl)
     return any(c in frequencies and frequencies[c] >= SURE_FREQUENCY for c in candidates)
 
 
@@ -197,7 +259,7 @@ def unsure_words(texts: Iterable[str], lexicon: Lexicon, limit: int = 40) -> lis
     for text in texts:
         for match in _WORD.finditer(text):
             word = match.group(0).removesuffix("'s").strip("'")
-            if len(word) < 2 or word.isupper() or word in lexicon or word.lower() in found:
+            if len(word) < 2 or word.isupper() or spelled_out(word) or word in lexicon or word.lower() in found:
                 continue
             parts = word.split("-")
             if all(p in lexicon or known_word(p) or len(p) < 2 for p in parts):

@@ -54,6 +54,12 @@ def stage_reads(stage: str) -> tuple[str, ...]:
     return tuple(reads)
 
 
+def stage_scene_reads(stage: str) -> tuple[str, ...]:
+    """The SCENE_READS of showrunner/stages/<stage>.py: the top-level fields of its scene file it reads,
+    when only those (the voice reads the narration, not the beats); () when the whole file or none."""
+    return tuple(getattr(importlib.import_module(f"showrunner.stages.{stage}"), "SCENE_READS", ()))
+
+
 def covers(declared: str, path: str) -> bool:
     """Whether reading `path` is covered by the declared path (itself, or a section above it)."""
     d, p = declared.split("."), path.split(".")

@@ -13,9 +13,9 @@ from typing import Any
 from showrunner.approval import approval_state
 from showrunner.artifacts import Scene, Storyboard, scene_name
 from showrunner.config import CALL_POLICY_FIELDS, Config
-from showrunner.files import read_model
+from showrunner.files import canonical_json, read_json, read_model, sha256_text
 from showrunner.pronunciation import episode_lexicon
-from showrunner.reads import stage_reads
+from showrunner.reads import stage_reads, stage_scene_reads
 from showrunner.rule_kinds import (
     MEDIA,
     OUTPUT_COMPANIONS,
@@ -41,7 +41,9 @@ def stage_settings(config: Config, slug: str, stage: str, scene: str | None = No
 
     For a stage that runs per scene, `pronunciations` holds only the entries the scene's text uses
     (results/<slug>/scenes/<scene>.json, there once the storyboard has run), so changing how a term
-    is said reruns only the voices that say it.
+    is said reruns only the voices that say it. A stage that reads only part of its scene file
+    (its SCENE_READS, see showrunner/reads.py) gets a digest of that part as `scene_file`: its rule
+    takes the file as ancient(), so an edit to the rest (a beat, in the studio) leaves it done.
     """
     dumped = config.episode(slug).model_dump(mode="json")
     if scene is not None and "pronunciations" in stage_reads(stage):
@@ -55,7 +57,19 @@ def stage_settings(config: Config, slug: str, stage: str, scene: str | None = No
         for part in dotted.split("."):
             node = node[part]
         out[dotted] = node
+    scene_fields = stage_scene_reads(stage)
+    if scene is not None and scene_fields:
+        out["scene_file"] = scene_part_digest(slug, scene, scene_fields)
     return out
+
+
+def scene_part_digest(slug: str, scene: str, fields: tuple[str, ...]) -> str:
+    """sha256 of those top-level fields of results/<slug>/scenes/<scene>.json ('' before it is written)."""
+    path = Path("results") / slug / "scenes" / f"{scene}.json"
+    if not path.is_file():
+        return ""
+    data = read_json(path)
+    return sha256_text(canonical_json({name: data.get(name) for name in fields}))
 
 
 def scene_pronunciations(config: Config, slug: str, scene: str) -> dict[str, Any]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from showrunner import listening, media
+from showrunner.acceptance_checks import still_unsure
 from showrunner.artifacts import Scene, Segment
 from showrunner.config import Listen, load_config
-from showrunner.pronunciation import episode_lexicon
+from showrunner.pronunciation import Lexicon, Pronunciation, episode_lexicon
 from showrunner.providers.calls import ModelCalls
 from showrunner.stages.scene_voice import speak
 from tests.media_episode import media_config
@@ -74,6 +75,50 @@ def test_spelling_variants_of_the_same_sounds_are_not_word_errors():
     assert same.rate == 0.0
     wrong = listening.word_error("A backreference in SQL.", "a background in sequel")
     assert (wrong.substitutions, wrong.rate) == (2, 0.5)
+    # British and American spellings of one word (ep1: "optimisation" heard as "optimization")
+    british = listening.word_error("The optimisation parallelised the colour catalogue at the centre.",
+                                   "the optimization parallelized the color catalog at the center")
+    assert british.rate == 0.0
+    assert listening.word_error("filling the promise", "filing the promize").substitutions == 1  # filing is a word
+    # a letter heard as the word that sounds like it: ripgrep's "rg" said "R G", heard "are g"
+    assert listening.word_error("ripgrep (rg) is fast", "ripgrep are g is fast").rate == 0.0  # brackets said too
+    assert listening.word_error("you are fast", "you are fast").rate == 0.0  # no letters said: words stay
+    # a version number (Rust 1.77.0: Whisper's normaliser reads "one.77.0", the recogniser writes "177 .0")
+    assert listening.word_error("Announcing Rust 1.77.0. The notes for 2.4.1 in 2019. 3 more",
+                                "announcing rust 177 .0 the notes for 2.41 in 2019, 3 more").rate == 0.0
+    # homophones: every corpus episode heard "Plain Circuits" as "plane circuits", the same sounds
+    assert listening.word_error("Welcome to Plain Circuits.", "welcome to plane circuits").rate == 0.0
+    assert listening.word_error("a build cache", "a build cat").substitutions == 1  # other sounds: an error
+    # a heard word the lines also say elsewhere is not rewritten: "write it right" heard "right it right"
+    assert listening.word_error("write it right", "right it right").substitutions == 1
+
+
+def test_a_term_glued_to_the_next_word_is_heard_and_a_covered_unsure_word_is_not_checked():
+    # the fd README: "just like ls. fd also honours" heard as "just like LSFD also honors"
+    line = listening.Said(3, 0.0, 3.0, "just like ls. fd also honours it")
+    words = [listening.Word(t, 0.3 * k, 0.3 * k + 0.25) for k, t in enumerate("just like LSFD also honors it".split())]
+    assert listening.terms_heard([line], words, {"ls": "lexicon"})[0].passed
+    heard_wrong = [listening.Word(t, 0.3 * k, 0.3 * k + 0.25) for k, t in enumerate("just like as fd".split())]
+    assert not listening.terms_heard([line], heard_wrong, {"ls": "lexicon"})[0].passed
+    # what outline.md listed and the episode's lexicon now covers (config.yaml's Snakemake), or a rule does
+    # (fd is spelled out), is no longer an unsure word to listen for
+    lexicon = Lexicon({"snakemake": Pronunciation(say="snake make")})
+    assert still_unsure(["Snakemake", "fd", "xxhash"], lexicon) == ["xxhash"]
+
+
+def test_a_decoding_that_failed_as_a_loop_is_dropped():
+    # heard after the fd README's last line when its audio is cut mid-word: a loop Whisper would decode again
+    # at a higher temperature (random), dropped here instead
+    import zlib
+    from types import SimpleNamespace
+
+    def segment(text: str) -> SimpleNamespace:
+        data = text.encode()
+        return SimpleNamespace(text=text, compression_ratio=len(data) / len(zlib.compress(data)))
+
+    real = segment(" Thanks for listening to Plain Circuits.")
+    loop = segment(" Thank you so much for watching" + ", see you in the next video" * 12)
+    assert listening.decoded([real, loop]) == [real]
 
 
 def test_a_glossary_is_what_the_recogniser_is_given():

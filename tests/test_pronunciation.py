@@ -10,7 +10,7 @@ from showrunner.config import load_config
 from showrunner.errors import ConfigError
 from showrunner.files import write_json
 from showrunner.outline_markdown import parse_outline_markdown, render_outline_markdown
-from showrunner.pronunciation import Lexicon, Pronunciation, builtin, episode_lexicon, unsure_words
+from showrunner.pronunciation import Lexicon, Pronunciation, builtin, episode_lexicon, known_word, unsure_words
 from showrunner.workflow import stage_settings
 from tests.project import small_config
 
@@ -24,6 +24,16 @@ def test_terms_are_respelled_and_acronyms_spelled_out_for_every_voice():
     assert lexicon.spoken("two CPUs and the AWS's") == "two C P U's and the A W S's"
     # the longest term first, and a lowercase word is never taken for an acronym
     assert lexicon.spoken("SHA-256 and SHA, the nginx way") == "shah 256 and shah, the engine x way"
+
+
+def test_a_lowercase_tool_name_without_a_vowel_is_spelled_out_and_its_scenes_depend_on_it():
+    # the fd README: "fd" said as a word was heard as "fda"; spelled, it is heard as the letters
+    lexicon = Lexicon()
+    assert lexicon.spoken("Use fd or rg, then gcc; the nth time, vs find; rhythm and nginx.") == \
+        "Use F D or R G, then G C C; the nth time, vs find; rhythm and engine x."
+    assert lexicon.relevant(["Use fd with ls."]) == {"ls": {"say": "L S", "phonemes": {}},
+                                                     "fd": {"say": "F D", "phonemes": {}}}
+    assert unsure_words(["Use fd, then xxhash."], lexicon) == ["xxhash"]
 
 
 def test_phonemes_go_to_each_voice_in_its_own_syntax_and_other_voices_read_the_respelling():
@@ -86,6 +96,15 @@ def test_changing_an_entry_reruns_only_the_voices_that_say_it(tmp_path, monkeypa
     assert before["02"] == after["02"]  # scene 02 does not: untouched
     assert set(after["02"]["pronunciations"]) == {"grep"}
     assert params({"kubectl": "cube control", "teapot": "tea pot"}) == before  # a term no scene says reruns nothing
+
+
+def test_british_and_american_spellings_are_both_words_a_voice_is_sure_of():
+    # the corpus's British posts had "colour", "optimised", "behaviour" listed for the reviewer; a real
+    # unknown word beside them still is
+    texts = ["The colour of the catalogue: optimised behaviours, parallelised and serialised, "
+             "the organisation's licence, its centre, travelled and modelled; then xxhash."]
+    assert unsure_words(texts, Lexicon()) == ["xxhash"]
+    assert not known_word("colourx") and not known_word("optimisedd")  # a near-miss is no variant
 
 
 def test_the_words_no_voice_is_sure_of_are_listed_and_read_back_from_outline_md():

@@ -354,3 +354,22 @@ def test_a_third_code_description_opening_the_same_way_and_a_promise_of_what_fol
     text = " ".join(s.text for s in written(project).segments)
     assert text.count("The code on screen is a Go function called") == 2, text
     assert "should include the following" not in text
+
+
+def test_a_heading_is_said_in_a_sentence_as_a_person_says_it(writing_project):
+    # subleq paper: "And training Results, Ben?", "Tell us about introduction, Ben.";
+    # RFC 4180: "Today: common Format and MIME Type for Comma-Separated Values (CSV) Files."
+    from showrunner.writing.script_writer import ScriptWriter
+
+    project = writing_project()
+    project.run_until("outline")
+    brief, research, outline = load(project)
+    writer = ScriptWriter(brief, outline, research, 150, 30)
+    said = writer._lower_title("Common Format and MIME Type for Comma-Separated Values (CSV) Files")
+    assert said == "common format and MIME type for comma-separated values (CSV) files"
+    assert writer._lower_title("JavaScript Basics") == "JavaScript basics"
+    assert writer._lower_title("Why should I use ripgrep?") == "why should I use ripgrep?"
+    bridges = [writer.bridge(k, "Introduction", "Ben") for k in range(4)]
+    bridges.append(writer.bridge(2, "Training Results", "Ben"))
+    assert "Tell us about the introduction, Ben." in bridges
+    assert "And training results, Ben? Where does that come in?" in bridges

@@ -102,6 +102,16 @@ RIPGREP = [
     ("Run `go test -race` on your code today!", "Run go test with the race option on your code today!"),
     ("You may find more races by running a binary built with `-race` under a realistic workload.",
      "You may find more races by running a binary built with the race option under a realistic workload."),
+    # rust-lang blog, async-await beta: "such as JavaScript or C." (the "#" was dropped as a symbol)
+    ("You may be familiar with the async-await from other languages, such as JavaScript or C#.",
+     "You may be familiar with the async-await from other languages, such as JavaScript or C sharp."),
+    ("Bindings for C++ and F# exist; see issue #42.",
+     "Bindings for C plus plus and F sharp exist; see issue number 42."),
+    # subleq paper (PDF): "execute SUBLEQ-a one-instruction ..." and "two questions:, 1, can ..."
+    ("We present two approaches to making a standard transformer execute SUBLEQ—a one-instruction computer.",
+     "We present two approaches to making a standard transformer execute SUBLEQ, a one-instruction computer."),
+    ("We ask two questions: (1) can a transformer do it, and (2) will it learn to?",
+     "We ask two questions: 1, can a transformer do it, and, 2, will it learn to?"),
 ]
 
 

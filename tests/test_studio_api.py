@@ -29,6 +29,7 @@ class http:
     get = functools.partial(httpx.get, timeout=60)
     post = functools.partial(httpx.post, timeout=60)
     put = functools.partial(httpx.put, timeout=60)
+    request = functools.partial(httpx.request, timeout=60)
 
 
 def two_episodes() -> dict:
@@ -163,6 +164,23 @@ def test_a_build_streams_its_jobs_and_progress_and_a_second_build_is_refused(gat
         assert wait_for_build(url)["ok"]
         assert http.post(f"{url}/api/builds", json={"episode": "ghost"}).status_code == 404
 
+        # edit one scene's beats (add a key point): only its stills and clip, and what joins them, are planned
+        scene = http.get(f"{url}/api/episodes/tea").json()["scenes"][1]
+        assert scene["beats"] and not scene["stills_stale"]
+        for beat in scene["beats"]:
+            still = http.get(url + beat["still"])
+            assert still.status_code == 200 and still.headers["content-type"] == "image/png", beat
+        last = scene["beats"][-1]
+        edits = [{"beat": b["index"]} for b in scene["beats"]]
+        edits.append({"beat": None, "segment_id": last["segment_id"], "word": last["word"] + 1,
+                      "points": ["A reviewer's key point"]})
+        saved = http.put(f"{url}/api/episodes/tea/scenes/{scene['index']}/beats", json={"beats": edits})
+        assert saved.status_code == 200 and saved.json()["changed"], saved.text
+        assert http.get(f"{url}/api/episodes/tea").json()["scenes"][1]["stills_stale"]
+    beats_planned = gated.jobs_planned("results/tea/final.mp4", "results/tea/podcast.mp3",
+                                       "results/tea/acceptance.json")
+    assert sorted(beats_planned) == ["acceptance", "final", "scene_clip", "scene_image"]
+    with running_studio(gated.root) as (url, _):
         # redo one scene after editing its text: only that scene and the joins after it are planned
         scene = http.get(f"{url}/api/episodes/tea").json()["scenes"][1]
         first = scene["segments"][0]["id"]
@@ -378,3 +396,205 @@ def test_the_episode_pronunciations_are_shown_and_edited_into_config_yaml(gated)
     assert spec["pronunciations"]["Earl Grey"] == "url grey"
     assert load_config(yaml.safe_load(before)).episode("tea").pronunciations["GNU"].phonemes == {"piper": "ɡənˈuː"}
     assert gated.jobs_planned("results/milk/outline.md") == []  # the other episode is untouched
+
+
+# --- a scene's visual beats ------------------------------------------------------------------
+
+CODE = "def temperature(minutes, start=90.0, room=20.0, k=0.05):\n    difference = start - room\n" \
+       "    return room + difference * math.exp(-k * minutes)\n"
+
+
+def beat_scenes() -> list:
+    """Two scenes as the storyboard writes them, with beats of most kinds (written by hand: no build)."""
+    from showrunner.artifacts import Beat, Scene, Segment
+
+    def seg(n: int, speaker: str, text: str, section: str) -> Segment:
+        return Segment(id=f"seg{n}", speaker=speaker, text=text, section_id=section)
+
+    title = "Why tea cools"
+    one = Scene(index=1, section_id="s1", title=title, estimated_seconds=12, segments=[
+        seg(1, "ada", "Welcome to Test Show. Today, why tea cools.", "s1"),
+        seg(2, "ben", "A cup loses 60% of its heat to evaporation. A lid cuts that down. As Newton put it, the "
+                      "rate of loss follows the difference.", "s1")], beats=[
+        Beat(kind="title", segment_id="seg1", heading=title, text="Test Show", label="Ada and Ben"),
+        Beat(kind="number", segment_id="seg2", heading=title, text="60%", label="of the heat goes to evaporation"),
+        Beat(kind="points", segment_id="seg2", word=9, heading=title, points=["A lid cuts evaporation down"]),
+        Beat(kind="quote", segment_id="seg2", word=14, heading=title, text="The rate of heat loss follows the "
+             "difference in temperature.", label="Why tea cools", element="sources/tea.md line 30")])
+    two = Scene(index=2, section_id="s2", title="The cooling law", code=CODE, code_language="python",
+                estimated_seconds=6, segments=[seg(3, "ben", "Here is the function. It computes the temperature.",
+                                                   "s2"),
+                                               seg(4, "ada", "And the figure shows a lid.", "s2")], beats=[
+        Beat(kind="code", segment_id="seg3", heading="The cooling law", text=CODE, label="Python", highlight=[1],
+             points=["Here is the function"]),
+        Beat(kind="figure", segment_id="seg4", heading="The cooling law", text="A cup with a lid",
+             path="sources/cup.png", element="sources/tea.md line 12")])
+    return [one, two]
+
+
+@pytest.fixture
+def storyboarded(tmp_path):
+    """An episode whose storyboard and scenes exist (the studio reads and writes only those here)."""
+    from showrunner.artifacts import SceneRef, Storyboard
+    from showrunner.files import write_json
+
+    project = Project(tmp_path, small_config())
+    scenes = beat_scenes()
+    for scene in scenes:
+        write_json(project.path(f"results/tea/scenes/{scene.index:02d}.json"), scene)
+    write_json(project.path("results/tea/storyboard.json"), Storyboard(slug="tea", title="Why tea cools", scenes=[
+        SceneRef(index=s.index, file=f"scenes/{s.index:02d}.json", title=s.title, section_id=s.section_id)
+        for s in scenes]))
+    return project
+
+
+def scene_beats(project, index: int) -> list[dict]:
+    return json.loads(project.path(f"results/tea/scenes/{index:02d}.json").read_text())["beats"]
+
+
+def test_a_scenes_beats_are_listed_and_edited_in_the_studio(storyboarded):
+    with running_studio(storyboarded.root) as (url, _):
+        scenes = http.get(f"{url}/api/episodes/tea/scenes").json()["scenes"]
+        one, two = scenes
+        assert one["file"] == "results/tea/scenes/01.json" and not one["stills_stale"]
+        assert [(b["index"], b["kind_label"], b["segment_id"]) for b in one["beats"]] == [
+            (0, "title card", "seg1"), (1, "big number", "seg2"), (2, "key point", "seg2"), (3, "quote", "seg2")]
+        number, point, quote = one["beats"][1:]
+        assert number["shows"] == "60%: of the heat goes to evaporation" and number["still"] is None
+        assert point["at"].startswith("A lid cuts that down.") and point["editable"] == [
+            "segment_id", "word", "heading", "points"]
+        assert quote["source"] == "sources/tea.md line 30" and "text" not in quote["editable"]
+        code, figure = two["beats"]
+        assert code["shows"] == "Python listing, 3 lines, lines 1 highlighted"
+        assert figure["shows"] == "figure sources/cup.png" and figure["source"] == "sources/tea.md line 12"
+
+        # reword a point and a number's label, set a quote's attribution, swap the quote and the point
+        # in time, add a key point: one request, the order given is the order written
+        edits = [{"beat": 0}, {"beat": 1, "label": "of the heat leaves as vapour"},
+                 {"beat": 3, "segment_id": "seg2", "word": 9, "label": "Isaac Newton"},
+                 {"beat": 2, "word": 14, "points": ["A lid keeps the tea hot"]},
+                 {"beat": None, "segment_id": "seg2", "word": 14,
+                  "points": ["A lid keeps the tea hot", "Cooling follows the difference"]}]
+        saved = http.put(f"{url}/api/episodes/tea/scenes/1/beats", json={"beats": edits})
+        assert saved.status_code == 200, saved.text
+        assert saved.json() == {"scene": 1, "changed": True, "beats": 5}
+        beats = scene_beats(storyboarded, 1)
+        assert [(b["kind"], b["segment_id"], b["word"]) for b in beats] == [
+            ("title", "seg1", 0), ("number", "seg2", 0), ("quote", "seg2", 9), ("points", "seg2", 14),
+            ("points", "seg2", 14)]
+        assert beats[1]["label"] == "of the heat leaves as vapour" and beats[1]["text"] == "60%"
+        assert beats[2]["label"] == "Isaac Newton" and beats[2]["element"] == "sources/tea.md line 30"
+        assert beats[3]["points"] == ["A lid keeps the tea hot"] and beats[3]["heading"] == "Why tea cools"
+        assert beats[4]["points"][-1] == "Cooling follows the difference" and beats[4]["heading"] == "Why tea cools"
+
+        # the figure first, the listing later with other lines highlighted; then delete the figure
+        moved = http.put(f"{url}/api/episodes/tea/scenes/2/beats", json={"beats": [
+            {"beat": 1, "segment_id": "seg3", "word": 0}, {"beat": 0, "segment_id": "seg4", "highlight": [2, 3]}]})
+        assert moved.status_code == 200, moved.text
+        assert [(b["kind"], b["segment_id"], b["highlight"]) for b in scene_beats(storyboarded, 2)] == [
+            ("figure", "seg3", []), ("code", "seg4", [2, 3])]
+        assert http.put(f"{url}/api/episodes/tea/scenes/2/beats", json={"beats": [{"beat": 1}]}).status_code == 200
+        assert [b["kind"] for b in scene_beats(storyboarded, 2)] == ["code"]
+
+        # the beats sent back as listed change nothing, and nothing is written
+        path = storyboarded.path("results/tea/scenes/01.json")
+        before = (path.stat().st_mtime_ns, path.read_bytes())
+        listed = http.get(f"{url}/api/episodes/tea/scenes").json()["scenes"][0]["beats"]
+        same = http.put(f"{url}/api/episodes/tea/scenes/1/beats",
+                        json={"beats": [{**b, "beat": b["index"]} for b in listed]})
+        assert same.status_code == 200 and same.json()["changed"] is False, same.text
+        assert (path.stat().st_mtime_ns, path.read_bytes()) == before
+
+
+BAD_BEAT_EDITS = [  # scene, edits, what the refusal says
+    (1, [{"beat": 0}, {"beat": 1}, {"beat": 2, "points": ["  "]}, {"beat": 3}],
+     "01.json: beats.2.points: key point 1 is empty"),
+    (1, [{"beat": 0}, {"beat": 1, "text": ""}, {"beat": 2}, {"beat": 3}],
+     "01.json: beats.1.text: a big number card shows its text: it is empty"),
+    (1, [{"beat": 0}, {"beat": 1, "segment_id": "seg9"}, {"beat": 2}, {"beat": 3}],
+     "01.json: beats.1.segment_id: seg9 is not a segment of this scene"),
+    (1, [{"beat": 0}, {"beat": 2}, {"beat": 1}, {"beat": 3}],
+     "01.json: beats.2: comes before the beat ahead of it in the narration"),
+    (1, [{"beat": 0}, {"beat": 1, "word": "nine"}], "01.json: beats.1.word: Input should be a valid integer"),
+    (1, [{"beat": 0}, {"beat": 1, "word": -1}], "01.json: beats.1.word: Input should be greater than or equal to 0"),
+    (1, [{"beat": 0}, {"beat": 3, "text": "Words Newton never wrote."}],
+     "01.json: beats.1.text: what a quote beat shows from the source cannot be edited here"),
+    (1, [{"beat": 0}, {"beat": 2, "kind": "quote"}], "01.json: beats.1.kind: what a key point beat shows"),
+    (1, [{"beat": 0}, {"beat": 7}], "01.json: beats.1.beat: no beat 7 in this scene (it has 4: 0-3)"),
+    (1, [{"beat": 0}, {"beat": 0}], "01.json: beats.1.beat: beat 0 is already beats.0"),
+    (1, [{"beat": 0}, {"beat": None, "segment_id": "seg2"}], "01.json: beats.1.points: a new key point needs"),
+    (1, [{"beat": 0, "colour": "red"}], "01.json: beats.0.colour: a beat has no field 'colour'"),
+    (1, [{"segment_id": "seg1"}], "01.json: beats.0: each edit names the beat it keeps"),
+    (1, "all of them", "01.json: beats: give the scene's beats as a list"),
+    (2, [{"beat": 0}, {"beat": 1, "path": "/etc/passwd"}],
+     "02.json: beats.1.path: what a figure beat shows from the source cannot be edited here"),
+    (2, [{"beat": 0, "highlight": [2, 40]}, {"beat": 1}],
+     "02.json: beats.0.highlight: line 40 is not in the listing (lines 1-3)"),
+]
+
+
+def test_a_bad_beat_edit_names_the_scene_file_and_field_and_writes_nothing(storyboarded):
+    files = {n: storyboarded.path(f"results/tea/scenes/{n:02d}.json") for n in (1, 2)}
+    before = {n: (p.stat().st_mtime_ns, p.read_bytes()) for n, p in files.items()}
+    with running_studio(storyboarded.root) as (url, _):
+        for scene, edits, message in BAD_BEAT_EDITS:
+            refused = http.put(f"{url}/api/episodes/tea/scenes/{scene}/beats", json={"beats": edits})
+            assert refused.status_code == 422, (edits, refused.text)
+            assert f"results/tea/scenes/{message}" in refused.json()["error"], (edits, refused.json()["error"])
+    assert {n: (p.stat().st_mtime_ns, p.read_bytes()) for n, p in files.items()} == before
+    assert sorted(p.name for p in files[1].parent.iterdir()) == ["01.json", "02.json"]  # no temporary left
+
+
+
+def test_beat_edits_keep_the_studios_guards(storyboarded):
+    path = storyboarded.path("results/tea/scenes/01.json")
+    before = (path.stat().st_mtime_ns, path.read_bytes())
+    edit = {"beats": [{"beat": 0}, {"beat": 1, "label": "changed"}, {"beat": 2}, {"beat": 3}]}
+    with running_studio(storyboarded.root) as (url, _):
+        beats = f"{url}/api/episodes/tea/scenes/1/beats"
+        assert http.put(f"{url}/api/episodes/tea/scenes/9/beats", json=edit).status_code == 404
+        assert http.put(f"{url}/api/episodes/nope/scenes/1/beats", json=edit).status_code == 404
+        assert http.put(f"{url}/api/episodes/..%2F..%2Ftea/scenes/1/beats", json=edit).status_code == 404
+        form = http.request("PUT", beats, content=json.dumps(edit), headers={"Content-Type": "text/plain"})
+        assert form.status_code == 403 and "CSRF" in form.json()["error"]
+        assert http.put(beats, json=edit, headers={"Origin": "http://evil.example"}).status_code == 403
+        assert http.put(beats, json=edit, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+        assert http.put(beats, json=edit, headers={"Host": "evil.example"}).status_code == 400
+        client, token = csrf_session(url)
+        assert client.put("/api/episodes/tea/scenes/1/beats", content=json.dumps(edit),
+                          headers={"Content-Type": "text/plain", "X-CSRF-Token": "wrong"}).status_code == 403
+        assert "/api/episodes/{slug}/scenes/{index}/beats" in http.get(f"{url}/openapi.json").json()["paths"]
+    assert (path.stat().st_mtime_ns, path.read_bytes()) == before
+    with running_studio(storyboarded.root, token="s3cret-token") as (url, _):
+        beats = f"{url}/api/episodes/tea/scenes/1/beats"
+        assert http.put(beats, json=edit).status_code == 401
+        assert (path.stat().st_mtime_ns, path.read_bytes()) == before
+        done = http.put(beats, json=edit, headers={"Authorization": "Bearer s3cret-token"})
+        assert done.status_code == 200 and done.json()["changed"]
+    assert scene_beats(storyboarded, 1)[1]["label"] == "changed"
+
+
+def test_the_voice_reads_only_its_scenes_narration(tmp_path, monkeypatch):
+    """scene_voice takes its scene file as ancient(), with the narration's digest in its params: an edited
+    beat leaves the voice done; an edited line redoes it (the DAG itself: the build test above)."""
+    from showrunner.artifacts import Beat
+    from showrunner.files import write_json
+    from showrunner.workflow import stage_settings
+
+    monkeypatch.chdir(tmp_path)
+    config = load_config(small_config())
+    scene = beat_scenes()[0]
+    path = tmp_path / "results/tea/scenes/01.json"
+
+    def params(changed) -> dict:
+        write_json(path, changed)
+        return stage_settings(config, "tea", "scene_voice", "01")
+
+    first = params(scene)
+    assert first["scene_file"]
+    moved = scene.model_copy(update={"beats": [*scene.beats, Beat(kind="points", segment_id="seg2", word=20,
+                                                                  points=["A new point"])]})
+    assert params(moved) == first
+    line = scene.segments[0].model_copy(update={"text": "Welcome back."})
+    assert params(scene.model_copy(update={"segments": [line, *scene.segments[1:]]})) != first
+    assert stage_settings(config, "tea", "scene_image", "01") == stage_settings(config, "tea", "scene_image")

@@ -8,6 +8,7 @@ SHOWRUNNER_DOCS_SCREENSHOTS=1, which is how docs/studio.png was made).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -62,7 +63,7 @@ def shot(driver, tmp_path, name, height=None):
         driver.set_window_size(1400, height)
     path = tmp_path / f"{name}.png"
     driver.save_screenshot(str(path))
-    if os.environ.get("SHOWRUNNER_DOCS_SCREENSHOTS") == "1" and name in ("studio", "studio-board"):
+    if os.environ.get("SHOWRUNNER_DOCS_SCREENSHOTS") == "1" and name in ("studio", "studio-board", "studio-beats"):
         DOCS.mkdir(exist_ok=True)
         shutil.copyfile(path, DOCS / f"{name}.png")
     return path
@@ -73,6 +74,8 @@ def text_of(driver, element_id):
 
 
 def test_review_approve_build_and_play_then_reject_in_a_browser(browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
     config = small_config()
     config["episodes"]["milk"] = {"title": "Milk in tea", "sources": ["sources/tea.md"], "target_minutes": 0.5}
     (tmp_path / "project").mkdir()
@@ -153,5 +156,38 @@ def test_review_approve_build_and_play_then_reject_in_a_browser(browser, tmp_pat
         assert "Feedback given: Talk only about milk" in text_of(browser, "feedback-list")
         wait(browser, lambda d: "last build finished" in text_of(d, "build-state"), 60, "the rewrite to end")
         shot(browser, tmp_path, "studio-rejected", 1000)
-    for name in ("studio-board", "studio-building", "studio", "studio-rejected"):
+
+        # a scene's visual beats: a key point emptied is refused, naming the scene file and field; reworded,
+        # it is saved wherever it is on screen in the scene, and the scene is redone (which jobs that plans:
+        # tests/test_studio_api.py, from Snakemake's dry run)
+        browser.get(url + "/episodes/tea")
+        wait(browser, lambda d: d.find_elements("css selector", '.beats[data-scene="2"] .beat'), what="the beats")
+        scene_file = project.path("results/tea/scenes/02.json")
+        before = scene_file.read_bytes()
+        panel = browser.find_element("css selector", '.beats[data-scene="2"]')
+        browser.execute_script("arguments[0].scrollIntoView()", panel)
+        point = panel.find_element("css selector", '.beat[data-kind="points"] input.said-now')
+        old_point = point.get_attribute("value")
+        point.send_keys(Keys.CONTROL, "a", Keys.DELETE)
+        panel.find_element("css selector", ".save-beats").click()
+        error = wait(browser, lambda d: d.find_element("css selector", '.beats[data-scene="2"] .beats-error').text,
+                     30, "the refusal")
+        assert "results/tea/scenes/02.json: beats.1.points: key point 1 is empty" in error, error
+        assert scene_file.read_bytes() == before
+        point = browser.find_element("css selector", '.beats[data-scene="2"] .beat[data-kind="points"] input.said-now')
+        point.send_keys("A lid keeps the tea hot")
+        browser.find_element("css selector", '.beats[data-scene="2"] .save-beats').click()
+        wait(browser, lambda _: scene_file.read_bytes() != before, 30, "the beats saved")
+        wait(browser, lambda d: "beats saved in results/tea/scenes/02.json" in text_of(d, "message")
+             or "Build finished" in text_of(d, "message"), 30, "the message that the scene is redone")
+        had = [old_point in b["points"] for b in json.loads(before)["beats"]]
+        saved = json.loads(scene_file.read_text())["beats"]
+        assert [("A lid keeps the tea hot" in b["points"]) for b in saved] == had and any(had), saved
+        assert old_point not in json.dumps(saved)
+        heading = wait(browser, lambda d: d.find_element("css selector", '.beats[data-scene="2"] h3').text, 30)
+        assert "stills not yet redrawn since the last edit" in heading and "unsaved" not in heading, heading
+        row = browser.find_element("css selector", '.scene-row[data-scene="2"]')
+        browser.execute_script("arguments[0].scrollIntoView()", row)
+        shot(browser, tmp_path, "studio-beats")
+    for name in ("studio-board", "studio-building", "studio", "studio-beats", "studio-rejected"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000

@@ -32,6 +32,8 @@ from showrunner.stage_job import StageJob
 READS = ("show.hosts", "providers.speech", "audio.sample_rate", "audio.pause_between_segments_s",
          "audio.pause_between_speakers_s", "audio.scene_tail_s", "audio.voice_lufs", "video.fps",
          "writing.words_per_minute", "pronunciations")
+# What it reads of its scene file: the narration, not the beats (an edited beat keeps the voice)
+SCENE_READS = ("index", "segments")
 
 log = logging.getLogger(__name__)
 

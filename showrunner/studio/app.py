@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from showrunner import run_history
-from showrunner.errors import ShowrunnerError
+from showrunner.errors import ArtifactError, ShowrunnerError
 from showrunner.secrets import redact
 from showrunner.studio import security
 from showrunner.studio.builds import Builds
@@ -50,6 +50,24 @@ class Rejection(BaseModel):
 
 class SceneEdit(BaseModel):
     segments: dict[str, str] = Field(description="segment id -> its new narration")
+
+
+class BeatEdit(BaseModel):
+    """One beat of the scene as edited (showrunner/studio/beats.py): the stored beat it keeps, or a new key point."""
+
+    beat: int | None = Field(description="the index (from 0) of the scene's beat this one keeps, with what it shows "
+                                         "from the source; null for a new key point")
+    segment_id: str | None = Field(default=None, description="the segment it appears with")
+    word: int | None = Field(default=None, description="the word of that segment it appears at (0 = its start)")
+    heading: str | None = None
+    points: list[str] | None = Field(default=None, description="key points on screen, the last said now")
+    text: str | None = Field(default=None, description="a big number, a figure's caption, a title card's show")
+    label: str | None = Field(default=None, description="what a number counts, a quote's attribution")
+    highlight: list[int] | None = Field(default=None, description="code: the listing's lines highlighted")
+
+
+class BeatsEdit(BaseModel):
+    beats: list[BeatEdit] = Field(description="the scene's beats, in order: reorder, leave one out to delete it")
 
 
 class PronunciationsEdit(BaseModel):
@@ -188,9 +206,29 @@ def create_app(root: Path, *, token: str | None = None, hosts: set[str] | None =
     async def reject(slug: str, body: Rejection):
         return await run_in_threadpool(project.reject, slug, body.feedback)
 
+    @app.get("/api/episodes/{slug}/scenes", tags=["review"],
+             summary="The storyboard's scenes: narration, and each scene's visual beats with their stills")
+    async def get_scenes(slug: str):
+        return {"scenes": await run_in_threadpool(project.scenes, slug)}
+
     @app.put("/api/episodes/{slug}/scenes/{index}", tags=["review"], summary="Edit one scene's narration")
     async def put_scene(slug: str, index: int, body: SceneEdit):
         return await run_in_threadpool(project.save_scene, slug, index, body.segments)
+
+    @app.put("/api/episodes/{slug}/scenes/{index}/beats", tags=["review"],
+             summary="Edit, reorder, delete or add one scene's visual beats (validated as the storyboard is)",
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+                 "type": "object", "required": ["beats"], "properties": {"beats": {
+                     "type": "array", "items": BeatEdit.model_json_schema(),
+                     "description": BeatsEdit.model_fields["beats"].description}}}}}}})
+    async def put_beats(slug: str, index: int, request: Request):
+        # the body is checked by the pipeline's Scene model (errors name the scene file), not by FastAPI's
+        try:
+            body = await request.json()
+        except ValueError:
+            raise ArtifactError("beats: the request body is not JSON") from None
+        edits = body.get("beats") if isinstance(body, dict) else None
+        return await run_in_threadpool(project.save_beats, slug, index, edits)
 
     @app.get("/api/episodes/{slug}/pronunciations", tags=["review"],
              summary="The episode's pronunciation lexicon and the outline's unsure words")

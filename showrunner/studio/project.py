@@ -26,6 +26,7 @@ from showrunner.outline_markdown import parse_outline_markdown
 from showrunner.pronunciation import builtin, episode_lexicon
 from showrunner.sources import SUPPORTED_SUFFIXES
 from showrunner.status import status_table
+from showrunner.studio import beats
 
 CONFIG_FILE = "config.yaml"
 SOURCES_DIR = "sources"
@@ -185,6 +186,10 @@ class StudioProject:
                            for d in review.drafts],
                 "segments": [s.model_dump() for s in accepted.script.segments]}
 
+    def scenes(self, slug: str) -> list[dict]:
+        """The storyboard's scenes: narration, picture, voice, and each scene's beats with their stills."""
+        return self._scenes(slug, self.results(slug))
+
     def _scenes(self, slug: str, results: Path) -> list[dict]:
         storyboard_path = results / "storyboard.json"
         if not storyboard_path.exists():
@@ -196,11 +201,30 @@ class StudioProject:
             name = f"{ref.index:02d}"
             media = results / "media" / name
             url = f"/files/{slug}/media/{name}"
-            scenes.append({"index": ref.index, "name": name, "title": scene.title,
+            stills, stale = self._stills(results / ref.file, media / "beats", f"{url}/beats")
+            scenes.append({"index": ref.index, "name": name, "title": scene.title, "file": f"results/{slug}/{ref.file}",
                            "segments": [{"id": s.id, "speaker": s.speaker, "text": s.text} for s in scene.segments],
-                           "image": f"{url}/image.png" if (media / "image.png").exists() else None,
-                           "voice": f"{url}/voice.wav" if (media / "voice.wav").exists() else None})
+                           "image": self._versioned(media / "image.png", f"{url}/image.png"),
+                           "voice": self._versioned(media / "voice.wav", f"{url}/voice.wav"),
+                           "beats": beats.view(scene, stills), "stills_stale": stale})
         return scenes
+
+    @staticmethod
+    def _versioned(path: Path, url: str) -> str | None:
+        """The file's URL with its modification time, so that a page shows a redone file and no other."""
+        return f"{url}?v={path.stat().st_mtime_ns}" if path.exists() else None
+
+    @staticmethod
+    def _stills(scene_file: Path, folder: Path, url: str) -> tuple[list[str | None], bool]:
+        """The URL of each beat's still as scene_image drew it (media/NN/beats/KK.png, listed in its
+        beats.json), and whether the scene file has changed since (the stills are then the old beats')."""
+        manifest = folder / "beats.json"
+        if not manifest.is_file():
+            return [], False
+        drawn = read_json(manifest).get("beats", [])
+        version = manifest.stat().st_mtime_ns
+        stills = [f"{url}/{b['file']}?v={version}" if (folder / b["file"]).is_file() else None for b in drawn]
+        return stills, scene_file.stat().st_mtime_ns > version
 
     def _cost(self, results: Path) -> dict | None:
         path = results / "cost.json"
@@ -259,6 +283,21 @@ class StudioProject:
         if updated != scene:
             write_json(path, updated)
         return {"scene": index, "changed": updated != scene}
+
+    def save_beats(self, slug: str, index: int, edits: object) -> dict:
+        """Replace a scene's beats with a reviewer's edits (showrunner.studio.beats.apply), validated by the
+        pipeline's Scene model; written atomically, and only when something changed."""
+        results = self.results(slug)
+        where = f"results/{slug}/scenes/{index:02d}.json"
+        path = results / "scenes" / f"{index:02d}.json"
+        if not path.exists():
+            raise NotFound(f"episode '{slug}' has no scene {index}")
+        scene = read_model(path, Scene)
+        updated = beats.apply(scene, edits, where)
+        changed = updated != scene
+        if changed:
+            write_json(path, updated)
+        return {"scene": index, "changed": changed, "beats": len(updated.beats)}
 
     def add_episode(self, *, title: str, target_minutes: float | None, topic: str | None = None,
                     slug: str | None = None, upload: tuple[str, bytes] | None = None) -> dict:

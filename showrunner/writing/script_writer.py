@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from showrunner.artifacts import Brief, Critique, Outline, Research, Script, Segment
+from showrunner.sources.common import english_words
 from showrunner.writing import measures, read_aloud
 from showrunner.writing import sentences as sent
 from showrunner.writing import speakable as spk
@@ -48,6 +49,9 @@ def _location_number(location: str | None) -> int:
     return int(match.group(0)) if match else 0
 
 
+# the small words a Title Case heading leaves in lower case ("Definition of the CSV Format")
+_TITLE_SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "is", "of", "on",
+                      "or", "over", "the", "to", "vs", "via", "with"}
 _ASKER = re.compile(r"\b(ask|asks|asking|question|questions|curious|learner|newcomer|interview\w*|beginner)\b", re.I)
 
 
@@ -442,12 +446,22 @@ class ScriptWriter:
 
     # -- the spoken frame -------------------------------------------------------------------
     def _lower_title(self, title: str) -> str:
+        """A heading as said inside a sentence: "Training Results" -> "training results". Every word
+        of a Title Case heading is lowered, the first word of any other; never an acronym (CSV,
+        MIME), a word with a capital inside (JavaScript) or a name the document writes capitalised
+        mid-sentence."""
         words_ = title.split()
-        if words_:
-            first = words_[0]
-            bare = first.strip(",:;")
-            if not (len(bare) > 1 and bare.isupper()) and bare not in self.proper:
-                words_[0] = first[0].lower() + first[1:]
+        bare = [w.strip(",:;()\"'") for w in words_]
+        content = [w for w in bare if w and w.lower() not in _TITLE_SMALL_WORDS]
+        title_case = len(content) >= 2 and all(w[0].isupper() or not w[0].isalpha() for w in content)
+        for k, word in enumerate(bare):
+            if not word or not (k == 0 or title_case) or not word[0].isupper():
+                continue
+            if (len(word) > 1 and word.isupper()) or word in self.proper or \
+                    any(c.isupper() for part in word.split("-") for c in part[1:]):
+                continue
+            words_[k] = re.sub(r"(?<![\w'])[A-Z](?=[a-z])", lambda m: m.group(0).lower(), words_[k]) if title_case \
+                else words_[k].replace(word[0], word[0].lower(), 1)
         return " ".join(words_)
 
     def _topic(self, title: str) -> str:
@@ -500,6 +514,8 @@ class ScriptWriter:
         if self._sentence_title(title):
             return f"What's next, {name}?"
         topic = self._topic(title)
+        if re.fullmatch(r"[a-z]+(?:tion|sion|ment|ance|ence|ity|ure|ness|[^s]s)", topic) and topic in english_words():
+            topic = "the " + topic  # a section named by one common noun: "Tell us about the introduction"
         if re.match(r"^(how|why|what|when|where|who|which)\b", topic, re.I):
             if not title.rstrip().endswith("?"):  # "How it works" is no question: "Tell us how it works, Ben."
                 return f"Tell us {topic}, {name}."

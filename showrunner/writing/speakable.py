@@ -73,6 +73,9 @@ def speakable(text: str, author: bool = True) -> str:
     t = re.sub(r"<((?:https?|ftp)://[^>]+)>", r"\1", t)
     t = re.sub(r"^\(([^()]+)\)$", r"\1", t)  # an aside that is a whole sentence: "(Please file a bug report!)"
     t = re.sub(r"\bI/O\b", "I O", t)  # said "I-O", and never the author's "I"
+    # languages named with symbols, said as their users say them (the symbols below would drop "#")
+    t = re.sub(r"\b([A-Z])#(?![\w#])", r"\1 sharp", t)  # C#, F#
+    t = re.sub(r"\b([A-Z])\+\+(?![\w+])", r"\1 plus plus", t)  # C++
     t = re.sub(r"\b([a-z][\w-]*)\([1-9][a-z]?\)", r"\1", t)  # a man page's section: find(1), dircolors(1)
     t = author_voice(t) if author else t  # the author's "I" and "my" are not the host's
     t = re.sub(r"\$\{?([A-Z_][A-Z0-9_]+)\}?((?:/[\w.-]+)*)", _say_variable, t)  # $XDG_CONFIG_HOME/fd/ignore
@@ -112,7 +115,7 @@ def speakable(text: str, author: bool = True) -> str:
     t = _say_units(t)
     t = re.sub(r"\bv(\d+(?:\.\d+)+)\b", r"version \1", t)
     t = re.sub(r"(?<=\d)\s*[–—-]\s*(?=\d)", " to ", t)
-    t = re.sub(r"(?<=\w)[–—](?=\w)", "-", t)  # an en dash inside a compound: "dict–like"
+    t = re.sub(r"(?<=\w)–(?=\w)", "-", t)  # an en dash inside a compound: "dict–like" (an em dash is a pause)
     # command-line flags, negative numbers, versions glued to names
     t = re.sub(r"(?<![\w-])-(\d)", r"minus \1", t)
     t = re.sub(r"\b([A-Za-z]{2,})-(\d+)\b", r"\1 \2", t)
@@ -156,6 +159,7 @@ def tidy(text: str) -> str:
     t = " ".join(text.split())
     t = re.sub(r"\s+([,.;:!?])", r"\1", t)
     t = re.sub(r",(\s*,)+", ",", t)
+    t = re.sub(r"([:;])\s*,", r"\1", t)  # "two questions: (1) can ..." is not "questions:, 1, can"
     t = re.sub(r"[,;:]\s*([.!?])", r"\1", t)
     t = re.sub(r"([.!?])\s*,", r"\1", t)
     t = re.sub(r"\(\s*\)", "", t)

@@ -106,6 +106,7 @@ async function loadBoard() {
 // --- the episode page -----------------------------------------------------------------
 
 let outlineDirty = false;
+let scenesShown = null; // the scenes as last drawn (JSON)
 
 function renderEpisode(ep) {
   document.getElementById("episode-title").textContent = ep.title;
@@ -152,12 +153,7 @@ function renderEpisode(ep) {
       ...ep.script.segments.map((s) => el("li", {}, el("b", {}, `${s.speaker}: `), s.text)));
   }
 
-  const storyboard = document.getElementById("storyboard-panel");
-  storyboard.hidden = !ep.scenes.length;
-  const scenes = document.getElementById("scenes");
-  if (!scenes.querySelector("textarea:focus")) {
-    scenes.replaceChildren(...ep.scenes.map((scene) => sceneCard(ep, scene)));
-  }
+  renderScenes(ep.scenes);
 
   const acceptance = document.getElementById("acceptance-panel");
   acceptance.hidden = !ep.acceptance;
@@ -172,6 +168,18 @@ function renderEpisode(ep) {
   const cost = document.getElementById("cost-panel");
   cost.hidden = !ep.cost;
   if (ep.cost) document.getElementById("cost").textContent = `total: $${Number(ep.cost.total_usd || 0).toFixed(4)}`;
+}
+
+function renderScenes(list) {
+  document.getElementById("storyboard-panel").hidden = !list.length;
+  const scenes = document.getElementById("scenes");
+  // drawn again only when a scene changed (a still redrawn, a file saved), and never under the reviewer's typing
+  const typing = document.activeElement && ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+  const shown = JSON.stringify(list);
+  if (shown !== scenesShown && !(typing && scenes.contains(document.activeElement))) {
+    scenesShown = shown;
+    scenes.replaceChildren(...list.map((scene) => sceneCard(scene)));
+  }
 }
 
 let pronunciationsDirty = false;
@@ -233,14 +241,241 @@ async function savePronunciations() {
   }
 }
 
-function sceneCard(ep, scene) {
+function sceneCard(scene) {
   const texts = scene.segments.map((s) => el("textarea", { rows: 3, "data-segment": s.id, "aria-label": `scene ${scene.index} ${s.id}` }, s.text));
-  return el("figure", { class: "scene", "data-scene": scene.index },
-    scene.image ? el("img", { src: `${scene.image}?v=${Date.now()}`, alt: `scene ${scene.index}: ${scene.title}` }) : el("div", { class: "no-image" }, "no picture yet"),
-    el("figcaption", {}, el("b", {}, `${scene.index}. ${scene.title}`)),
-    ...scene.segments.map((s, i) => el("label", { class: "segment" }, el("span", { class: "speaker" }, s.speaker), texts[i])),
-    scene.voice ? el("audio", { controls: true, preload: "none", src: scene.voice }) : null,
-    el("button", { type: "button", onclick: () => redoScene(scene.index, texts) }, "Save text and redo scene"));
+  return el("article", { class: "scene-row", "data-scene": scene.index },
+    el("figure", { class: "scene", "data-scene": scene.index },
+      scene.image ? el("img", { src: scene.image, alt: `scene ${scene.index}: ${scene.title}` }) : el("div", { class: "no-image" }, "no picture yet"),
+      el("figcaption", {}, el("b", {}, `${scene.index}. ${scene.title}`)),
+      ...scene.segments.map((s, i) => el("label", { class: "segment" },
+        el("span", {}, el("span", { class: "speaker" }, s.speaker), el("span", { class: "muted" }, ` ${s.id}`)), texts[i])),
+      scene.voice ? el("audio", { controls: true, preload: "none", src: scene.voice }) : null,
+      el("button", { type: "button", onclick: () => redoScene(scene.index, texts) }, "Save text and redo scene")),
+    beatsPanel(scene));
+}
+
+// --- a scene's visual beats: listed with their stills, edited as a draft, saved in one request ----
+
+const beatDrafts = new Map(); // scene index -> the beats as edited, not yet saved
+
+function beatDraft(scene) {
+  if (!beatDrafts.has(scene.index)) beatDrafts.set(scene.index, structuredClone(scene.beats));
+  return beatDrafts.get(scene.index);
+}
+
+function segmentOrder(scene, id) {
+  return scene.segments.findIndex((s) => s.id === id);
+}
+
+function wordsOf(scene, id) {
+  const segment = scene.segments.find((s) => s.id === id);
+  return segment ? segment.text.split(/\s+/).filter(Boolean) : [];
+}
+
+function sentenceStarts(words) {
+  return words.map((w, i) => i).filter((i) => i === 0 || /[.!?]["')\]]?$/.test(words[i - 1]));
+}
+
+function parseLines(text) {
+  const lines = [];
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const range = part.match(/^(\d+)\s*[-–]\s*(\d+)$/);
+    if (range) for (let n = Number(range[1]); n <= Number(range[2]); n++) lines.push(n);
+    else if (/^\d+$/.test(part)) lines.push(Number(part));
+    else throw new Error(`highlighted lines: '${part}' is not a line number or a range like 3-5`);
+  }
+  return lines;
+}
+
+function showLines(lines) {
+  const out = [];
+  for (const n of [...new Set(lines)].sort((a, b) => a - b)) {
+    const last = out[out.length - 1];
+    if (last && last[1] === n - 1) last[1] = n; else out.push([n, n]);
+  }
+  return out.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(", ");
+}
+
+const FIELD_LABELS = {
+  points: { points: "Key points on screen (the last is said now)", code: "Caption", title: "Agenda", chapter: "Points" },
+  text: { number: "Number", figure: "Caption", title: "Show", chapter: "Part", illustration: "Text" },
+  label: { number: "What it counts", quote: "Attribution", chart: "Caption", title: "Hosts" },
+};
+
+function beatsPanel(scene) {
+  const dirty = beatDrafts.has(scene.index);
+  const draft = dirty ? beatDrafts.get(scene.index) : scene.beats;
+  const rerender = () => {
+    const panel = document.querySelector(`.beats[data-scene="${scene.index}"]`);
+    if (panel) panel.replaceWith(beatsPanel(scene));
+  };
+  const error = el("div", { class: "error beats-error", hidden: true });
+  const save = el("button", { type: "button", class: "save-beats primary", disabled: !dirty, onclick: () => saveBeats(scene, error) }, "Save beats and redo scene");
+  const discard = el("button", { type: "button", class: "discard-beats", disabled: !dirty, onclick: () => { beatDrafts.delete(scene.index); rerender(); } }, "Discard changes");
+  const pill = el("span", { class: "pill waiting unsaved", hidden: !dirty }, "unsaved changes");
+  const ops = {
+    // a change of order or of what is listed: drawn again
+    edit(change) { change(beatDraft(scene)); rerender(); },
+    // a field typed into: kept in the draft, the list left as it is (the focus stays)
+    set(k, field, value) {
+      beatDraft(scene)[k][field] = value;
+      save.disabled = discard.disabled = false;
+      pill.hidden = false;
+    },
+  };
+  const list = el("ol", { class: "beat-list" }, draft.map((beat, k) => beatItem(scene, draft, beat, k, ops)));
+  return el("section", { class: "beats", "data-scene": scene.index },
+    el("h3", {}, `Visual beats (${draft.length})`, pill,
+      scene.stills_stale && !dirty ? el("span", { class: "pill waiting" }, "stills not yet redrawn since the last edit") : null),
+    draft.length ? list : el("p", { class: "muted" }, "No beats: the scene is drawn from its slide. Add a key point to plan its own."),
+    draft.length ? null : el("button", { type: "button", class: "add-point", onclick: () => ops.edit((d) => d.push(newPoint(scene, null, null))) }, "+ key point"),
+    error,
+    el("div", { class: "buttons" }, save, discard));
+}
+
+function newPoint(scene, before, after) {
+  // a new key point after `before`: from the next sentence of its segment if that comes before `after`
+  const segmentId = before ? before.segment_id : scene.segments[0].id;
+  let word = before ? before.word : 0;
+  const words = wordsOf(scene, segmentId);
+  // the next sentence of the segment, else halfway through what is left of it
+  const next = sentenceStarts(words).find((w) => w > word) ?? Math.floor((word + words.length) / 2);
+  if (next > word && (!after || segmentOrder(scene, after.segment_id) > segmentOrder(scene, segmentId) || after.word >= next)) word = next;
+  const carried = before && before.kind === "points" ? before.points.slice(-3) : [];
+  return { beat: null, kind: "points", kind_label: "key point", segment_id: segmentId, word, heading: before ? before.heading : scene.title,
+    points: [...carried, ""], text: "", label: "", highlight: [], editable: ["segment_id", "word", "heading", "points"],
+    shows: "a new key point", source: "", still: null, fresh: true };
+}
+
+function beatItem(scene, draft, beat, k, ops) {
+  const can = (field) => beat.editable.includes(field);
+  const words = wordsOf(scene, beat.segment_id);
+  const segment = scene.segments.find((s) => s.id === beat.segment_id);
+  const sortDraft = (d) => d.sort((a, b) => segmentOrder(scene, a.segment_id) - segmentOrder(scene, b.segment_id) || a.word - b.word);
+  const name = (field) => `scene ${scene.index} beat ${k + 1} ${field}`;
+  const input = (field, value, attrs = {}) => el("input", { type: "text", value, "data-field": field, "aria-label": name(field),
+    oninput: (e) => ops.set(k, field, e.target.value), ...attrs });
+  const fields = [];
+
+  // where it appears: a segment, and a sentence (a word) of it
+  const segmentSelect = el("select", { "data-field": "segment_id", "aria-label": name("segment"),
+    onchange: (e) => ops.edit((d) => { d[k].segment_id = e.target.value; d[k].word = 0; sortDraft(d); }) },
+    scene.segments.map((s) => el("option", { value: s.id, selected: s.id === beat.segment_id },
+      `${s.id} · ${s.speaker}: ${s.text.split(/\s+/).slice(0, 6).join(" ")}…`)));
+  const starts = sentenceStarts(words);
+  if (!starts.includes(beat.word)) starts.push(beat.word);
+  const wordSelect = el("select", { "data-field": "word", "aria-label": name("word"),
+    onchange: (e) => ops.edit((d) => { d[k].word = Number(e.target.value); sortDraft(d); }) },
+    starts.sort((a, b) => a - b).map((w) => el("option", { value: w, selected: w === beat.word },
+      `word ${w}: “${words.slice(w, w + 6).join(" ")}…”`)));
+  fields.push(el("div", { class: "anchor" }, el("span", { class: "muted" }, "appears with"), segmentSelect, el("span", { class: "muted" }, "at"), wordSelect));
+
+  if (can("heading") && ["title", "chapter"].includes(beat.kind)) {
+    fields.push(el("label", {}, "Heading", input("heading", beat.heading)));
+  }
+  if (can("points") && (beat.points.length || beat.kind === "points" || beat.kind === "code")) {
+    const count = Math.max(beat.points.length, 1);
+    const pointInput = (j) => el("input", { type: "text", value: beat.points[j] || "", "data-field": "points", "data-point": j,
+      class: j === count - 1 ? "said-now" : "carried", placeholder: "the key point's words", "aria-label": `${name("point")} ${j + 1}`,
+      "data-old": beat.points[j] || "",
+      oninput: (e) => {
+        const points = [...(beatDraft(scene)[k].points.length ? beatDraft(scene)[k].points : [""])];
+        points[j] = e.target.value;
+        ops.set(k, "points", points);
+      },
+      onchange: (e) => {
+        // the same point is reworded wherever it is still on screen in this scene
+        const old = e.target.dataset.old;
+        const now = e.target.value;
+        if (!old || !now.trim() || old === now) return; // an emptied point is refused when saved: nothing to carry
+        e.target.dataset.old = now;
+        beatDraft(scene).forEach((b, i) => {
+          if (i === k || !b.points.includes(old)) return;
+          ops.set(i, "points", b.points.map((p) => (p === old ? now : p)));
+          document.querySelectorAll(`.beats[data-scene="${scene.index}"] .beat[data-beat="${i}"] input[data-field="points"]`)
+            .forEach((other) => { if (other.value === old) { other.value = now; other.dataset.old = now; } });
+        });
+      } });
+    fields.push(el("label", {}, FIELD_LABELS.points[beat.kind] || "Points",
+      el("div", { class: "points" }, Array.from({ length: count }, (_, j) => pointInput(j)))));
+  }
+  if (can("text")) fields.push(el("label", {}, FIELD_LABELS.text[beat.kind] || "Text", input("text", beat.text)));
+  if (can("label")) fields.push(el("label", {}, FIELD_LABELS.label[beat.kind] || "Label", input("label", beat.label)));
+  if (can("highlight")) {
+    fields.push(el("label", {}, "Highlighted lines", el("input", {
+      type: "text", value: showLines(beat.highlight), placeholder: "e.g. 3-5, 8", "data-field": "highlight", "aria-label": name("highlight"),
+      onchange: (e) => {
+        try { ops.set(k, "highlight", parseLines(e.target.value)); e.target.classList.remove("invalid"); }
+        catch (err) { e.target.classList.add("invalid"); say(err.message, "error"); }
+      } })));
+  }
+  if (beat.kind === "quote") fields.push(el("blockquote", { class: "quote" }, beat.text));
+  if (beat.kind === "code") {
+    const lines = beat.text.replace(/\n+$/, "").split("\n");
+    fields.push(el("details", {}, el("summary", {}, `the listing (${lines.length} lines)`), el("pre", { class: "listing" },
+      lines.map((line, i) => el("span", { class: beat.highlight.includes(beat.first_line + i) ? "lit" : "" },
+        `${String(beat.first_line + i).padStart(3)}  ${line}\n`)))));
+  }
+
+  const still = beat.still
+    ? el("a", { href: beat.still, target: "_blank", rel: "noopener" }, el("img", { src: beat.still, alt: `scene ${scene.index} beat ${k + 1}: ${beat.kind_label}`, loading: "lazy" }))
+    : el("div", { class: "no-still" }, beat.fresh ? "new: drawn when the scene is redone" : "no still yet");
+  return el("li", { class: `beat kind-${beat.kind}`, "data-beat": k, "data-kind": beat.kind },
+    el("div", { class: "still" }, still),
+    el("div", { class: "beat-body" },
+      el("div", { class: "beat-head" },
+        el("b", {}, `${k + 1}.`), el("span", { class: "kind" }, beat.kind_label),
+        el("span", { class: "shows" }, beat.shows),
+        el("span", { class: "tools" },
+          el("button", { type: "button", title: "show it earlier (it swaps moments with the beat before)", "aria-label": name("up"), disabled: k === 0,
+            onclick: () => ops.edit((d) => swapBeats(d, k - 1)) }, "↑"),
+          el("button", { type: "button", title: "show it later (it swaps moments with the beat after)", "aria-label": name("down"), disabled: k === draft.length - 1,
+            onclick: () => ops.edit((d) => swapBeats(d, k)) }, "↓"),
+          el("button", { type: "button", class: "delete-beat", title: "delete this beat", "aria-label": name("delete"),
+            onclick: () => ops.edit((d) => d.splice(k, 1)) }, "✕"))),
+      el("p", { class: "muted at" }, segment ? `${segment.speaker}, ${beat.segment_id}: “${words.slice(beat.word, beat.word + 10).join(" ")}…”` : beat.segment_id,
+        beat.source ? el("span", { class: "source" }, ` · from ${beat.source}`) : null),
+      ...fields,
+      el("button", { type: "button", class: "add-point", onclick: () => ops.edit((d) => d.splice(k + 1, 0, newPoint(scene, d[k], d[k + 1]))) }, "+ key point after this")));
+}
+
+function swapBeats(draft, k) {
+  // beats k and k+1 change places in time: each takes the other's moment, so the order stays the narration's
+  const [a, b] = [draft[k], draft[k + 1]];
+  [a.segment_id, b.segment_id, a.word, b.word] = [b.segment_id, a.segment_id, b.word, a.word];
+  draft[k] = b;
+  draft[k + 1] = a;
+}
+
+async function saveBeats(scene, errorBox) {
+  errorBox.hidden = true;
+  document.querySelectorAll(".beat .invalid").forEach((node) => node.classList.remove("invalid"));
+  const fields = ["segment_id", "word", "heading", "points", "text", "label", "highlight"];
+  const beats = beatDraft(scene).map((b) => Object.fromEntries([["beat", b.fresh ? null : b.index],
+    ...fields.filter((f) => b.editable.includes(f)).map((f) => [f, b[f]])]));
+  try {
+    const saved = await api("PUT", `/api/episodes/${slug}/scenes/${scene.index}/beats`, { beats });
+    beatDrafts.delete(scene.index);
+    scenesShown = null; // drawn again from the file, even when nothing changed
+    renderScenes((await api("GET", `/api/episodes/${slug}/scenes`)).scenes);
+    if (saved.changed) {
+      const build = await startBuild(slug);
+      if (build) say(`Scene ${scene.index}: ${saved.beats} beats saved in ${scene.file}; redoing that scene (pid ${build.pid}).`, "ok");
+    } else {
+      say(`Scene ${scene.index}: the beats are as they were; nothing to redo.`);
+    }
+    await loadEpisode();
+  } catch (err) {
+    errorBox.hidden = false;
+    errorBox.textContent = err.message;
+    // point at the field the message names: "...json: beats.2.points: ..."
+    const named = err.message.match(/: beats\.(\d+)(?:\.(\w+))?/);
+    if (named) {
+      const item = document.querySelector(`.beats[data-scene="${scene.index}"] .beat[data-beat="${named[1]}"]`);
+      const field = item && named[2] ? item.querySelector(`[data-field="${named[2]}"]`) : null;
+      if (field) { field.classList.add("invalid"); field.focus(); } else if (item) item.classList.add("invalid");
+    }
+  }
 }
 
 async function loadEpisode() {
@@ -309,6 +544,7 @@ async function startBuild(episode) {
     say(`Build started: ${build.label} (pid ${build.pid})${build.cleared_stale_lock ? "; cleared a stale Snakemake lock" : ""}.`, "ok");
     document.getElementById("activity").replaceChildren();
     jobs.clear();
+    return build;
   } catch (err) {
     say(err.message, "error");
   }
