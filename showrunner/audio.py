@@ -52,11 +52,11 @@ def level(samples: np.ndarray, sample_rate: int, lufs: float, peak_dbfs: float =
     peak = float(np.abs(x).max()) if x.size else 0.0
     if peak == 0.0:
         return np.asarray(samples, dtype=np.int16)
-    from showrunner import bs1770  # pyloudnorm's measure without scipy.signal's import (see there)
+    import pyloudnorm  # MIT; imported here, so that the stages that never level do not load scipy
 
     block = samples_of(LOUDNESS_BLOCK_S, sample_rate) + 1
     measured = x if x.size >= block else np.tile(x, math.ceil(block / x.size))
-    loudness = bs1770.integrated_loudness(measured, sample_rate)
+    loudness = pyloudnorm.Meter(sample_rate).integrated_loudness(measured)
     if not math.isfinite(loudness):
         return np.asarray(samples, dtype=np.int16)
     gain = min(10 ** ((lufs - loudness) / 20), 10 ** (peak_dbfs / 20) / peak)
