@@ -112,6 +112,8 @@ RIPGREP = [
      "We present two approaches to making a standard transformer execute SUBLEQ, a one-instruction computer."),
     ("We ask two questions: (1) can a transformer do it, and (2) will it learn to?",
      "We ask two questions: 1, can a transformer do it, and, 2, will it learn to?"),
+    # ripgrep README: "an Intel i9 to 12900K 5.2 gigahertzzes" (a model number read as a range, hertz pluralised)
+    ("Benchmarks ran on an Intel i9-12900K 5.2 GHz.", "Benchmarks ran on an Intel i9-12900K 5.2 gigahertz."),
 ]
 
 

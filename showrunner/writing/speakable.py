@@ -114,7 +114,7 @@ def speakable(text: str, author: bool = True) -> str:
     t = _say_dates(t)
     t = _say_units(t)
     t = re.sub(r"\bv(\d+(?:\.\d+)+)\b", r"version \1", t)
-    t = re.sub(r"(?<=\d)\s*[–—-]\s*(?=\d)", " to ", t)
+    t = re.sub(r"(?<![A-Za-z\d.,])(\d+(?:[.,]\d+)*)\s*[–—-]\s*(?=\d)", r"\1 to ", t)  # not a model: i7-6900K
     t = re.sub(r"(?<=\w)–(?=\w)", "-", t)  # an en dash inside a compound: "dict–like" (an em dash is a pause)
     # command-line flags, negative numbers, versions glued to names
     t = re.sub(r"(?<![\w-])-(\d)", r"minus \1", t)
@@ -260,7 +260,7 @@ def _say_units(t: str) -> str:
         name = _UNITS.get(unit)
         if name is None:
             return m.group(0)
-        if name.startswith("degrees") or " per " in name or name == "hertz":
+        if name.startswith("degrees") or " per " in name or name.endswith("hertz"):
             return f"{number} {name}"
         attributive = re.search(r"\b(?:a|an)\s+$", t[:m.start()], re.I)  # "a 10 second timeout"
         return f"{number} {_inflect().plural_noun(name, 1 if number == '1' or attributive else 2)}"
