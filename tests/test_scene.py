@@ -166,7 +166,7 @@ def test_a_segment_by_an_unknown_host_is_named(media_episode):
 
 def test_scene_image_checks_what_the_provider_returned():
     from showrunner.errors import ProviderError
-    from showrunner.stages.scene_image import check_png
+    from showrunner.providers.image.picture import check_png
 
     out = io.BytesIO()
     Image.new("RGB", (10, 10)).save(out, format="PNG")

@@ -101,6 +101,11 @@ def _sentences(scene: Scene) -> list[_Sentence]:
     return out
 
 
+def scene_beats(scene: Scene) -> list[Beat]:
+    """The scene's beats as the storyboard recorded them (a scene without any: planned from its text)."""
+    return list(scene.beats) or plan_beats(scene, opening=None)
+
+
 def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements: tuple[Element, ...] = (),
                show: str = "", episode_title: str = "", hosts: tuple[str, ...] = (),
                agenda: tuple[str, ...] = ()) -> list[Beat]:

@@ -18,9 +18,8 @@ from showrunner.files import read_model
 from showrunner.progress import Progress
 from showrunner.provenance import write_provenance
 from showrunner.reads import settings_of
-from showrunner.screen import clip
+from showrunner.screen import clip, plan
 from showrunner.stage_job import StageJob
-from showrunner.stages.scene_image import beats_of
 
 # The settings it reads: its rule's params (showrunner/reads.py)
 READS = ("video.aspect", "video.height", "video.fps", "video.motion", "video.preset", "video.crf",
@@ -36,7 +35,7 @@ def run(job: StageJob) -> None:
                             "(the voice stage is out of date; rerun it)")
     beats_dir = Path(job.input["beats"])
     manifest = json.loads((beats_dir / "beats.json").read_text(encoding="utf-8"))["beats"]
-    beats = beats_of(scene)
+    beats = plan.scene_beats(scene)
     if len(manifest) != len(beats):
         raise ArtifactError(f"{beats_dir}/beats.json: {len(manifest)} stills for {len(beats)} beats "
                             "(scene_image is out of date; rerun it)")

@@ -10,19 +10,18 @@ measures) and the stills; image.png is the first still (the scene at a glance).
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
 import PIL
-from PIL import Image
 
-from showrunner.artifacts import Beat, Scene
-from showrunner.errors import ArtifactError, ProviderError
+from showrunner.artifacts import Scene
+from showrunner.errors import ArtifactError
 from showrunner.files import canonical_json, read_model, temporary_prefix, write_bytes
 from showrunner.provenance import write_provenance
 from showrunner.providers import provider_for
 from showrunner.providers.calls import ModelCalls
+from showrunner.providers.image.picture import check_png
 from showrunner.screen import draw, plan, themes
 from showrunner.stage_job import StageJob
 
@@ -31,10 +30,6 @@ READS = ("show.name", "show.style", "show.hosts", "providers.image", "video.aspe
 
 MIN_TEXT = 0.025
 MIN_CONTRAST = themes.MIN_CONTRAST
-
-
-def beats_of(scene: Scene) -> list[Beat]:
-    return list(scene.beats) or plan.plan_beats(scene, opening=None)
 
 
 def run(job: StageJob) -> None:
@@ -58,7 +53,7 @@ def run(job: StageJob) -> None:
     tmp.mkdir(parents=True)
     manifest = []
     first_png = b""
-    for k, beat in enumerate(beats_of(scene), start=1):
+    for k, beat in enumerate(plan.scene_beats(scene), start=1):
         shown = beat
         if picture is not None and beat.kind == "points" and beat.points:
             shown = beat.model_copy(update={"kind": "illustration", "text": beat.points[-1]})
@@ -88,7 +83,7 @@ def run(job: StageJob) -> None:
     write_provenance(job, job.output["provenance"], provider=provider.settings.name, model=provider.model,
                      parameters={"size": list(size), "style": style.model_dump(), "beats": len(manifest)},
                      calls=calls.records, tools={"Pillow": PIL.__version__, **_tool_versions(),
-                                                  **_pdfium_version(beats_of(scene))})
+                                                  **_pdfium_version(plan.scene_beats(scene))})
 
 
 def _pdfium_version(beats) -> dict[str, str]:
@@ -105,14 +100,3 @@ def _tool_versions() -> dict[str, str]:
     import pygments
 
     return {"Pygments": pygments.__version__, "matplotlib": matplotlib.__version__}
-
-
-def check_png(data: bytes, size: tuple[int, int], provider: str) -> None:
-    """The provider kept its promise: PNG bytes at exactly `size`."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != "PNG" or image.size != tuple(size):
-                raise ProviderError(f"image provider '{provider}' returned a {image.format} of {image.size[0]}x"
-                                    f"{image.size[1]}, not a PNG of {size[0]}x{size[1]}")
-    except OSError as err:
-        raise ProviderError(f"image provider '{provider}' returned something that is not an image: {err}") from None

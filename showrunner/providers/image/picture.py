@@ -36,3 +36,13 @@ def fit_png(data: bytes, size: tuple[int, int]) -> bytes:
     out = io.BytesIO()
     picture.save(out, format="PNG")
     return out.getvalue()
+
+def check_png(data: bytes, size: tuple[int, int], provider: str) -> None:
+    """The provider kept its promise: PNG bytes at exactly `size`."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != "PNG" or image.size != tuple(size):
+                raise ProviderError(f"image provider '{provider}' returned a {image.format} of {image.size[0]}x"
+                                    f"{image.size[1]}, not a PNG of {size[0]}x{size[1]}")
+    except OSError as err:
+        raise ProviderError(f"image provider '{provider}' returned something that is not an image: {err}") from None
