@@ -14,6 +14,10 @@ from showrunner.errors import SourceError
 BADGE = re.compile(r"shields\.io|badge|badgen|travis-ci|codecov|coveralls|pepy\.tech|/actions/|readthedocs\.org/"
                    r"projects/.*/badge|img\.shields", re.I)
 
+# the small words a Title Case heading leaves in lower case ("Definition of the CSV Format")
+TITLE_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "is", "of", "on",
+                               "or", "the", "to", "vs", "with", "without", "how", "what", "why"})
+
 
 def decode(data: bytes, name: str) -> str:
     if b"\x00" in data[:4096]:

@@ -18,13 +18,11 @@ import re
 
 from showrunner import cleaning
 from showrunner.artifacts import Block
+from showrunner.sources.common import TITLE_SMALL_WORDS, dehyphenate, drop_citations
 from showrunner.sources.common import clean as _clean
-from showrunner.sources.common import dehyphenate, drop_citations
 from showrunner.sources.common import table_rows as _table_rows
 
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022\u2023\u25e6]|\d{1,3}[.)]|o(?=\s{2}))\s+")
-_SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "is", "of", "on", "or",
-                "the", "to", "vs", "with", "without", "how", "what", "why"}
 
 
 def _looks_like_heading(line: str) -> bool:
@@ -39,7 +37,7 @@ def _looks_like_heading(line: str) -> bool:
         return False
     if line.isupper() and len(line) > 3:
         return True
-    significant = [w for w in letters if w.lower() not in _SMALL_WORDS]
+    significant = [w for w in letters if w.lower() not in TITLE_SMALL_WORDS]
     if not significant:
         return False
     capitalised = sum(1 for w in significant if w[0].isupper())

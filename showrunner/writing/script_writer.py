@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from showrunner.artifacts import Brief, Critique, Outline, Research, Script, Segment
-from showrunner.sources.common import english_words
+from showrunner.sources.common import TITLE_SMALL_WORDS, english_words
 from showrunner.writing import measures, read_aloud
 from showrunner.writing import sentences as sent
 from showrunner.writing import speakable as spk
@@ -49,9 +49,6 @@ def _location_number(location: str | None) -> int:
     return int(match.group(0)) if match else 0
 
 
-# the small words a Title Case heading leaves in lower case ("Definition of the CSV Format")
-_TITLE_SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "is", "of", "on",
-                      "or", "over", "the", "to", "vs", "via", "with"}
 _ASKER = re.compile(r"\b(ask|asks|asking|question|questions|curious|learner|newcomer|interview\w*|beginner)\b", re.I)
 
 
@@ -452,7 +449,7 @@ class ScriptWriter:
         mid-sentence."""
         words_ = title.split()
         bare = [w.strip(",:;()\"'") for w in words_]
-        content = [w for w in bare if w and w.lower() not in _TITLE_SMALL_WORDS]
+        content = [w for w in bare if w and w.lower() not in TITLE_SMALL_WORDS]
         title_case = len(content) >= 2 and all(w[0].isupper() or not w[0].isalpha() for w in content)
         for k, word in enumerate(bare):
             if not word or not (k == 0 or title_case) or not word[0].isupper():
