@@ -68,7 +68,7 @@ from showrunner.artifacts import Scene, SceneRef, Storyboard, scene_name
 from showrunner.config import Cache, Episode, load_config
 from showrunner.files import read_json, read_model
 from showrunner.providers.calls import ModelCalls
-from showrunner.providers.speech import hibari
+from showrunner.providers.speech import hibari, piper
 from showrunner.screen.clip import encode_beats
 from showrunner.stages import scene_voice
 
@@ -120,10 +120,12 @@ def _episode(root: Path, slug: str) -> tuple[Episode, Path, list[SceneRef]]:
 
 def _fresh_cache(tmp: Path, voices_from: Path | None = None) -> None:
     """An empty cache folder for _speak; with `voices_from` (a build's cache folder), holding the voice
-    files that build made once for all later runs (piper's noise-seeded copy), and no spoken segment."""
+    files that build made once for all later runs (piper's noise-seeded copy, hibari's durations graph),
+    and no spoken segment."""
     (tmp / "cache").mkdir(parents=True)
-    if voices_from is not None and (voices_from / "piper").is_dir():
-        shutil.copytree(voices_from / "piper", tmp / "cache" / "piper", copy_function=os.link)
+    for voice in ("piper", "hibari"):
+        if voices_from is not None and (voices_from / voice).is_dir():
+            shutil.copytree(voices_from / voice, tmp / "cache" / voice, copy_function=os.link)
 
 
 def _speak(episode: Episode, segments: list, tmp: Path) -> None:
@@ -138,6 +140,8 @@ def _fresh_models() -> None:
     """Forget the models this process loaded (hibari, the recogniser): each floor loads each model
     once, as the build it is the floor of must."""
     hibari._load.cache_clear()
+    hibari._durations.cache_clear()
+    piper._durations.cache_clear()
     listening._model.cache_clear()
 
 

@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from showrunner import voices
-from showrunner.files import sha256_bytes
+from showrunner.files import atomic_path, sha256_bytes
+from showrunner.locks import file_lock
 from showrunner.providers.base import SpeechModel, SpeechRequest
 from showrunner.providers.calls import CallResult, Usage
 from showrunner.providers.speech import word_times
@@ -32,6 +33,7 @@ from showrunner.providers.speech import word_times
 VERSION = sha256_bytes(Path(__file__).read_bytes() + Path(word_times.__file__).read_bytes())
 SEED = 0
 DURATIONS = "/Cast_32_output_0"  # hibari's durations: its Round()ed, clipped frames per phoneme id, as integers
+DURATIONS_MODEL = "1"  # bump when the durations graph changes: it is cached under a name holding it
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,8 @@ class HibariSpeech(SpeechModel):
             samples = tts(request.text, speed=speed, seed=seed)
             wav = _wav(samples, tts.sample_rate)
             try:
-                words = _words(tts, str(path), request.text, speed, len(samples))
+                durations = _durations_model(str(path), body["model_sha256"], self.calls.cache_dir)
+                words = _words(tts, str(durations), request.text, speed, len(samples))
             except (ValueError, KeyError, RuntimeError) as err:  # not hibari's graph as pinned
                 log.warning("hibari: its words cannot be timed (%s); captions estimate them", err)
                 words = None
@@ -74,15 +77,16 @@ def _load(path: str, voice: str, threads: int):
     return Hibari(voice=voice, model=path, threads=threads)
 
 
-def _words(tts, path: str, text: str, speed: float, length: int) -> list[word_times.VoiceWord] | None:
+def _words(tts, durations_model: str, text: str, speed: float, length: int) -> list[word_times.VoiceWord] | None:
     """Where hibari says each of its words: the phonemes of each sentence (as hibari speaks them) timed by
-    its own durations. A duration unit is two frames of hibari's vocoder (2 x 300 samples at 24 kHz),
-    checked against the audio's length; a segment whose times do not add up stays untimed."""
+    its own durations (`durations_model`, from _durations_model). A duration unit is two frames of hibari's
+    vocoder (2 x 300 samples at 24 kHz), checked against the audio's length; a segment whose times do not add
+    up stays untimed."""
     import numpy as np
     from hibari import dsp
 
     unit = 2 * dsp.HOP
-    durations = _durations(path)
+    durations = _durations(durations_model)
     symbols: list[str] = []
     samples: list[int] = []
     for phonemes in tts.phonemize(text):
@@ -102,18 +106,34 @@ def _words(tts, path: str, text: str, speed: float, length: int) -> list[word_ti
     return word_times.from_symbols(symbols, samples)
 
 
-@functools.lru_cache(maxsize=2)
-def _durations(path: str):
-    """hibari's graph up to its durations (its duration predictor alone: a fifth of the model)."""
-    import onnx  # Apache-2.0
-    import onnxruntime as ort
-    from onnx import utils
+def _durations_model(path: str, model_sha: str, cache_dir: Path) -> Path:
+    """hibari's graph up to its durations (its duration predictor alone: a fifth of the model), made once and
+    kept in the cache folder by the model's sha256, as piper's is: cutting it out imports onnx (about 0.6 CPU s),
+    which every scene's voice job paid again."""
+    folder = cache_dir / "hibari"
+    out = folder / f"{model_sha}-durations{DURATIONS_MODEL}.onnx"
+    if out.is_file():
+        return out
+    with file_lock(folder / f".{out.name}.lock"):  # parallel jobs make it once
+        if not out.is_file():
+            import onnx  # Apache-2.0
+            from onnx import utils
 
-    model = utils.Extractor(onnx.load(path)).extract_model(["ids", "speed"], [DURATIONS])
+            model = utils.Extractor(onnx.load(path)).extract_model(["ids", "speed"], [DURATIONS])
+            with atomic_path(out) as tmp:
+                onnx.save(model, str(tmp))
+    return out
+
+
+@functools.lru_cache(maxsize=2)
+def _durations(durations_model: str):
+    """A session of the durations graph (_durations_model)."""
+    import onnxruntime as ort
+
     options = ort.SessionOptions()
     options.intra_op_num_threads = options.inter_op_num_threads = 1
     options.log_severity_level = 3
-    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(durations_model, options, providers=["CPUExecutionProvider"])
 
 
 def _wav(samples: np.ndarray, sample_rate: int) -> bytes:
