@@ -37,6 +37,7 @@ from showrunner.media.encoding import (
     encode_clip,
     encode_preview,
     encode_soundtrack,
+    encode_stills,
     mux_episode,
     slideshow_floor,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "encode_clip",
     "encode_preview",
     "encode_soundtrack",
+    "encode_stills",
     "espeak",
     "ffmetadata",
     "ffmpeg",

@@ -76,14 +76,81 @@ def _timescales(fps: int) -> list[str]:
 
 def encode_clip(image: str | Path, out: str | Path, *, frames: int, video: Video, zoom_in: bool = True,
                 progress: Callable[[float], None] | None = None) -> None:
-    """A video-only H.264 clip of `image` lasting exactly `frames` frames at video.fps.
-    `progress(fraction)` follows the encode.
+    """A video-only H.264 clip of `image` lasting exactly `frames` frames at video.fps (encode_stills, one
+    still). `progress(fraction)` follows the encode."""
+    encode_stills([(image, frames, zoom_in)], out, video=video, progress=progress)
 
-    motion `still`: the picture as is. motion `zoom`: a slow zoom (in, or out when `zoom_in`
-    is False) of at most ZOOM, drawn from the picture scaled up twice so the motion is smooth.
+
+STILLS_PER_RUN = 8  # pieces one ffmpeg run encodes side by side (each output is an x264 encoder of its own)
+
+
+def encode_stills(stills: Sequence[tuple[str | Path, int, bool]], out: str | Path, *, video: Video,
+                  progress: Callable[[float], None] | None = None) -> None:
+    """One video-only H.264 clip showing each still (picture, frames, zoom in) for exactly its frames at
+    video.fps: one ffmpeg run encodes every still's piece (an output each, up to STILLS_PER_RUN a run), one
+    more joins the pieces by stream copy, however many stills there are. `progress(fraction)` follows the runs.
+
+    motion `still`: the picture as is, its piece one chunk of at most STILL_CHUNK_SECONDS. Every frame of a
+    still is the same picture, so the join repeats the chunk by stream copy and ends the still with the
+    chunk's first frames: the same constant-rate H.264 clip, frame for frame, for a fraction of the encode
+    (x264 sees at most a chunk per still, whatever its length). A chunk is a key frame followed by frames that
+    predict only from the frames before them, so its first frames are a whole clip of their own (the concat
+    demuxer's outpoint). A key frame every STILL_CHUNK_SECONDS, like a streaming GOP.
+
+    motion `zoom`: a slow zoom (in, or out when `zoom_in` is False) of at most ZOOM, drawn from the picture
+    scaled up twice so the motion is smooth; its piece is the whole still.
     """
-    if frames < 1:
-        raise MediaError(f"a clip needs at least one frame, asked for {frames}")
+    if not stills or any(frames < 1 for _, frames, _ in stills):
+        raise MediaError(f"a clip needs at least one frame per still, asked for {[f for _, f, _ in stills]}")
+    still = video.motion != "zoom"
+    chunk = STILL_CHUNK_SECONDS * video.fps
+    pieces = [min(frames, chunk) if still else frames for _, frames, _ in stills]
+    total = sum(frames for _, frames, _ in stills)
+    name = Path(out).name
+    if len(stills) == 1 and pieces[0] == total:  # one piece is the clip
+        with atomic_path(out) as part:
+            ffmpeg([*_piece_input(stills[0][0], video), *_piece_output(stills[0], pieces[0], part, video, 0)],
+                   what=f"encode {name} ({total} frames)",
+                   frames_done=progress and (lambda n: progress(min(1.0, n / total))))
+        return
+    with tempfile.TemporaryDirectory(prefix="showrunner-clip-") as tmp:
+        files = [Path(tmp) / f"piece{k:03d}.mp4" for k in range(len(stills))]
+        for first in range(0, len(stills), STILLS_PER_RUN):
+            run = range(first, min(first + STILLS_PER_RUN, len(stills)))
+            inputs = [arg for k in run for arg in _piece_input(stills[k][0], video)]
+            outputs = [arg for n, k in enumerate(run)
+                       for arg in _piece_output(stills[k], pieces[k], files[k], video, n)]
+            ffmpeg([*inputs, *outputs], what=f"encode {name}'s stills {run.start + 1}-{run.stop} of {len(stills)} "
+                                             f"({sum(pieces[k] for k in run)} frames)")
+            if progress:
+                progress(0.9 * run.stop / len(stills))
+        lines = ["ffconcat version 1.0"]
+        for piece, piece_frames, (_, frames, _) in zip(files, pieces, stills, strict=True):
+            repeats, rest = divmod(frames, piece_frames)  # a still longer than its chunk repeats it; others are whole
+            lines += [f"file {_concat_quote(piece)}"] * repeats
+            if rest:  # the chunk's first `rest` frames: every packet before the outpoint (floored to a microsecond,
+                # so that the next frame, at rest / fps, is not one)
+                micro = rest * 1_000_000 // video.fps
+                lines += [f"file {_concat_quote(piece)}", f"outpoint {micro // 1_000_000}.{micro % 1_000_000:06d}"]
+        listing = Path(tmp) / "pieces.txt"
+        listing.write_text("\n".join(lines) + "\n")
+        with atomic_path(out) as part:
+            ffmpeg(["-f", "concat", "-safe", "0", "-i", listing, "-map", "0:v:0", "-c:v", "copy",
+                    *_timescales(video.fps), *BITEXACT, "-f", "mp4", part],
+                   what=f"join {name} ({len(stills)} stills, {total} frames)")
+    if progress:
+        progress(1.0)
+
+
+def _piece_input(image: str | Path, video: Video) -> list[str | Path]:
+    """ffmpeg's input of one still: read once (zoom), or at 1 frame/s, looped, converted once per second (still)."""
+    return ["-i", image] if video.motion == "zoom" else ["-framerate", "1", "-loop", "1", "-i", image]
+
+
+def _piece_output(still: tuple[str | Path, int, bool], frames: int, out: str | Path, video: Video,
+                  input_index: int) -> list[str | Path]:
+    """ffmpeg's output of one still's piece: `frames` frames of input `input_index` (encode_stills) to `out`."""
+    _, _, zoom_in = still
     width, height = video.size
     to_yuv = "scale={w}:{h}:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p"
     if video.motion == "zoom":
@@ -92,49 +159,10 @@ def encode_clip(image: str | Path, out: str | Path, *, frames: int, video: Video
         chain = (to_yuv.format(w=2 * width, h=2 * height)
                  + f",zoompan=z='{z}':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d={frames}:s={width}x{height}"
                  f":fps={video.fps},setsar=1")
-        inputs = ["-i", image]
     else:
         chain = to_yuv.format(w=width, h=height) + f",setsar=1,fps={video.fps}"
-        inputs = ["-framerate", "1", "-loop", "1", "-i", image]
-        chunk = STILL_CHUNK_SECONDS * video.fps
-        if frames > chunk:
-            _encode_still_by_chunks(inputs, chain, out, frames=frames, chunk=chunk, video=video, progress=progress)
-            return
-    with atomic_path(out) as tmp:
-        ffmpeg([*inputs, "-vf", chain, "-frames:v", str(frames), "-an", *_x264(video, still=video.motion == "still"),
-                *_timescales(video.fps), *BITEXACT, "-f", "mp4", tmp],
-               what=f"encode {Path(out).name} ({frames} frames)",
-               frames_done=progress and (lambda n: progress(min(1.0, n / frames))))
-
-
-def _encode_still_by_chunks(inputs: list, chain: str, out: str | Path, *, frames: int, chunk: int,
-                            video: Video, progress: Callable[[float], None] | None = None) -> None:
-    """A still clip as one encoded chunk of `chunk` frames, repeated, then the first frames
-    of it again for the remainder.
-
-    Every frame of a still is the same picture, so encoding it once and joining copies by stream
-    copy gives the same constant-rate H.264 clip, frame for frame, for a fraction of the encode:
-    x264 sees `chunk` frames whatever the clip's length. The chunk is a key frame followed
-    by frames that predict only from it, so its first `rest` frames, cut by stream copy, are a
-    whole clip of their own. A key frame every STILL_CHUNK_SECONDS, like a streaming GOP.
-    """
-    repeats, rest = divmod(frames, chunk)
-    x264 = _x264(video, still=True)
-    with tempfile.TemporaryDirectory(prefix="showrunner-clip-") as tmp:
-        full, tail = Path(tmp) / "chunk.mp4", Path(tmp) / "rest.mp4"
-        ffmpeg([*inputs, "-vf", chain, "-frames:v", str(chunk), "-an", *x264, *_timescales(video.fps), *BITEXACT,
-                "-f", "mp4", full], what=f"encode {Path(out).name}'s chunk ({chunk} frames)",
-               frames_done=progress and (lambda n: progress(min(1.0, n / chunk))))
-        if rest:
-            ffmpeg(["-i", full, "-map", "0:v:0", "-c:v", "copy", "-frames:v", str(rest), *_timescales(video.fps),
-                    *BITEXACT, "-f", "mp4", tail], what=f"cut the first {rest} frames of the chunk")
-        listing = Path(tmp) / "chunks.txt"
-        parts = [full] * repeats + ([tail] if rest else [])
-        listing.write_text("ffconcat version 1.0\n" + "".join(f"file {_concat_quote(p)}\n" for p in parts))
-        with atomic_path(out) as part:
-            ffmpeg(["-f", "concat", "-safe", "0", "-i", listing, "-map", "0:v:0", "-c:v", "copy",
-                    *_timescales(video.fps), *BITEXACT, "-f", "mp4", part],
-                   what=f"join {Path(out).name} ({repeats} x {chunk} + {rest} frames)")
+    return ["-map", f"{input_index}:v:0", "-filter:v", chain, "-frames:v", str(frames),
+            "-an", *_x264(video, still=video.motion != "zoom"), *_timescales(video.fps), *BITEXACT, "-f", "mp4", out]
 
 
 def slideshow_floor(images: Sequence[tuple[Path, float]], out: Path, *, video: Video, tuned: bool) -> None:

@@ -4,15 +4,14 @@ Timing: a beat appears when the narration reaches its word: the segment's measur
 share of the segment's speaking time that the words before it take (by characters, the measured
 pauses inside the segment left out). The first beat starts at frame 0; boundaries are whole frames.
 
-Encoding: each still is encoded on its own as a still (media.encode_clip: `-tune stillimage`,
-one short encoded chunk repeated by stream copy), then the pieces are joined by the concat
-demuxer with stream copy: no frame is drawn or filtered in Python, and x264 sees a couple of
-seconds per beat whatever its length.
+Encoding: one ffmpeg run encodes every beat's still (media.encode_stills: `-tune stillimage`, one
+short chunk per still, each an output of its own), one more joins them by stream copy, the chunk
+repeated: no frame is drawn or filtered in Python, and x264 sees a couple of seconds per beat
+whatever its length. Two processes per scene, not three per beat.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from showrunner import media
 from showrunner.artifacts import Beat, Scene, SceneTimings, SegmentTiming
 from showrunner.config import Video
 from showrunner.errors import ArtifactError
-from showrunner.files import atomic_path
 
 MIN_FRAMES_S = 0.5  # a beat shorter than this is not shown (the next one takes its place)
 
@@ -83,28 +81,9 @@ def beat_frames(beats: Sequence[Beat], scene: Scene, timings: SceneTimings) -> l
 
 def encode_beats(stills: Sequence[tuple[Path, int]], out: str | Path, *, video: Video, zoom_from: int = 0,
                  progress: Callable[[float], None] | None = None) -> None:
-    """The stills (path, frames) as one video-only clip of exactly their frames, by stream copy."""
-    total = sum(frames for _, frames in stills)
-    if not stills or total < 1:
+    """The stills (path, frames) as one video-only clip of exactly their frames (media.encode_stills: one
+    ffmpeg run encodes them all, one joins them); a zoom turns in then out, beat after beat."""
+    if not stills or sum(frames for _, frames in stills) < 1:
         raise ArtifactError("a clip needs at least one beat of one frame")
-    if len(stills) == 1:
-        media.encode_clip(stills[0][0], out, frames=total, video=video, zoom_in=zoom_from % 2 == 1,
-                          progress=progress)
-        return
-    done = 0
-    with tempfile.TemporaryDirectory(prefix="showrunner-beats-") as tmp:
-        pieces = []
-        for k, (still, frames) in enumerate(stills):
-            piece = Path(tmp) / f"beat{k:03d}.mp4"
-            media.encode_clip(still, piece, frames=frames, video=video, zoom_in=(zoom_from + k) % 2 == 1)
-            pieces.append(piece)
-            done += frames
-            if progress:
-                progress(done / total)
-        listing = Path(tmp) / "beats.txt"
-        listing.write_text("ffconcat version 1.0\n" + "".join(f"file '{p.name}'\n" for p in pieces))
-        with atomic_path(out) as part:
-            media.ffmpeg(["-f", "concat", "-safe", "0", "-i", listing, "-map", "0:v:0", "-c:v", "copy",
-                          "-video_track_timescale", str(video.fps * 1000), "-movie_timescale", str(video.fps * 1000),
-                          "-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact", "-f", "mp4", part],
-                         what=f"join {Path(out).name} ({len(pieces)} beats, {total} frames)")
+    media.encode_stills([(still, frames, (zoom_from + k) % 2 == 1) for k, (still, frames) in enumerate(stills)], out,
+                        video=video, progress=progress)
