@@ -12,6 +12,8 @@ ROOT = Path.cwd()
 CONFIG = startup.load(config, ORIGINS, ROOT)
 # A lock left by a killed run (no live Snakemake here holds it) is cleared with a message: no --unlock.
 startup.clear_stale_lock(workflow, ROOT)
+# One pending rescheduling timer, not one more per scheduling round (they cost CPU and a second at the end).
+startup.one_scheduler_timer()
 
 
 wildcard_constraints:

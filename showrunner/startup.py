@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -56,6 +57,32 @@ def clear_stale_lock(workflow: Any, root: Path) -> None:
         names = ", ".join(str(p.relative_to(root)) for p in cleared)
         sys.stderr.write(f"showrunner: cleared Snakemake's lock ({names}): left by a run that was killed; "
                          "no Snakemake is running in this folder\n")
+
+
+def one_scheduler_timer() -> None:
+    """Snakemake's scheduler looks again one timespan of its job rate limiter (`--max-jobs-per-timespan`,
+    always on: 100/1s) after every scheduling round, by a new threading.Timer each round. A round runs at every
+    job's start and end and at every timer, so the timers multiply: a cold ep1 build woke the scheduler about
+    3800 times, and every run that ran a job waited about a second at its end for its last (non-daemon) timer.
+    Here a scheduler keeps at most one such timer pending, a daemon: it still looks again within the timespan,
+    which is all the limiter needs (Snakemake 9; a version without the method is left as it is)."""
+    from snakemake.scheduling import job_scheduler
+
+    scheduler = job_scheduler.JobScheduler
+    if not hasattr(scheduler, "_schedule_reevalutation") or getattr(scheduler, "_showrunner_one_timer", False):
+        return
+
+    def schedule_reevaluation(self, delay) -> None:
+        pending = getattr(self, "_showrunner_timer", None)
+        if pending is not None and pending.is_alive():
+            return
+        timer = threading.Timer(delay, self._open_jobs.release)
+        timer.daemon = True  # never holds the finished run open
+        timer.start()
+        self._showrunner_timer = timer
+
+    scheduler._schedule_reevalutation = schedule_reevaluation
+    scheduler._showrunner_one_timer = True
 
 
 def load(raw: dict, origins: Origins, root: Path, argv: list[str] | None = None) -> Config:

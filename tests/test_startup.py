@@ -237,3 +237,23 @@ def test_config_deepcopy_is_untouched_by_loading():
 
     load_config(raw)
     assert raw == copied
+
+
+def test_snakemakes_scheduler_keeps_one_timer_pending_and_it_never_holds_a_run_open():
+    """Snakemake's rate limiter asked for one more threading.Timer at every scheduling round: they multiplied,
+    each woke the scheduler, and the last (not a daemon) held every finished run open for up to a second."""
+    import threading
+    from types import SimpleNamespace
+
+    from snakemake.scheduling.job_scheduler import JobScheduler
+
+    from showrunner import startup
+
+    startup.one_scheduler_timer()
+    scheduler = SimpleNamespace(_open_jobs=threading.Semaphore(0))
+    before = set(threading.enumerate())
+    for _ in range(5):  # five scheduling rounds
+        JobScheduler._schedule_reevalutation(scheduler, 0.2)
+    timers = [t for t in set(threading.enumerate()) - before if isinstance(t, threading.Timer)]
+    assert len(timers) == 1 and timers[0].daemon
+    assert scheduler._open_jobs.acquire(timeout=5)  # and it still wakes the scheduler
