@@ -16,6 +16,8 @@ rule show_notes:
         provenance="results/{slug}/show_notes.provenance.json",
     params:
         settings=settings_for("show_notes"),
+    # the podcast (priority 3) waits for it: a moment's work, done first, so the podcast starts as soon as it can
+    priority: 3
     conda:
         "../envs/showrunner.yaml"
     log:

@@ -8,6 +8,7 @@ Snakemake by building a StageJob by hand.
 from __future__ import annotations
 
 import logging
+import resource
 import sys
 import time
 from collections.abc import Callable
@@ -81,6 +82,13 @@ def configure_logging(log_path: str | None) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def cpu_used() -> str:
+    """This process's CPU seconds since it started (its imports included) and its tools' (ffmpeg, piper...)."""
+    own, tools = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (f"{own.ru_utime + own.ru_stime:.2f} s in this process, "
+            f"{tools.ru_utime + tools.ru_stime:.2f} s in the tools it ran")
+
+
 def run_stage(smk, stage: Callable[[StageJob], None]) -> None:
     """Run a stage for a Snakemake job: log to the rule's log, print user errors plainly."""
     configure_logging(smk.log[0] if smk.log else None)
@@ -88,7 +96,7 @@ def run_stage(smk, stage: Callable[[StageJob], None]) -> None:
         job = job_from_snakemake(smk)
         log.info("stage %s for %s", smk.rule, dict(smk.wildcards.items()))
         stage(job)
-        log.info("stage %s done in %.2fs", smk.rule, time.time() - job.started)
+        log.info("stage %s done in %.2fs (CPU: %s)", smk.rule, time.time() - job.started, cpu_used())
     except ShowrunnerError as err:
         message = redact(str(err))
         log.error("%s", message)
