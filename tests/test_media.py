@@ -125,12 +125,13 @@ def test_a_clip_lasts_exactly_its_frames_and_clips_join_without_reencoding(tmp_p
 
 def test_a_clips_stills_are_two_ffmpeg_runs_frame_exact_and_the_same_bytes_in_any_folder(tmp_path, monkeypatch):
     """One run encodes every still's chunk, one joins them: a still longer than its chunk (24 frames at 12 fps)
-    repeats it and ends on its first frames, cut at a frame that is not a whole microsecond (5 / 12 s)."""
+    repeats it and ends on its first frames, cut at a frame that is not a whole microsecond (5 / 12 s); a piece
+    shorter than the one before it (9 after 24) once kept ffmpeg reading a looped picture for ever."""
     import subprocess
 
     from PIL import Image
 
-    colours, frames = ["#c02020", "#20c020", "#2020c0"], [17, 53, 30]  # 17; 24 + 24 + 5; 24 + 6
+    colours, frames = ["#c02020", "#20c020", "#2020c0", "#c0c020"], [17, 53, 30, 9]  # 17; 24 + 24 + 5; 24 + 6; 9
     runs = []
     real_run = media.tools.run
     monkeypatch.setattr(media.tools, "run", lambda cmd, **kw: runs.append(cmd) or real_run(cmd, **kw))
@@ -146,10 +147,12 @@ def test_a_clips_stills_are_two_ffmpeg_runs_frame_exact_and_the_same_bytes_in_an
     assert len(runs) == 4 and clips[0] == clips[1]  # two ffmpeg runs a clip; the same bytes in either folder
     raw = subprocess.run([media.FFMPEG, "-v", "error", "-i", str(tmp_path / "one" / "clip.mp4"), "-vf", "scale=4:4",
                           "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
-    shown = np.frombuffer(raw, np.uint8).reshape(-1, 16, 3).mean(axis=1).argmax(axis=1)  # each frame's colour
-    assert shown.tolist() == [0] * 17 + [1] * 53 + [2] * 30
+    mean = np.frombuffer(raw, np.uint8).reshape(-1, 16, 3).mean(axis=1)
+    palette = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colours])
+    shown = np.abs(mean[:, None, :] - palette[None, :, :]).sum(axis=2).argmin(axis=1)  # each frame's still
+    assert shown.tolist() == [0] * 17 + [1] * 53 + [2] * 30 + [3] * 9
     video = next(s for s in media.probe(tmp_path / "one" / "clip.mp4")["streams"] if s["codec_type"] == "video")
-    assert float(video["duration"]) == pytest.approx(100 / 12, abs=1e-6) and video["avg_frame_rate"] == "12/1"
+    assert float(video["duration"]) == pytest.approx(109 / 12, abs=1e-6) and video["avg_frame_rate"] == "12/1"
 
 
 def test_a_zoom_clip_has_its_frames_too(tmp_path):

@@ -19,6 +19,7 @@ by stream copy, smaller previews; quickly, exactly and reproducibly:
 from __future__ import annotations
 
 import logging
+import math
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -109,7 +110,7 @@ def encode_stills(stills: Sequence[tuple[str | Path, int, bool]], out: str | Pat
     name = Path(out).name
     if len(stills) == 1 and pieces[0] == total:  # one piece is the clip
         with atomic_path(out) as part:
-            ffmpeg([*_piece_input(stills[0][0], video), *_piece_output(stills[0], pieces[0], part, video, 0)],
+            ffmpeg([*_piece_input(stills[0][0], total, video), *_piece_output(stills[0], total, part, video, 0)],
                    what=f"encode {name} ({total} frames)",
                    frames_done=progress and (lambda n: progress(min(1.0, n / total))))
         return
@@ -117,7 +118,7 @@ def encode_stills(stills: Sequence[tuple[str | Path, int, bool]], out: str | Pat
         files = [Path(tmp) / f"piece{k:03d}.mp4" for k in range(len(stills))]
         for first in range(0, len(stills), STILLS_PER_RUN):
             run = range(first, min(first + STILLS_PER_RUN, len(stills)))
-            inputs = [arg for k in run for arg in _piece_input(stills[k][0], video)]
+            inputs = [arg for k in run for arg in _piece_input(stills[k][0], pieces[k], video)]
             outputs = [arg for n, k in enumerate(run)
                        for arg in _piece_output(stills[k], pieces[k], files[k], video, n)]
             ffmpeg([*inputs, *outputs], what=f"encode {name}'s stills {run.start + 1}-{run.stop} of {len(stills)} "
@@ -142,9 +143,14 @@ def encode_stills(stills: Sequence[tuple[str | Path, int, bool]], out: str | Pat
         progress(1.0)
 
 
-def _piece_input(image: str | Path, video: Video) -> list[str | Path]:
-    """ffmpeg's input of one still: read once (zoom), or at 1 frame/s, looped, converted once per second (still)."""
-    return ["-i", image] if video.motion == "zoom" else ["-framerate", "1", "-loop", "1", "-i", image]
+def _piece_input(image: str | Path, frames: int, video: Video) -> list[str | Path]:
+    """ffmpeg's input of one still: read once (zoom), or at 1 frame/s, looped, converted once per second (still)
+    for a second more than its piece lasts. A looped input must end: ffmpeg 5.1 with several outputs whose
+    encoders hold no frame back (these x264 settings) kept reading the looped input of a finished output for
+    ever once a later piece was shorter than an earlier one."""
+    if video.motion == "zoom":
+        return ["-i", image]
+    return ["-framerate", "1", "-loop", "1", "-t", str(math.ceil(frames / video.fps) + 1), "-i", image]
 
 
 def _piece_output(still: tuple[str | Path, int, bool], frames: int, out: str | Path, video: Video,
