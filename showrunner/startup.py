@@ -66,7 +66,7 @@ def one_scheduler_timer() -> None:
     3800 times, and every run that ran a job waited about a second at its end for its last (non-daemon) timer.
     Here a scheduler keeps at most one such timer pending, a daemon: it still looks again within the timespan,
     which is all the limiter needs (Snakemake 9; a version without the method is left as it is)."""
-    from snakemake.scheduling import job_scheduler
+    from snakemake.scheduling import job_scheduler  # type: ignore[import-untyped]
 
     scheduler = job_scheduler.JobScheduler
     if not hasattr(scheduler, "_schedule_reevalutation") or getattr(scheduler, "_showrunner_one_timer", False):

@@ -56,7 +56,7 @@ class HibariSpeech(SpeechModel):
             samples = tts(request.text, speed=speed, seed=seed)
             wav = _wav(samples, tts.sample_rate)
             try:
-                durations = _durations_model(str(path), body["model_sha256"], self.calls.cache_dir)
+                durations = _durations_model(str(path), bundled.files[0][1], self.calls.cache_dir)
                 words = _words(tts, str(durations), request.text, speed, len(samples))
             except (ValueError, KeyError, RuntimeError) as err:  # not hibari's graph as pinned
                 log.warning("hibari: its words cannot be timed (%s); captions estimate them", err)
