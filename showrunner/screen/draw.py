@@ -190,6 +190,8 @@ def draw_beat(beat: Beat, size: tuple[int, int], pal: Palette, fonts: Fonts, *, 
         _title(c, beat, r)
     elif kind == "chapter":
         _chapter(c, beat, r)
+    elif kind == "points" and not beat.points and not c.landscape:
+        _card_body(c, beat, r["full"], 0.13)  # the part's name alone: once, large, not twice
     else:
         _heading(c, beat.heading, r["header"], big=kind == "points" and c.portrait)
         {"points": _points, "code": _code, "figure": _figure, "diagram": _figure, "chart": _figure,
@@ -240,7 +242,7 @@ def _title(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
                      fill=c.pal.accent)
     y += round(0.05 * c.height)
     hosts_h = round(c.px(0.045) * 2.2) if beat.label else 0
-    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.16 if c.landscape else 0.095)
+    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.16 if c.landscape else 0.13)
     if beat.label:
         c.fit([(f"with {beat.label}", c.pal.muted)], (left, top + height - hosts_h, width, hosts_h),
               c.fonts.regular, 0.045)
@@ -274,7 +276,7 @@ def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
     # a chapter's list is the episode's parts: this one marked, the others quiet
     here = beat.points.index(beat.heading) if beat.kind == "chapter" and beat.heading in beat.points else -1
     c.fit([(p, c.pal.foreground if k == here else c.pal.muted) for k, p in enumerate(beat.points)],
-          list_box, c.fonts.regular, 0.065, gap=0.3, valign="middle",
+          list_box, c.fonts.regular, 0.08 if c.landscape else 0.065, gap=0.3, valign="middle",
           prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, here))
 
 

@@ -182,7 +182,12 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
             at(i, Beat(kind="number", segment_id=s.segment_id, word=s.word, heading=heading, text=number,
                        label=key_point(s.text, POINT_WORDS)))
         elif i == 0 and not taken and quiet:
-            at(i, Beat(kind="points", segment_id=s.segment_id, word=s.word, heading=heading, points=[]))
+            # a scene that opens on a question or a signpost: the question is the card; a greeting or
+            # a word or two leaves the part's name up
+            question = len(s.text.split()) >= 5 and not (show and show in s.text) \
+                and not any(f"I'm {h}" in s.text for h in hosts) and key_point(s.text, POINT_WORDS).strip()
+            at(i, Beat(kind="points", segment_id=s.segment_id, word=s.word, heading=heading,
+                       points=[key_point(s.text, POINT_WORDS)] if question else []))
         elif s.start_s - last >= PACE_S and not quiet:
             at(i, Beat(kind="points", segment_id=s.segment_id, word=s.word, heading=heading,
                        points=[key_point(s.text, POINT_WORDS)]))
@@ -193,6 +198,7 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         planned.append(Beat(kind="points", segment_id=first, heading=heading, points=[]))
 
     planned.sort(key=lambda b: (_seg_index(scene, b.segment_id), b.word))
+    planned = _paced(scene, sentences, planned, show=show, hosts=hosts)
     beats: list[Beat] = []
     said: list[str] = []
     for beat in planned:
@@ -205,12 +211,77 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
     return _with_speakers(scene, beats)
 
 
+HOLD_S = 6.5  # no picture stays longer than this (by the narration's words) while a sentence could change it
+FIGURE_HOLD_MAX_S = 10.0  # a figure may stay this long while the narration is about it
+MIN_HOLD_S = 2.5  # a change this close to another is not made: no picture flickers past
+
+
+def _clock(scene: Scene) -> tuple[list[float], float]:
+    """When each segment begins and when the scene ends, by its words (as _sentences counts)."""
+    starts, clock = [], 0.0
+    for segment in scene.segments:
+        starts.append(clock)
+        clock += len(segment.text.split()) / WORDS_PER_SECOND + 0.4
+    return starts, clock
+
+
+def _paced(scene: Scene, sentences: list[_Sentence], planned: list[Beat], *, show: str,
+           hosts: tuple[str, ...]) -> list[Beat]:
+    """Split every hold longer than HOLD_S (a figure: FIGURE_HOLD_MAX_S) at the sentence nearest its
+    middle that leaves MIN_HOLD_S on both sides: a listing, table or chart stays with its caption
+    following what is said; any other picture gives way to the sentence as a key point."""
+    starts, end = _clock(scene)
+
+    def time_of(beat: Beat) -> float:
+        return starts[_seg_index(scene, beat.segment_id)] + beat.word / WORDS_PER_SECOND
+
+    def usable(s: _Sentence) -> bool:
+        return len(s.text.split()) >= 5 and bool(key_point(s.text, POINT_WORDS).strip()) and not (show and show in s.text) and not any(f"I'm {h}" in s.text
+                                                                                      for h in hosts)
+
+    beats = list(planned)
+    for _ in range(4 * len(sentences) + 4):
+        times = [time_of(b) for b in beats]
+        ends = [*times[1:], end]
+        split = None
+        for k, beat in enumerate(beats):
+            limit = FIGURE_HOLD_MAX_S if beat.kind in ("figure", "diagram") else HOLD_S
+            if ends[k] - times[k] <= limit:
+                continue
+            middle = (times[k] + ends[k]) / 2
+            inside = [s for s in sentences if times[k] + MIN_HOLD_S <= s.start_s <= ends[k] - MIN_HOLD_S and usable(s)
+                      and (s.segment_id, s.word) != (beat.segment_id, beat.word)]
+            if inside:
+                split = k, min(inside, key=lambda s: abs(s.start_s - middle))
+                break
+        if split is None:
+            break
+        k, s = split
+        beat, point = beats[k], key_point(s.text, POINT_WORDS)
+        anchor = {"segment_id": s.segment_id, "word": s.word}
+        if beat.kind in ("code", "table"):
+            new = beat.model_copy(update={**anchor, "points": [point]})
+        elif beat.kind == "chart":  # back to the table, its caption what is said now
+            new = beat.model_copy(update={**anchor, "kind": "table", "label": "", "points": [point]})
+        else:
+            new = Beat(kind="points", heading=beat.heading if beat.kind not in ("title", "chapter")
+                       else scene.title.removesuffix(", continued"), points=[point], **anchor)
+        beats.insert(k + 1, new)
+    return beats
+
+
 def _seg_index(scene: Scene, segment_id: str) -> int:
     return next(k for k, s in enumerate(scene.segments) if s.id == segment_id)
 
 
 _NOT_COUNTED = {"http", "https", "sha", "md", "python", "version", "release", "port", "ipv", "utf", "iso", "rfc",
                 "pep", "es", "c", "x", "v", "step", "page", "line", "chapter", "part", "section", "figure", "table"}
+
+
+_LEADS = {"in", "by", "since", "around", "about", "over", "under", "only", "just", "nearly", "almost", "all", "some",
+          "with", "after", "before", "from", "until", "for", "at", "on", "of", "to", "than", "roughly", "up",
+          "the", "and", "but", "so", "then", "now", "today", "each", "every", "another", "its", "their", "those",
+          "these", "both", "first", "last", "our", "we", "it", "they", "there", "here", "nearly", "less", "more"}
 
 
 def _number_in(sentence: str) -> str | None:
@@ -223,6 +294,9 @@ def _number_in(sentence: str) -> str | None:
         if before[-1:] in ("-", "/", ".", "v") or (word_before and (word_before[0].lower() in _NOT_COUNTED
                                                                     or word_before[0].isupper())):
             continue
+        if word_before and word_before[0][:1].isupper() and word_before[0].lower() not in _LEADS \
+                and before.rstrip().endswith(word_before[0]):
+            continue  # a name's number: 'Round 1', 'Go 1', 'Windows 10' (not 'In 1976')
         after = sentence[match.end():]
         if "%" in text or "cent" in text:
             return text.replace(" per cent", "%").replace(" percent", "%").replace(" %", "%")
