@@ -140,6 +140,11 @@ def figures_of(brief: Brief) -> dict[str, set[str]]:
     return out
 
 
+def _picture(beat: Beat) -> dict:
+    """What a beat puts on screen, whenever it comes (the host's name apart)."""
+    return beat.model_dump(exclude={"segment_id", "word"})
+
+
 def _figure_key(beat: Beat, region_of: dict[str, list[float] | None]) -> str:
     return f"{beat.element}|{beat.region if beat.region else region_of.get(beat.element)}"
 
@@ -197,8 +202,7 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
                 s = frames / timing.fps
                 seconds += s
                 pictures += 1
-                if previous is None or beat.model_dump(exclude={"segment_id", "word"}) != \
-                        previous.model_dump(exclude={"segment_id", "word"}):
+                if previous is None or _picture(beat) != _picture(previous):
                     changes += 1
                     holds.append(0.0)
                 holds[-1] += s
@@ -209,7 +213,10 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
                     empty_s += s
                 if beat.kind == "figure":
                     key = _figure_key(beat, region_of)
-                    following = beats[shown[n + 1][0]] if n + 1 < len(shown) else None
+                    # the figure is up until a beat that shows something else (not the same figure
+                    # drawn again with the next host's name)
+                    following = next((beats[j] for j, _ in shown[n + 1:] if _picture(beats[j]) != _picture(beat)),
+                                     None)
                     said = set(content_stems(said_between(scene, beat, following)))
                     about = len(said & present.get(key, set())) >= 2
                     shown_figures[key] = shown_figures.get(key, False) or about

@@ -194,10 +194,10 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         else:
             continue
         last = s.start_s
-    if not planned or (_seg_index(scene, planned[0].segment_id), planned[0].word) != (0, 0):
+    if not any((_seg_index(scene, b.segment_id), b.word) == (0, 0) for b in planned):
         planned.append(Beat(kind="points", segment_id=first, heading=heading, points=[]))
 
-    planned.sort(key=lambda b: (_seg_index(scene, b.segment_id), b.word))
+    planned = _one_per_moment(scene, sentences, planned)
     planned = _paced(scene, sentences, planned, show=show, hosts=hosts)
     beats: list[Beat] = []
     said: list[str] = []
@@ -209,6 +209,29 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
             said = []
         beats.append(beat)
     return _with_speakers(scene, beats)
+
+
+def _one_per_moment(scene: Scene, sentences: list[_Sentence], planned: list[Beat]) -> list[Beat]:
+    """The beats in order, one per moment: of two at the same word only the later would be seen, so
+    a document's figure or quote is kept over anything else, and one that falls on a title or
+    chapter card comes at the next sentence instead (or takes the card's place when none follows)."""
+    def anchor(b: Beat) -> tuple[int, int]:
+        return _seg_index(scene, b.segment_id), b.word
+
+    beats = sorted(planned, key=anchor)
+    for _ in range(len(beats) + 1):
+        clash = next((k for k in range(1, len(beats)) if anchor(beats[k - 1]) == anchor(beats[k])), None)
+        if clash is None:
+            break
+        a, b = beats[clash - 1], beats[clash]
+        element, other = (a, b) if a.element and not b.element else (b, a)
+        later = [x for x in sentences if (x.seg, x.word) > anchor(element)]
+        if other.kind in ("title", "chapter") and element.element and later:
+            moved = element.model_copy(update={"segment_id": later[0].segment_id, "word": later[0].word})
+            beats = sorted([x for x in beats if x is not element] + [moved], key=anchor)
+        else:
+            beats = [x for x in beats if x is not other]
+    return beats
 
 
 HOLD_S = 6.5  # no picture stays longer than this (by the narration's words) while a sentence could change it
@@ -478,13 +501,17 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
                 continue
             if block.kind == "figure" and block.path:
                 after = next((b.text for b in doc.blocks[n + 1:] if b.kind == "paragraph"), "")
-                topic = set(content_stems(" ".join([heading, block.text, before])))
+                # what it shows (its caption) counts most, then its section and the paragraph before it
+                caption_stems = set(content_stems(block.text))
+                topic = set(content_stems(" ".join([heading, before])))
                 near = set(content_stems(after))
                 section_titles = {s.section_id for s in scenes if s.title.removesuffix(", continued") == heading}
 
-                def score(item: tuple[Scene, _Sentence], topic=topic, near=near, sections=section_titles):
+                def score(item: tuple[Scene, _Sentence], caption=caption_stems, topic=topic, near=near,
+                          sections=section_titles):
                     scene, s = item
-                    return ((scene.section_id in sections), len(s.stems & topic) + 0.5 * len(s.stems & near),
+                    return ((scene.section_id in sections),
+                            2 * len(s.stems & caption) + len(s.stems & (topic - caption)) + 0.5 * len(s.stems & near),
                             -scene.index, -s.seg, -s.word)
 
                 free = [x for x in sentences if (x[0].index, x[1].segment_id, x[1].word) not in used] or sentences
