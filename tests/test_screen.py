@@ -380,3 +380,37 @@ def test_a_graphviz_block_is_a_diagram_and_a_numeric_table_also_a_chart():
     beats = plan.plan_beats(_scene(code=table, code_language="table", segments=told), opening=None)
     assert [b.kind for b in beats] == ["table", "chart"] and beats[1].segment_id == "seg2"
     assert beats[0].rows[0] == ["Tool", "Seconds"] and plan.numeric_column(beats[0].rows) == 1
+
+
+# --- pace: no picture held long, none flickering past ------------------------------------------
+
+
+def _estimated_holds(scene: Scene, beats: list[Beat]) -> list[float]:
+    starts, end = plan._clock(scene)
+    times = [starts[int(b.segment_id[3:]) - 1] + b.word / plan.WORDS_PER_SECOND for b in beats]
+    return [b - a for a, b in zip(times, [*times[1:], end], strict=True)]
+
+
+def test_no_picture_stays_long_or_flickers_past():
+    """A chapter card, a listing and a run of quiet sentences each give way by HOLD_S; no change
+    comes within MIN_HOLD_S of another; a listing keeps its place while its caption follows."""
+    talk = " ".join(f"Step {w} reads the {w} file and checks its header."
+                    for w in ("first", "second", "third", "fourth", "fifth", "sixth"))
+    scene = _scene(segments=[_seg(1, "So what does the cache keep between builds?", "ada"), _seg(2, talk),
+                             _seg(3, "The code on screen reads every input. " + talk, "ada")],
+                   code="def read(inputs):\n    return [open(p).read() for p in inputs]", code_language="python")
+    beats = plan.plan_beats(scene, opening="chapter", chapter=2)
+    holds = _estimated_holds(scene, [b for k, b in enumerate(beats) if k == 0 or b.segment_id != beats[k - 1]
+                                     .segment_id or b.word != beats[k - 1].word])
+    assert max(holds) <= plan.HOLD_S + 1e-9, holds
+    assert min(holds[:-1]) >= plan.MIN_HOLD_S - 1e-9, holds
+    code = [b for b in beats if b.kind == "code"]
+    assert len(code) >= 3 and len({b.points[-1] for b in code}) == len(code)  # the caption follows what is said
+
+
+def test_a_figure_on_a_cards_moment_comes_at_the_next_sentence():
+    scene = _scene()
+    figure = plan.Element("figure", "seg1", 0, "Figure 1: the hashes", path="fig.png", element="doc.md line 3")
+    beats = plan.plan_beats(scene, opening="chapter", chapter=2, elements=(figure,))
+    assert [b.kind for b in beats][:2] == ["chapter", "figure"]
+    assert (beats[1].segment_id, beats[1].word) == ("seg2", 0)  # not hidden under the card at the same word
