@@ -73,7 +73,7 @@ def test_beats_must_follow_the_narration():
 
 def test_the_plan_brings_points_as_they_are_said_and_a_number_as_a_card():
     scene = _scene(bullets=["Matching hashes mean reuse"],
-                   segments=[_seg(1, "So what changed?", "ada"),
+                   segments=[_seg(1, "So what changed since the first build tools?", "ada"),
                              _seg(2, "Make was written in 1976 and compares times. Modern tools hash every input "
                                      "instead, and they keep the hash of each one. When the hashes match, the "
                                      "stored output is reused.")])
@@ -414,3 +414,14 @@ def test_a_figure_on_a_cards_moment_comes_at_the_next_sentence():
     beats = plan.plan_beats(scene, opening="chapter", chapter=2, elements=(figure,))
     assert [b.kind for b in beats][:2] == ["chapter", "figure"]
     assert (beats[1].segment_id, beats[1].word) == ("seg2", 0)  # not hidden under the card at the same word
+
+
+def test_two_points_said_close_together_come_as_one_picture():
+    scene = _scene(bullets=["Hashes kept for every input", "Outputs reused on a match"], segments=[
+        _seg(1, "Hashes are kept for every input. Outputs are reused on a match. Every input is hashed again on each "
+                "build and compared with the hash that was stored the last time it was built.")])
+    beats = plan.plan_beats(scene, opening=None)
+    holds = _estimated_holds(scene, beats)
+    assert min(holds[:-1], default=plan.MIN_HOLD_S) >= plan.MIN_HOLD_S, holds  # no point flashes past
+    shown = [p for b in beats for p in b.points]
+    assert {"Hashes kept for every input", "Outputs reused on a match"} <= set(shown)  # both are still seen

@@ -190,8 +190,6 @@ def draw_beat(beat: Beat, size: tuple[int, int], pal: Palette, fonts: Fonts, *, 
         _title(c, beat, r)
     elif kind == "chapter":
         _chapter(c, beat, r)
-    elif kind == "points" and not beat.points and not c.landscape:
-        _card_body(c, beat, r["full"], 0.13)  # the part's name alone: once, large, not twice
     else:
         _heading(c, beat.heading, r["header"], big=kind == "points" and c.portrait)
         {"points": _points, "code": _code, "figure": _figure, "diagram": _figure, "chart": _figure,
@@ -276,7 +274,7 @@ def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
     # a chapter's list is the episode's parts: this one marked, the others quiet
     here = beat.points.index(beat.heading) if beat.kind == "chapter" and beat.heading in beat.points else -1
     c.fit([(p, c.pal.foreground if k == here else c.pal.muted) for k, p in enumerate(beat.points)],
-          list_box, c.fonts.regular, 0.08 if c.landscape else 0.065, gap=0.3, valign="middle",
+          list_box, c.fonts.regular, 0.065, gap=0.3, valign="middle",
           prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, here))
 
 

@@ -187,7 +187,7 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
             question = len(s.text.split()) >= 5 and not (show and show in s.text) \
                 and not any(f"I'm {h}" in s.text for h in hosts) and key_point(s.text, POINT_WORDS).strip()
             at(i, Beat(kind="points", segment_id=s.segment_id, word=s.word, heading=heading,
-                       points=[key_point(s.text, POINT_WORDS)] if question else []))
+                       points=[key_point(s.text, POINT_WORDS)]) if question else _part_card(scene, heading))
         elif s.start_s - last >= PACE_S and not quiet:
             at(i, Beat(kind="points", segment_id=s.segment_id, word=s.word, heading=heading,
                        points=[key_point(s.text, POINT_WORDS)]))
@@ -195,10 +195,10 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
             continue
         last = s.start_s
     if not any((_seg_index(scene, b.segment_id), b.word) == (0, 0) for b in planned):
-        planned.append(Beat(kind="points", segment_id=first, heading=heading, points=[]))
+        planned.append(_part_card(scene, heading))
 
     planned = _one_per_moment(scene, sentences, planned)
-    planned = _paced(scene, sentences, planned, show=show, hosts=hosts)
+    planned = _paced(scene, sentences, _steady(scene, planned), show=show, hosts=hosts)
     beats: list[Beat] = []
     said: list[str] = []
     for beat in planned:
@@ -248,6 +248,41 @@ def _clock(scene: Scene) -> tuple[list[float], float]:
     return starts, clock
 
 
+def _steady(scene: Scene, planned: list[Beat]) -> list[Beat]:
+    """No picture up for less than MIN_HOLD_S: of two beats that close, a key point or number gives
+    way (a point to the next point, which then brings both), else a listing's step that shows the
+    same lines again; a card, a figure, a quote, a listing's first showing or a new page stay."""
+    starts, end = _clock(scene)
+
+    def time_of(beat: Beat) -> float:
+        return starts[_seg_index(scene, beat.segment_id)] + beat.word / WORDS_PER_SECOND
+
+    def yields(beats: list[Beat], k: int) -> bool:
+        beat = beats[k]
+        if beat.kind in ("points", "number"):
+            return True
+        before = beats[k - 1] if k > 0 else None
+        return beat.kind in ("code", "table", "chart") and before is not None and before.kind in (
+            "code", "table", "chart") and before.text == beat.text and before.rows == beat.rows and (
+            beat.kind != "code" or before.highlight == beat.highlight or beat.text.count("\n") < CODE_STEP_LINES)
+
+    beats = list(planned)
+    for _ in range(len(planned) + 1):
+        times = [time_of(b) for b in beats]
+        ends = [*times[1:], end]
+        short = next((k for k in range(len(beats)) if ends[k] - times[k] < MIN_HOLD_S
+                      and (yields(beats, k) or (k + 1 < len(beats) and yields(beats, k + 1)))), None)
+        if short is None:
+            break
+        k = short if yields(beats, short) else short + 1
+        gone = beats.pop(k)
+        if gone.kind == "points" and k < len(beats) and beats[k].kind == "points" and k == short:
+            beats[k] = beats[k].model_copy(update={"points": [*gone.points, *beats[k].points]})
+        if k == 0 and beats:  # the scene's first picture is up from its first word
+            beats[0] = beats[0].model_copy(update={"segment_id": scene.segments[0].id, "word": 0})
+    return beats
+
+
 def _paced(scene: Scene, sentences: list[_Sentence], planned: list[Beat], *, show: str,
            hosts: tuple[str, ...]) -> list[Beat]:
     """Split every hold longer than HOLD_S (a figure: FIGURE_HOLD_MAX_S) at the sentence nearest its
@@ -291,6 +326,15 @@ def _paced(scene: Scene, sentences: list[_Sentence], planned: list[Beat], *, sho
                        else scene.title.removesuffix(", continued"), points=[point], **anchor)
         beats.insert(k + 1, new)
     return beats
+
+
+def _part_card(scene: Scene, heading: str) -> Beat:
+    """While the scene's opening words say nothing to show: the part's name with what it goes
+    through (a chapter card without its number), or its name alone when it has no points."""
+    parts = [shorten(p, 8, min_words=3) for p in scene.bullets[:3]]
+    if parts:
+        return Beat(kind="chapter", segment_id=scene.segments[0].id, heading=heading, points=parts)
+    return Beat(kind="points", segment_id=scene.segments[0].id, heading=heading, points=[])
 
 
 def _seg_index(scene: Scene, segment_id: str) -> int:
