@@ -425,3 +425,12 @@ def test_two_points_said_close_together_come_as_one_picture():
     assert min(holds[:-1], default=plan.MIN_HOLD_S) >= plan.MIN_HOLD_S, holds  # no point flashes past
     shown = [p for b in beats for p in b.points]
     assert {"Hashes kept for every input", "Outputs reused on a match"} <= set(shown)  # both are still seen
+
+
+def test_two_figures_placed_at_one_moment_are_both_shown():
+    scene = _scene()
+    figures = tuple(plan.Element("figure", "seg2", 0, f"Figure {n}: hashes", path=f"f{n}.png", element=f"d.pdf page {n}")
+                    for n in (1, 2))
+    beats = [b for b in plan.plan_beats(scene, opening=None, elements=figures) if b.kind == "figure"]
+    assert [b.element for b in beats] == ["d.pdf page 1", "d.pdf page 2"]
+    assert len({(b.segment_id, b.word) for b in beats}) == 2  # one after the other, neither hidden

@@ -226,7 +226,9 @@ def _one_per_moment(scene: Scene, sentences: list[_Sentence], planned: list[Beat
         a, b = beats[clash - 1], beats[clash]
         element, other = (a, b) if a.element and not b.element else (b, a)
         later = [x for x in sentences if (x.seg, x.word) > anchor(element)]
-        if other.kind in ("title", "chapter") and element.element and later:
+        if a.element and b.element and later:  # two of the document's figures: the second comes next
+            element = b
+        if element.element and later and (other.kind in ("title", "chapter") or other.element):
             moved = element.model_copy(update={"segment_id": later[0].segment_id, "word": later[0].word})
             beats = sorted([x for x in beats if x is not element] + [moved], key=anchor)
         else:
@@ -534,6 +536,14 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
     sentences = [(scene, s) for scene in scenes for s in _sentences(scene)]
     if not sentences:
         return {}
+    # what is said while a figure placed at a sentence would be up: that sentence and those within
+    # FIGURE_HOLD_S after it in its scene
+    window: dict[tuple[int, str, int], set[str]] = {}
+    for scene in scenes:
+        mine = [s for sc, s in sentences if sc is scene]
+        for k, s in enumerate(mine):
+            window[(scene.index, s.segment_id, s.word)] = set().union(
+                *(x.stems for x in mine[k:] if x.start_s - s.start_s < FIGURE_HOLD_S))
     placed: dict[int, list[Element]] = {}
     used: set[tuple[int, str, int]] = set()
     for doc in brief.sources:
@@ -554,8 +564,9 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
                 def score(item: tuple[Scene, _Sentence], caption=caption_stems, topic=topic, near=near,
                           sections=section_titles):
                     scene, s = item
+                    said = window[(scene.index, s.segment_id, s.word)]
                     return ((scene.section_id in sections),
-                            2 * len(s.stems & caption) + len(s.stems & (topic - caption)) + 0.5 * len(s.stems & near),
+                            2 * len(said & caption) + len(said & (topic - caption)) + 0.5 * len(said & near),
                             -scene.index, -s.seg, -s.word)
 
                 free = [x for x in sentences if (x[0].index, x[1].segment_id, x[1].word) not in used] or sentences
