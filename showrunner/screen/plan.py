@@ -34,6 +34,7 @@ PACE_S = 4.5  # a new picture at the next sentence once the current one has been
 WORDS_PER_SECOND = 2.5
 POINT_WORDS = 14
 CODE_STEP_LINES = 8  # a listing moves on by about this many lines a step
+PAGE_MIN_S = 3.5  # ...and each of its pages is up at least this long (by the narration's words)
 AGENDA = 5  # a chapter card lists at most this many of the episode's parts
 DIAGRAM_LANGUAGES = {"dot", "graphviz", "gv"}
 _NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?%| per ?cent\b)?(?![\w.])")
@@ -229,7 +230,11 @@ def _one_per_moment(scene: Scene, sentences: list[_Sentence], planned: list[Beat
         if a.element and b.element and later:  # two of the document's figures: the second comes next
             element = b
         if element.element and later and (other.kind in ("title", "chapter") or other.element):
-            moved = element.model_copy(update={"segment_id": later[0].segment_id, "word": later[0].word})
+            # at the first sentence that leaves the card up MIN_HOLD_S, or the next one
+            here = next(x.start_s for x in sentences if (x.seg, x.word) == anchor(other)) if any(
+                (x.seg, x.word) == anchor(other) for x in sentences) else later[0].start_s
+            to = next((x for x in later if x.start_s - here >= MIN_HOLD_S), later[0])
+            moved = element.model_copy(update={"segment_id": to.segment_id, "word": to.word})
             beats = sorted([x for x in beats if x is not element] + [moved], key=anchor)
         else:
             beats = [x for x in beats if x is not other]
@@ -433,7 +438,12 @@ def _code_beats(scene: Scene, sentences: list[_Sentence], start: int, heading: s
     if language == "diagram":  # terminal art: drawn as it is, no steps
         return [Beat(kind="code", segment_id=s.segment_id, word=s.word, heading=heading, text=scene.code,
                      label="")]
-    pages = max(1, math.ceil(len(lines) / CODE_STEP_LINES))
+    # a page is up at least PAGE_MIN_S: a listing the narration passes quickly takes fewer,
+    # longer pages (its lines drawn smaller, never below the minimum, or paged by the drawing)
+    _, end = _clock(scene)
+    fit = max(1, int((end - sentences[start].start_s) // PAGE_MIN_S))
+    step = max(CODE_STEP_LINES, math.ceil(len(lines) / fit))
+    pages = max(1, math.ceil(len(lines) / step))
     # where each step begins: at the paced sentences (the caption follows what is said); a listing
     # with more pages than that spreads its pages over the words from the describing sentence on
     positions = [(sentences[i].segment_id, sentences[i].word) for i in paced] if len(paced) >= pages \
@@ -444,7 +454,7 @@ def _code_beats(scene: Scene, sentences: list[_Sentence], start: int, heading: s
         named = [n + 1 for n, line in enumerate(lines) if line.strip() and _line_words(line) & set(content_stems(said))
                  and len(_line_words(line) & set(content_stems(said))) >= 2]
         page = min(k * pages // len(positions), pages - 1)
-        chunk = list(range(page * CODE_STEP_LINES + 1, min((page + 1) * CODE_STEP_LINES, len(lines)) + 1))
+        chunk = list(range(page * step + 1, min((page + 1) * step, len(lines)) + 1))
         highlight = [n for n in named if n in chunk] or (chunk if pages > 1 else named)
         here = (_seg_index(scene, segment_id), word)
         sentence = max((x for x in sentences if (x.seg, x.word) <= here), key=lambda x: (x.seg, x.word))
