@@ -444,3 +444,11 @@ def test_two_figures_placed_at_one_moment_are_both_shown():
     beats = [b for b in plan.plan_beats(scene, opening=None, elements=figures) if b.kind == "figure"]
     order = [b.element for k, b in enumerate(beats) if k == 0 or b.element != beats[k - 1].element]
     assert order == ["d.pdf page 1", "d.pdf page 2"]  # one after the other, neither hidden under the other
+
+
+def test_a_scene_opening_on_a_signpost_shows_it_not_its_name_twice():
+    scene = _scene(code="def scan(lines):\n    return [line.strip() for line in lines]", code_language="python",
+                   segments=[_seg(1, "And the same idea makes every program shorter and much clearer to read."),
+                             _seg(2, "The code on screen is a function called scan. It strips every line it reads.")])
+    first = plan.plan_beats(scene, opening=None)[0]
+    assert first.kind == "points" and first.points and "program shorter" in first.points[-1]

@@ -313,7 +313,7 @@ def _points(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
             earlier = earlier[1:]
         c.fit([(p, c.pal.muted) for p in earlier], rest, c.fonts.regular, 0.055, gap=0.5, valign="middle",
               prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, -1))
-    cap = (0.15 if rest is not None else 0.19) if c.landscape else 0.1 if rest is not None else 0.12
+    cap = (0.15 if rest is not None else 0.19) if c.landscape else 0.1 if rest is not None else 0.15
     used, _fits = c.fit([(newest, c.pal.foreground)], lead, c.fonts.regular, cap, draw=False)
     top = lead[1] + max(lead[3] - used, 0) // 2
     c.draw.rectangle([lead[0] - 4 * bar, top, lead[0] - 3 * bar, top + min(used, lead[3])], fill=c.pal.accent)

@@ -182,7 +182,7 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         if number and not quiet:
             at(i, Beat(kind="number", segment_id=s.segment_id, word=s.word, heading=heading, text=number,
                        label=key_point(s.text, POINT_WORDS)))
-        elif i == 0 and not taken and quiet:
+        elif i == 0 and quiet:  # (a sentence already showing something was skipped above)
             # a scene that opens on a question or a signpost: the question is the card; a greeting or
             # a word or two leaves the part's name up
             question = len(s.text.split()) >= 5 and not (show and show in s.text) \
