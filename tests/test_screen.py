@@ -439,8 +439,8 @@ def test_two_points_said_close_together_come_as_one_picture():
 
 def test_two_figures_placed_at_one_moment_are_both_shown():
     scene = _scene()
-    figures = tuple(plan.Element("figure", "seg2", 0, f"Figure {n}: hashes", path=f"f{n}.png", element=f"d.pdf page {n}")
-                    for n in (1, 2))
+    figures = tuple(plan.Element("figure", "seg2", 0, f"Figure {n}: hashes", path=f"f{n}.png",
+                                 element=f"d.pdf page {n}") for n in (1, 2))
     beats = [b for b in plan.plan_beats(scene, opening=None, elements=figures) if b.kind == "figure"]
     order = [b.element for k, b in enumerate(beats) if k == 0 or b.element != beats[k - 1].element]
     assert order == ["d.pdf page 1", "d.pdf page 2"]  # one after the other, neither hidden under the other

@@ -301,8 +301,8 @@ def _paced(scene: Scene, sentences: list[_Sentence], planned: list[Beat], *, sho
         return starts[_seg_index(scene, beat.segment_id)] + beat.word / WORDS_PER_SECOND
 
     def usable(s: _Sentence) -> bool:
-        return len(s.text.split()) >= 5 and bool(key_point(s.text, POINT_WORDS).strip()) and not (show and show in s.text) and not any(f"I'm {h}" in s.text
-                                                                                      for h in hosts)
+        greeting = bool(show and show in s.text) or any(f"I'm {h}" in s.text for h in hosts)
+        return len(s.text.split()) >= 5 and bool(key_point(s.text, POINT_WORDS).strip()) and not greeting
 
     beats = list(planned)
     for _ in range(4 * len(sentences) + 4):
@@ -330,7 +330,8 @@ def _paced(scene: Scene, sentences: list[_Sentence], planned: list[Beat], *, sho
             new = beat.model_copy(update={**anchor, "kind": "table", "label": "", "points": [point]})
         else:
             new = Beat(kind="points", heading=beat.heading if beat.kind not in ("title", "chapter")
-                       else scene.title.removesuffix(", continued"), points=[point], **anchor)
+                       else scene.title.removesuffix(", continued"), points=[point], segment_id=s.segment_id,
+                       word=s.word)
         beats.insert(k + 1, new)
     return beats
 
@@ -355,7 +356,7 @@ _NOT_COUNTED = {"http", "https", "sha", "md", "python", "version", "release", "p
 _LEADS = {"in", "by", "since", "around", "about", "over", "under", "only", "just", "nearly", "almost", "all", "some",
           "with", "after", "before", "from", "until", "for", "at", "on", "of", "to", "than", "roughly", "up",
           "the", "and", "but", "so", "then", "now", "today", "each", "every", "another", "its", "their", "those",
-          "these", "both", "first", "last", "our", "we", "it", "they", "there", "here", "nearly", "less", "more"}
+          "these", "both", "first", "last", "our", "we", "it", "they", "there", "here", "less", "more"}
 
 
 def _number_in(sentence: str) -> str | None:
