@@ -452,3 +452,8 @@ def test_a_scene_opening_on_a_signpost_shows_it_not_its_name_twice():
                              _seg(2, "The code on screen is a function called scan. It strips every line it reads.")])
     first = plan.plan_beats(scene, opening=None)[0]
     assert first.kind == "points" and first.points and "program shorter" in first.points[-1]
+
+
+def test_a_scene_of_one_short_sentence_keeps_its_picture():
+    scene = _scene(segments=[_seg(1, "Thanks for listening.")])
+    assert len(plan.plan_beats(scene, opening=None)) == 1

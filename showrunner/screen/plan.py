@@ -277,7 +277,7 @@ def _steady(scene: Scene, planned: list[Beat]) -> list[Beat]:
     for _ in range(len(planned) + 1):
         times = [time_of(b) for b in beats]
         ends = [*times[1:], end]
-        short = next((k for k in range(len(beats)) if ends[k] - times[k] < MIN_HOLD_S
+        short = next((k for k in range(len(beats)) if len(beats) > 1 and ends[k] - times[k] < MIN_HOLD_S
                       and (yields(beats, k) or (k + 1 < len(beats) and yields(beats, k + 1)))), None)
         if short is None:
             break
