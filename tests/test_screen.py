@@ -457,3 +457,11 @@ def test_a_scene_opening_on_a_signpost_shows_it_not_its_name_twice():
 def test_a_scene_of_one_short_sentence_keeps_its_picture():
     scene = _scene(segments=[_seg(1, "Thanks for listening.")])
     assert len(plan.plan_beats(scene, opening=None)) == 1
+
+
+def test_three_figures_in_a_short_scene_are_all_shown():
+    scene = _scene()
+    figures = tuple(plan.Element("figure", "seg2", 7, f"Figure {n}: hashes", path=f"f{n}.png",
+                                 element=f"d.pdf page {n}") for n in (1, 2, 3))
+    beats = plan.plan_beats(scene, opening=None, elements=figures)
+    assert {b.element for b in beats if b.kind == "figure"} == {"d.pdf page 1", "d.pdf page 2", "d.pdf page 3"}

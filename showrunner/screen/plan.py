@@ -227,8 +227,15 @@ def _one_per_moment(scene: Scene, sentences: list[_Sentence], planned: list[Beat
         a, b = beats[clash - 1], beats[clash]
         element, other = (a, b) if a.element and not b.element else (b, a)
         later = [x for x in sentences if (x.seg, x.word) > anchor(element)]
-        if a.element and b.element and later:  # two of the document's figures: the second comes next
+        if a.element and b.element:  # two of the document's figures: the second comes next
             element = b
+            if not later:  # the scene's last sentence: the second comes half way through what is left of it
+                seg, word = anchor(b)
+                left = len(scene.segments[seg].text.split()) - word
+                if left >= 2:
+                    beats = sorted([x for x in beats if x is not b] + [b.model_copy(update={"word": word + left // 2})],
+                                   key=anchor)
+                    continue
         if element.element and later and (other.kind in ("title", "chapter") or other.element):
             # at the first sentence that leaves the card up MIN_HOLD_S, or the next one
             here = next(x.start_s for x in sentences if (x.seg, x.word) == anchor(other)) if any(
@@ -544,7 +551,10 @@ def plan_episode(scenes: list[Scene], brief: Brief, sources_root: str = "") -> l
 
 
 def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element]]:
-    sentences = [(scene, s) for scene in scenes for s in _sentences(scene)]
+    hosts = [h.name for h in brief.hosts]
+    # a greeting ("I'm Ada", the show's name) is no place for a figure
+    sentences = [(scene, s) for scene in scenes for s in _sentences(scene)
+                 if not (brief.show_name and brief.show_name in s.text) and not any(f"I'm {h}" in s.text for h in hosts)]
     if not sentences:
         return {}
     # what is said while a figure placed at a sentence would be up: that sentence and those within
@@ -575,9 +585,12 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
                 def score(item: tuple[Scene, _Sentence], caption=caption_stems, topic=topic, near=near,
                           sections=section_titles):
                     scene, s = item
-                    said = window[(scene.index, s.segment_id, s.word)]
-                    return ((scene.section_id in sections),
-                            2 * len(said & caption) + len(said & (topic - caption)) + 0.5 * len(said & near),
+                    def overlap(said: set[str]) -> float:
+                        return 2 * len(said & caption) + len(said & (topic - caption)) + 0.5 * len(said & near)
+
+                    # its own sentence first, then what follows while it would be up
+                    later = window[(scene.index, s.segment_id, s.word)] - s.stems
+                    return ((scene.section_id in sections), overlap(s.stems) + 0.5 * overlap(later),
                             -scene.index, -s.seg, -s.word)
 
                 free = [x for x in sentences if (x[0].index, x[1].segment_id, x[1].word) not in used] or sentences
