@@ -23,7 +23,7 @@ the themes taken in turn. Per episode and shape it prints:
 - figures: the document's figures shown of those it has (a local image a Markdown or HTML file
   references, found beside it; every PDF figure, region or not), and of those shown, how many
   while the narration is about them (the words said while it is up share at least two content
-  words with its caption, its section's heading or the paragraphs around it);
+  words with its caption or the paragraphs around it; its section's heading does not count);
 - min text: the smallest text drawn, as a share of the frame's height (each text's font size);
 - contrast: the lowest WCAG contrast of a text colour on what it is drawn on;
 - empty: the share of the time (one sample a second) the frame is more than two thirds empty
@@ -123,20 +123,18 @@ def said_between(scene: Scene, start: Beat, end: Beat | None) -> str:
 
 def figures_of(brief: Brief) -> dict[str, set[str]]:
     """Each figure the documents have (a local image, or any PDF figure), by its element name,
-    with the content words it is about (caption, section heading, paragraphs either side)."""
+    with the content words it is about: its caption and the paragraphs either side, not its
+    section's heading (every sentence of the section shares that) nor 'figure' or 'table'."""
     out: dict[str, set[str]] = {}
     for doc in brief.sources:
-        heading = ""
         pdf = doc.path.lower().endswith(".pdf")
         for n, block in enumerate(doc.blocks):
-            if block.kind == "heading":
-                heading = block.text
             if block.kind != "figure" or not (block.path or pdf):
                 continue
             before = next((b.text for b in reversed(doc.blocks[:n]) if b.kind == "paragraph"), "")
             after = next((b.text for b in doc.blocks[n + 1:] if b.kind == "paragraph"), "")
             out[f"{doc.path} {block.location}|{block.region}"] = set(content_stems(" ".join(
-                [block.text, heading, before, after])))
+                [block.text, before, after]))) - {"figur", "fig", "tabl", "algorithm", "listing"}
     return out
 
 

@@ -554,7 +554,8 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
     hosts = [h.name for h in brief.hosts]
     # a greeting ("I'm Ada", the show's name) is no place for a figure
     sentences = [(scene, s) for scene in scenes for s in _sentences(scene)
-                 if not (brief.show_name and brief.show_name in s.text) and not any(f"I'm {h}" in s.text for h in hosts)]
+                 if not (brief.show_name and brief.show_name in s.text)
+                 and not any(f"I'm {h}" in s.text for h in hosts)]
     if not sentences:
         return {}
     # what is said while a figure placed at a sentence would be up: that sentence and those within
