@@ -240,7 +240,7 @@ def _title(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
                      fill=c.pal.accent)
     y += round(0.05 * c.height)
     hosts_h = round(c.px(0.045) * 2.2) if beat.label else 0
-    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.16 if c.landscape else 0.13)
+    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.26 if c.landscape else 0.13)
     if beat.label:
         c.fit([(f"with {beat.label}", c.pal.muted)], (left, top + height - hosts_h, width, hosts_h),
               c.fonts.regular, 0.045)
@@ -254,7 +254,7 @@ def _chapter(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
     y = top + round(label.size * 1.8)
     c.draw.rectangle([left, y, left + width, y + max(round(0.006 * c.height), 3)], fill=c.pal.accent)
     y += round(0.05 * c.height)
-    _card_body(c, beat, (left, y, width, top + height - y), 0.2 if c.landscape else 0.12)
+    _card_body(c, beat, (left, y, width, top + height - y), 0.26 if c.landscape else 0.12)
 
 
 def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
@@ -274,7 +274,7 @@ def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
     # a chapter's list is the episode's parts: this one marked, the others quiet
     here = beat.points.index(beat.heading) if beat.kind == "chapter" and beat.heading in beat.points else -1
     c.fit([(p, c.pal.foreground if k == here else c.pal.muted) for k, p in enumerate(beat.points)],
-          list_box, c.fonts.regular, 0.065, gap=0.3, valign="middle",
+          list_box, c.fonts.regular, 0.08 if c.landscape else 0.065, gap=0.3, valign="middle",
           prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, here))
 
 
