@@ -465,3 +465,18 @@ def test_three_figures_in_a_short_scene_are_all_shown():
                                  element=f"d.pdf page {n}") for n in (1, 2, 3))
     beats = plan.plan_beats(scene, opening=None, elements=figures)
     assert {b.element for b in beats if b.kind == "figure"} == {"d.pdf page 1", "d.pdf page 2", "d.pdf page 3"}
+
+
+def test_a_wide_figure_in_a_tall_frame_gives_its_room_to_the_caption(tmp_path):
+    Image.new("RGB", (1200, 160), (255, 0, 255)).save(tmp_path / "wide.png")
+    beat = Beat(kind="figure", segment_id="seg1", heading="Model configurations", path="wide.png",
+                text="Table 3: Model configurations. The wide model was chosen from the scaling experiments.")
+    image, measured = draw.draw_beat(beat, SIZES["9:16"], themes.palette("paper"), FONTS, show="S", host="Ben",
+                                     root=tmp_path)
+    grey = np.asarray(image.convert("L"))
+    assert measured.smallest_fraction >= 0.025 and empty_share(grey) <= 0.6
+    # the caption begins right under the figure, not under an empty mat
+    magenta = np.flatnonzero((np.asarray(image)[:, 100] == (255, 0, 255)).all(axis=1))
+    text_rows = np.flatnonzero((grey < 100).any(axis=1))
+    caption_top = text_rows[text_rows > magenta.max()].min()
+    assert caption_top - magenta.max() < 0.08 * SIZES["9:16"][1], (magenta.max(), caption_top)

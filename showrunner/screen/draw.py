@@ -320,26 +320,37 @@ def _points(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
     c.fit([(newest, c.pal.foreground)], lead, c.fonts.regular, cap, valign="middle")
 
 
-def _caption(c: Canvas, text: str, box: Box) -> None:
+def _caption(c: Canvas, text: str, box: Box, most: float | None = None) -> None:
     if text:
-        c.fit([(text, c.pal.foreground)], box, c.fonts.regular, 0.08 if c.landscape else 0.05,
+        c.fit([(text, c.pal.foreground)], box, c.fonts.regular, most or (0.08 if c.landscape else 0.05),
               valign="middle" if c.landscape else "top")
 
 
 def _figure(c: Canvas, beat: Beat, r: dict[str, Box], *, root: Path, picture: bytes | None) -> None:
     vx, vy, vw, vh = r["visual"]
     caption = beat.label if beat.kind in ("diagram", "chart") else beat.text
+    text_box = r["text"]
     if beat.kind == "figure":
         mat = visuals.FIGURE_MAT
-        c.draw.rounded_rectangle([vx, vy, vx + vw, vy + vh], radius=round(0.01 * c.height), fill=mat)
         pad = round(0.02 * min(c.width, c.height))
         inner = (vx + pad, vy + pad, vw - 2 * pad, vh - 2 * pad)
         if beat.region and beat.page:
             # a PDF's figure: its region of the page, drawn at the size it is shown at (sharp)
-            image = visuals.render_pdf_region(root / (beat.path or ""), beat.page, beat.region, inner[2:])
-            _paste_contained(c, image, inner, most=1.0)
+            # (a small one, an icon, drawn up to 12 pixels a point: it fills its box like any other)
+            image = visuals.render_pdf_region(root / (beat.path or ""), beat.page, beat.region, inner[2:], most=12.0)
+            most = 1.0
         else:
-            _paste_contained(c, visuals.load_figure(root / (beat.path or "")), inner)
+            image, most = visuals.load_figure(root / (beat.path or "")), 8.0
+        if not c.landscape:
+            # above its caption: a wide figure's mat is its own height, and the caption takes the rest
+            shown_h = min(round(image.height * min(inner[2] / image.width, inner[3] / image.height, most)), inner[3])
+            vh = shown_h + 2 * pad
+            inner = (inner[0], inner[1], inner[2], shown_h)
+            gap = round(0.03 * min(c.width, c.height))
+            tx, ty, tw, th = r["text"]
+            text_box = (tx, vy + vh + gap, tw, ty + th - (vy + vh + gap))
+        c.draw.rounded_rectangle([vx, vy, vx + vw, vy + vh], radius=round(0.01 * c.height), fill=mat)
+        _paste_contained(c, image, inner, most=most)
     elif beat.kind == "diagram":
         # across or down, whichever draws the labels larger; the whole body if the half is too small
         best: tuple[float, str, Box, float] | None = None
@@ -367,7 +378,7 @@ def _figure(c: Canvas, beat: Beat, r: dict[str, Box], *, root: Path, picture: by
     elif picture is not None:
         with Image.open(io.BytesIO(picture)) as opened:
             _paste_contained(c, opened.convert("RGB"), (vx, vy, vw, vh), cover=True)
-    _caption(c, caption, r["text"])
+    _caption(c, caption, text_box, most=0.065 if text_box != r["text"] else None)
 
 
 def _paste_contained(c: Canvas, image: Image.Image, box: Box, cover: bool = False, most: float = 8.0) -> float:
