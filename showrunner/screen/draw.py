@@ -240,7 +240,7 @@ def _title(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
                      fill=c.pal.accent)
     y += round(0.05 * c.height)
     hosts_h = round(c.px(0.045) * 2.2) if beat.label else 0
-    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.26 if c.landscape else 0.13)
+    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.26 if c.landscape else 0.2)
     if beat.label:
         c.fit([(f"with {beat.label}", c.pal.muted)], (left, top + height - hosts_h, width, hosts_h),
               c.fonts.regular, 0.045)
