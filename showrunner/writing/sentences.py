@@ -151,6 +151,46 @@ class Candidate:
     score: float = 0.0
 
 
+CLAIM_BONUS = 0.15
+RESTATED_BONUS = 0.15
+LEDE_BONUS = 0.15
+# the author saying what the point is: a paper's contribution and findings, a post's lesson
+CLAIM = re.compile(r"\bwe (?:propose|present|show|find|found|identify|demonstrate|introduce|develop|prove|report|"
+                   r"conclude|observe|argue)\b|\b(?:key|main|central|most important|fundamental) (?:lesson|point|idea|"
+                   r"insight|finding|result|contribution|takeaway)s?\b|\bin (?:summary|short|other words|conclusion)\b|"
+                   r"\b(?:our|the) (?:results|experiments|findings|evaluation) (?:show|suggest|demonstrate|confirm)",
+                   re.I)
+RARE = 0.05  # a word in at most this share of the sentences (and at least two) is the document's own
+
+
+def _section_key(section: str) -> str:
+    return " > ".join(section.split(" > ")[:2])
+
+
+def _restated(candidates: list[Candidate], df: Counter[str]) -> set[int]:
+    """The candidates (by id) that another section says again: at least three words in common, two of
+    them rare in the document (the abstract's "model width, not depth, is the primary bottleneck" in the
+    conclusion). Words common to the whole document (its subject's name) do not make a restatement."""
+    rare_limit = max(2, RARE * len(candidates))
+    by_stem: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        for t in set(c.stems):
+            if df[t] <= rare_limit:
+                by_stem.setdefault(t, []).append(c)
+    found: set[int] = set()
+    for c in candidates:
+        mine = set(c.stems)
+        others: Counter[int] = Counter()
+        for t in mine:
+            for o in by_stem.get(t, ()):
+                if o is not c and _section_key(o.section) != _section_key(c.section):
+                    others[id(o)] += 1
+        by_id = {id(o): o for t in mine for o in by_stem.get(t, ())}
+        if any(n >= 2 and len(mine & set(by_id[k].stems)) >= 3 for k, n in others.items()):
+            found.add(id(c))
+    return found
+
+
 def score_candidates(candidates: list[Candidate], title: str = "") -> None:
     """Give each candidate a salience score in 0..1 (1 = the most salient sentence).
 
@@ -173,6 +213,8 @@ def score_candidates(candidates: list[Candidate], title: str = "") -> None:
         df.update(set(c.stems))
     weight = {t: 0.15 + math.log1p(tf[t] - 1) * min(1.0, math.log((n + 1) / df[t])) for t in tf}
     title_stems = set(content_stems(title))
+    restated = _restated(candidates, df)
+    ledes = {c.source: c.block for c in sorted(candidates, key=lambda c: c.block, reverse=True)}
     central: list[float] = []
     for c in candidates:
         unique = set(c.stems)
@@ -185,6 +227,14 @@ def score_candidates(candidates: list[Candidate], title: str = "") -> None:
         if c.sentence_in_block == 0:  # the topic sentence of a section, or of a paragraph
             value += 0.35 if c.block_in_section == 0 else 0.15
         value += min(0.3, 0.1 * len(unique & (set(content_stems(c.heading)) | title_stems)))
+        # what the author marks as the point: a claim ("we show", "the key lesson"), a sentence the document says
+        # again in another section (an abstract's result in the conclusion), the document's first paragraph
+        if CLAIM.search(c.text):
+            value += CLAIM_BONUS
+        if id(c) in restated:
+            value += RESTATED_BONUS
+        if ledes.get(c.source) == c.block:
+            value += LEDE_BONUS
         length = word_count(c.text)
         if length < 6:
             value *= 0.4
