@@ -42,6 +42,8 @@ def shorten(text: str, max_words: int, min_words: int = 5) -> str:
     best = None
     for match in re.finditer(r"[,;:]\s|\s(?:because|so that|while|which|whatever|although|but)\s", text):
         prefix = text[:match.start()].rstrip(" ,;:")
+        if re.search(r"\b(?:in|of|for|by|on|to|at|from|with|through|under)$", prefix, re.I):
+            continue  # "designed for WSNs, in | which ...": the preposition belongs to what follows
         n = word_count(prefix)
         first = prefix.split()[0].lower() if prefix else ""
         if n > max_words:

@@ -87,8 +87,9 @@ _SUBORDINATE = re.compile(r"^(?:if|when|whenever|while|because|although|though|s
                           r"whether|where|so that|even if|even though|to \w+)\b", re.I)  # "to get an overview, ..."
 _PREDICATE_START = re.compile(r"^(?:are|is|was|were|has|have|had|can|could|will|would|shall|should|must|may|might|"
                               r"do|does|did)\b", re.I)  # "..., are typically not things you want": no subject
+_ASIDE_INSIDE = re.compile(r"^(?:for|with|without|of|on|by|from|at|in|into|as|via|per)\s", re.I)  # an aside's start
 _ASIDE_START = re.compile(r"^(?:like|such as|including|especially|for example|for instance|e\.g\.|i\.e\.|"
-                          r"typically|usually|which is|who)\b", re.I)
+                          r"typically|usually|which is|who|whose|whom|(?:in|of|for|by|on|to|at|from|with) which)\b", re.I)
 
 
 def _clause_break(left: str, right: str) -> bool:
@@ -100,6 +101,8 @@ def _clause_break(left: str, right: str) -> bool:
         return False
     opening = re.split(r",\s", left)[-1] if "," in left else left
     if _SUBORDINATE.match(opening.strip()):  # "First, to get an overview of all options, you ..."
+        return False
+    if "," in left and _ASIDE_INSIDE.match(opening.strip()):  # "passing the n flag, for showing line numbers, | increases"
         return False
     return not re.search(r"\b(?:because|if|when|while|although|that|which)\b", opening, re.I) or \
         bool(re.match(r"(?:and|but|so|yet)\b", right.strip()))
@@ -296,9 +299,9 @@ class ScriptWriter:
         opening = self._opening()
         room = budget - sum(u.words for u in opening) - \
             sum(u.words for u in self.leads() if u not in opening and u.group is None)
-        for members in self._lists():
-            if not self._main(members[0].section_id):
-                continue
+        # the main sections' lists first; another section's list is summarised the same way in the room left,
+        # rather than said whole or not at all (a tutorial's steps: each step's first sentence)
+        for members in sorted(self._lists(), key=lambda m: not self._main(m[0].section_id)):
             head = members[0].uid
             for u in members:  # as drawn from the source, before any summary
                 u.group, u.banned = head, u.banned_at_start
@@ -319,10 +322,10 @@ class ScriptWriter:
                     if u.item is not None:
                         u.text = self._speakable(_head(self._fact_text(u.uid) or u.full))
                 words = sum(u.words for u in firsts)
-            if words > room and members[0].item is not None:  # no lead-in counting them: its first items
-                said = 0
-                for k, u in enumerate(firsts):
-                    if k and said + u.words > room:
+            if words > room and members[0].item is not None:  # no lead-in counting them: its first, then its best
+                said = firsts[0].words
+                for u in sorted(firsts[1:], key=lambda u: (-u.rank, u.order)):
+                    if said + u.words > room:
                         u.group, u.banned = None, True
                     else:
                         said += u.words
@@ -746,6 +749,10 @@ def _head(text: str, max_words: int = 16) -> str:
     cut = shorten(t.rstrip(" ."), max_words)
     if cut.endswith("…") or word_count(cut) < 3:
         return text
+    if _SUBORDINATE.match(cut) and "," not in cut:  # "To the best of our knowledge": an opening, not a head
+        cut = shorten(t.rstrip(" ."), max_words + 8)
+        if cut.endswith("…") or "," not in cut:
+            return text
     return spk.tidy(cut + ".")
 
 
