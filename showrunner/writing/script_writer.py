@@ -21,6 +21,9 @@ OPENING = 0.2  # share of the content budget the opening's first sentences may t
 REPEAT_WEIGHT = 1.0  # how much a unit's rank loses for each share of its words the chosen units already say
 OPENING_FLOOR = 0.25  # an opening sentence ranked under this (the document's best sentence ranks 1) is not said first
 SUMMARY_OPENING = 0.5  # the same for an opening that is the document's own summary (a paper's abstract)
+CLOSING = 0.15  # share of the content budget a conclusion's strongest sentences may take before the rest
+_CONCLUSION = re.compile(r"\b(?:conclusions?|concluding|summary|take ?aways?|wrap(?:ping)? up|recap|lessons?(?: learned)?|"
+                         r"key (?:insights|findings|points|results)|in closing|final thoughts)\b", re.I)
 _SUMMARY = re.compile(r"\b(?:abstract|summary|tl;?dr|synopsis|at a glance|in brief)\b", re.I)
 
 
@@ -97,7 +100,12 @@ def _clause_break(left: str, right: str) -> bool:
     subordinate opening ("In addition to skipping hidden files, ..."), not before an aside ("...
     because binary files, like PDFs or images, are ...")."""
     if _ASIDE_START.match(right.strip()) or _PREDICATE_START.match(right.strip()) or \
-            re.match(r"[a-z]+ing\b", right.strip()):  # "..., eliminating much of the boilerplate": no clause
+            re.match(r"[a-z]+ing\b|\d", right.strip()):  # "..., eliminating much of", "a 4-layer, 2.1M-parameter"
+        return False
+    # inside a list of short items: "including Fibonacci, | integer multiplication, division", "programs, | negate,
+    # addition, ...", "multiplication, division, | and square root"
+    if ("," in left and word_count(re.split(r",\s", left)[-1]) <= 3) or \
+            ("," in right and word_count(re.split(r",\s", right)[0]) <= 3):
         return False
     opening = re.split(r",\s", left)[-1] if "," in left else left
     if _SUBORDINATE.match(opening.strip()):  # "First, to get an overview of all options, you ..."
@@ -205,6 +213,9 @@ class ScriptWriter:
                 elif unit.item and unsayable(unit.text) and \
                         not unsayable(head := self._speakable(_head(fact_text))) and head != unit.text:
                     unit.text = head  # a list item whose aside points at a link: its head says the point
+                elif unsayable(unit.text) and (claim := _claim(fact_text)) and \
+                        not unsayable(said := self._speakable(claim)):
+                    unit.text = said  # "Model width, not depth, is the primary bottleneck: d=256 ...": its claim
                 elif unsayable(unit.text):
                     unit.banned = True  # stops mid-thought, points at what the episode lacks, or is code read as prose
                     if unit.group is not None and unit.group != unit.uid and unit.group not in items:
@@ -290,6 +301,29 @@ class ScriptWriter:
                 out.append(u)
         return sorted(out, key=lambda u: u.order)
 
+    def _closing(self) -> list[Unit]:
+        """A conclusion's strongest sentences (a paper's results, a post's lesson, restated by the author as what
+        to take away), up to CLOSING of the content budget: said after each section's topic, before the rest."""
+        budget = self.budget()
+        out: list[Unit] = []
+        words = 0
+        said = [set(content_stems(u.text)) for u in self._opening()]
+        for section in self.outline.sections[1:]:
+            if section.id in self.secondary or not _CONCLUSION.search(section.title):
+                continue
+            units = [u for u in self.units if u.section_id == section.id and not u.banned and u.group is None
+                     and not u.uid.startswith("code")]
+            while True:  # what the opening (an abstract) has not said already comes first
+                fits = [u for u in units if u not in out and words + u.words <= CLOSING * budget]
+                if not fits:
+                    break
+                best = max(fits, key=lambda u: (u.base - REPEAT_WEIGHT * max(
+                    (jaccard(set(content_stems(u.text)), o) for o in said), default=0.0), -u.order))
+                words += best.words
+                out.append(best)
+                said.append(set(content_stems(best.text)))
+        return out
+
     def _summarise_lists(self, budget: int | None = None) -> None:
         """A main section's list is what the section says (a spec's rules, a tool's features): it is said
         whole when the content budget (the draft's) holds it beside the sections' topic sentences, else by
@@ -297,8 +331,9 @@ class ScriptWriter:
         out). A later sentence of a summarised item is not said on its own."""
         budget = self.budget() if budget is None else budget
         opening = self._opening()
-        room = budget - sum(u.words for u in opening) - \
-            sum(u.words for u in self.leads() if u not in opening and u.group is None)
+        leads = [u for u in self.leads() if u not in opening and u.group is None]
+        room = budget - sum(u.words for u in opening) - sum(u.words for u in leads) - \
+            sum(u.words for u in self._closing() if u not in leads)
         # the main sections' lists first; another section's list is summarised the same way in the room left,
         # rather than said whole or not at all (a tutorial's steps: each step's first sentence)
         for members in sorted(self._lists(), key=lambda m: not self._main(m[0].section_id)):
@@ -410,7 +445,7 @@ class ScriptWriter:
         leads = [u for u in self.leads() if u.group is None] + [u for u in self.leads() if u.group is not None]
         key_lists = [u for u in lists if self._main(u.section_id)]
         unique = list({id(u): u for u in musts if u not in leads and u not in key_lists}.values())
-        ordered = self._opening() + leads + sorted(key_lists, key=lambda u: u.order) + \
+        ordered = self._opening() + self._closing() + leads + sorted(key_lists, key=lambda u: u.order) + \
             sorted(unique, key=priority)
         for unit in ordered:
             pack = self._pack(unit.uid, chosen)
@@ -680,7 +715,7 @@ class ScriptWriter:
                                         words_per_minute=self.words_per_minute,
                                         max_sentence_words=self.max_sentence_words, title=self.brief.title)
         # what the draft said first (each section's topic, the opening, the main lists) stays
-        keep: set[str] = {u.uid for u in self.leads() + self._opening() if u.uid in chosen} | \
+        keep: set[str] = {u.uid for u in self.leads() + self._opening() + self._closing() if u.uid in chosen} | \
             {u.uid for members in self._lists() for u in members if u.uid in chosen}
         # missing key points: add the unit that says most of each
         if metrics.get("key_point_coverage", 1.0) < 1.0 or found.missing_key_points:
@@ -740,6 +775,15 @@ def _lead_in(text: str, items: int) -> str:
 
 def _opening_words(text: str) -> str:
     return " ".join(sent.words(text)[:5]).lower()
+
+
+def _claim(text: str) -> str | None:
+    """A sentence's claim before a colon or semicolon that goes on into detail ("Model width, not depth, is the
+    primary bottleneck: d=256 eliminates ..."), when it is a whole clause of at least four words."""
+    head = re.split(r"[:;]\s", text, maxsplit=1)[0].strip()
+    if head == text.strip() or word_count(head) < 4 or _SUBORDINATE.match(head) or sent.leans_back(head) == 2:
+        return None
+    return head + "."
 
 
 def _head(text: str, max_words: int = 16) -> str:

@@ -161,6 +161,7 @@ CLAIM = re.compile(r"\bwe (?:propose|present|show|find|found|identify|demonstrat
                    r"\b(?:our|the) (?:results|experiments|findings|evaluation) (?:show|suggest|demonstrate|confirm)",
                    re.I)
 RARE = 0.05  # a word in at most this share of the sentences (and at least two) is the document's own
+RESTATED_SHARE = 1 / 3  # the share of the shorter sentence's words a restatement shares
 
 
 def _section_key(section: str) -> str:
@@ -168,26 +169,29 @@ def _section_key(section: str) -> str:
 
 
 def _restated(candidates: list[Candidate], df: Counter[str]) -> set[int]:
-    """The candidates (by id) that another section says again: at least three words in common, two of
-    them rare in the document (the abstract's "model width, not depth, is the primary bottleneck" in the
-    conclusion). Words common to the whole document (its subject's name) do not make a restatement."""
+    """The candidates (by id) that say again what the document's opening says (its abstract, its first
+    paragraphs), and the opening's sentences that a later section says again: three words in common that are
+    rare in the document, and a third of the shorter sentence's words (the abstract's "model width, not depth,
+    is the primary bottleneck" in the conclusion). Words common to the whole document (its subject's name) do
+    not make a restatement."""
     rare_limit = max(2, RARE * len(candidates))
-    by_stem: dict[str, list[Candidate]] = {}
+    first = {}
     for c in candidates:
-        for t in set(c.stems):
-            if df[t] <= rare_limit:
-                by_stem.setdefault(t, []).append(c)
+        first.setdefault(c.source, _section_key(c.section))
+    opening = [c for c in candidates if _section_key(c.section) == first[c.source]]
+    later = [c for c in candidates if _section_key(c.section) != first[c.source]]
     found: set[int] = set()
-    for c in candidates:
-        mine = set(c.stems)
-        others: Counter[int] = Counter()
-        for t in mine:
-            for o in by_stem.get(t, ()):
-                if o is not c and _section_key(o.section) != _section_key(c.section):
-                    others[id(o)] += 1
-        by_id = {id(o): o for t in mine for o in by_stem.get(t, ())}
-        if any(n >= 2 and len(mine & set(by_id[k].stems)) >= 3 for k, n in others.items()):
-            found.add(id(c))
+    for a in opening:
+        mine = set(a.stems)
+        rare = {t for t in mine if df[t] <= rare_limit}
+        if len(rare) < 3:
+            continue
+        for b in later:
+            theirs = set(b.stems)
+            shared = mine & theirs
+            if b.source == a.source and len(shared & rare) >= 3 and \
+                    len(shared) >= RESTATED_SHARE * min(len(mine), len(theirs)):
+                found.update((id(a), id(b)))
     return found
 
 
