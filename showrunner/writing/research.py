@@ -126,8 +126,10 @@ def build_research(brief: Brief) -> Research:
                              for j, sentence in enumerate(split_sentences(item))]
             else:
                 sentences = split_sentences(block.text)
-                said += [(sentence, k, block.kind, block.location) for k, sentence in enumerate(sentences)
-                         if not (block.kind == "paragraph" and _interrupted(doc.blocks, block_index, k, len(sentences)))]
+                n = len(sentences)
+                whole = [k for k in range(n)
+                         if not (block.kind == "paragraph" and _interrupted(doc.blocks, block_index, k, n))]
+                said += [(sentences[k], k, block.kind, block.location) for k in whole]
             for text, index, kind, location in said:
                 text = " ".join(text.split())
                 if word_count(text) < 3 or len(set(content_stems(text))) < 2:  # too little to say anything

@@ -22,8 +22,9 @@ REPEAT_WEIGHT = 1.0  # how much a unit's rank loses for each share of its words 
 OPENING_FLOOR = 0.25  # an opening sentence ranked under this (the document's best sentence ranks 1) is not said first
 SUMMARY_OPENING = 0.5  # the same for an opening that is the document's own summary (a paper's abstract)
 CLOSING = 0.15  # share of the content budget a conclusion's strongest sentences may take before the rest
-_CONCLUSION = re.compile(r"\b(?:conclusions?|concluding|summary|take ?aways?|wrap(?:ping)? up|recap|lessons?(?: learned)?|"
-                         r"key (?:insights|findings|points|results)|in closing|final thoughts)\b", re.I)
+_CONCLUSION = re.compile(r"\b(?:conclusions?|concluding|summary|take ?aways?|wrap(?:ping)? up|recap|"
+                         r"lessons?(?: learned)?|key (?:insights|findings|points|results)|in closing|final thoughts)\b",
+                         re.I)
 _SUMMARY = re.compile(r"\b(?:abstract|summary|tl;?dr|synopsis|at a glance|in brief)\b", re.I)
 
 
@@ -92,7 +93,8 @@ _PREDICATE_START = re.compile(r"^(?:are|is|was|were|has|have|had|can|could|will|
                               r"do|does|did)\b", re.I)  # "..., are typically not things you want": no subject
 _ASIDE_INSIDE = re.compile(r"^(?:for|with|without|of|on|by|from|at|in|into|as|via|per)\s", re.I)  # an aside's start
 _ASIDE_START = re.compile(r"^(?:like|such as|including|especially|for example|for instance|e\.g\.|i\.e\.|"
-                          r"typically|usually|which is|who|whose|whom|(?:in|of|for|by|on|to|at|from|with) which)\b", re.I)
+                          r"typically|usually|which is|who|whose|whom|(?:in|of|for|by|on|to|at|from|with) which)\b",
+                          re.I)
 
 
 def _clause_break(left: str, right: str) -> bool:
@@ -110,8 +112,8 @@ def _clause_break(left: str, right: str) -> bool:
     opening = re.split(r",\s", left)[-1] if "," in left else left
     if _SUBORDINATE.match(opening.strip()):  # "First, to get an overview of all options, you ..."
         return False
-    if "," in left and _ASIDE_INSIDE.match(opening.strip()):  # "passing the n flag, for showing line numbers, | increases"
-        return False
+    if ("," in left and _ASIDE_INSIDE.match(opening.strip())) or _ASIDE_INSIDE.match(right.strip()):
+        return False  # an aside's either side: "passing the n flag, | for showing line numbers, | increases ..."
     return not re.search(r"\b(?:because|if|when|while|although|that|which)\b", opening, re.I) or \
         bool(re.match(r"(?:and|but|so|yet)\b", right.strip()))
 
@@ -474,7 +476,7 @@ class ScriptWriter:
             said_stems = [stems[c] for c in chosen]
             said_points = {k for c in chosen for k in self.by_id[c].points}
 
-            def novel(u: Unit) -> float:
+            def novel(u: Unit, said_points: set[str] = said_points, said_stems: list[set[str]] = said_stems) -> float:
                 rank = u.rank if not u.points else \
                     u.base + max((1.0 + v for k, v in u.points.items() if k not in said_points), default=0.0)
                 return rank - REPEAT_WEIGHT * max((jaccard(stems[u.uid], o) for o in said_stems), default=0.0)

@@ -175,7 +175,7 @@ def _restated(candidates: list[Candidate], df: Counter[str]) -> set[int]:
     is the primary bottleneck" in the conclusion). Words common to the whole document (its subject's name) do
     not make a restatement."""
     rare_limit = max(2, RARE * len(candidates))
-    first = {}
+    first: dict[str, str] = {}
     for c in candidates:
         first.setdefault(c.source, _section_key(c.section))
     opening = [c for c in candidates if _section_key(c.section) == first[c.source]]
