@@ -72,28 +72,17 @@ def test_an_unsayable_sentence_says_its_claim_before_the_colon():
 # --- what is important ---------------------------------------------------------------------
 
 
-def _scored(texts: list[tuple[str, str]]) -> list[float]:
-    candidates = [Candidate(text=t, section=s, heading=s.split(" > ")[-1], source="p.pdf", location=f"line {i}",
-                            sentence_in_block=1, block_in_section=1, block=i + 1) for i, (s, t) in enumerate(texts)]
-    score_candidates(candidates, "A paper")
-    return [c.score for c in candidates]
-
-
-def test_a_claim_and_a_restatement_of_the_opening_rank_above_a_plain_sentence():
-    filler = [("P > Method", f"The loader reads block {k} of the input file before the parser starts work.")
-              for k in range(8)]
-    scores = _scored([
-        ("P > Abstract", "The network needs wide layers because narrow layers lose copied values during training."),
-        ("P > Abstract", "Experiments ran on a laptop over several evenings of careful tuning."),
-        *filler,
-        ("P > Conclusion", "Narrow layers lose copied values, so wide layers are what the network needs."),
-        ("P > Conclusion", "We show that the parser never needs more than one pass over the input file."),
-        ("P > Conclusion", "The parser never needs more than one pass over the input file either."),
-    ])
-    abstract_claim, abstract_aside, restated, claim, plain = scores[0], scores[1], scores[-3], scores[-2], scores[-1]
-    assert abstract_claim > abstract_aside  # the abstract's sentence the conclusion says again
-    assert restated > plain
-    assert claim > plain  # "We show that ..." against the same sentence without it
+def test_the_documents_first_paragraph_ranks_above_the_same_sentence_later():
+    """A document's first paragraph says what its subject is ("It is a simple, fast and user-friendly alternative
+    to find."): its sentences rank above the same sentence later on."""
+    text = "It is a simple, fast and user-friendly alternative to find for most people."
+    filler = [f"The loader reads block {k} of the input file before the parser starts its work." for k in range(6)]
+    candidates = [Candidate(text=t, section="fd", heading="fd", source="r.md", location=f"line {i}",
+                            sentence_in_block=1, block_in_section=1, block=b)
+                  for i, (b, t) in enumerate([(1, "Fd is a program to find entries in your filesystem today."),
+                                              (1, text), *((k + 2, f) for k, f in enumerate(filler)), (9, text)])]
+    score_candidates(candidates, "fd")
+    assert candidates[1].score > candidates[-1].score
 
 
 def test_the_halves_of_a_sentence_a_code_block_interrupts_are_not_facts(writing_project):

@@ -21,10 +21,6 @@ OPENING = 0.2  # share of the content budget the opening's first sentences may t
 REPEAT_WEIGHT = 1.0  # how much a unit's rank loses for each share of its words the chosen units already say
 OPENING_FLOOR = 0.25  # an opening sentence ranked under this (the document's best sentence ranks 1) is not said first
 SUMMARY_OPENING = 0.5  # the same for an opening that is the document's own summary (a paper's abstract)
-CLOSING = 0.15  # share of the content budget a conclusion's strongest sentences may take before the rest
-_CONCLUSION = re.compile(r"\b(?:conclusions?|concluding|summary|take ?aways?|wrap(?:ping)? up|recap|"
-                         r"lessons?(?: learned)?|key (?:insights|findings|points|results)|in closing|final thoughts)\b",
-                         re.I)
 _SUMMARY = re.compile(r"\b(?:abstract|summary|tl;?dr|synopsis|at a glance|in brief)\b", re.I)
 
 
@@ -303,29 +299,6 @@ class ScriptWriter:
                 out.append(u)
         return sorted(out, key=lambda u: u.order)
 
-    def _closing(self) -> list[Unit]:
-        """A conclusion's strongest sentences (a paper's results, a post's lesson, restated by the author as what
-        to take away), up to CLOSING of the content budget: said after each section's topic, before the rest."""
-        budget = self.budget()
-        out: list[Unit] = []
-        words = 0
-        said = [set(content_stems(u.text)) for u in self._opening()]
-        for section in self.outline.sections[1:]:
-            if section.id in self.secondary or not _CONCLUSION.search(section.title):
-                continue
-            units = [u for u in self.units if u.section_id == section.id and not u.banned and u.group is None
-                     and not u.uid.startswith("code")]
-            while True:  # what the opening (an abstract) has not said already comes first
-                fits = [u for u in units if u not in out and words + u.words <= CLOSING * budget]
-                if not fits:
-                    break
-                best = max(fits, key=lambda u: (u.base - REPEAT_WEIGHT * max(
-                    (jaccard(set(content_stems(u.text)), o) for o in said), default=0.0), -u.order))
-                words += best.words
-                out.append(best)
-                said.append(set(content_stems(best.text)))
-        return out
-
     def _summarise_lists(self, budget: int | None = None) -> None:
         """A main section's list is what the section says (a spec's rules, a tool's features): it is said
         whole when the content budget (the draft's) holds it beside the sections' topic sentences, else by
@@ -334,8 +307,7 @@ class ScriptWriter:
         budget = self.budget() if budget is None else budget
         opening = self._opening()
         leads = [u for u in self.leads() if u not in opening and u.group is None]
-        room = budget - sum(u.words for u in opening) - sum(u.words for u in leads) - \
-            sum(u.words for u in self._closing() if u not in leads)
+        room = budget - sum(u.words for u in opening) - sum(u.words for u in leads)
         # the main sections' lists first; another section's list is summarised the same way in the room left,
         # rather than said whole or not at all (a tutorial's steps: each step's first sentence)
         for members in sorted(self._lists(), key=lambda m: not self._main(m[0].section_id)):
@@ -447,7 +419,7 @@ class ScriptWriter:
         leads = [u for u in self.leads() if u.group is None] + [u for u in self.leads() if u.group is not None]
         key_lists = [u for u in lists if self._main(u.section_id)]
         unique = list({id(u): u for u in musts if u not in leads and u not in key_lists}.values())
-        ordered = self._opening() + self._closing() + leads + sorted(key_lists, key=lambda u: u.order) + \
+        ordered = self._opening() + leads + sorted(key_lists, key=lambda u: u.order) + \
             sorted(unique, key=priority)
         for unit in ordered:
             pack = self._pack(unit.uid, chosen)
@@ -717,7 +689,7 @@ class ScriptWriter:
                                         words_per_minute=self.words_per_minute,
                                         max_sentence_words=self.max_sentence_words, title=self.brief.title)
         # what the draft said first (each section's topic, the opening, the main lists) stays
-        keep: set[str] = {u.uid for u in self.leads() + self._opening() + self._closing() if u.uid in chosen} | \
+        keep: set[str] = {u.uid for u in self.leads() + self._opening() if u.uid in chosen} | \
             {u.uid for members in self._lists() for u in members if u.uid in chosen}
         # missing key points: add the unit that says most of each
         if metrics.get("key_point_coverage", 1.0) < 1.0 or found.missing_key_points:

@@ -151,48 +151,7 @@ class Candidate:
     score: float = 0.0
 
 
-CLAIM_BONUS = 0.15
-RESTATED_BONUS = 0.15
-LEDE_BONUS = 0.15
-# the author saying what the point is: a paper's contribution and findings, a post's lesson
-CLAIM = re.compile(r"\bwe (?:propose|present|show|find|found|identify|demonstrate|introduce|develop|prove|report|"
-                   r"conclude|observe|argue)\b|\b(?:key|main|central|most important|fundamental) (?:lesson|point|idea|"
-                   r"insight|finding|result|contribution|takeaway)s?\b|\bin (?:summary|short|other words|conclusion)\b|"
-                   r"\b(?:our|the) (?:results|experiments|findings|evaluation) (?:show|suggest|demonstrate|confirm)",
-                   re.I)
-RARE = 0.05  # a word in at most this share of the sentences (and at least two) is the document's own
-RESTATED_SHARE = 1 / 3  # the share of the shorter sentence's words a restatement shares
-
-
-def _section_key(section: str) -> str:
-    return " > ".join(section.split(" > ")[:2])
-
-
-def _restated(candidates: list[Candidate], df: Counter[str]) -> set[int]:
-    """The candidates (by id) that say again what the document's opening says (its abstract, its first
-    paragraphs), and the opening's sentences that a later section says again: three words in common that are
-    rare in the document, and a third of the shorter sentence's words (the abstract's "model width, not depth,
-    is the primary bottleneck" in the conclusion). Words common to the whole document (its subject's name) do
-    not make a restatement."""
-    rare_limit = max(2, RARE * len(candidates))
-    first: dict[str, str] = {}
-    for c in candidates:
-        first.setdefault(c.source, _section_key(c.section))
-    opening = [c for c in candidates if _section_key(c.section) == first[c.source]]
-    later = [c for c in candidates if _section_key(c.section) != first[c.source]]
-    found: set[int] = set()
-    for a in opening:
-        mine = set(a.stems)
-        rare = {t for t in mine if df[t] <= rare_limit}
-        if len(rare) < 3:
-            continue
-        for b in later:
-            theirs = set(b.stems)
-            shared = mine & theirs
-            if b.source == a.source and len(shared & rare) >= 3 and \
-                    len(shared) >= RESTATED_SHARE * min(len(mine), len(theirs)):
-                found.update((id(a), id(b)))
-    return found
+LEDE_BONUS = 0.15  # a sentence of the document's first paragraph (it says what the subject is)
 
 
 def score_candidates(candidates: list[Candidate], title: str = "") -> None:
@@ -217,7 +176,6 @@ def score_candidates(candidates: list[Candidate], title: str = "") -> None:
         df.update(set(c.stems))
     weight = {t: 0.15 + math.log1p(tf[t] - 1) * min(1.0, math.log((n + 1) / df[t])) for t in tf}
     title_stems = set(content_stems(title))
-    restated = _restated(candidates, df)
     ledes = {c.source: c.block for c in sorted(candidates, key=lambda c: c.block, reverse=True)}
     central: list[float] = []
     for c in candidates:
@@ -231,13 +189,7 @@ def score_candidates(candidates: list[Candidate], title: str = "") -> None:
         if c.sentence_in_block == 0:  # the topic sentence of a section, or of a paragraph
             value += 0.35 if c.block_in_section == 0 else 0.15
         value += min(0.3, 0.1 * len(unique & (set(content_stems(c.heading)) | title_stems)))
-        # what the author marks as the point: a claim ("we show", "the key lesson"), a sentence the document says
-        # again in another section (an abstract's result in the conclusion), the document's first paragraph
-        if CLAIM.search(c.text):
-            value += CLAIM_BONUS
-        if id(c) in restated:
-            value += RESTATED_BONUS
-        if ledes.get(c.source) == c.block:
+        if ledes.get(c.source) == c.block:  # the document's first paragraph: what the subject is
             value += LEDE_BONUS
         length = word_count(c.text)
         if length < 6:
