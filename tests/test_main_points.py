@@ -136,3 +136,11 @@ def test_a_papers_appendices_are_secondary_whatever_their_headings_say(writing_p
     main = {s.id for s in outline.sections if s.title not in back}
     words_main = sum(len(s.text.split()) for s in script.segments if s.section_id in main)
     assert words_main > 0.75 * script.words
+
+
+def test_instead_of_opens_a_sentence_that_stands_on_its_own():
+    # "Instead of X, Y" names what it replaces; only a bare "Instead, ..." leans on the sentence before it
+    from showrunner.writing.sentences import leans_back
+
+    assert leans_back("Instead of just showing the search results, fd can run a command on each result.") == 0
+    assert leans_back("Instead, it returns a future.") == 2

@@ -24,7 +24,7 @@ say says said e.g i.e etc
 """.split())
 
 ANAPHORA = re.compile(r"^(it|its|they|them|their|this|these|that|those|he|she|his|her|both|such|"
-                      r"but|and|so|or|then|also|however|instead|still|yet|here|there|the last one|"
+                      r"but|and|so|or|then|also|however|instead(?! of\b)|still|yet|here|there|the last one|"
                       r"the other|the same|the function above|the code above|the table above)\b", re.I)
 
 _ABBREVIATIONS = {"e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "fig", "no", "approx", "cf",
