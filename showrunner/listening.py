@@ -170,13 +170,18 @@ def _owners(stretches: list[tuple[float, float]], words: list[Word]) -> list[int
     return owner
 
 
+UNHEARD = "\u2047"  # the text of a stretch of speech in which no word was recognised (word_times)
+UNHEARD_MIN_S = 0.1  # a shorter one is a click or a hiss, not a word
+
+
 def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[Word]:
     """The sure words, each stretch of speech's first starting at its start and last ending at its end.
 
     A word belongs to the stretch nearest its middle. The first word's start moves to its stretch's
     start when Whisper's word spans that start (however far it begins before: no word starts in a
     silence) or begins within SNAP_REACH_S of it; the last word's end likewise. Words inside a
-    stretch keep Whisper's times.
+    stretch keep Whisper's times. A stretch (UNHEARD_MIN_S or longer) in which no word was heard is
+    given as one word of text UNHEARD: the words the recogniser left out were said there.
     """
     sure = [w for w in words if w.probability >= UNSURE or sum(ch.isalnum() for ch in w.text) > 3]
     stretches = _tails_joined(stretches, sure) if stretches else []
@@ -184,6 +189,10 @@ def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[
         return sure
     owner = _owners(stretches, sure)
     out = list(sure)
+    # a stretch of speech no word was heard in: words were said there that the recogniser left out ("Ben."
+    # after "1.77.0 stable," rust-1.77.0); it stands for them, so a cue edge on them is measured (cue_timing)
+    unheard = [Word(UNHEARD, start, end, 0.0) for i, (start, end) in enumerate(stretches)
+               if i not in owner and end - start >= UNHEARD_MIN_S]
     for i, (start, end) in enumerate(stretches):
         held = [k for k, o in enumerate(owner) if o == i]
         if not held:
@@ -195,7 +204,7 @@ def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[
         if out[last].start < end < out[last].end or abs(out[last].end - end) <= SNAP_REACH_S:
             w = out[last]
             out[last] = Word(w.text, min(w.start, end), end, w.probability)
-    return out
+    return sorted(out + unheard, key=lambda w: w.start)
 
 
 # --- comparing --------------------------------------------------------------------------------
@@ -484,7 +493,7 @@ def cue_timing(cues: list[tuple[float, float, str]], words: list[Word]) -> tuple
     hyp: list[str] = []
     times: list[tuple[float, float]] = []
     for word in words:
-        for token in tokens(word.text):
+        for token in [UNHEARD] if word.text == UNHEARD else tokens(word.text):
             hyp.append(token)
             times.append((word.start, word.end))
     hyp, times = _joined_in_time(hyp, times, set(ref))

@@ -172,3 +172,22 @@ def test_a_word_heard_as_two_is_timed_from_both():
     cues = [(66.0, 68.29, "three rows."), (68.59, 69.4, "input content,")]
     offsets, unmeasured = listening.cue_timing(cues, words)
     assert unmeasured == 0 and [(o.edge, o.offset) for o in offsets if o.cue == 2] == [("start", -0.02), ("end", 0.02)]
+
+
+def test_a_stretch_of_speech_the_recogniser_left_out_times_the_words_said_there():
+    # rust-1.77.0: "... 1.77.0 stable, Ben." heard without "Ben." (spoken 31.18-31.468 s, the cue ends at 31.475)
+    words = [listening.Word("Tell", 28.4, 28.6), listening.Word("us", 28.6, 28.8), listening.Word("what's", 28.8, 29.3),
+             listening.Word("in", 29.3, 29.9), listening.Word("1.77.0", 29.9, 30.3), listening.Word("stable.", 30.49, 30.89),
+             listening.Word("The", 31.59, 32.21), listening.Word("code", 32.21, 32.71)]
+    stretches = [(28.396, 30.86), (31.18, 31.468), (32.012, 34.7)]
+    cues = [(28.4, 31.475, "Tell us what's in 1.77.0 stable, Ben."), (32.0, 32.71, "The code")]
+    timed = listening.word_times(words, stretches)
+    assert [w.text for w in timed][4:] == ["1.77.0", "stable.", listening.UNHEARD, "The", "code"]
+    offsets, unmeasured = listening.cue_timing(cues, timed)
+    assert unmeasured == 0 and [(o.cue, o.edge, o.offset) for o in offsets][1] == (1, "end", 0.007)
+    # and a cue ending 200 ms early there is measured as such
+    early = listening.cue_timing([(28.4, 31.275, cues[0][2]), cues[1]], timed)[0]
+    assert [(o.cue, o.edge, o.offset) for o in early][1] == (1, "end", -0.193)
+    # a click shorter than a word is not one
+    assert listening.UNHEARD not in [w.text for w in listening.word_times(words, [*stretches[:1], (31.2, 31.25),
+                                                                                   stretches[2]])]
