@@ -27,7 +27,9 @@
                    terms as a glossary (Whisper's initial prompt), which helps it spell a term it
                    heard but does not make it write one it did not (tests/test_listening.py)
     cue_timing     each caption cue's start and end against the recognised words it holds
-                   (tokens aligned by jiwer), and the worst offender
+                   (tokens aligned with the fewest edits, ties broken by time; a stretch of speech
+                   where no word was recognised stands for the words said there), and the worst
+                   offender
 
 Nothing here reaches the network: the model is a local folder, checked against its sha256.
 """
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import math
 import re
 import time
 from dataclasses import dataclass
@@ -119,8 +122,9 @@ def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = N
 # where the speech probability falls below 0.45 (its default, 0.35, lags by about 200 ms); no padding.
 VAD = {"threshold": 0.5, "neg_threshold": 0.45, "min_silence_duration_ms": 60, "speech_pad_ms": 0}
 SNAP_REACH_S = 0.5  # a stretch's edge moves a word's time inside it this far at most
-# a short word Whisper gives less than this probability (a hallucinated "in." or "on.") times nothing; a
-# longer one does: a glossary term is often written right with a low probability ("ripgrep?" 0.09)
+# a short word Whisper gives less than this probability and times in a silence (a hallucinated "in." or "on."
+# in the padding after a scene) times nothing; a longer one does: a glossary term is often written right
+# with a low probability ("ripgrep?" 0.09), and so does one timed in a stretch of speech ("GNU," 0.001)
 UNSURE = 0.2
 
 
@@ -179,11 +183,18 @@ def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[
 
     A word belongs to the stretch nearest its middle. The first word's start moves to its stretch's
     start when Whisper's word spans that start (however far it begins before: no word starts in a
-    silence) or begins within SNAP_REACH_S of it; the last word's end likewise. Words inside a
+    silence), begins inside the stretch (however late: nothing was heard before it there; Whisper puts
+    some first words 0.6 s late) or within SNAP_REACH_S of it; the last word's end likewise; a
+    stretch's only word spans it ("First," timed in the pause after it, fd README). Words inside a
     stretch keep Whisper's times. A stretch (UNHEARD_MIN_S or longer) in which no word was heard is
     given as one word of text UNHEARD: the words the recogniser left out were said there.
     """
-    sure = [w for w in words if w.probability >= UNSURE or sum(ch.isalnum() for ch in w.text) > 3]
+    def said(w: Word) -> bool:  # timed in a stretch of speech (half of it at least), not in a silence
+        inside = sum(max(0.0, min(b, w.end) - max(a, w.start)) for a, b in stretches)
+        return inside >= (w.end - w.start) / 2 - 1e-6 if w.end > w.start else any(a <= w.start <= b
+                                                                                 for a, b in stretches)
+
+    sure = [w for w in words if w.probability >= UNSURE or sum(ch.isalnum() for ch in w.text) > 3 or said(w)]
     stretches = _tails_joined(stretches, sure) if stretches else []
     if not stretches:
         return sure
@@ -198,10 +209,14 @@ def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[
         if not held:
             continue
         first, last = held[0], held[-1]
-        if out[first].start < start < out[first].end or abs(out[first].start - start) <= SNAP_REACH_S:
+        # the stretch's one word, timed in it or near it: it is said from the stretch's start to its end
+        alone = first == last and start - SNAP_REACH_S <= out[first].end and out[first].start <= end + SNAP_REACH_S
+        if alone or out[first].start < start < out[first].end or abs(out[first].start - start) <= SNAP_REACH_S \
+                or start <= out[first].start <= end:
             w = out[first]
             out[first] = Word(w.text, start, max(w.end, start), w.probability)
-        if out[last].start < end < out[last].end or abs(out[last].end - end) <= SNAP_REACH_S:
+        if alone or out[last].start < end < out[last].end or abs(out[last].end - end) <= SNAP_REACH_S \
+                or start <= out[last].end <= end:
             w = out[last]
             out[last] = Word(w.text, min(w.start, end), end, w.probability)
     return sorted(out + unheard, key=lambda w: w.start)
@@ -475,21 +490,76 @@ class CueOffset:
     text: str
 
 
+RUN_MAX = 8  # an unheard stretch of speech stands for at most this many words (cue_timing)
+
+
+def _aligned(ref: list[str], hyp: list[str], ref_at: list[float],
+             hyp_at: list[tuple[float, float]]) -> list[tuple[str, int, int, int, int]]:
+    """The fewest edits from the cue tokens to the heard ones, as (kind, ref start, ref end, hyp start, hyp
+    end) chunks (kinds as jiwer's: equal, substitute, delete, insert; and "unheard": ref words said in a
+    stretch where none was recognised, UNHEARD, which stands for a run of up to RUN_MAX of them at the cost
+    of one substitution). Among alignments with as few edits, the one that pairs words nearest in time
+    (`ref_at`: where the captions put each cue word; `hyp_at`: each heard word's span): "Today: fd. | Fd
+    is" heard as one "fd" is the second "fd", where it was heard, not the first."""
+    n, m = len(ref), len(hyp)
+    inf = (math.inf, math.inf)
+    best = [[inf] * (m + 1) for _ in range(n + 1)]
+    step: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = (0, 0.0)
+
+    def apart(i: int, j: int) -> float:
+        a, b = hyp_at[j]
+        return max(a - ref_at[i], ref_at[i] - b, 0.0)
+
+    for i in range(n + 1):
+        for j in range(m + 1):
+            edits, far = best[i][j]
+            if edits == math.inf:
+                continue
+            moves = []
+            if i < n:
+                moves.append((1, 0, (edits + 1, far)))
+            if j < m:
+                moves.append((0, 1, (edits + 1, far)))
+            if i < n and j < m:
+                if hyp[j] == UNHEARD:
+                    moves += [(k, 1, (edits + 1, far + sum(apart(i + r, j) for r in range(k))))
+                              for k in range(1, min(RUN_MAX, n - i) + 1)]
+                else:
+                    moves.append((1, 1, (edits + (ref[i] != hyp[j]), far + apart(i, j))))
+            for di, dj, cost in moves:
+                if cost < best[i + di][j + dj]:
+                    best[i + di][j + dj], step[i + di][j + dj] = cost, (di, dj)
+    chunks: list[tuple[str, int, int, int, int]] = []
+    i, j = n, m
+    while i or j:
+        di, dj = step[i][j]
+        if di and dj:
+            kind = "unheard" if hyp[j - 1] == UNHEARD else "equal" if ref[i - 1] == hyp[j - 1] else "substitute"
+        else:
+            kind = "delete" if di else "insert"
+        chunks.append((kind, i - di, i, j - dj, j))
+        i, j = i - di, j - dj
+    return chunks[::-1]
+
+
 def cue_timing(cues: list[tuple[float, float, str]], words: list[Word]) -> tuple[list[CueOffset], int]:
     """Each cue's start against the start of its first recognised word, and its end against the end
     of its last; (the offsets measured, the number of cue edges whose word was not recognised).
 
-    Cue words and heard words are aligned token by token (jiwer); an edge is measured when the
-    cue's first (last) word was heard, as itself or as a substitute at that place.
+    Cue words and heard words are aligned token by token (_aligned); an edge is measured when the
+    cue's first (last) word was heard, as itself or as a substitute at that place, or was said in a
+    stretch of speech where nothing was recognised (UNHEARD) and starts (ends) the run of words said there.
     """
-    import jiwer
-
     ref: list[str] = []
     owner: list[int] = []
-    for i, (_, _, text) in enumerate(cues):
-        for token in tokens(text):
+    ref_at: list[float] = []
+    for i, (start, end, text) in enumerate(cues):
+        mine = tokens(text)
+        for n, token in enumerate(mine):
             ref.append(token)
             owner.append(i)
+            ref_at.append(start + (end - start) * (n + 0.5) / len(mine))
     hyp: list[str] = []
     times: list[tuple[float, float]] = []
     for word in words:
@@ -500,15 +570,22 @@ def cue_timing(cues: list[tuple[float, float, str]], words: list[Word]) -> tuple
     heard_as: dict[int, int] = {}  # ref token -> hyp token
     misheard: set[int] = set()  # ref tokens heard as another word
     extra_before: dict[int, tuple[int, int]] = {}  # ref token -> hyp tokens heard just before it, matching none
+    run_inside: set[tuple[int, int]] = set()  # (ref token, 0 start / 1 end) not at that edge of its unheard run
     if ref and hyp:
-        for chunk in jiwer.process_words(" ".join(ref), " ".join(hyp)).alignments[0]:
-            if chunk.type in ("equal", "substitute"):
-                for k in range(chunk.ref_end_idx - chunk.ref_start_idx):
-                    heard_as[chunk.ref_start_idx + k] = chunk.hyp_start_idx + k
-                    if chunk.type == "substitute":
-                        misheard.add(chunk.ref_start_idx + k)
-            elif chunk.type == "insert":
-                extra_before[chunk.ref_start_idx] = (chunk.hyp_start_idx, chunk.hyp_end_idx)
+        for kind, r0, r1, h0, h1 in _aligned(ref, hyp, ref_at, times):
+            if kind in ("equal", "substitute"):
+                heard_as[r0] = h0
+                if kind == "substitute":
+                    misheard.add(r0)
+            elif kind == "unheard":
+                for k in range(r0, r1):
+                    heard_as[k] = h0
+                    if k > r0:
+                        run_inside.add((k, 0))
+                    if k < r1 - 1:
+                        run_inside.add((k, 1))
+            elif kind == "insert":  # consecutive ones as one run
+                extra_before[r0] = (extra_before[r0][0] if r0 in extra_before else h0, h1)
     first: dict[int, int] = {}
     last: dict[int, int] = {}
     for k, cue in enumerate(owner):
@@ -520,7 +597,7 @@ def cue_timing(cues: list[tuple[float, float, str]], words: list[Word]) -> tuple
         if i not in first:
             continue
         for edge, k, cue_time, pick in (("start", first[i], start, 0), ("end", last[i], end, 1)):
-            if k not in heard_as:
+            if k not in heard_as or (k, pick) in run_inside:
                 unmeasured += 1
                 continue
             heard = times[heard_as[k]][pick]

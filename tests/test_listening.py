@@ -177,7 +177,8 @@ def test_a_word_heard_as_two_is_timed_from_both():
 def test_a_stretch_of_speech_the_recogniser_left_out_times_the_words_said_there():
     # rust-1.77.0: "... 1.77.0 stable, Ben." heard without "Ben." (spoken 31.18-31.468 s, the cue ends at 31.475)
     words = [listening.Word("Tell", 28.4, 28.6), listening.Word("us", 28.6, 28.8), listening.Word("what's", 28.8, 29.3),
-             listening.Word("in", 29.3, 29.9), listening.Word("1.77.0", 29.9, 30.3), listening.Word("stable.", 30.49, 30.89),
+             listening.Word("in", 29.3, 29.9), listening.Word("1.77.0", 29.9, 30.3),
+             listening.Word("stable.", 30.49, 30.89),
              listening.Word("The", 31.59, 32.21), listening.Word("code", 32.21, 32.71)]
     stretches = [(28.396, 30.86), (31.18, 31.468), (32.012, 34.7)]
     cues = [(28.4, 31.475, "Tell us what's in 1.77.0 stable, Ben."), (32.0, 32.71, "The code")]
@@ -191,3 +192,39 @@ def test_a_stretch_of_speech_the_recogniser_left_out_times_the_words_said_there(
     # a click shorter than a word is not one
     assert listening.UNHEARD not in [w.text for w in listening.word_times(words, [*stretches[:1], (31.2, 31.25),
                                                                                    stretches[2]])]
+
+
+def test_a_stretchs_one_word_spans_it_and_a_late_first_word_starts_it():
+    # fd README: "First," timed in the pause after its stretch (23.8-24.248 s), the cue starts at 23.8
+    timed = listening.word_times([listening.Word("use.", 23.31, 23.64), listening.Word("First,", 24.37, 24.37),
+                                  listening.Word("to", 24.61, 24.75), listening.Word("get", 24.75, 24.91)],
+                                 [(22.9, 23.64), (23.8, 24.248), (24.536, 24.95)])
+    assert [(w.start, w.end) for w in timed][1:3] == [(23.8, 24.248), (24.536, 24.75)]
+    # a stretch's first word timed 0.65 s after the stretch starts: nothing else was heard before it there
+    late = listening.word_times([listening.Word("1.77.0", 40.65, 41.2), listening.Word("adds", 41.2, 41.5)],
+                                [(40.0, 41.5)])
+    assert late[0].start == 40.0
+    offsets, _ = listening.cue_timing([(40.0, 41.5, "1.77.0 adds")], late)
+    assert [o.offset for o in offsets] == [0.0, 0.0]
+    offsets, _ = listening.cue_timing([(40.2, 41.5, "1.77.0 adds")], late)  # a cue 200 ms late is measured so
+    assert offsets[0].offset == 0.2
+
+
+def test_a_word_heard_once_for_two_is_the_one_said_where_it_was_heard():
+    # fd README: "... Today: fd." ends a segment, "Fd is a program" starts the next; Whisper left out
+    # "Today: fd." (a stretch of its own, 4.192-5.056 s) and heard one "FD" at 5.1-5.66 s
+    words = [listening.Word("with", 2.98, 3.22), listening.Word("Ben.", 3.22, 3.62), listening.Word("FD", 5.1, 5.66),
+             listening.Word("is", 5.66, 6.22), listening.Word("a", 6.22, 6.46), listening.Word("program.", 6.46, 6.8)]
+    timed = listening.word_times(words, [(2.112, 3.424), (4.192, 5.056), (5.6, 6.9)])
+    cues = [(2.1, 5.068, "with Ben. Today: fd."), (5.568, 6.878, "Fd is a program.")]
+    offsets, unmeasured = listening.cue_timing(cues, timed)
+    assert unmeasured == 0 and [(o.cue, o.edge, o.offset) for o in offsets] == [
+        (1, "start", -0.012), (1, "end", 0.012), (2, "start", -0.032), (2, "end", -0.022)]
+    shifted = listening.cue_timing([cues[0], (5.768, 6.878, cues[1][2])], timed)[0]  # second cue 200 ms late
+    assert [(o.cue, o.edge, o.offset) for o in shifted][2] == (2, "start", 0.168)
+    # a short word heard unsure inside the speech is a word said (ripgrep README: "ack," heard as "Act," 0.043)
+    said = listening.word_times([listening.Word("of", 47.66, 47.96), listening.Word("Act,", 47.96, 48.28, 0.043)],
+                                [(47.288, 48.12)])
+    assert [w.text for w in said] == ["of", "Act,"] and said[-1].end == 48.12
+    assert [w.text for w in listening.word_times([listening.Word("in.", 48.5, 48.7, 0.03)], [(47.288, 48.12)])] == [
+        listening.UNHEARD]  # one timed in a silence is not
