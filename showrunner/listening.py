@@ -219,6 +219,13 @@ def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[
                 or start <= out[last].end <= end:
             w = out[last]
             out[last] = Word(w.text, min(w.start, end), end, w.probability)
+    # two words of one stretch with a gap between them: no silence was there (the detector heard speech
+    # throughout), and Whisper's end of a word is the weaker time (it ends a segment early: "transformer"
+    # at 9.8 s, "execute" at 10.18 s, the voice turned at 10.19 s, subleq README): the first ends where
+    # the next starts
+    for k in range(len(out) - 1):
+        if owner[k] == owner[k + 1] and out[k].end < out[k + 1].start:
+            out[k] = Word(out[k].text, out[k].start, out[k + 1].start, out[k].probability)
     return sorted(out + unheard, key=lambda w: w.start)
 
 
@@ -496,11 +503,12 @@ RUN_MAX = 8  # an unheard stretch of speech stands for at most this many words (
 def _aligned(ref: list[str], hyp: list[str], ref_at: list[float],
              hyp_at: list[tuple[float, float]]) -> list[tuple[str, int, int, int, int]]:
     """The fewest edits from the cue tokens to the heard ones, as (kind, ref start, ref end, hyp start, hyp
-    end) chunks (kinds as jiwer's: equal, substitute, delete, insert; and "unheard": ref words said in a
-    stretch where none was recognised, UNHEARD, which stands for a run of up to RUN_MAX of them at the cost
-    of one substitution). Among alignments with as few edits, the one that pairs words nearest in time
-    (`ref_at`: where the captions put each cue word; `hyp_at`: each heard word's span): "Today: fd. | Fd
-    is" heard as one "fd" is the second "fd", where it was heard, not the first."""
+    end) chunks (kinds as jiwer's: equal, substitute, delete, insert; "joined": two or three ref words heard
+    as one word of the same letters; and "unheard": ref words said in a stretch where none was recognised,
+    UNHEARD, which stands for a run of up to RUN_MAX of them at the cost of one substitution). Among
+    alignments with as few edits, the one that pairs words nearest in time (`ref_at`: where the captions
+    put each cue word; `hyp_at`: each heard word's span): "Today: fd. | Fd is" heard as one "fd" is the
+    second "fd", where it was heard, not the first."""
     n, m = len(ref), len(hyp)
     inf = (math.inf, math.inf)
     best = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -527,6 +535,9 @@ def _aligned(ref: list[str], hyp: list[str], ref_at: list[float],
                               for k in range(1, min(RUN_MAX, n - i) + 1)]
                 else:
                     moves.append((1, 1, (edits + (ref[i] != hyp[j]), far + apart(i, j))))
+                    # cue words heard as one ("d ff" as "DFF"): the same letters
+                    moves += [(k, 1, (edits, far + apart(i, j))) for k in (2, 3)
+                              if i + k <= n and "".join(ref[i:i + k]) == hyp[j]]
             for di, dj, cost in moves:
                 if cost < best[i + di][j + dj]:
                     best[i + di][j + dj], step[i + di][j + dj] = cost, (di, dj)
@@ -535,7 +546,8 @@ def _aligned(ref: list[str], hyp: list[str], ref_at: list[float],
     while i or j:
         di, dj = step[i][j]
         if di and dj:
-            kind = "unheard" if hyp[j - 1] == UNHEARD else "equal" if ref[i - 1] == hyp[j - 1] else "substitute"
+            kind = "unheard" if hyp[j - 1] == UNHEARD else "joined" if di > 1 \
+                else "equal" if ref[i - 1] == hyp[j - 1] else "substitute"
         else:
             kind = "delete" if di else "insert"
         chunks.append((kind, i - di, i, j - dj, j))
@@ -577,7 +589,7 @@ def cue_timing(cues: list[tuple[float, float, str]], words: list[Word]) -> tuple
                 heard_as[r0] = h0
                 if kind == "substitute":
                     misheard.add(r0)
-            elif kind == "unheard":
+            elif kind in ("unheard", "joined"):
                 for k in range(r0, r1):
                     heard_as[k] = h0
                     if k > r0:

@@ -228,3 +228,27 @@ def test_a_word_heard_once_for_two_is_the_one_said_where_it_was_heard():
     assert [w.text for w in said] == ["of", "Act,"] and said[-1].end == 48.12
     assert [w.text for w in listening.word_times([listening.Word("in.", 48.5, 48.7, 0.03)], [(47.288, 48.12)])] == [
         listening.UNHEARD]  # one timed in a silence is not
+
+
+def test_a_gap_whisper_left_inside_speech_ends_the_word_before_where_the_next_starts():
+    # subleq README: "transformer" heard to 9.8 s, "execute" from 10.18 s, one stretch of speech throughout;
+    # the voice turned from one to the other at 10.187 s
+    words = [listening.Word("standard", 9.2, 9.48), listening.Word("transformer", 9.48, 9.8),
+             listening.Word("execute", 10.18, 10.72), listening.Word("programs.", 10.72, 11.4)]
+    timed = listening.word_times(words, [(7.168, 11.4)])
+    assert timed[1].end == 10.18
+    cues = [(7.168, 10.187, "standard transformer"), (10.187, 11.4, "execute programs.")]
+    assert [o.offset for o in listening.cue_timing(cues, timed)[0]] == [0.0, 0.007, 0.007, 0.0]
+    # a break 200 ms early there is measured as such
+    early = listening.cue_timing([(7.168, 9.987, cues[0][2]), (9.987, 11.4, cues[1][2])], timed)[0]
+    assert [o.offset for o in early][1:3] == [-0.193, -0.193]
+    # two stretches keep their silence between them
+    assert listening.word_times(words, [(7.168, 9.8), (10.18, 11.4)])[1].end == 9.8
+
+
+def test_cue_words_heard_as_one_word_of_their_letters_time_the_cue():
+    # subleq README: "d ff and five more" heard as "DFF and 5 more,"
+    words = [listening.Word("model,", 46.2, 46.46), listening.Word("DFF", 46.62, 47.1),
+             listening.Word("and", 47.1, 47.48), listening.Word("5", 47.48, 47.8), listening.Word("more,", 47.8, 48.0)]
+    offsets, unmeasured = listening.cue_timing([(45.0, 46.46, "model,"), (46.609, 48.0, "d ff and five more,")], words)
+    assert unmeasured == 0 and [(o.cue, o.edge, o.offset) for o in offsets][2] == (2, "start", -0.011)
