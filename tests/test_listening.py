@@ -252,3 +252,16 @@ def test_cue_words_heard_as_one_word_of_their_letters_time_the_cue():
              listening.Word("and", 47.1, 47.48), listening.Word("5", 47.48, 47.8), listening.Word("more,", 47.8, 48.0)]
     offsets, unmeasured = listening.cue_timing([(45.0, 46.46, "model,"), (46.609, 48.0, "d ff and five more,")], words)
     assert unmeasured == 0 and [(o.cue, o.edge, o.offset) for o in offsets][2] == (2, "start", -0.011)
+
+
+def test_a_word_whisper_squeezed_shares_the_time_of_the_word_before_by_letters():
+    # acm-sample-acmtog: "in" 14.18-14.78 s and "general" 14.78-14.8 s; the voice turned at 14.352 s
+    words = [listening.Word("understood", 13.78, 14.18), listening.Word("in", 14.18, 14.78),
+             listening.Word("general", 14.78, 14.8), listening.Word("wireless", 14.8, 15.34)]
+    timed = listening.word_times(words, [(10.432, 16.416)])
+    assert (timed[1].end, timed[2].start) == (14.318, 14.318)
+    cues = [(13.0, 14.352, "understood in"), (14.352, 16.416, "general wireless")]
+    assert [o.offset for o in listening.cue_timing(cues, timed)[0]][1:3] == [0.034, 0.034]
+    # the same break 200 ms late is measured as such
+    late = listening.cue_timing([(13.0, 14.552, cues[0][2]), (14.552, 16.416, cues[1][2])], timed)[0]
+    assert [o.offset for o in late][1:3] == [0.234, 0.234]
