@@ -66,7 +66,8 @@ def recogniser(settings: Listen) -> dict[str, str]:
     bundled = voices.WHISPER_MODELS[settings.model]
     return {"model": settings.model, "package": bundled.distribution, "model_sha256": bundled.files[0][1],
             "faster_whisper": importlib.metadata.version("faster-whisper"), "beam_size": str(settings.beam_size),
-            "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items()),
+            "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items())
+                      + f"; edges out to {EDGE_DBFS:g} dBFS across {EDGE_GAP_S:g} s, {EDGE_REACH_S:g} s at most",
             "vad_filter": "faster-whisper defaults", "hallucination_silence_threshold": str(HALLUCINATION_SILENCE_S),
             "max_compression_ratio": str(MAX_COMPRESSION_RATIO)}
 
@@ -128,12 +129,64 @@ SNAP_REACH_S = 0.5  # a stretch's edge moves a word's time inside it this far at
 UNSURE = 0.2
 
 
+# The detector decides on frames of 32 ms and its probability rises after a sound begins and falls before it
+# ends: it starts a stretch up to 100 ms after the voice begins ("Tell" at 23.80 s after silence, stretch from
+# 23.896 s, ep1) and ends it before a last consonant's release ("rust." audible to 19.26 s, stretch to
+# 19.168 s, rust-async-await-beta). So each edge moves outwards to where the audio itself falls below
+# EDGE_DBFS (RMS over 10 ms, every 5 ms; the level at which the voice stage trims a segment's silence,
+# audio.SILENCE_DBFS), across dips shorter than EDGE_GAP_S (a stop's closure), at most EDGE_REACH_S and
+# halfway to the next stretch; never inwards.
+EDGE_DBFS = -50.0
+EDGE_GAP_S = 0.05
+EDGE_REACH_S = 0.25
+_HOP_S, _WINDOW_S = 0.005, 0.01
+
+
 def speech(samples: np.ndarray) -> list[tuple[float, float]]:
-    """(start, end) seconds of each stretch of speech in float32 mono samples at 16 kHz."""
+    """(start, end) seconds of each stretch of speech in float32 mono samples at 16 kHz: the Silero
+    detector's stretches, each edge moved out to the audio's own (EDGE_DBFS)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps  # MIT: Silero VAD, in the wheel
 
-    found = get_speech_timestamps(np.asarray(samples, dtype=np.float32), VadOptions(**VAD), sampling_rate=SAMPLE_RATE)
-    return [(round(s["start"] / SAMPLE_RATE, 3), round(s["end"] / SAMPLE_RATE, 3)) for s in found]
+    audio = np.asarray(samples, dtype=np.float32)
+    found = get_speech_timestamps(audio, VadOptions(**VAD), sampling_rate=SAMPLE_RATE)
+    return _edges_outward(audio, [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in found])
+
+
+def _edges_outward(audio: np.ndarray, stretches: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    hop, window = round(_HOP_S * SAMPLE_RATE), round(_WINDOW_S * SAMPLE_RATE)
+    n = max((audio.size - window) // hop + 1, 0)
+    if not n:
+        return [(round(a, 3), round(b, 3)) for a, b in stretches]
+    frames = np.lib.stride_tricks.sliding_window_view(audio.astype(np.float64), window)[::hop][:n]
+    loud = 10 * np.log10(np.mean(frames ** 2, axis=1) + 1e-20) > EDGE_DBFS
+    gap, reach = round(EDGE_GAP_S / _HOP_S), round(EDGE_REACH_S / _HOP_S)
+
+    def out(i: int, step: int, limit: int) -> int:
+        """From frame i, the farthest loud frame in direction `step` not past `limit`, across short dips."""
+        far, quiet, j = i, 0, i + step
+        while (j - limit) * step <= 0 and quiet < gap:
+            if loud[j]:
+                far, quiet = j, 0
+            else:
+                quiet += 1
+            j += step
+        return far
+
+    edged: list[tuple[float, float]] = []
+    for k, (start, end) in enumerate(stretches):
+        # at most halfway to the stretch before and the one after
+        before = (stretches[k - 1][1] + start) / 2 if k else 0.0
+        after = (end + stretches[k + 1][0]) / 2 if k + 1 < len(stretches) else audio.size / SAMPLE_RATE
+        first = min(max(round(start / _HOP_S), 0), n - 1)
+        last = min(max(round(end / _HOP_S) - 1, first), n - 1)
+        inside = np.flatnonzero(loud[first:last + 1])  # the stretch's loud frames
+        if inside.size:
+            low = max(first - reach, math.ceil(before / _HOP_S), 0)
+            start = min(start, out(first + int(inside[0]), -1, low) * _HOP_S)
+            high = min(last + reach, int((after - _WINDOW_S) / _HOP_S), n - 1)
+            end = max(end, out(first + int(inside[-1]), 1, high) * _HOP_S + _WINDOW_S)
+        edged.append((round(start, 3), round(end, 3)))
+    return edged
 
 
 PHRASE_ENDS = ".,;:!?"

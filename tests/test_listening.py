@@ -4,6 +4,7 @@ spelling variants of the same sounds are not word errors."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from showrunner import listening, media
@@ -265,3 +266,21 @@ def test_a_word_whisper_squeezed_shares_the_time_of_the_word_before_by_letters()
     # the same break 200 ms late is measured as such
     late = listening.cue_timing([(13.0, 14.552, cues[0][2]), (14.552, 16.416, cues[1][2])], timed)[0]
     assert [o.offset for o in late][1:3] == [0.234, 0.234]
+
+
+def test_a_stretchs_edges_move_out_to_where_the_audio_falls_silent():
+    # the detector starts a stretch ~100 ms after the voice and ends it before a last consonant's release
+    rate = listening.SAMPLE_RATE
+    noise = np.random.default_rng(0).standard_normal(3 * rate).astype(np.float32)
+    audio = np.zeros(3 * rate, dtype=np.float32)
+    audio[rate:2 * rate] = 0.1 * noise[rate:2 * rate]  # speech, 1.0-2.0 s
+    audio[round(2.03 * rate):round(2.08 * rate)] = 0.005 * noise[:round(0.05 * rate)]  # a release at -46 dBFS
+
+    def edges(stretches):  # to the 5 ms frame
+        return [x for pair in listening._edges_outward(audio, stretches) for x in pair]
+
+    assert edges([(1.1, 1.95)]) == pytest.approx([1.0, 2.08], abs=0.0051)
+    assert edges([(0.9, 2.2)]) == [0.9, 2.2]  # never inwards
+    assert edges([(1.1, 1.5), (1.6, 1.95)]) == pytest.approx([1.0, 1.55, 1.55, 2.08], abs=0.0051)  # halfway at most
+    audio[round(2.03 * rate):round(2.08 * rate)] *= 0.1  # at -66 dBFS it is silence
+    assert edges([(1.1, 1.95)]) == pytest.approx([1.0, 2.0], abs=0.0051)
