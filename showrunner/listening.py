@@ -273,12 +273,14 @@ def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[
                 or start <= out[last].end <= end:
             w = out[last]
             out[last] = Word(w.text, min(w.start, end), end, w.probability)
-    # two words of one stretch with a gap between them: no silence was there (the detector heard speech
-    # throughout), and Whisper's end of a word is the weaker time (it ends a segment early: "transformer"
-    # at 9.8 s, "execute" at 10.18 s, the voice turned at 10.19 s, subleq README): the first ends where
-    # the next starts
+    # two words of one stretch with a gap between them, the first ending no phrase: no pause was there
+    # (the detector heard speech throughout), and Whisper's end of a word is the weaker time (it ends a
+    # segment early: "transformer" at 9.8 s, "execute" at 10.18 s, the voice turned at 10.19 s, subleq
+    # README): the first ends where the next starts. After a phrase's end the gap is a pause too short for
+    # the detector ("requests." to 12.56 s, 90 ms of silence, "Two", fdb-load-balancing)
     for k in range(len(out) - 1):
-        if owner[k] == owner[k + 1] and out[k].end < out[k + 1].start:
+        if owner[k] == owner[k + 1] and out[k].end < out[k + 1].start \
+                and out[k].text.rstrip()[-1:] not in PHRASE_ENDS:
             out[k] = Word(out[k].text, out[k].start, out[k + 1].start, out[k].probability)
     # a word Whisper gave almost no time, right after a word of the same stretch: its alignment gave the
     # time of both to the first ("in" 14.18-14.78 s, "general" 14.78-14.8 s; the voice turned at 14.352 s,

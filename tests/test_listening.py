@@ -243,8 +243,12 @@ def test_a_gap_whisper_left_inside_speech_ends_the_word_before_where_the_next_st
     # a break 200 ms early there is measured as such
     early = listening.cue_timing([(7.168, 9.987, cues[0][2]), (9.987, 11.4, cues[1][2])], timed)[0]
     assert [o.offset for o in early][1:3] == [-0.193, -0.193]
-    # two stretches keep their silence between them
+    # two stretches keep their silence between them, and so does a phrase's end (a pause too short for the
+    # detector: fdb-load-balancing, "requests." to 12.56 s, "Two" from 12.8 s)
     assert listening.word_times(words, [(7.168, 9.8), (10.18, 11.4)])[1].end == 9.8
+    phrase = [listening.Word("of", 11.78, 12.06), listening.Word("requests.", 12.06, 12.56),
+              listening.Word("Two", 12.8, 12.96), listening.Word("load", 12.96, 13.2)]
+    assert listening.word_times(phrase, [(8.768, 14.432)])[1].end == 12.56
 
 
 def test_cue_words_heard_as_one_word_of_their_letters_time_the_cue():
