@@ -7,12 +7,15 @@
                    scene 3, measured), and its hallucination filter drops an improbable segment beside
                    a silence ("Thank you for watching." twice after the fd README's last line)
     speech         the stretches of speech in the same audio, by the Silero voice activity detector
-                   that ships inside faster-whisper (an ONNX model in its wheel)
+                   that ships inside faster-whisper (an ONNX model in its wheel), each edge moved out
+                   to where the audio itself falls below -50 dBFS (the detector lags by up to 100 ms)
     word_times     the recognised words' times, with each stretch's first word starting where the
                    stretch starts and its last word ending where it ends: Whisper's own word times
                    (cross-attention) land up to half a second late after a pause, the detector's
                    edges within a frame of 32 ms (measured on ep1: 45 of 62 cue edges within 150
-                   ms of Whisper's times, 62 of 62 of these); words inside a stretch keep Whisper's
+                   ms of Whisper's times, 62 of 62 of these); words inside a stretch keep Whisper's,
+                   but for a gap it left inside speech and a word it squeezed to nothing; a stretch
+                   where no word was heard stands for the words said there
     word_error     jiwer's word error rate of what was heard against what the segments say, both
                    normalised by Whisper's own EnglishTextNormalizer (whisper-normalizer: numbers,
                    case, punctuation, spelling variants; British endings such as -isation and -tre
