@@ -1,7 +1,8 @@
 """Listening to the narration: an offline recogniser, word error rate, and caption timing.
 
-    transcribe     faster-whisper (CTranslate2, int8 on the CPU) on a Whisper model that ships in a
-                   pinned package (showrunner.voices.WHISPER_MODELS), with word timestamps; its own
+    transcribe     faster-whisper (CTranslate2, int8 on the CPU) on a Whisper model that ships in
+                   pinned packages (showrunner.voices.WHISPER_MODELS: tiny.en, or base, whose model.bin
+                   comes in two halves joined in memory), loaded from memory, with word timestamps; its own
                    voice activity filter (defaults: silences over 2 s) keeps Whisper from filling the
                    silence after a scene's last word ("see you in the next video" 30 times on ep1's
                    scene 3, measured), and its hallucination filter drops an improbable segment beside
@@ -21,11 +22,13 @@
                    other side writes it as one word ("back reference" is "backreference"), and a
                    heard word the segments do not hold written as their word of the same sounds
                    ("plane" for "plain", by the US gold lexicon in hibari-tts): the same sounds
-                   spelled two ways are not errors
+                   spelled two ways are not errors; a lexicon term's respelling heard where the
+                   segments say the term is the term ("standard error" for "stderr")
     terms_heard    each term a segment says (the lexicon's, the words no voice is sure of): heard as
-                   itself or not, with the scene and the time; the recogniser is given the scene's
-                   terms as a glossary (Whisper's initial prompt), which helps it spell a term it
-                   heard but does not make it write one it did not (tests/test_listening.py)
+                   itself or as the respelling the voice was told to say ("standard error"), or
+                   not, with the scene and the time; the recogniser is given the scene's terms as
+                   a glossary (Whisper's initial prompt), which helps it spell a term it heard but
+                   does not make it write one it did not (tests/test_listening.py)
     cue_timing     each caption cue's start and end against the recognised words it holds
                    (tokens aligned by jiwer), and the worst offender
 
