@@ -57,7 +57,8 @@ def _heard(tmp_path, voice: str, pronunciations: dict | None = None,
 def test_the_lexicon_terms_are_said_so_that_they_are_heard(tmp_path, voice, model):
     results = _heard(tmp_path, voice, model=model)
     assert {r.term for r in results} == {"backreference", "kubectl", "nginx", "GNU", "stdin", "stdout", "ripgrep",
-                                         "grep", "regex", "Rust", "Turing-complete", "async-await", "goroutine", "stderr"}
+                                         "grep", "regex", "Rust", "Turing-complete", "async-await", "goroutine",
+                                         "stderr"}
     missed = {r.term: r.missed for r in results if not r.passed}
     assert not missed, missed
 
