@@ -19,10 +19,11 @@ the themes taken in turn. Per episode and shape it prints:
 
 - s/change: the scenes' seconds over the visual changes (a beat shown for at least one frame that
   differs from the one before it by more than the speaking host's name);
+- <2 s: the visual changes on screen for less than two seconds (flicker);
 - figures: the document's figures shown of those it has (a local image a Markdown or HTML file
   references, found beside it; every PDF figure, region or not), and of those shown, how many
   while the narration is about them (the words said while it is up share at least two content
-  words with its caption, its section's heading or the paragraphs around it);
+  words with its caption or the paragraphs around it; its section's heading does not count);
 - min text: the smallest text drawn, as a share of the frame's height (each text's font size);
 - contrast: the lowest WCAG contrast of a text colour on what it is drawn on;
 - empty: the share of the time (one sample a second) the frame is more than two thirds empty
@@ -62,6 +63,7 @@ DEMO = [dict(ESPEAK[0], voice="hibari/heart"), dict(ESPEAK[1], voice="piper/joe"
 TARGET_S = 8.0
 MIN_TEXT = 0.025
 MIN_CONTRAST = 4.5
+FLICKER_S = 2.0  # a visual change on screen for less than this is a flicker
 
 
 @dataclass(frozen=True)
@@ -121,21 +123,24 @@ def said_between(scene: Scene, start: Beat, end: Beat | None) -> str:
 
 def figures_of(brief: Brief) -> dict[str, set[str]]:
     """Each figure the documents have (a local image, or any PDF figure), by its element name,
-    with the content words it is about (caption, section heading, paragraphs either side)."""
+    with the content words it is about: its caption and the paragraphs either side, not its
+    section's heading (every sentence of the section shares that) nor 'figure' or 'table'."""
     out: dict[str, set[str]] = {}
     for doc in brief.sources:
-        heading = ""
         pdf = doc.path.lower().endswith(".pdf")
         for n, block in enumerate(doc.blocks):
-            if block.kind == "heading":
-                heading = block.text
             if block.kind != "figure" or not (block.path or pdf):
                 continue
             before = next((b.text for b in reversed(doc.blocks[:n]) if b.kind == "paragraph"), "")
             after = next((b.text for b in doc.blocks[n + 1:] if b.kind == "paragraph"), "")
             out[f"{doc.path} {block.location}|{block.region}"] = set(content_stems(" ".join(
-                [block.text, heading, before, after])))
+                [block.text, before, after]))) - {"figur", "fig", "tabl", "algorithm", "listing"}
     return out
+
+
+def _picture(beat: Beat) -> dict:
+    """What a beat puts on screen, whenever it comes (the host's name apart)."""
+    return beat.model_dump(exclude={"segment_id", "word"})
 
 
 def _figure_key(beat: Beat, region_of: dict[str, list[float] | None]) -> str:
@@ -179,6 +184,7 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
         smallest, lowest = 1.0, 21.0
         shown_figures: dict[str, bool] = {}
         tiles = []
+        holds: list[float] = []  # how long each visual change stays (beats that differ only by the host merged)
         for name, scene, timing in zip(names, scenes, timings, strict=True):
             out = project.path(f"media/{name}/{tag}")
             harness.run("scene_image", name, image=str(out / "image.png"), beats=str(out / "beats"),
@@ -194,9 +200,10 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
                 s = frames / timing.fps
                 seconds += s
                 pictures += 1
-                if previous is None or beat.model_dump(exclude={"segment_id", "word"}) != \
-                        previous.model_dump(exclude={"segment_id", "word"}):
+                if previous is None or _picture(beat) != _picture(previous):
                     changes += 1
+                    holds.append(0.0)
+                holds[-1] += s
                 previous = beat
                 with Image.open(out / "beats" / listed[k]["file"]) as still:
                     gray = np.asarray(still.convert("L"))
@@ -204,7 +211,10 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
                     empty_s += s
                 if beat.kind == "figure":
                     key = _figure_key(beat, region_of)
-                    following = beats[shown[n + 1][0]] if n + 1 < len(shown) else None
+                    # the figure is up until a beat that shows something else (not the same figure
+                    # drawn again with the next host's name)
+                    following = next((beats[j] for j, _ in shown[n + 1:] if _picture(beats[j]) != _picture(beat)),
+                                     None)
                     said = set(content_stems(said_between(scene, beat, following)))
                     about = len(said & present.get(key, set())) >= 2
                     shown_figures[key] = shown_figures.get(key, False) or about
@@ -212,6 +222,7 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
         rows.append({"episode": doc.name, "shape": f"{aspect} {theme}", "unseen": doc.unseen, "voices": doc.voices,
                      "scenes": len(names), "seconds": round(seconds, 1), "pictures": pictures, "changes": changes,
                      "per_change": round(seconds / max(changes, 1), 2),
+                     "shortest": round(min(holds, default=0.0), 2), "flicker": sum(1 for h in holds if h < FLICKER_S),
                      "figures": len(present), "figures_shown": len(set(shown_figures) & set(present)),
                      "figures_about": sum(1 for key, ok in shown_figures.items() if ok and key in present),
                      "missing": sorted(k.split("|")[0] for k in set(present) - set(shown_figures)),
@@ -246,11 +257,11 @@ def write_sheet(row: dict, out: Path) -> None:
 
 
 def show(rows: list[dict]) -> None:
-    print(f"{'episode':34} {'shape':12} {'voices':6} {'s/change':>8} {'changes':>7} {'figures':>8} "
+    print(f"{'episode':34} {'shape':12} {'voices':6} {'s/change':>8} {'changes':>7} {'<2 s':>4} {'figures':>8} "
           f"{'about':>5} {'min text':>8} {'contrast':>8} {'empty':>6}")
     for r in rows:
         name = r["episode"] + (" (unseen)" if r["unseen"] else "")
-        print(f"{name:34} {r['shape']:12} {r['voices']:6} {r['per_change']:8.2f} {r['changes']:7d} "
+        print(f"{name:34} {r['shape']:12} {r['voices']:6} {r['per_change']:8.2f} {r['changes']:7d} {r['flicker']:4d} "
               f"{r['figures_shown']:>3} of {r['figures']:<2} {r['figures_about']:5d} {r['smallest_text']:8.2%} "
               f"{r['lowest_contrast']:8.2f} {r['mostly_empty']:6.1%}")
         if r["missing"]:
@@ -273,6 +284,7 @@ def totals(rows: list[dict], label: str) -> str:
 
     return (f"{label}: {len(rows)} episode-shapes; s/change mean {mean:.2f} (pooled {seconds / max(changes, 1):.2f}, "
             f"worst {worst['per_change']:.2f} {worst['episode']} {worst['shape']}; target <= {TARGET_S:g}); "
+            f"changes under {FLICKER_S:g} s {sum(r['flicker'] for r in rows)} of {changes}; "
             f"figures shown {sum(r['figures_shown'] for r in rows)} of {sum(r['figures'] for r in rows)}, "
             f"while talked about {sum(r['figures_about'] for r in rows)}; smallest text "
             f"{min(r['smallest_text'] for r in rows):.2%} (>= 2.5%); lowest contrast "

@@ -169,6 +169,9 @@ def test_paper_furniture_citations_captions_and_back_matter(paper):
 def test_journal_layout_alternating_running_heads_and_author_year_citations():
     doc = read_source(REAL / "acm-sample-acmtog.pdf")
     text = said(doc)
+    # an algorithm set as text is a figure: its caption and every line under it, to the closing rule
+    algorithm = next(b for b in doc.blocks if b.kind == "figure" and b.text.startswith("ALGORITHM 1"))
+    assert algorithm.region and algorithm.region[1] < 490 and algorithm.region[3] > 712 and algorithm.path
     assert "Gang Zhou, Yafeng Wu" not in text  # the even pages' running head (odd pages carry the title)
     assert "et al. 2004" not in text and "CCS Concepts" not in text
     assert text.count("A Multifrequency MAC Specially Designed") == 1  # the title once, as the title
@@ -251,12 +254,17 @@ def test_a_pdf_figure_region_is_the_whole_figure_never_a_framed_box_of_prose():
     assert fig5.region[0] < 100 and fig5.region[1] < 470 and fig5.region[3] > 645
 
 
-def test_a_tiny_pdf_figure_is_a_caption_only_and_a_real_one_renders_the_same_bytes(paper):
+def test_a_small_captioned_pdf_figure_is_shown_a_tiny_region_is_not_and_a_real_one_renders_the_same_bytes(paper):
+    from showrunner import cleaning
+    from showrunner.artifacts import Block
     from showrunner.screen import visuals
+    from showrunner.sources import _resolve_figures
 
-    tiny = next(b for b in paper.blocks if b.kind == "figure" and b.text.startswith("Figure 1"))
-    assert tiny.region and tiny.path is None  # 34 by 32 points: not shown
-    assert "figure region" in reasons(paper)
+    small = next(b for b in paper.blocks if b.kind == "figure" and b.text.startswith("Figure 1"))
+    assert small.region and small.path  # 34 by 32 points with its caption: the figure, shown
+    record = cleaning.Record()
+    rule = Block(kind="figure", text="Figure 9: a rule", location="page 1", region=[100.0, 100.0, 400.0, 110.0])
+    assert _resolve_figures([rule], REAL / "acm-sample-sigconf.pdf", "x.pdf", record)[0].path is None
     fig3 = next(b for b in paper.blocks if b.kind == "figure" and b.text.startswith("Figure 3"))
     assert fig3.path == str(REAL / "acm-sample-sigconf.pdf")
     shots = [visuals.render_pdf_region(REAL / "acm-sample-sigconf.pdf", 4, fig3.region, (600, 400)) for _ in "ab"]

@@ -73,7 +73,7 @@ def test_beats_must_follow_the_narration():
 
 def test_the_plan_brings_points_as_they_are_said_and_a_number_as_a_card():
     scene = _scene(bullets=["Matching hashes mean reuse"],
-                   segments=[_seg(1, "So what changed?", "ada"),
+                   segments=[_seg(1, "So what changed since the first build tools?", "ada"),
                              _seg(2, "Make was written in 1976 and compares times. Modern tools hash every input "
                                      "instead, and they keep the hash of each one. When the hashes match, the "
                                      "stored output is reused.")])
@@ -87,10 +87,14 @@ def test_the_plan_brings_points_as_they_are_said_and_a_number_as_a_card():
 
 
 def test_a_long_listing_pages_instead_of_shrinking():
+    """A long listing pages across beats, each page up PAGE_MIN_S at least (a quick mention: fewer pages)."""
     code = "\n".join(f"value_{i} = compute(inputs[{i}])" for i in range(40))
     scene = _scene(code=code, code_language="python",
                    segments=[_seg(1, "The code on screen computes forty values, one for each input, in order, "
-                                     "and stores each one under its own name so that later steps can use them.")])
+                                     "and stores each one under its own name so that later steps can use them. "
+                                     "Each value comes from the same function with its own input, and nothing is "
+                                     "shared between them, so any of them could be computed again on its own "
+                                     "without touching the others.")])
     beats = [b for b in plan.plan_beats(scene, opening=None) if b.kind == "code"]
     assert len(beats) == 5 and [b.highlight[0] for b in beats] == [1, 9, 17, 25, 33]
     pal = themes.palette("dark")
@@ -100,6 +104,9 @@ def test_a_long_listing_pages_instead_of_shrinking():
         assert measured.smallest_fraction >= 0.025
         pages.add(image.tobytes())
     assert len(pages) == 5  # every step is a different picture: the listing moves on, it does not shrink
+    quick = _scene(code=code, code_language="python",
+                   segments=[_seg(1, "The code on screen computes forty values, one for each input, in order.")])
+    assert len([b for b in plan.plan_beats(quick, opening=None) if b.kind == "code"]) == 1  # no page flashes past
 
 
 # --- layouts and themes ----------------------------------------------------------------------
@@ -380,3 +387,96 @@ def test_a_graphviz_block_is_a_diagram_and_a_numeric_table_also_a_chart():
     beats = plan.plan_beats(_scene(code=table, code_language="table", segments=told), opening=None)
     assert [b.kind for b in beats] == ["table", "chart"] and beats[1].segment_id == "seg2"
     assert beats[0].rows[0] == ["Tool", "Seconds"] and plan.numeric_column(beats[0].rows) == 1
+
+
+# --- pace: no picture held long, none flickering past ------------------------------------------
+
+
+def _estimated_holds(scene: Scene, beats: list[Beat]) -> list[float]:
+    starts, end = plan._clock(scene)
+    times = [starts[int(b.segment_id[3:]) - 1] + b.word / plan.WORDS_PER_SECOND for b in beats]
+    return [b - a for a, b in zip(times, [*times[1:], end], strict=True)]
+
+
+def test_no_picture_stays_long_or_flickers_past():
+    """A chapter card, a listing and a run of quiet sentences each give way by HOLD_S; no change
+    comes within MIN_HOLD_S of another; a listing keeps its place while its caption follows."""
+    talk = " ".join(f"Step {w} reads the {w} file and checks its header."
+                    for w in ("first", "second", "third", "fourth", "fifth", "sixth"))
+    scene = _scene(segments=[_seg(1, "So what does the cache keep between builds?", "ada"), _seg(2, talk),
+                             _seg(3, "The code on screen reads every input. " + talk, "ada")],
+                   code="def read(inputs):\n    return [open(p).read() for p in inputs]", code_language="python")
+    beats = plan.plan_beats(scene, opening="chapter", chapter=2)
+    holds = _estimated_holds(scene, [b for k, b in enumerate(beats) if k == 0 or b.segment_id != beats[k - 1]
+                                     .segment_id or b.word != beats[k - 1].word])
+    assert max(holds) <= plan.HOLD_S + 1e-9, holds
+    assert min(holds[:-1]) >= plan.MIN_HOLD_S - 1e-9, holds
+    code = [b for b in beats if b.kind == "code"]
+    assert len(code) >= 3 and len({b.points[-1] for b in code}) == len(code)  # the caption follows what is said
+
+
+def test_a_figure_on_a_cards_moment_comes_at_the_next_sentence():
+    scene = _scene()
+    figure = plan.Element("figure", "seg1", 0, "Figure 1: the hashes", path="fig.png", element="doc.md line 3")
+    beats = plan.plan_beats(scene, opening="chapter", chapter=2, elements=(figure,))
+    shown = next(b for b in beats if b.kind == "figure")
+    assert beats[0].kind == "chapter" and all(b.kind == "chapter" for b in beats[:beats.index(shown)])
+    # not hidden under the card at the same word, nor flashing it past: at the first sentence that
+    # leaves the card up MIN_HOLD_S ("So what changed?" is 1.6 s; "When the hashes match" 4.4 s in)
+    assert (shown.segment_id, shown.word) == ("seg2", 7)
+
+
+def test_two_points_said_close_together_come_as_one_picture():
+    scene = _scene(bullets=["Hashes kept for every input", "Outputs reused on a match"], segments=[
+        _seg(1, "Hashes are kept for every input. Outputs are reused on a match. Every input is hashed again on each "
+                "build and compared with the hash that was stored the last time it was built.")])
+    beats = plan.plan_beats(scene, opening=None)
+    holds = _estimated_holds(scene, beats)
+    assert min(holds[:-1], default=plan.MIN_HOLD_S) >= plan.MIN_HOLD_S, holds  # no point flashes past
+    shown = [p for b in beats for p in b.points]
+    assert {"Hashes kept for every input", "Outputs reused on a match"} <= set(shown)  # both are still seen
+
+
+def test_two_figures_placed_at_one_moment_are_both_shown():
+    scene = _scene()
+    figures = tuple(plan.Element("figure", "seg2", 0, f"Figure {n}: hashes", path=f"f{n}.png",
+                                 element=f"d.pdf page {n}") for n in (1, 2))
+    beats = [b for b in plan.plan_beats(scene, opening=None, elements=figures) if b.kind == "figure"]
+    order = [b.element for k, b in enumerate(beats) if k == 0 or b.element != beats[k - 1].element]
+    assert order == ["d.pdf page 1", "d.pdf page 2"]  # one after the other, neither hidden under the other
+
+
+def test_a_scene_opening_on_a_signpost_shows_it_not_its_name_twice():
+    scene = _scene(code="def scan(lines):\n    return [line.strip() for line in lines]", code_language="python",
+                   segments=[_seg(1, "And the same idea makes every program shorter and much clearer to read."),
+                             _seg(2, "The code on screen is a function called scan. It strips every line it reads.")])
+    first = plan.plan_beats(scene, opening=None)[0]
+    assert first.kind == "points" and first.points and "program shorter" in first.points[-1]
+
+
+def test_a_scene_of_one_short_sentence_keeps_its_picture():
+    scene = _scene(segments=[_seg(1, "Thanks for listening.")])
+    assert len(plan.plan_beats(scene, opening=None)) == 1
+
+
+def test_three_figures_in_a_short_scene_are_all_shown():
+    scene = _scene()
+    figures = tuple(plan.Element("figure", "seg2", 7, f"Figure {n}: hashes", path=f"f{n}.png",
+                                 element=f"d.pdf page {n}") for n in (1, 2, 3))
+    beats = plan.plan_beats(scene, opening=None, elements=figures)
+    assert {b.element for b in beats if b.kind == "figure"} == {"d.pdf page 1", "d.pdf page 2", "d.pdf page 3"}
+
+
+def test_a_wide_figure_in_a_tall_frame_gives_its_room_to_the_caption(tmp_path):
+    Image.new("RGB", (1200, 160), (255, 0, 255)).save(tmp_path / "wide.png")
+    beat = Beat(kind="figure", segment_id="seg1", heading="Model configurations", path="wide.png",
+                text="Table 3: Model configurations. The wide model was chosen from the scaling experiments.")
+    image, measured = draw.draw_beat(beat, SIZES["9:16"], themes.palette("paper"), FONTS, show="S", host="Ben",
+                                     root=tmp_path)
+    grey = np.asarray(image.convert("L"))
+    assert measured.smallest_fraction >= 0.025 and empty_share(grey) <= 0.6
+    # the caption begins right under the figure, not under an empty mat
+    magenta = np.flatnonzero((np.asarray(image)[:, 100] == (255, 0, 255)).all(axis=1))
+    text_rows = np.flatnonzero((grey < 100).any(axis=1))
+    caption_top = text_rows[text_rows > magenta.max()].min()
+    assert caption_top - magenta.max() < 0.08 * SIZES["9:16"][1], (magenta.max(), caption_top)

@@ -188,3 +188,14 @@ def test_code_description_says_what_is_shown():
     shell = "quickfetch -j 8 --timeout 10 -i urls.txt\ngrep -xnw 'A-Z+' downloads/*.log"
     said = describe_code(shell, "sh")
     assert "quickfetch" in said and "grep" in said and "A-Z" not in said and "-" not in said
+
+
+def test_a_count_written_short_is_said_in_words():
+    # subleq-paper: "4.9M params" was read "4.9 M params"; a version or a unit stays as it is
+    assert speakable("We selected the wide model (4.9M params) for full training.") == \
+        "We selected the wide model, 4.9 million parameters, for full training."
+    assert speakable("a 2.1M-parameter transformer ran 100K steps") == \
+        "A 2.1 million-parameter transformer ran 100 thousand steps."
+    assert speakable("A 7B parameter model.") == "A 7 billion parameter model."
+    assert speakable("Version 2B of the spec.") == "Version 2B of the spec."
+    assert speakable("A 16GB laptop.") == "A 16 gigabyte laptop."

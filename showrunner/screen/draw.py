@@ -240,7 +240,7 @@ def _title(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
                      fill=c.pal.accent)
     y += round(0.05 * c.height)
     hosts_h = round(c.px(0.045) * 2.2) if beat.label else 0
-    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.16 if c.landscape else 0.095)
+    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.26 if c.landscape else 0.2)
     if beat.label:
         c.fit([(f"with {beat.label}", c.pal.muted)], (left, top + height - hosts_h, width, hosts_h),
               c.fonts.regular, 0.045)
@@ -254,7 +254,7 @@ def _chapter(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
     y = top + round(label.size * 1.8)
     c.draw.rectangle([left, y, left + width, y + max(round(0.006 * c.height), 3)], fill=c.pal.accent)
     y += round(0.05 * c.height)
-    _card_body(c, beat, (left, y, width, top + height - y), 0.2 if c.landscape else 0.12)
+    _card_body(c, beat, (left, y, width, top + height - y), 0.26 if c.landscape else 0.12)
 
 
 def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
@@ -274,7 +274,7 @@ def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
     # a chapter's list is the episode's parts: this one marked, the others quiet
     here = beat.points.index(beat.heading) if beat.kind == "chapter" and beat.heading in beat.points else -1
     c.fit([(p, c.pal.foreground if k == here else c.pal.muted) for k, p in enumerate(beat.points)],
-          list_box, c.fonts.regular, 0.065, gap=0.3, valign="middle",
+          list_box, c.fonts.regular, 0.08 if c.landscape else 0.065, gap=0.3, valign="middle",
           prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, here))
 
 
@@ -313,33 +313,44 @@ def _points(c: Canvas, beat: Beat, r: dict[str, Box], **_) -> None:
             earlier = earlier[1:]
         c.fit([(p, c.pal.muted) for p in earlier], rest, c.fonts.regular, 0.055, gap=0.5, valign="middle",
               prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, -1))
-    cap = 0.15 if c.landscape else 0.1 if rest is not None else 0.12
+    cap = (0.15 if rest is not None else 0.19) if c.landscape else 0.1 if rest is not None else 0.15
     used, _fits = c.fit([(newest, c.pal.foreground)], lead, c.fonts.regular, cap, draw=False)
     top = lead[1] + max(lead[3] - used, 0) // 2
     c.draw.rectangle([lead[0] - 4 * bar, top, lead[0] - 3 * bar, top + min(used, lead[3])], fill=c.pal.accent)
     c.fit([(newest, c.pal.foreground)], lead, c.fonts.regular, cap, valign="middle")
 
 
-def _caption(c: Canvas, text: str, box: Box) -> None:
+def _caption(c: Canvas, text: str, box: Box, most: float | None = None) -> None:
     if text:
-        c.fit([(text, c.pal.foreground)], box, c.fonts.regular, 0.08 if c.landscape else 0.05,
+        c.fit([(text, c.pal.foreground)], box, c.fonts.regular, most or (0.08 if c.landscape else 0.05),
               valign="middle" if c.landscape else "top")
 
 
 def _figure(c: Canvas, beat: Beat, r: dict[str, Box], *, root: Path, picture: bytes | None) -> None:
     vx, vy, vw, vh = r["visual"]
     caption = beat.label if beat.kind in ("diagram", "chart") else beat.text
+    text_box = r["text"]
     if beat.kind == "figure":
         mat = visuals.FIGURE_MAT
-        c.draw.rounded_rectangle([vx, vy, vx + vw, vy + vh], radius=round(0.01 * c.height), fill=mat)
         pad = round(0.02 * min(c.width, c.height))
         inner = (vx + pad, vy + pad, vw - 2 * pad, vh - 2 * pad)
         if beat.region and beat.page:
             # a PDF's figure: its region of the page, drawn at the size it is shown at (sharp)
-            image = visuals.render_pdf_region(root / (beat.path or ""), beat.page, beat.region, inner[2:])
-            _paste_contained(c, image, inner, most=1.0)
+            # (a small one, an icon, drawn up to 12 pixels a point: it fills its box like any other)
+            image = visuals.render_pdf_region(root / (beat.path or ""), beat.page, beat.region, inner[2:], most=12.0)
+            most = 1.0
         else:
-            _paste_contained(c, visuals.load_figure(root / (beat.path or "")), inner)
+            image, most = visuals.load_figure(root / (beat.path or "")), 8.0
+        if not c.landscape:
+            # above its caption: a wide figure's mat is its own height, and the caption takes the rest
+            shown_h = min(round(image.height * min(inner[2] / image.width, inner[3] / image.height, most)), inner[3])
+            vh = shown_h + 2 * pad
+            inner = (inner[0], inner[1], inner[2], shown_h)
+            gap = round(0.03 * min(c.width, c.height))
+            tx, ty, tw, th = r["text"]
+            text_box = (tx, vy + vh + gap, tw, ty + th - (vy + vh + gap))
+        c.draw.rounded_rectangle([vx, vy, vx + vw, vy + vh], radius=round(0.01 * c.height), fill=mat)
+        _paste_contained(c, image, inner, most=most)
     elif beat.kind == "diagram":
         # across or down, whichever draws the labels larger; the whole body if the half is too small
         best: tuple[float, str, Box, float] | None = None
@@ -367,7 +378,7 @@ def _figure(c: Canvas, beat: Beat, r: dict[str, Box], *, root: Path, picture: by
     elif picture is not None:
         with Image.open(io.BytesIO(picture)) as opened:
             _paste_contained(c, opened.convert("RGB"), (vx, vy, vw, vh), cover=True)
-    _caption(c, caption, r["text"])
+    _caption(c, caption, text_box, most=0.065 if text_box != r["text"] else None)
 
 
 def _paste_contained(c: Canvas, image: Image.Image, box: Box, cover: bool = False, most: float = 8.0) -> float:

@@ -34,6 +34,7 @@ PACE_S = 4.5  # a new picture at the next sentence once the current one has been
 WORDS_PER_SECOND = 2.5
 POINT_WORDS = 14
 CODE_STEP_LINES = 8  # a listing moves on by about this many lines a step
+PAGE_MIN_S = 3.5  # ...and each of its pages is up at least this long (by the narration's words)
 AGENDA = 5  # a chapter card lists at most this many of the episode's parts
 DIAGRAM_LANGUAGES = {"dot", "graphviz", "gv"}
 _NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?%| per ?cent\b)?(?![\w.])")
@@ -181,18 +182,24 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         if number and not quiet:
             at(i, Beat(kind="number", segment_id=s.segment_id, word=s.word, heading=heading, text=number,
                        label=key_point(s.text, POINT_WORDS)))
-        elif i == 0 and not taken and quiet:
-            at(i, Beat(kind="points", segment_id=s.segment_id, word=s.word, heading=heading, points=[]))
+        elif i == 0 and quiet:  # (a sentence already showing something was skipped above)
+            # a scene that opens on a question or a signpost: the question is the card; a greeting or
+            # a word or two leaves the part's name up
+            question = len(s.text.split()) >= 5 and not (show and show in s.text) \
+                and not any(f"I'm {h}" in s.text for h in hosts) and key_point(s.text, POINT_WORDS).strip()
+            at(i, Beat(kind="points", segment_id=s.segment_id, word=s.word, heading=heading,
+                       points=[key_point(s.text, POINT_WORDS)]) if question else _part_card(scene, heading))
         elif s.start_s - last >= PACE_S and not quiet:
             at(i, Beat(kind="points", segment_id=s.segment_id, word=s.word, heading=heading,
                        points=[key_point(s.text, POINT_WORDS)]))
         else:
             continue
         last = s.start_s
-    if not planned or (_seg_index(scene, planned[0].segment_id), planned[0].word) != (0, 0):
-        planned.append(Beat(kind="points", segment_id=first, heading=heading, points=[]))
+    if not any((_seg_index(scene, b.segment_id), b.word) == (0, 0) for b in planned):
+        planned.append(_part_card(scene, heading))
 
-    planned.sort(key=lambda b: (_seg_index(scene, b.segment_id), b.word))
+    planned = _one_per_moment(scene, sentences, planned)
+    planned = _paced(scene, sentences, _steady(scene, planned), show=show, hosts=hosts)
     beats: list[Beat] = []
     said: list[str] = []
     for beat in planned:
@@ -205,12 +212,158 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
     return _with_speakers(scene, beats)
 
 
+def _one_per_moment(scene: Scene, sentences: list[_Sentence], planned: list[Beat]) -> list[Beat]:
+    """The beats in order, one per moment: of two at the same word only the later would be seen, so
+    a document's figure or quote is kept over anything else, and one that falls on a title or
+    chapter card comes at the next sentence instead (or takes the card's place when none follows)."""
+    def anchor(b: Beat) -> tuple[int, int]:
+        return _seg_index(scene, b.segment_id), b.word
+
+    beats = sorted(planned, key=anchor)
+    for _ in range(len(beats) + 1):
+        clash = next((k for k in range(1, len(beats)) if anchor(beats[k - 1]) == anchor(beats[k])), None)
+        if clash is None:
+            break
+        a, b = beats[clash - 1], beats[clash]
+        element, other = (a, b) if a.element and not b.element else (b, a)
+        later = [x for x in sentences if (x.seg, x.word) > anchor(element)]
+        if a.element and b.element:  # two of the document's figures: the second comes next
+            element = b
+            if not later:  # the scene's last sentence: the second comes half way through what is left of it
+                seg, word = anchor(b)
+                left = len(scene.segments[seg].text.split()) - word
+                if left >= 2:
+                    beats = sorted([x for x in beats if x is not b] + [b.model_copy(update={"word": word + left // 2})],
+                                   key=anchor)
+                    continue
+        if element.element and later and (other.kind in ("title", "chapter") or other.element):
+            # at the first sentence that leaves the card up MIN_HOLD_S, or the next one
+            here = next(x.start_s for x in sentences if (x.seg, x.word) == anchor(other)) if any(
+                (x.seg, x.word) == anchor(other) for x in sentences) else later[0].start_s
+            to = next((x for x in later if x.start_s - here >= MIN_HOLD_S), later[0])
+            moved = element.model_copy(update={"segment_id": to.segment_id, "word": to.word})
+            beats = sorted([x for x in beats if x is not element] + [moved], key=anchor)
+        else:
+            beats = [x for x in beats if x is not other]
+    return beats
+
+
+HOLD_S = 6.5  # no picture stays longer than this (by the narration's words) while a sentence could change it
+FIGURE_HOLD_MAX_S = 10.0  # a figure may stay this long while the narration is about it
+MIN_HOLD_S = 2.5  # a change this close to another is not made: no picture flickers past
+
+
+def _clock(scene: Scene) -> tuple[list[float], float]:
+    """When each segment begins and when the scene ends, by its words (as _sentences counts)."""
+    starts, clock = [], 0.0
+    for segment in scene.segments:
+        starts.append(clock)
+        clock += len(segment.text.split()) / WORDS_PER_SECOND + 0.4
+    return starts, clock
+
+
+def _steady(scene: Scene, planned: list[Beat]) -> list[Beat]:
+    """No picture up for less than MIN_HOLD_S: of two beats that close, a key point or number gives
+    way (a point to the next point, which then brings both), else a listing's step that shows the
+    same lines again; a card, a figure, a quote, a listing's first showing or a new page stay."""
+    starts, end = _clock(scene)
+
+    def time_of(beat: Beat) -> float:
+        return starts[_seg_index(scene, beat.segment_id)] + beat.word / WORDS_PER_SECOND
+
+    def yields(beats: list[Beat], k: int) -> bool:
+        beat = beats[k]
+        if beat.kind in ("points", "number"):
+            return True
+        before = beats[k - 1] if k > 0 else None
+        return beat.kind in ("code", "table", "chart") and before is not None and before.kind in (
+            "code", "table", "chart") and before.text == beat.text and before.rows == beat.rows and (
+            beat.kind != "code" or before.highlight == beat.highlight or beat.text.count("\n") < CODE_STEP_LINES)
+
+    beats = list(planned)
+    for _ in range(len(planned) + 1):
+        times = [time_of(b) for b in beats]
+        ends = [*times[1:], end]
+        short = next((k for k in range(len(beats)) if len(beats) > 1 and ends[k] - times[k] < MIN_HOLD_S
+                      and (yields(beats, k) or (k + 1 < len(beats) and yields(beats, k + 1)))), None)
+        if short is None:
+            break
+        k = short if yields(beats, short) else short + 1
+        gone = beats.pop(k)
+        if gone.kind == "points" and k < len(beats) and beats[k].kind == "points" and k == short:
+            beats[k] = beats[k].model_copy(update={"points": [*gone.points, *beats[k].points]})
+        if k == 0 and beats:  # the scene's first picture is up from its first word
+            beats[0] = beats[0].model_copy(update={"segment_id": scene.segments[0].id, "word": 0})
+    return beats
+
+
+def _paced(scene: Scene, sentences: list[_Sentence], planned: list[Beat], *, show: str,
+           hosts: tuple[str, ...]) -> list[Beat]:
+    """Split every hold longer than HOLD_S (a figure: FIGURE_HOLD_MAX_S) at the sentence nearest its
+    middle that leaves MIN_HOLD_S on both sides: a listing, table or chart stays with its caption
+    following what is said; any other picture gives way to the sentence as a key point."""
+    starts, end = _clock(scene)
+
+    def time_of(beat: Beat) -> float:
+        return starts[_seg_index(scene, beat.segment_id)] + beat.word / WORDS_PER_SECOND
+
+    def usable(s: _Sentence) -> bool:
+        greeting = bool(show and show in s.text) or any(f"I'm {h}" in s.text for h in hosts)
+        return len(s.text.split()) >= 5 and bool(key_point(s.text, POINT_WORDS).strip()) and not greeting
+
+    beats = list(planned)
+    for _ in range(4 * len(sentences) + 4):
+        times = [time_of(b) for b in beats]
+        ends = [*times[1:], end]
+        split = None
+        for k, beat in enumerate(beats):
+            limit = FIGURE_HOLD_MAX_S if beat.kind in ("figure", "diagram") else HOLD_S
+            if ends[k] - times[k] <= limit:
+                continue
+            middle = (times[k] + ends[k]) / 2
+            inside = [s for s in sentences if times[k] + MIN_HOLD_S <= s.start_s <= ends[k] - MIN_HOLD_S and usable(s)
+                      and (s.segment_id, s.word) != (beat.segment_id, beat.word)]
+            if inside:
+                split = k, min(inside, key=lambda s: abs(s.start_s - middle))
+                break
+        if split is None:
+            break
+        k, s = split
+        beat, point = beats[k], key_point(s.text, POINT_WORDS)
+        anchor = {"segment_id": s.segment_id, "word": s.word}
+        if beat.kind in ("code", "table"):
+            new = beat.model_copy(update={**anchor, "points": [point]})
+        elif beat.kind == "chart":  # back to the table, its caption what is said now
+            new = beat.model_copy(update={**anchor, "kind": "table", "label": "", "points": [point]})
+        else:
+            new = Beat(kind="points", heading=beat.heading if beat.kind not in ("title", "chapter")
+                       else scene.title.removesuffix(", continued"), points=[point], segment_id=s.segment_id,
+                       word=s.word)
+        beats.insert(k + 1, new)
+    return beats
+
+
+def _part_card(scene: Scene, heading: str) -> Beat:
+    """While the scene's opening words say nothing to show: the part's name with what it goes
+    through (a chapter card without its number), or its name alone when it has no points."""
+    parts = [shorten(p, 8, min_words=3) for p in scene.bullets[:3]]
+    if parts:
+        return Beat(kind="chapter", segment_id=scene.segments[0].id, heading=heading, points=parts)
+    return Beat(kind="points", segment_id=scene.segments[0].id, heading=heading, points=[])
+
+
 def _seg_index(scene: Scene, segment_id: str) -> int:
     return next(k for k, s in enumerate(scene.segments) if s.id == segment_id)
 
 
 _NOT_COUNTED = {"http", "https", "sha", "md", "python", "version", "release", "port", "ipv", "utf", "iso", "rfc",
                 "pep", "es", "c", "x", "v", "step", "page", "line", "chapter", "part", "section", "figure", "table"}
+
+
+_LEADS = {"in", "by", "since", "around", "about", "over", "under", "only", "just", "nearly", "almost", "all", "some",
+          "with", "after", "before", "from", "until", "for", "at", "on", "of", "to", "than", "roughly", "up",
+          "the", "and", "but", "so", "then", "now", "today", "each", "every", "another", "its", "their", "those",
+          "these", "both", "first", "last", "our", "we", "it", "they", "there", "here", "less", "more"}
 
 
 def _number_in(sentence: str) -> str | None:
@@ -223,6 +376,9 @@ def _number_in(sentence: str) -> str | None:
         if before[-1:] in ("-", "/", ".", "v") or (word_before and (word_before[0].lower() in _NOT_COUNTED
                                                                     or word_before[0].isupper())):
             continue
+        if word_before and word_before[0][:1].isupper() and word_before[0].lower() not in _LEADS \
+                and before.rstrip().endswith(word_before[0]):
+            continue  # a name's number: 'Round 1', 'Go 1', 'Windows 10' (not 'In 1976')
         after = sentence[match.end():]
         if "%" in text or "cent" in text:
             return text.replace(" per cent", "%").replace(" percent", "%").replace(" %", "%")
@@ -290,7 +446,12 @@ def _code_beats(scene: Scene, sentences: list[_Sentence], start: int, heading: s
     if language == "diagram":  # terminal art: drawn as it is, no steps
         return [Beat(kind="code", segment_id=s.segment_id, word=s.word, heading=heading, text=scene.code,
                      label="")]
-    pages = max(1, math.ceil(len(lines) / CODE_STEP_LINES))
+    # a page is up at least PAGE_MIN_S: a listing the narration passes quickly takes fewer,
+    # longer pages (its lines drawn smaller, never below the minimum, or paged by the drawing)
+    _, end = _clock(scene)
+    fit = max(1, int((end - sentences[start].start_s) // PAGE_MIN_S))
+    step = max(CODE_STEP_LINES, math.ceil(len(lines) / fit))
+    pages = max(1, math.ceil(len(lines) / step))
     # where each step begins: at the paced sentences (the caption follows what is said); a listing
     # with more pages than that spreads its pages over the words from the describing sentence on
     positions = [(sentences[i].segment_id, sentences[i].word) for i in paced] if len(paced) >= pages \
@@ -301,7 +462,7 @@ def _code_beats(scene: Scene, sentences: list[_Sentence], start: int, heading: s
         named = [n + 1 for n, line in enumerate(lines) if line.strip() and _line_words(line) & set(content_stems(said))
                  and len(_line_words(line) & set(content_stems(said))) >= 2]
         page = min(k * pages // len(positions), pages - 1)
-        chunk = list(range(page * CODE_STEP_LINES + 1, min((page + 1) * CODE_STEP_LINES, len(lines)) + 1))
+        chunk = list(range(page * step + 1, min((page + 1) * step, len(lines)) + 1))
         highlight = [n for n in named if n in chunk] or (chunk if pages > 1 else named)
         here = (_seg_index(scene, segment_id), word)
         sentence = max((x for x in sentences if (x.seg, x.word) <= here), key=lambda x: (x.seg, x.word))
@@ -390,9 +551,21 @@ def plan_episode(scenes: list[Scene], brief: Brief, sources_root: str = "") -> l
 
 
 def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element]]:
-    sentences = [(scene, s) for scene in scenes for s in _sentences(scene)]
+    hosts = [h.name for h in brief.hosts]
+    # a greeting ("I'm Ada", the show's name) is no place for a figure
+    sentences = [(scene, s) for scene in scenes for s in _sentences(scene)
+                 if not (brief.show_name and brief.show_name in s.text)
+                 and not any(f"I'm {h}" in s.text for h in hosts)]
     if not sentences:
         return {}
+    # what is said while a figure placed at a sentence would be up: that sentence and those within
+    # FIGURE_HOLD_S after it in its scene
+    window: dict[tuple[int, str, int], set[str]] = {}
+    for scene in scenes:
+        mine = [s for sc, s in sentences if sc is scene]
+        for k, s in enumerate(mine):
+            window[(scene.index, s.segment_id, s.word)] = set().union(
+                *(x.stems for x in mine[k:] if x.start_s - s.start_s < FIGURE_HOLD_S))
     placed: dict[int, list[Element]] = {}
     used: set[tuple[int, str, int]] = set()
     for doc in brief.sources:
@@ -404,13 +577,21 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
                 continue
             if block.kind == "figure" and block.path:
                 after = next((b.text for b in doc.blocks[n + 1:] if b.kind == "paragraph"), "")
-                topic = set(content_stems(" ".join([heading, block.text, before])))
+                # what it shows (its caption) counts most, then its section and the paragraph before it
+                caption_stems = set(content_stems(block.text))
+                topic = set(content_stems(" ".join([heading, before])))
                 near = set(content_stems(after))
                 section_titles = {s.section_id for s in scenes if s.title.removesuffix(", continued") == heading}
 
-                def score(item: tuple[Scene, _Sentence], topic=topic, near=near, sections=section_titles):
+                def score(item: tuple[Scene, _Sentence], caption=caption_stems, topic=topic, near=near,
+                          sections=section_titles):
                     scene, s = item
-                    return ((scene.section_id in sections), len(s.stems & topic) + 0.5 * len(s.stems & near),
+                    def overlap(said: set[str]) -> float:
+                        return 2 * len(said & caption) + len(said & (topic - caption)) + 0.5 * len(said & near)
+
+                    # its own sentence first, then what follows while it would be up
+                    later = window[(scene.index, s.segment_id, s.word)] - s.stems
+                    return ((scene.section_id in sections), overlap(s.stems) + 0.5 * overlap(later),
                             -scene.index, -s.seg, -s.word)
 
                 free = [x for x in sentences if (x[0].index, x[1].segment_id, x[1].word) not in used] or sentences

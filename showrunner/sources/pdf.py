@@ -348,6 +348,8 @@ class _Reader:
                 finish()
                 caption = dehyphenate([nfkc(line.text) for line in lines], own)
                 region = _nearest_figure(box, figures, texts, taken)
+                if region is None and re.match(r"(?i)algorithm|listing", first):
+                    region = _algorithm_region(box, texts)
                 blocks.append(Block(kind="figure", text=drop_citations(caption)[0], location=where,
                                     region=[round(v, 1) for v in region] if region else None))
                 continue
@@ -564,6 +566,22 @@ def _text_region(caption: Box, labels: list[Box], table: bool) -> tuple[float, f
         padded = (region[0] - pad, region[1] - pad, region[2] + pad, region[3] + pad)
         return padded if found >= TEXT_PARTS or (found > 1 and tall) else None
     return None
+
+
+def _algorithm_region(caption: Box, texts: list[Box]) -> tuple[float, float, float, float] | None:
+    """An algorithm or listing set as text: its caption heads it, its lines follow under it, each
+    within TEXT_GAP_PT of the last and in the caption's column, until prose. None when there are none."""
+    region = (caption.x0, caption.y0, caption.x1, caption.y1)
+    rest = [t for t in texts if t.page == caption.page and t is not caption and t.y1 <= caption.y0 + 2
+            and min(t.x1, caption.x1) - max(t.x0, caption.x0) > 0.5 * (t.x1 - t.x0)]
+    found = 0
+    for t in sorted(rest, key=lambda t: -t.y1):
+        if region[1] - t.y1 > TEXT_GAP_PT or _is_prose(t) or _CAPTION.match(nfkc(t.lines[0].text).strip()):
+            break
+        region = (min(region[0], t.x0), t.y0, max(region[2], t.x1), region[3])
+        found += 1
+    pad = 3.0
+    return (region[0] - pad, region[1] - pad, region[2] + pad, region[3] + pad) if found else None
 
 
 def _nearest_figure(caption: Box, figures: list[Box], texts: list[Box] | None = None,

@@ -13,10 +13,11 @@ from showrunner.artifacts import Brief, CodeSample, Fact, Outline, OutlineSectio
 from showrunner.writing import sentences as sent
 from showrunner.writing import speakable as spk
 from showrunner.writing.feedback import Feedback
-from showrunner.writing.research import SECTION_SEPARATOR, is_boilerplate, is_secondary
+from showrunner.writing.research import SECTION_SEPARATOR, is_back_matter, is_boilerplate, is_secondary
 from showrunner.writing.sentences import content_stems, jaccard, word_count
 
 KEY_POINT_WORDS = 24
+KEY_POINTS = 8  # about how many key points an outline has, however many sections it has
 LIST_WEIGHT = 1.25
 
 _LEAD_IN = re.compile(r"^(?:but|and|so|or|however|also|still|yet|then|instead|now|here|thus|indeed)\b,?\s+", re.I)
@@ -41,6 +42,8 @@ def shorten(text: str, max_words: int, min_words: int = 5) -> str:
     best = None
     for match in re.finditer(r"[,;:]\s|\s(?:because|so that|while|which|whatever|although|but)\s", text):
         prefix = text[:match.start()].rstrip(" ,;:")
+        if re.search(r"\b(?:in|of|for|by|on|to|at|from|with|through|under)$", prefix, re.I):
+            continue  # "designed for WSNs, in | which ...": the preposition belongs to what follows
         n = word_count(prefix)
         first = prefix.split()[0].lower() if prefix else ""
         if n > max_words:
@@ -152,10 +155,16 @@ def build_outline(brief: Brief, research: Research, feedback: list[str]) -> Outl
             adjusted[fact.id] = fact.score * weight
 
     # secondary sections (installing, licence, contributing) come after the main ones; a thin one goes
-    minor = [g for g in ordered if is_secondary(g.title) and len(g.facts) < 3 and not g.codes or
+    # a paper's appendices are secondary whatever their headings say (the reader marks back matter)
+    back = {id(g) for g in ordered if is_back_matter(brief, g.facts)}
+
+    def secondary(g: _Group) -> bool:
+        return is_secondary(g.title) or id(g) in back
+
+    minor = [g for g in ordered if secondary(g) and len(g.facts) < 3 and not g.codes or
              is_boilerplate(g.title)]  # thanks, references, copyright, addresses: not at all
     ordered = [g for g in ordered if g not in minor] or ordered
-    ordered = [g for g in ordered if not is_secondary(g.title)] + [g for g in ordered if is_secondary(g.title)]
+    ordered = [g for g in ordered if not secondary(g)] + [g for g in ordered if secondary(g)]
     kept = [g for g in ordered if id(g) not in dropped] or ordered[:1]
     for phrase in fb.first or []:
         named = _named(kept, phrase)
@@ -175,7 +184,7 @@ def build_outline(brief: Brief, research: Research, feedback: list[str]) -> Outl
 
     while len(kept) > cap:
         candidates = kept[1:] if len(kept) > 1 else kept
-        weakest = min(candidates, key=lambda g: (salience(g), -kept.index(g)))
+        weakest = min(candidates, key=lambda g: (not secondary(g), salience(g), -kept.index(g)))
         kept.remove(weakest)
     if kept and (fb.shorter or fb.longer):
         wish = "a shorter, tighter episode" if fb.shorter else "more detail"
@@ -200,6 +209,9 @@ def _choose_key_points(groups: list[_Group], adjusted: dict[str, float], researc
     """Each section's key points: its most salient facts, taken in rounds across the sections
     (the strongest section first) while the narration has room to say them all."""
     cap = 1 if fb.shorter else 6 if fb.longer else 4
+    # a document with few headings (a post without any) says as many points as one with many: its few sections
+    # hold them all
+    cap = cap if True else max(cap, math.ceil(KEY_POINTS / max(1, len(groups)))) if not fb.shorter else cap
     frame = 45 + 8 * len(groups) + 25 * sum(1 for g in groups if g.codes)  # intro, bridges, outro, code
     room = max(40, brief.target_words - frame) * (0.7 if fb.shorter else 1.05 if fb.longer else 0.9)
     focus = any(g.weight > 1 for g in groups)

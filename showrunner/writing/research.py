@@ -62,10 +62,32 @@ def is_boilerplate(section: str) -> bool:
     return bool(_BOILERPLATE.search(section.split(SECTION_SEPARATOR)[-1]))
 
 
+def is_back_matter(brief: Brief, facts: list[Fact]) -> bool:
+    """Whether facts all come from a source's back matter (appendices after the conclusion, acknowledgements:
+    its reader marks them `last`), whatever their heading says ("B More Help for the Hardy")."""
+    last = {(d.path, k) for d in brief.sources for k, b in enumerate(d.blocks) if b.last}
+    return bool(facts) and all((f.source, f.block) in last for f in facts)
+
+
 def is_secondary(section: str) -> bool:
     """A section about the project rather than the subject: installing it, its licence, how to
     contribute. Its points come after the main ones, and only when there is room."""
     return bool(_SECONDARY.search(section.split(SECTION_SEPARATOR, 1)[-1]))
+
+
+_FINISHED = re.compile(r"[.!?:;][\"')\]\u201d\u2019]*$")
+
+
+def _interrupted(blocks: list, index: int, sentence: int, count: int) -> bool:
+    """Whether a paragraph's sentence is half of one a code block interrupts ("... the number of times the
+    sequence" [code] "shows up."): the last, unfinished, before the code, or the first after it, when that opens in
+    lower case. Neither half says anything alone."""
+    text = blocks[index].text.strip()
+    before = index > 0 and blocks[index - 1].kind == "code"
+    after = index + 1 < len(blocks) and blocks[index + 1].kind == "code"
+    if sentence == count - 1 and after and not _FINISHED.search(text):
+        return True
+    return sentence == 0 and before and text[:1].islower()
 
 
 def build_research(brief: Brief) -> Research:
@@ -103,8 +125,11 @@ def build_research(brief: Brief) -> Research:
                     said += [(spk.tidy(sentence), k + j, "list", f"{block.location}, item {k + 1}")
                              for j, sentence in enumerate(split_sentences(item))]
             else:
-                said += [(sentence, k, block.kind, block.location)
-                         for k, sentence in enumerate(split_sentences(block.text))]
+                sentences = split_sentences(block.text)
+                n = len(sentences)
+                whole = [k for k in range(n)
+                         if not (block.kind == "paragraph" and _interrupted(doc.blocks, block_index, k, n))]
+                said += [(sentences[k], k, block.kind, block.location) for k in whole]
             for text, index, kind, location in said:
                 text = " ".join(text.split())
                 if word_count(text) < 3 or len(set(content_stems(text))) < 2:  # too little to say anything

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from showrunner.artifacts import Brief, Critique, Outline, Research, Script, Segment
 from showrunner.sources.common import TITLE_SMALL_WORDS, english_words
@@ -14,10 +14,12 @@ from showrunner.writing import measures, read_aloud
 from showrunner.writing import sentences as sent
 from showrunner.writing import speakable as spk
 from showrunner.writing.outline import _code_key, _covered_penalty, _group_key, shorten
-from showrunner.writing.research import is_main, is_secondary
+from showrunner.writing.research import is_back_matter, is_main, is_secondary
 from showrunner.writing.sentences import content_stems, jaccard, split_sentences, word_count
 
 OPENING = 0.2  # share of the content budget the opening's first sentences may take before the rest
+REPEAT_WEIGHT = 1.0  # how much a unit's rank loses for each share of its words the chosen units already say
+OPENING_FLOOR = 0.25  # an opening sentence ranked under this (the document's best sentence ranks 1) is not said first
 SUMMARY_OPENING = 0.5  # the same for an opening that is the document's own summary (a paper's abstract)
 _SUMMARY = re.compile(r"\b(?:abstract|summary|tl;?dr|synopsis|at a glance|in brief)\b", re.I)
 
@@ -37,6 +39,8 @@ class Unit:
     item: str | None = None  # a list item's place ("line 12, item 3"): its sentences share it
     full: str = ""  # a main list's member as said whole, before its list was summarised
     banned_at_start: bool = False
+    base: float = 0.0  # the rank without the key points' weight
+    points: dict[str, float] = field(default_factory=dict)  # the key points it says ("s2:0"), with how much of each
 
 
     @property
@@ -83,19 +87,29 @@ _SUBORDINATE = re.compile(r"^(?:if|when|whenever|while|because|although|though|s
                           r"whether|where|so that|even if|even though|to \w+)\b", re.I)  # "to get an overview, ..."
 _PREDICATE_START = re.compile(r"^(?:are|is|was|were|has|have|had|can|could|will|would|shall|should|must|may|might|"
                               r"do|does|did)\b", re.I)  # "..., are typically not things you want": no subject
+_ASIDE_INSIDE = re.compile(r"^(?:for|with|without|of|on|by|from|at|in|into|as|via|per)\s", re.I)  # an aside's start
 _ASIDE_START = re.compile(r"^(?:like|such as|including|especially|for example|for instance|e\.g\.|i\.e\.|"
-                          r"typically|usually|which is|who)\b", re.I)
+                          r"typically|usually|which is|who|whose|whom|(?:in|of|for|by|on|to|at|from|with) which)\b",
+                          re.I)
 
 
 def _clause_break(left: str, right: str) -> bool:
     """Whether a sentence may be cut at a bare comma between left and right: not after a
     subordinate opening ("In addition to skipping hidden files, ..."), not before an aside ("...
     because binary files, like PDFs or images, are ...")."""
-    if _ASIDE_START.match(right.strip()) or _PREDICATE_START.match(right.strip()):
+    if _ASIDE_START.match(right.strip()) or _PREDICATE_START.match(right.strip()) or \
+            re.match(r"[a-z]+ing\b|\d", right.strip()):  # "..., eliminating much of", "a 4-layer, 2.1M-parameter"
+        return False
+    # inside a list of short items: "including Fibonacci, | integer multiplication, division", "programs, | negate,
+    # addition, ...", "multiplication, division, | and square root"
+    if ("," in left and word_count(re.split(r",\s", left)[-1]) <= 3) or \
+            ("," in right and word_count(re.split(r",\s", right)[0]) <= 3):
         return False
     opening = re.split(r",\s", left)[-1] if "," in left else left
     if _SUBORDINATE.match(opening.strip()):  # "First, to get an overview of all options, you ..."
         return False
+    if ("," in left and _ASIDE_INSIDE.match(opening.strip())) or _ASIDE_INSIDE.match(right.strip()):
+        return False  # an aside's either side: "passing the n flag, | for showing line numbers, | increases ..."
     return not re.search(r"\b(?:because|if|when|while|although|that|which)\b", opening, re.I) or \
         bool(re.match(r"(?:and|but|so|yet)\b", right.strip()))
 
@@ -129,6 +143,10 @@ class ScriptWriter:
         self.roles = bool(self.askers) and len(self.askers) < len(self.hosts)
         self.proper = {w.strip("'") for f in research.facts
                        for w in re.findall(r"(?<=[a-z,;] )[A-Z][\w'-]*", f.text)}
+        # sections about the project rather than the subject (installing, licence), and a paper's appendices
+        facts = {f.id: f for f in research.facts}
+        self.secondary = {s.id for s in outline.sections if is_secondary(s.title) or
+                          is_back_matter(brief, [facts[i] for i in s.fact_ids if i in facts])}
         self.units = self._units()
         self.by_id = {u.uid: u for u in self.units}
         for u in self.units:
@@ -151,11 +169,14 @@ class ScriptWriter:
             for index, fact in members:
                 stems = set(content_stems(fact.text))
                 penalty, _ = _covered_penalty(stems, self.brief)
-                best_point = max((len(ps & stems) / len(ps) for ps in point_stems if ps), default=0.0)
+                says = {f"{section.id}:{k}": len(ps & stems) / len(ps) for k, ps in enumerate(point_stems) if ps}
+                says = {k: v for k, v in says.items() if v >= 0.5}
+                best_point = max(says.values(), default=0.0)
                 rank = fact.score * penalty + (1.0 + best_point if best_point >= 0.5 else 0.0)
                 unit = Unit(uid=fact.id, section_id=section.id, order=float(index),
                             text=self._speakable(fact.text), rank=rank,
-                            item=fact.location if fact.kind == "list" else None)
+                            item=fact.location if fact.kind == "list" else None,
+                            base=fact.score * penalty, points=says)
                 block = (fact.source, fact.block if fact.block is not None else fact.location)
                 leaning = sent.leans_back(fact.text)
                 if lead_in is not None and lead_block is None:
@@ -190,6 +211,9 @@ class ScriptWriter:
                 elif unit.item and unsayable(unit.text) and \
                         not unsayable(head := self._speakable(_head(fact_text))) and head != unit.text:
                     unit.text = head  # a list item whose aside points at a link: its head says the point
+                elif unsayable(unit.text) and (claim := _claim(fact_text)) and \
+                        not unsayable(said := self._speakable(claim)):
+                    unit.text = said  # "Model width, not depth, is the primary bottleneck: d=256 ...": its claim
                 elif unsayable(unit.text):
                     unit.banned = True  # stops mid-thought, points at what the episode lacks, or is code read as prose
                     if unit.group is not None and unit.group != unit.uid and unit.group not in items:
@@ -229,14 +253,14 @@ class ScriptWriter:
     def _lists(self, main_only: bool = True) -> list[list[Unit]]:
         """The lists (a lead-in and its items, or a list's items alone), each in order; those of the main
         sections (not installing, licence, references) when main_only."""
-        secondary = {s.id for s in self.outline.sections if is_secondary(s.title)}
+        secondary = self.secondary
         heads = [u for u in self.units if u.group == u.uid and not (main_only and u.section_id in secondary)]
         return [sorted((u for u in self.units if u.group == h.uid), key=lambda u: u.order) for h in heads]
 
     def leads(self) -> list[Unit]:
         """Each section's topic: the unit saying its first key point (the outline puts the section's first
         standalone sentence first), main sections before secondary ones."""
-        secondary = {s.id for s in self.outline.sections if is_secondary(s.title)}
+        secondary = self.secondary
         found: list[Unit] = []
         for section in sorted(self.outline.sections, key=lambda s: s.id in secondary):
             units = [u for u in self.units if u.section_id == section.id and not u.banned]
@@ -246,6 +270,9 @@ class ScriptWriter:
                     found.append(max(units, key=lambda u: (len(ps & set(content_stems(u.text))) / len(ps), u.rank,
                                                            -u.order)))
         return found
+
+    def _main(self, section_id: str) -> bool:
+        return is_main(self._section_title(section_id)) and section_id not in self.secondary
 
     def _section_title(self, section_id: str) -> str:
         return next(s.title for s in self.outline.sections if s.id == section_id)
@@ -260,14 +287,17 @@ class ScriptWriter:
                         and not u.uid.startswith("code")), key=lambda u: u.order)
         # a document's own summary (a paper's abstract) is its main points in a paragraph: it may take more
         share = SUMMARY_OPENING if _SUMMARY.search(self.outline.sections[0].title) else OPENING
-        out: list[Unit] = []
-        words = 0
-        for u in units:
-            if out and words + u.words > share * budget:
-                continue
-            words += u.words
-            out.append(u)
-        return out
+        # the outline's key points of the opening first, then its other sentences in the document's order, leaving
+        # out what says little (a licence line or a plea that happens to be short does not take the place of what
+        # the subject is); said in the document's order
+        out: list[Unit] = units[:1]
+        words = sum(u.words for u in out)
+        keys = [u for u in units[1:] if u.rank >= 1.0]
+        for u in keys + [u for u in units[1:] if u not in keys and u.rank >= OPENING_FLOOR]:
+            if words + u.words <= share * budget:
+                words += u.words
+                out.append(u)
+        return sorted(out, key=lambda u: u.order)
 
     def _summarise_lists(self, budget: int | None = None) -> None:
         """A main section's list is what the section says (a spec's rules, a tool's features): it is said
@@ -276,11 +306,11 @@ class ScriptWriter:
         out). A later sentence of a summarised item is not said on its own."""
         budget = self.budget() if budget is None else budget
         opening = self._opening()
-        room = budget - sum(u.words for u in opening) - \
-            sum(u.words for u in self.leads() if u not in opening and u.group is None)
-        for members in self._lists():
-            if not is_main(self._section_title(members[0].section_id)):
-                continue
+        leads = [u for u in self.leads() if u not in opening and u.group is None]
+        room = budget - sum(u.words for u in opening) - sum(u.words for u in leads)
+        # the main sections' lists first; another section's list is summarised the same way in the room left,
+        # rather than said whole or not at all (a tutorial's steps: each step's first sentence)
+        for members in sorted(self._lists(), key=lambda m: not self._main(m[0].section_id)):
             head = members[0].uid
             for u in members:  # as drawn from the source, before any summary
                 u.group, u.banned = head, u.banned_at_start
@@ -301,10 +331,10 @@ class ScriptWriter:
                     if u.item is not None:
                         u.text = self._speakable(_head(self._fact_text(u.uid) or u.full))
                 words = sum(u.words for u in firsts)
-            if words > room and members[0].item is not None:  # no lead-in counting them: its first items
-                said = 0
-                for k, u in enumerate(firsts):
-                    if k and said + u.words > room:
+            if words > room and members[0].item is not None:  # no lead-in counting them: its first, then its best
+                said = firsts[0].words
+                for u in sorted(firsts[1:], key=lambda u: (-u.rank, u.order)):
+                    if said + u.words > room:
                         u.group, u.banned = None, True
                     else:
                         said += u.words
@@ -372,7 +402,7 @@ class ScriptWriter:
         self._summarise_lists(budget)
         # a code sample is on screen in its scene, so the narration says what it is
         # the main sections' lists are key lists: said whole, before any code or secondary section
-        secondary = {s.id for s in self.outline.sections if is_secondary(s.title)}
+        secondary = self.secondary
         lists = [u for u in self.units if u.group == u.uid and u.section_id not in secondary]
         codes: dict[tuple, Unit] = {}  # each kind of picture is described once in its section: the first
         for u in self.units:
@@ -387,7 +417,7 @@ class ScriptWriter:
         # sections' lists (summarised to fit when long), then the other key points and the code on screen
         # a topic that is an item of its section's list comes with that list, after the other topics
         leads = [u for u in self.leads() if u.group is None] + [u for u in self.leads() if u.group is not None]
-        key_lists = [u for u in lists if is_main(self._section_title(u.section_id))]
+        key_lists = [u for u in lists if self._main(u.section_id)]
         unique = list({id(u): u for u in musts if u not in leads and u not in key_lists}.values())
         ordered = self._opening() + leads + sorted(key_lists, key=lambda u: u.order) + \
             sorted(unique, key=priority)
@@ -409,18 +439,27 @@ class ScriptWriter:
         total = self._words(chosen)
         ranked = sorted(self.units, key=lambda u: (-u.rank, u.order))
         sections = [s.id for s in self.outline.sections]
+        stems = {u.uid: set(content_stems(u.text)) for u in self.units}
         while total < budget * 0.97:
             # a round: each section offers its best unit that still fits; the thinnest sections
-            # (fewest words so far) go first, the strongest unit among equals
+            # (fewest words so far) go first, the strongest unit among equals. A unit that says again what is
+            # already chosen ("errors are values", a third time) is worth less than one that says something new
             offers = []
+            said_stems = [stems[c] for c in chosen]
+            said_points = {k for c in chosen for k in self.by_id[c].points}
+
+            def novel(u: Unit, said_points: set[str] = said_points, said_stems: list[set[str]] = said_stems) -> float:
+                rank = u.rank if not u.points else \
+                    u.base + max((1.0 + v for k, v in u.points.items() if k not in said_points), default=0.0)
+                return rank - REPEAT_WEIGHT * max((jaccard(stems[u.uid], o) for o in said_stems), default=0.0)
+
             for sid in sections:
                 said = sum(self.by_id[c].words for c in chosen if self.by_id[c].section_id == sid)
-                for u in ranked:
-                    if u.section_id != sid:
-                        continue
+                for u in sorted((u for u in ranked if u.section_id == sid and u.uid not in chosen),
+                                key=lambda u: (-novel(u), u.order)):
                     pack = self._pack(u.uid, chosen)
                     if pack and total + self._words(pack) <= budget * 1.04:
-                        offers.append((said // 15, -u.rank, u.order, pack))
+                        offers.append((said // 45, -u.rank, u.order, pack))
                         break
             added = False
             for *_, pack in sorted(offers):
@@ -453,6 +492,9 @@ class ScriptWriter:
         title_case = len(content) >= 2 and all(w[0].isupper() or not w[0].isalpha() for w in content)
         for k, word in enumerate(bare):
             if not word or not (k == 0 or title_case) or not word[0].isupper():
+                continue
+            if word == "A" and title_case:  # the article, which the capital-before-lower rule below misses
+                words_[k] = words_[k].replace("A", "a", 1)
                 continue
             if (len(word) > 1 and word.isupper()) or word in self.proper or \
                     any(c.isupper() for part in word.split("-") for c in part[1:]):
@@ -712,6 +754,15 @@ def _opening_words(text: str) -> str:
     return " ".join(sent.words(text)[:5]).lower()
 
 
+def _claim(text: str) -> str | None:
+    """A sentence's claim before a colon or semicolon that goes on into detail ("Model width, not depth, is the
+    primary bottleneck: d=256 eliminates ..."), when it is a whole clause of at least four words."""
+    head = re.split(r"[:;]\s", text, maxsplit=1)[0].strip()
+    if head == text.strip() or word_count(head) < 4 or _SUBORDINATE.match(head) or sent.leans_back(head) == 2:
+        return None
+    return head + "."
+
+
 def _head(text: str, max_words: int = 16) -> str:
     """A list item's head: its first clause, without asides in brackets ("Each field may or may not be
     enclosed in double quotes."); the whole item when it has no clean cut."""
@@ -719,6 +770,10 @@ def _head(text: str, max_words: int = 16) -> str:
     cut = shorten(t.rstrip(" ."), max_words)
     if cut.endswith("…") or word_count(cut) < 3:
         return text
+    if _SUBORDINATE.match(cut) and "," not in cut:  # "To the best of our knowledge": an opening, not a head
+        cut = shorten(t.rstrip(" ."), max_words + 8)
+        if cut.endswith("…") or "," not in cut:
+            return text
     return spk.tidy(cut + ".")
 
 

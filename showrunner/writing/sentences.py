@@ -24,7 +24,7 @@ say says said e.g i.e etc
 """.split())
 
 ANAPHORA = re.compile(r"^(it|its|they|them|their|this|these|that|those|he|she|his|her|both|such|"
-                      r"but|and|so|or|then|also|however|instead|still|yet|here|there|the last one|"
+                      r"but|and|so|or|then|also|however|instead(?! of\b)|still|yet|here|there|the last one|"
                       r"the other|the same|the function above|the code above|the table above)\b", re.I)
 
 _ABBREVIATIONS = {"e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "fig", "no", "approx", "cf",
@@ -151,6 +151,9 @@ class Candidate:
     score: float = 0.0
 
 
+LEDE_BONUS = 0.15  # a sentence of the document's first paragraph (it says what the subject is)
+
+
 def score_candidates(candidates: list[Candidate], title: str = "") -> None:
     """Give each candidate a salience score in 0..1 (1 = the most salient sentence).
 
@@ -173,6 +176,7 @@ def score_candidates(candidates: list[Candidate], title: str = "") -> None:
         df.update(set(c.stems))
     weight = {t: 0.15 + math.log1p(tf[t] - 1) * min(1.0, math.log((n + 1) / df[t])) for t in tf}
     title_stems = set(content_stems(title))
+    ledes = {c.source: c.block for c in sorted(candidates, key=lambda c: c.block, reverse=True)}
     central: list[float] = []
     for c in candidates:
         unique = set(c.stems)
@@ -185,6 +189,8 @@ def score_candidates(candidates: list[Candidate], title: str = "") -> None:
         if c.sentence_in_block == 0:  # the topic sentence of a section, or of a paragraph
             value += 0.35 if c.block_in_section == 0 else 0.15
         value += min(0.3, 0.1 * len(unique & (set(content_stems(c.heading)) | title_stems)))
+        if ledes.get(c.source) == c.block:  # the document's first paragraph: what the subject is
+            value += LEDE_BONUS
         length = word_count(c.text)
         if length < 6:
             value *= 0.4

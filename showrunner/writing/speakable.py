@@ -63,6 +63,9 @@ def join_words(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+_SCALE = {"K": "thousand", "M": "million", "B": "billion"}
+
+
 def speakable(text: str, author: bool = True) -> str:
     """Turn one sentence (or a few) of source text into narration a voice can read aloud;
     `author`: its first person is the source's author's (False for a host's own words)."""
@@ -100,6 +103,10 @@ def speakable(text: str, author: bool = True) -> str:
     t = re.sub(r"\betc\.", "and so on.", t)
     t = re.sub(r"\bvs\.?(?=\s)", "versus", t)
     t = re.sub(r"\bapprox\.", "about", t)
+    # a count written short: "a 4.9M-parameter model", "4.9M params", "100K steps" (never "16GB" or "5 MB": units)
+    t = re.sub(r"(?<![Vv]ersion )\b(\d+(?:\.\d+)?)(K|M|B(?=[- ](?:param|token|weight|row|record|user|request)))"
+               r"(?=-[a-z]|\s+[a-z])", lambda m: f"{m.group(1)} {_SCALE[m.group(2)]}", t)
+    t = re.sub(r"\b(\d[\d.,]*(?: (?:thousand|million|billion))?)[ -]params\b", r"\1 parameters", t)
     # a numbered part of another document: the document is named, its section number is for readers
     # ("As per section 4.1.1. of RFC 2046" -> "As per RFC 2046")
     t = re.sub(r"\b(?:[Ss]ection|[Cc]hapter|[Aa]ppendix) [\dA-Z]+(?:\.\d+)*\.? of (?=RFC\b|[A-Z])", "", t)

@@ -1,0 +1,146 @@
+"""Main points first (issue 17.3): what makes the offline writer say a document's main points, each
+behaviour on the smallest case that shows it, and on the seen real documents where it first mattered.
+(Never an unseen document: those are measured by bench/documents.py, not tuned on.)"""
+
+from __future__ import annotations
+
+from showrunner.artifacts import Brief, Outline, Research, Script
+from showrunner.files import read_model
+from showrunner.writing import script_writer
+from showrunner.writing.outline import shorten
+from showrunner.writing.script_writer import _head, split_long, unsayable
+from showrunner.writing.sentences import Candidate, score_candidates
+from tests.conftest import writing_config
+from tests.corpus import REAL, main_points_covered, real_corpus
+
+
+def real_script(writing_project, name: str) -> tuple[Brief, Outline, Script]:
+    source = f"sources/corpus/{name}"
+    raw = writing_config(sources=[source], target_minutes=2)
+    del raw["episodes"]["ep1"]["title"]
+    project = writing_project(raw, {source: (REAL / name).read_bytes()})
+    project.run_until("script")
+    return (read_model(project.path("brief.json"), Brief), read_model(project.path("outline.json"), Outline),
+            read_model(project.path("script.json"), Script))
+
+
+def points_said(name: str, brief: Brief, outline: Outline, script: Script) -> list[str]:
+    doc = next(d for d in real_corpus() if d.file == name)
+    assert not doc.unseen  # tests stay on the seen documents
+    headings = [s.title for s in outline.sections] + [h.name for h in brief.hosts]
+    source_text = [b.text for s in brief.sources for b in s.blocks if b.kind != "code"]
+    return [p for p, ok in main_points_covered(script, doc.main_points, headings, source_text) if ok]
+
+
+# --- sentences that are not cut into fragments ------------------------------------------------
+
+
+def test_a_long_sentence_is_not_split_inside_a_list_an_aside_or_before_a_relative_clause():
+    # each of these was split into a fragment a listener hears as broken ("In which each device ...")
+    for sentence in [
+        "To the best of our knowledge, the MMSN protocol is the first multifrequency MAC protocol designed for sensor "
+        "networks, in which each device is equipped with a single radio transceiver and the packet size is small.",
+        "On a small system, the trained model executes multi-step programs, including Fibonacci, integer "
+        "multiplication, division, and square root, that were never present in the training data at all.",
+        "In the above benchmark, passing the n flag, for showing line numbers, increases the times to 1.6 seconds "
+        "for ripgrep and 9.4 seconds for GNU grep on the same large file.",
+        "In Round 1, we hand-code the weights of a 4-layer, 2.1M-parameter transformer so that it exactly implements "
+        "the machine on every one of the cells we test it on.",
+        "And application of some of those other things can make your program better, eliminating much of the "
+        "boilerplate that arises if every error is checked with a rote if statement.",
+    ]:
+        assert split_long(sentence, 20) == [sentence], sentence
+
+
+def test_a_list_items_head_is_not_an_opening_phrase_and_a_key_point_not_cut_at_a_preposition():
+    item = ("To the best of our knowledge, the MMSN protocol is the first multifrequency MAC protocol especially "
+            "designed for WSNs, in which each device is equipped with a single radio transceiver.")
+    head = _head(item)
+    assert head != "To the best of our knowledge." and "first multifrequency MAC protocol" in head
+    assert not shorten(item, 24).endswith(" in")  # "... designed for WSNs, in | which ...": not a cut
+
+
+def test_an_unsayable_sentence_says_its_claim_before_the_colon():
+    _claim = script_writer._claim
+    text = "Model width (not depth) is the primary bottleneck: d=256 eliminates copy errors that d=128 cannot resolve."
+    assert _claim(text) == "Model width (not depth) is the primary bottleneck."
+    assert not unsayable(_claim(text))
+    assert _claim("We ask two questions: can it, and will it?") == "We ask two questions."
+    assert _claim("To see why: it is slow.") is None  # an opening, not a claim
+
+
+# --- what is important ---------------------------------------------------------------------
+
+
+def test_the_documents_first_paragraph_ranks_above_the_same_sentence_later():
+    """A document's first paragraph says what its subject is ("It is a simple, fast and user-friendly alternative
+    to find."): its sentences rank above the same sentence later on."""
+    text = "It is a simple, fast and user-friendly alternative to find for most people."
+    filler = [f"The loader reads block {k} of the input file before the parser starts its work." for k in range(6)]
+    candidates = [Candidate(text=t, section="fd", heading="fd", source="r.md", location=f"line {i}",
+                            sentence_in_block=1, block_in_section=1, block=b)
+                  for i, (b, t) in enumerate([(1, "Fd is a program to find entries in your filesystem today."),
+                                              (1, text), *((k + 2, f) for k, f in enumerate(filler)), (9, text)])]
+    score_candidates(candidates, "fd")
+    assert candidates[1].score > candidates[-1].score
+
+
+def test_the_halves_of_a_sentence_a_code_block_interrupts_are_not_facts(writing_project):
+    source = ("# Errors\n\nErrors are values, and a program can handle them like any other value it computes. "
+              "The conversation often turns to the number of times the sequence\n\n```go\nif err != nil {\n"
+              "\treturn err\n}\n```\n\nshows up in a program. Still, it need not show up that often in practice.\n\n"
+              "A writer that records its first error can skip every later write and report once at the end.\n")
+    raw = writing_config(sources=["sources/ep1/errors.md"], target_minutes=1)
+    project = writing_project(raw, {"sources/ep1/errors.md": source})
+    project.run_until("research")
+    facts = [f.text for f in read_model(project.path("research.json"), Research).facts]
+    assert not any("the sequence" in f or f.startswith("shows up") for f in facts), facts
+    assert any(f.startswith("Errors are values") for f in facts)
+    assert any(f.startswith("Still, it need not") for f in facts)
+
+
+# --- the seen real documents where each behaviour first mattered -----------------------------
+
+
+def test_a_post_without_headings_says_more_than_its_title_claim(writing_project):
+    """Go's "errors are values" has no headings: one section, whose key points all restate the title. A sentence
+    saying again what is chosen is worth less, so the errWriter and bufio sentences get their turn."""
+    name = "go-errors-are-values.md"
+    brief, outline, script = real_script(writing_project, name)
+    said = points_said(name, brief, outline, script)
+    assert "errors are values and values can be programmed" in said
+    assert len(said) >= 2, said
+    text = " ".join(s.text for s in script.segments)
+    assert "the sequence." not in text and "must type." not in text  # the halves around the code are not said
+    assert abs(script.words - brief.target_words) <= 0.05 * brief.target_words
+
+
+def test_a_tutorials_steps_are_summarised_not_dropped_and_a_licence_line_does_not_open(writing_project):
+    """go-getting-started: the steps of "Write some code" (not a main section) are said by their first sentences
+    ("Enable dependency tracking for your code.") instead of all or nothing."""
+    name = "go-getting-started.html"
+    brief, outline, script = real_script(writing_project, name)
+    assert "enable dependency tracking with a go.mod file" in points_said(name, brief, outline, script)
+    _, _, ripgrep = real_script(writing_project, "ripgrep-readme.md")
+    opening = " ".join(s.text for s in ripgrep.segments if s.section_id == "s1")
+    assert "Dual-licensed" not in opening  # a short licence line no longer rides along with what ripgrep is
+
+
+def test_a_papers_appendices_are_secondary_whatever_their_headings_say(writing_project):
+    """acmart's sample: "B More Help for the Hardy" follows the conclusion; the reader marks it back matter, so the
+    outline puts it after the main sections and the writer says the body's points first."""
+    brief, outline, script = real_script(writing_project, "acm-sample-sigconf.pdf")
+    titles = [s.title for s in outline.sections]
+    back = [t for t in titles if t.startswith(("A ", "B "))]
+    assert back and titles[-len(back):] == back, titles
+    main = {s.id for s in outline.sections if s.title not in back}
+    words_main = sum(len(s.text.split()) for s in script.segments if s.section_id in main)
+    assert words_main > 0.75 * script.words
+
+
+def test_instead_of_opens_a_sentence_that_stands_on_its_own():
+    # "Instead of X, Y" names what it replaces; only a bare "Instead, ..." leans on the sentence before it
+    from showrunner.writing.sentences import leans_back
+
+    assert leans_back("Instead of just showing the search results, fd can run a command on each result.") == 0
+    assert leans_back("Instead, it returns a future.") == 2
