@@ -1,7 +1,8 @@
 """Listening to the narration: an offline recogniser, word error rate, and caption timing.
 
-    transcribe     faster-whisper (CTranslate2, int8 on the CPU) on a Whisper model that ships in a
-                   pinned package (showrunner.voices.WHISPER_MODELS), with word timestamps; its own
+    transcribe     faster-whisper (CTranslate2, int8 on the CPU) on a Whisper model that ships in
+                   pinned packages (showrunner.voices.WHISPER_MODELS: tiny.en, or base, whose model.bin
+                   comes in two halves joined in memory), loaded from memory, with word timestamps; its own
                    voice activity filter (defaults: silences over 2 s) keeps Whisper from filling the
                    silence after a scene's last word ("see you in the next video" 30 times on ep1's
                    scene 3, measured), and its hallucination filter drops an improbable segment beside
@@ -24,11 +25,13 @@
                    other side writes it as one word ("back reference" is "backreference"), and a
                    heard word the segments do not hold written as their word of the same sounds
                    ("plane" for "plain", by the US gold lexicon in hibari-tts): the same sounds
-                   spelled two ways are not errors
+                   spelled two ways are not errors; a lexicon term's respelling heard where the
+                   segments say the term is the term ("standard error" for "stderr")
     terms_heard    each term a segment says (the lexicon's, the words no voice is sure of): heard as
-                   itself or not, with the scene and the time; the recogniser is given the scene's
-                   terms as a glossary (Whisper's initial prompt), which helps it spell a term it
-                   heard but does not make it write one it did not (tests/test_listening.py)
+                   itself or as the respelling the voice was told to say ("standard error"), or
+                   not, with the scene and the time; the recogniser is given the scene's terms as
+                   a glossary (Whisper's initial prompt), which helps it spell a term it heard but
+                   does not make it write one it did not (tests/test_listening.py)
     cue_timing     each caption cue's start and end against the recognised words it holds
                    (tokens aligned with the fewest edits, ties broken by time; a stretch of speech
                    where no word was recognised stands for the words said there), and the worst
@@ -44,6 +47,7 @@ import importlib.metadata
 import math
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +71,7 @@ class Word:
 def recogniser(settings: Listen) -> dict[str, str]:
     """What made a transcript: the model, the package that ships it, and faster-whisper's version."""
     bundled = voices.WHISPER_MODELS[settings.model]
-    return {"model": settings.model, "package": bundled.distribution, "model_sha256": bundled.files[0][1],
+    return {"model": settings.model, "package": bundled.distribution, "model_sha256": bundled.model_sha256,
             "faster_whisper": importlib.metadata.version("faster-whisper"), "beam_size": str(settings.beam_size),
             "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items())
                       + f"; edges out to {EDGE_DBFS:g} dBFS across {EDGE_GAP_S:g} s, {EDGE_REACH_S:g} s at most",
@@ -76,10 +80,14 @@ def recogniser(settings: Listen) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _model(folder: str, threads: int):
+def _model(name: str, threads: int, cache_dir: Path | None):
     from faster_whisper import WhisperModel  # MIT
 
-    return WhisperModel(folder, device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True)
+    # from memory: the files checked against their pinned sha256, model.bin joined from its parts; the tokenizer
+    # is among them, so faster-whisper never fetches one
+    files = voices.recogniser_files(voices.WHISPER_MODELS[name], cache_dir)
+    return WhisperModel(f"whisper-{name}", device="cpu", compute_type="int8", cpu_threads=threads,
+                        local_files_only=True, files=files)
 
 
 # faster-whisper skips a segment it finds anomalous (improbable words, squeezed times) beside a silence this
@@ -109,8 +117,7 @@ def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = N
     """Words heard in float32 mono samples at 16 kHz, and the cost (wall and CPU seconds); `vocabulary`:
     terms the speech may hold, given to the recogniser as a glossary."""
     started, cpu = time.perf_counter(), time.process_time()
-    folder = voices.verified_path(voices.WHISPER_MODELS[settings.model], cache_dir).parent
-    model = _model(str(folder), threads)
+    model = _model(settings.model, threads, cache_dir)
     segments, _ = model.transcribe(np.asarray(samples, dtype=np.float32), language="en", beam_size=settings.beam_size,
                                    temperature=0.0, word_timestamps=True, condition_on_previous_text=False,
                                    vad_filter=True, initial_prompt=glossary(list(vocabulary)),
@@ -421,11 +428,33 @@ def _spelled_joined(words: list[str], vocabulary: set[str], longest: int = 5) ->
     return out
 
 
-def comparable(reference: str, heard: str) -> tuple[list[str], list[str]]:
-    """Both texts as word lists where the same sounds are spelled the same way (see word_error)."""
+def _respellings_joined(words: list[str], vocabulary: set[str], respellings: Mapping[str, str]) -> list[str]:
+    """Each run of heard words that is a lexicon term's respelling written as the term, where the other text
+    says the term: "stderr" respelled "standard error" and heard so is "stderr", not two errors."""
+    said = sorted(((tokens(say), key(term)) for term, say in respellings.items() if key(term) in vocabulary),
+                  key=lambda pair: -len(pair[0]))
+    said = [(run, term) for run, term in said if run and run != [term]]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for run, term in said:
+            if words[i:i + len(run)] == run:
+                out.append(term)
+                i += len(run)
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def comparable(reference: str, heard: str, respellings: Mapping[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """Both texts as word lists where the same sounds are spelled the same way (see word_error);
+    `respellings` ({term: how the voice is told to say it}): a term heard as its respelling is the term."""
     ref = _letters_joined(tokens(reference))
     ref_vocab = set(ref)
-    hyp = _letters_joined(_spelled_joined(tokens(heard), ref_vocab))
+    hyp = _letters_joined(_spelled_joined(_respellings_joined(tokens(heard), ref_vocab, respellings or {}),
+                                          ref_vocab))
     hyp_vocab = set(hyp)
     return _compounds_joined(ref, hyp_vocab), _homophones_joined(_compounds_joined(hyp, ref_vocab), ref_vocab)
 
@@ -439,11 +468,12 @@ class ErrorRate:
     insertions: int
 
 
-def word_error(reference: str, heard: str) -> ErrorRate:
-    """jiwer's word error rate of `heard` against `reference`, both made comparable."""
+def word_error(reference: str, heard: str, respellings: Mapping[str, str] | None = None) -> ErrorRate:
+    """jiwer's word error rate of `heard` against `reference`, both made comparable (a lexicon term heard as
+    its respelling, {term: say}, is no error)."""
     import jiwer  # Apache-2.0
 
-    ref_words, hyp_words = comparable(reference, heard)
+    ref_words, hyp_words = comparable(reference, heard, respellings)
     ref, hyp = " ".join(ref_words), " ".join(hyp_words)
     if not ref:
         return ErrorRate(0.0 if not hyp else 1.0, 0, 0, 0, len(hyp.split()))
@@ -481,12 +511,16 @@ class TermHeard:
 REACH_S = 0.5  # a segment's words are those heard from this long before it starts to this long after it ends
 
 
-def terms_heard(segments: list[Said], words: list[Word], terms: dict[str, str], longest: int = 6) -> list[TermHeard]:
-    """For each term ({term: kind}) that the segments say, in how many segments it was heard as itself:
-    its key (key()) is the joined text of some run of the words heard in the segment's time."""
+def terms_heard(segments: list[Said], words: list[Word], terms: dict[str, str], longest: int = 6,
+                respellings: Mapping[str, str] | None = None) -> list[TermHeard]:
+    """For each term ({term: kind}) that the segments say, in how many segments it was heard as itself or as
+    its respelling ({term: say}: the voice was told to say "stderr" as "standard error", and a recogniser
+    that hears "standard error" heard it said right): its key (key()), or its respelling's, is the joined
+    text of some run of the words heard in the segment's time."""
     out = []
     for term, kind in terms.items():
         wanted = key(term)
+        wanted_too = {key(say) for say in [(respellings or {}).get(term)] if say} - {""}
         pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?:'s|s)?(?![\w-])", re.IGNORECASE)
         said = heard = 0
         missed: list[str] = []
@@ -498,7 +532,7 @@ def terms_heard(segments: list[Said], words: list[Word], terms: dict[str, str], 
                     for t in tokens(w.text)]
             runs = {"".join(near[i:i + n]) for i in range(len(near)) for n in range(1, longest + 1)}
             runs |= _unglued(near, set(tokens(segment.text)))
-            if any(_same_term(r, wanted) for r in runs):
+            if any(_same_term(r, w) for r in runs for w in {wanted, *wanted_too}):
                 heard += 1
             else:
                 minutes, seconds = divmod(segment.start, 60)

@@ -19,10 +19,12 @@ from tests.media_episode import media_config
 SEGMENTS = ["A backreference matches the same text again.",
          "Run kubectl to list the pods, then nginx serves them.",
          "The GNU tools read from stdin and write to stdout.",
-         "Search with ripgrep, or with grep and a regex."]
+         "Search with ripgrep, or with grep and a regex.",
+         "Rust is Turing-complete and has async-await; in Go each goroutine writes to stderr."]
 
 
-def _heard(tmp_path, voice: str, pronunciations: dict | None = None) -> list[listening.TermHeard]:
+def _heard(tmp_path, voice: str, pronunciations: dict | None = None,
+           model: str = "tiny.en") -> list[listening.TermHeard]:
     """Every segment spoken through scene_voice.speak by `voice`, heard by the recogniser with the lexicon's
     terms as its glossary: each term's result."""
     raw = media_config(cache={"dir": str(tmp_path / "cache")})
@@ -41,33 +43,58 @@ def _heard(tmp_path, voice: str, pronunciations: dict | None = None) -> list[lis
     said, words, offset = [], [], 0.0
     for text, audio in zip(SEGMENTS, media.decode_audio(spoken, listening.SAMPLE_RATE), strict=True):
         samples = media.resample(audio, listening.SAMPLE_RATE, listening.SAMPLE_RATE)
-        heard, _ = listening.transcribe(samples, Listen(), tmp_path / "cache", threads=2,
+        heard, _ = listening.transcribe(samples, Listen(model=model), tmp_path / "cache", threads=2,
                                         vocabulary=lexicon.used_in(text))
         seconds = samples.size / listening.SAMPLE_RATE
         said.append(listening.Said(1, offset, offset + seconds, text))
         words += [listening.Word(w.text, w.start + offset, w.end + offset) for w in heard]
         offset += seconds + 1.0
     terms = dict.fromkeys(lexicon.used_in(" ".join(SEGMENTS)), "lexicon")
-    return listening.terms_heard(said, words, terms)
+    return listening.terms_heard(said, words, terms, respellings=lexicon.respellings(" ".join(SEGMENTS)))
 
 
-@pytest.mark.parametrize("voice", ["hibari/heart", "piper/joe"])
-def test_the_lexicon_terms_are_said_so_that_they_are_heard(tmp_path, voice):
-    results = _heard(tmp_path, voice)
+@pytest.mark.parametrize(("voice", "model"), [("hibari/heart", "tiny.en"), ("piper/joe", "tiny.en"),
+                                              ("hibari/heart", "base")])
+def test_the_lexicon_terms_are_said_so_that_they_are_heard(tmp_path, voice, model):
+    results = _heard(tmp_path, voice, model=model)
     assert {r.term for r in results} == {"backreference", "kubectl", "nginx", "GNU", "stdin", "stdout", "ripgrep",
-                                         "grep", "regex"}
+                                         "grep", "regex", "Rust", "Turing-complete", "async-await", "goroutine",
+                                         "stderr"}
     missed = {r.term: r.missed for r in results if not r.passed}
     assert not missed, missed
 
 
 def test_a_term_said_wrongly_is_reported_missed_though_the_recogniser_was_given_it(tmp_path):
-    wrong = {"backreference": "background", "kubectl": "cubicle", "GNU": "new"}
-    results = _heard(tmp_path, "hibari/heart", wrong)  # the voice is given the wrong respellings
+    # the voice is given the phonemes of other words (misaki's for "background", "cubicle", "new") while each
+    # term keeps its right respelling: heard neither as itself nor as its respelling, it is missed
+    wrong = {"backreference": ("back reference", "bˈækɡɹˌWnd"), "kubectl": ("cube C T L", "kjˈubəkᵊl"),
+             "GNU": ("guh new", "nˈu")}
+    results = _heard(tmp_path, "hibari/heart", {term: {"say": say, "phonemes": {"hibari": phonemes}}
+                                                for term, (say, phonemes) in wrong.items()})
     by_term = {r.term: r for r in results}
     for term in wrong:
-        assert not by_term[term].passed, f"{term} said as {wrong[term]!r} but reported heard"
+        assert not by_term[term].passed, f"{term} said as {wrong[term][1]!r} but reported heard"
     assert by_term["backreference"].missed[0].startswith("scene 01 at 0:00.0, heard 'background")
     assert by_term["nginx"].passed and by_term["grep"].passed  # the rest still heard
+
+
+def test_a_term_heard_as_its_respelling_is_heard_and_no_word_error():
+    # the go race detector: "stderr" is respelled "standard error" and the recogniser writes what it heard
+    line = listening.Said(1, 0.0, 2.0, "The report goes to stderr, then exits.")
+    words = [listening.Word(w, 0.2 * i, 0.2 * i + 0.15) for i, w in
+             enumerate("The report goes to standard error, then exits.".split())]
+    said_as = {"stderr": "standard error"}
+    assert listening.terms_heard([line], words, {"stderr": "lexicon"}, respellings=said_as)[0].passed
+    assert not listening.terms_heard([line], words, {"stderr": "lexicon"})[0].passed  # without the lexicon: missed
+    assert listening.word_error(line.text, " ".join(w.text for w in words), said_as).rate == 0.0
+    assert listening.word_error(line.text, " ".join(w.text for w in words)).rate > 0.2
+    # another word heard is still missed and still an error, and a respelling counts only where the term is said
+    other = [listening.Word(w.text.replace("standard", "standing"), w.start, w.end) for w in words]
+    assert not listening.terms_heard([line], other, {"stderr": "lexicon"}, respellings=said_as)[0].passed
+    assert listening.word_error(line.text, " ".join(w.text for w in other), said_as).rate > 0.2
+    assert listening.word_error("A standard error.", "A standard error.", said_as).rate == 0.0
+    assert Lexicon({"stderr": Pronunciation(say="standard error")}).respellings("stderr and grep") == \
+        {"stderr": "standard error", "grep": "grep"}
 
 
 def test_spelling_variants_of_the_same_sounds_are_not_word_errors():
