@@ -83,13 +83,15 @@ def measure(project: Project, name: str, episode_slug: str) -> dict:
     transcript = read_json(results / "transcript.json")
     words = [listening.Word(w["text"], w["start"], w["end"], w.get("probability", 1.0)) for w in transcript["words"]]
     said = spoken_segments(timings)
-    error = listening.word_error(" ".join(s.text for s in said), transcript["text"])
     lexicon = episode_lexicon(episode)
+    error = listening.word_error(" ".join(s.text for s in said), transcript["text"],
+                                 lexicon.respellings(" ".join(s.text for s in said)))
     terms = dict.fromkeys(lexicon.used_in(" \n ".join(s.text for s in said)), "lexicon")
     outline = read_model(results / "outline.json", Outline)
     for word in still_unsure(outline.unsure_words, lexicon):
         terms.setdefault(word, "unsure")
-    heard = listening.terms_heard(said, words, terms)
+    heard = listening.terms_heard(said, words, terms,
+                                  respellings=lexicon.respellings(" \n ".join(s.text for s in said)))
     cues = parse_srt(results / "captions.srt")
     offsets, unmeasured = listening.cue_timing([(c.start, c.end, " ".join(c.lines)) for c in cues],
                                                listening.word_times(words, [tuple(s) for s in transcript["speech"]]))

@@ -285,7 +285,7 @@ def _listening_checks(job: StageJob, timings: list[SceneTimings]) -> list[Check]
     except (ArtifactError, OSError, KeyError, TypeError) as err:
         return [Check("words heard", False, f"transcript unreadable: {err}", "a transcript.json")]
     said = " ".join(segment.text for scene in timings for segment in scene.segments)
-    error = listening.word_error(said, transcript.get("text", ""))
+    error = listening.word_error(said, transcript.get("text", ""), episode_lexicon(job.episode).respellings(said))
     model = transcript.get("recogniser", {}).get("model", "?")
     checks = [Check("words heard", error.rate <= limits.max_word_error_rate,
                     f"word error rate {error.rate:.1%} ({error.substitutions} substituted, {error.deletions} missed, "
@@ -335,7 +335,8 @@ def still_unsure(words: list[str], lexicon: Lexicon) -> list[str]:
 
 def term_results(job: StageJob, timings: list[SceneTimings], words: list[listening.Word]) -> list[listening.TermHeard]:
     said = spoken_segments(timings)
-    return listening.terms_heard(said, words, episode_terms(job, said))
+    respellings = episode_lexicon(job.episode).respellings(" \n ".join(s.text for s in said))
+    return listening.terms_heard(said, words, episode_terms(job, said), respellings=respellings)
 
 
 def term_checks(results: list[listening.TermHeard], hard: bool = True) -> list[Check]:

@@ -261,24 +261,30 @@ class _WordClock:
     ends at the end of words[i] and the next begins at the start of words[i + 1].
 
     Where the voice paused at a punctuation mark, the edges are those of the silence the audio
-    measured (a pause that ends within AFTER_S of where the next word starts, and starts after
-    words[i] began; a silent stop or a breath inside a phrase is no pause): a voice may hold the
-    silence in the last sound's duration rather than in the comma's (hibari does), so the word's end
+    measured (a pause that ends within AFTER_S of where the next word starts, or spans that start and
+    ends within STRADDLE_S of it, and starts after words[i] began; a silent stop or a breath inside a
+    phrase is no pause): a voice may hold the silence in the last sound's duration rather than in the
+    comma's (hibari does), so the word's end
     is where its silence starts, not where its duration says; and `captions cover the speech` allows
     a measured pause uncaptioned. Elsewhere a cue lasts until the next word begins, where the next
     cue starts (no flicker between cues)."""
 
     AFTER_S = (-0.15, 0.06)  # where a pause may end, against the next word's start
+    # or a pause that began before the next word's start and ends this much after it at most: the next word
+    # cannot begin inside a silence (the voice's comma lasted longer than its durations said: acm-sample-
+    # acmtog, "node, | which": the pause 55.28-55.76 s, "which" timed from 55.566 s)
+    STRADDLE_S = 0.3
 
     def __init__(self, words: Sequence[str], spoken: Sequence[tuple[int, int]], pauses: Sequence[tuple[int, int]],
                  rate: int):
         self.edges: list[tuple[int, int]] = []  # after words[i]: (where its cue ends, where the next begins)
         self.matched: set[int] = set()  # the words the voice paused after: a break there costs less (_groups)
         early, late = (round(s * rate) for s in self.AFTER_S)
+        straddle = round(self.STRADDLE_S * rate)
         for i in range(len(spoken) - 1):
             end, start = spoken[i][1], spoken[i + 1][0]
             found = [(a, b) for a, b in pauses if words[i][-1] in MARKS and spoken[i][0] < a
-                     and start + early <= b <= start + late]
+                     and (start + early <= b <= start + late or a <= start < b <= start + straddle)]
             if found:  # the silence the audio measured there
                 self.edges.append(min(found, key=lambda p: abs(p[1] - start)))
             else:  # a cue lasts until the next word begins

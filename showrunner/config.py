@@ -9,6 +9,7 @@ gives the settings one episode runs with: the top-level sections with that episo
 from __future__ import annotations
 
 import copy
+import importlib.util
 import re
 from contextvars import ContextVar
 from pathlib import Path
@@ -275,13 +276,27 @@ class Audio(Strict):
 class Listen(Strict):
     """The recogniser that listens to the narration (the `transcript` stage) and its thresholds."""
 
-    model: Literal["tiny.en"] = Field(default="tiny.en", description="a Whisper model shipped in a pinned package")
+    model: Literal["tiny.en", "base"] = Field(
+        default="tiny.en", description="a Whisper model shipped in pinned packages (showrunner.voices.WHISPER_MODELS): "
+                                       "tiny.en (75 MB) or base (145 MB, about twice the CPU)")
     beam_size: int = Field(default=5, ge=1, le=10)
     max_word_error_rate: float = Field(default=0.10, ge=0, le=1)
     caption_tolerance_ms: float = Field(default=150.0, ge=0)
     terms: Literal["hard", "soft"] = Field(
         default="hard", description="hard: acceptance fails unless every lexicon term the narration says is heard "
                                     "as itself; soft: a warning (a voice the recogniser mishears, e.g. espeak-ng)")
+
+    @field_validator("model")
+    @classmethod
+    def _installed(cls, value: str) -> str:
+        from showrunner.voices import WHISPER_MODELS
+
+        missing = [p.distribution for p in WHISPER_MODELS[value].packages
+                   if importlib.util.find_spec(p.package) is None]
+        if missing:
+            raise ValueError(f"Whisper {value} ships in {' and '.join(missing)}, not installed: "
+                             f"pip install {' '.join(missing)} (or 'showrunner[whisper-base]')")
+        return value
 
 
 class Acceptance(Strict):

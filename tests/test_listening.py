@@ -4,6 +4,7 @@ spelling variants of the same sounds are not word errors."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from showrunner import listening, media
@@ -18,10 +19,12 @@ from tests.media_episode import media_config
 SEGMENTS = ["A backreference matches the same text again.",
          "Run kubectl to list the pods, then nginx serves them.",
          "The GNU tools read from stdin and write to stdout.",
-         "Search with ripgrep, or with grep and a regex."]
+         "Search with ripgrep, or with grep and a regex.",
+         "Rust is Turing-complete and has async-await; in Go each goroutine writes to stderr."]
 
 
-def _heard(tmp_path, voice: str, pronunciations: dict | None = None) -> list[listening.TermHeard]:
+def _heard(tmp_path, voice: str, pronunciations: dict | None = None,
+           model: str = "tiny.en") -> list[listening.TermHeard]:
     """Every segment spoken through scene_voice.speak by `voice`, heard by the recogniser with the lexicon's
     terms as its glossary: each term's result."""
     raw = media_config(cache={"dir": str(tmp_path / "cache")})
@@ -40,33 +43,58 @@ def _heard(tmp_path, voice: str, pronunciations: dict | None = None) -> list[lis
     said, words, offset = [], [], 0.0
     for text, audio in zip(SEGMENTS, media.decode_audio(spoken, listening.SAMPLE_RATE), strict=True):
         samples = media.resample(audio, listening.SAMPLE_RATE, listening.SAMPLE_RATE)
-        heard, _ = listening.transcribe(samples, Listen(), tmp_path / "cache", threads=2,
+        heard, _ = listening.transcribe(samples, Listen(model=model), tmp_path / "cache", threads=2,
                                         vocabulary=lexicon.used_in(text))
         seconds = samples.size / listening.SAMPLE_RATE
         said.append(listening.Said(1, offset, offset + seconds, text))
         words += [listening.Word(w.text, w.start + offset, w.end + offset) for w in heard]
         offset += seconds + 1.0
     terms = dict.fromkeys(lexicon.used_in(" ".join(SEGMENTS)), "lexicon")
-    return listening.terms_heard(said, words, terms)
+    return listening.terms_heard(said, words, terms, respellings=lexicon.respellings(" ".join(SEGMENTS)))
 
 
-@pytest.mark.parametrize("voice", ["hibari/heart", "piper/joe"])
-def test_the_lexicon_terms_are_said_so_that_they_are_heard(tmp_path, voice):
-    results = _heard(tmp_path, voice)
+@pytest.mark.parametrize(("voice", "model"), [("hibari/heart", "tiny.en"), ("piper/joe", "tiny.en"),
+                                              ("hibari/heart", "base")])
+def test_the_lexicon_terms_are_said_so_that_they_are_heard(tmp_path, voice, model):
+    results = _heard(tmp_path, voice, model=model)
     assert {r.term for r in results} == {"backreference", "kubectl", "nginx", "GNU", "stdin", "stdout", "ripgrep",
-                                         "grep", "regex"}
+                                         "grep", "regex", "Rust", "Turing-complete", "async-await", "goroutine",
+                                         "stderr"}
     missed = {r.term: r.missed for r in results if not r.passed}
     assert not missed, missed
 
 
 def test_a_term_said_wrongly_is_reported_missed_though_the_recogniser_was_given_it(tmp_path):
-    wrong = {"backreference": "background", "kubectl": "cubicle", "GNU": "new"}
-    results = _heard(tmp_path, "hibari/heart", wrong)  # the voice is given the wrong respellings
+    # the voice is given the phonemes of other words (misaki's for "background", "cubicle", "new") while each
+    # term keeps its right respelling: heard neither as itself nor as its respelling, it is missed
+    wrong = {"backreference": ("back reference", "bˈækɡɹˌWnd"), "kubectl": ("cube C T L", "kjˈubəkᵊl"),
+             "GNU": ("guh new", "nˈu")}
+    results = _heard(tmp_path, "hibari/heart", {term: {"say": say, "phonemes": {"hibari": phonemes}}
+                                                for term, (say, phonemes) in wrong.items()})
     by_term = {r.term: r for r in results}
     for term in wrong:
-        assert not by_term[term].passed, f"{term} said as {wrong[term]!r} but reported heard"
+        assert not by_term[term].passed, f"{term} said as {wrong[term][1]!r} but reported heard"
     assert by_term["backreference"].missed[0].startswith("scene 01 at 0:00.0, heard 'background")
     assert by_term["nginx"].passed and by_term["grep"].passed  # the rest still heard
+
+
+def test_a_term_heard_as_its_respelling_is_heard_and_no_word_error():
+    # the go race detector: "stderr" is respelled "standard error" and the recogniser writes what it heard
+    line = listening.Said(1, 0.0, 2.0, "The report goes to stderr, then exits.")
+    words = [listening.Word(w, 0.2 * i, 0.2 * i + 0.15) for i, w in
+             enumerate("The report goes to standard error, then exits.".split())]
+    said_as = {"stderr": "standard error"}
+    assert listening.terms_heard([line], words, {"stderr": "lexicon"}, respellings=said_as)[0].passed
+    assert not listening.terms_heard([line], words, {"stderr": "lexicon"})[0].passed  # without the lexicon: missed
+    assert listening.word_error(line.text, " ".join(w.text for w in words), said_as).rate == 0.0
+    assert listening.word_error(line.text, " ".join(w.text for w in words)).rate > 0.2
+    # another word heard is still missed and still an error, and a respelling counts only where the term is said
+    other = [listening.Word(w.text.replace("standard", "standing"), w.start, w.end) for w in words]
+    assert not listening.terms_heard([line], other, {"stderr": "lexicon"}, respellings=said_as)[0].passed
+    assert listening.word_error(line.text, " ".join(w.text for w in other), said_as).rate > 0.2
+    assert listening.word_error("A standard error.", "A standard error.", said_as).rate == 0.0
+    assert Lexicon({"stderr": Pronunciation(say="standard error")}).respellings("stderr and grep") == \
+        {"stderr": "standard error", "grep": "grep"}
 
 
 def test_spelling_variants_of_the_same_sounds_are_not_word_errors():
@@ -172,3 +200,118 @@ def test_a_word_heard_as_two_is_timed_from_both():
     cues = [(66.0, 68.29, "three rows."), (68.59, 69.4, "input content,")]
     offsets, unmeasured = listening.cue_timing(cues, words)
     assert unmeasured == 0 and [(o.edge, o.offset) for o in offsets if o.cue == 2] == [("start", -0.02), ("end", 0.02)]
+
+
+def test_a_stretch_of_speech_the_recogniser_left_out_times_the_words_said_there():
+    # rust-1.77.0: "... 1.77.0 stable, Ben." heard without "Ben." (spoken 31.18-31.468 s, the cue ends at 31.475)
+    words = [listening.Word("Tell", 28.4, 28.6), listening.Word("us", 28.6, 28.8), listening.Word("what's", 28.8, 29.3),
+             listening.Word("in", 29.3, 29.9), listening.Word("1.77.0", 29.9, 30.3),
+             listening.Word("stable.", 30.49, 30.89),
+             listening.Word("The", 31.59, 32.21), listening.Word("code", 32.21, 32.71)]
+    stretches = [(28.396, 30.86), (31.18, 31.468), (32.012, 34.7)]
+    cues = [(28.4, 31.475, "Tell us what's in 1.77.0 stable, Ben."), (32.0, 32.71, "The code")]
+    timed = listening.word_times(words, stretches)
+    assert [w.text for w in timed][4:] == ["1.77.0", "stable.", listening.UNHEARD, "The", "code"]
+    offsets, unmeasured = listening.cue_timing(cues, timed)
+    assert unmeasured == 0 and [(o.cue, o.edge, o.offset) for o in offsets][1] == (1, "end", 0.007)
+    # and a cue ending 200 ms early there is measured as such
+    early = listening.cue_timing([(28.4, 31.275, cues[0][2]), cues[1]], timed)[0]
+    assert [(o.cue, o.edge, o.offset) for o in early][1] == (1, "end", -0.193)
+    # a click shorter than a word is not one
+    assert listening.UNHEARD not in [w.text for w in listening.word_times(words, [*stretches[:1], (31.2, 31.25),
+                                                                                   stretches[2]])]
+
+
+def test_a_stretchs_one_word_spans_it_and_a_late_first_word_starts_it():
+    # fd README: "First," timed in the pause after its stretch (23.8-24.248 s), the cue starts at 23.8
+    timed = listening.word_times([listening.Word("use.", 23.31, 23.64), listening.Word("First,", 24.37, 24.37),
+                                  listening.Word("to", 24.61, 24.75), listening.Word("get", 24.75, 24.91)],
+                                 [(22.9, 23.64), (23.8, 24.248), (24.536, 24.95)])
+    assert [(w.start, w.end) for w in timed][1:3] == [(23.8, 24.248), (24.536, 24.75)]
+    # a stretch's first word timed 0.65 s after the stretch starts: nothing else was heard before it there
+    late = listening.word_times([listening.Word("1.77.0", 40.65, 41.2), listening.Word("adds", 41.2, 41.5)],
+                                [(40.0, 41.5)])
+    assert late[0].start == 40.0
+    offsets, _ = listening.cue_timing([(40.0, 41.5, "1.77.0 adds")], late)
+    assert [o.offset for o in offsets] == [0.0, 0.0]
+    offsets, _ = listening.cue_timing([(40.2, 41.5, "1.77.0 adds")], late)  # a cue 200 ms late is measured so
+    assert offsets[0].offset == 0.2
+
+
+def test_a_word_heard_once_for_two_is_the_one_said_where_it_was_heard():
+    # fd README: "... Today: fd." ends a segment, "Fd is a program" starts the next; Whisper left out
+    # "Today: fd." (a stretch of its own, 4.192-5.056 s) and heard one "FD" at 5.1-5.66 s
+    words = [listening.Word("with", 2.98, 3.22), listening.Word("Ben.", 3.22, 3.62), listening.Word("FD", 5.1, 5.66),
+             listening.Word("is", 5.66, 6.22), listening.Word("a", 6.22, 6.46), listening.Word("program.", 6.46, 6.8)]
+    timed = listening.word_times(words, [(2.112, 3.424), (4.192, 5.056), (5.6, 6.9)])
+    cues = [(2.1, 5.068, "with Ben. Today: fd."), (5.568, 6.878, "Fd is a program.")]
+    offsets, unmeasured = listening.cue_timing(cues, timed)
+    assert unmeasured == 0 and [(o.cue, o.edge, o.offset) for o in offsets] == [
+        (1, "start", -0.012), (1, "end", 0.012), (2, "start", -0.032), (2, "end", -0.022)]
+    shifted = listening.cue_timing([cues[0], (5.768, 6.878, cues[1][2])], timed)[0]  # second cue 200 ms late
+    assert [(o.cue, o.edge, o.offset) for o in shifted][2] == (2, "start", 0.168)
+    # a short word heard unsure inside the speech is a word said (ripgrep README: "ack," heard as "Act," 0.043)
+    said = listening.word_times([listening.Word("of", 47.66, 47.96), listening.Word("Act,", 47.96, 48.28, 0.043)],
+                                [(47.288, 48.12)])
+    assert [w.text for w in said] == ["of", "Act,"] and said[-1].end == 48.12
+    assert [w.text for w in listening.word_times([listening.Word("in.", 48.5, 48.7, 0.03)], [(47.288, 48.12)])] == [
+        listening.UNHEARD]  # one timed in a silence is not
+
+
+def test_a_gap_whisper_left_inside_speech_ends_the_word_before_where_the_next_starts():
+    # subleq README: "transformer" heard to 9.8 s, "execute" from 10.18 s, one stretch of speech throughout;
+    # the voice turned from one to the other at 10.187 s
+    words = [listening.Word("standard", 9.2, 9.48), listening.Word("transformer", 9.48, 9.8),
+             listening.Word("execute", 10.18, 10.72), listening.Word("programs.", 10.72, 11.4)]
+    timed = listening.word_times(words, [(7.168, 11.4)])
+    assert timed[1].end == 10.18
+    cues = [(7.168, 10.187, "standard transformer"), (10.187, 11.4, "execute programs.")]
+    assert [o.offset for o in listening.cue_timing(cues, timed)[0]] == [0.0, 0.007, 0.007, 0.0]
+    # a break 200 ms early there is measured as such
+    early = listening.cue_timing([(7.168, 9.987, cues[0][2]), (9.987, 11.4, cues[1][2])], timed)[0]
+    assert [o.offset for o in early][1:3] == [-0.193, -0.193]
+    # two stretches keep their silence between them, and so does a phrase's end (a pause too short for the
+    # detector: fdb-load-balancing, "requests." to 12.56 s, "Two" from 12.8 s)
+    assert listening.word_times(words, [(7.168, 9.8), (10.18, 11.4)])[1].end == 9.8
+    phrase = [listening.Word("of", 11.78, 12.06), listening.Word("requests.", 12.06, 12.56),
+              listening.Word("Two", 12.8, 12.96), listening.Word("load", 12.96, 13.2)]
+    assert listening.word_times(phrase, [(8.768, 14.432)])[1].end == 12.56
+
+
+def test_cue_words_heard_as_one_word_of_their_letters_time_the_cue():
+    # subleq README: "d ff and five more" heard as "DFF and 5 more,"
+    words = [listening.Word("model,", 46.2, 46.46), listening.Word("DFF", 46.62, 47.1),
+             listening.Word("and", 47.1, 47.48), listening.Word("5", 47.48, 47.8), listening.Word("more,", 47.8, 48.0)]
+    offsets, unmeasured = listening.cue_timing([(45.0, 46.46, "model,"), (46.609, 48.0, "d ff and five more,")], words)
+    assert unmeasured == 0 and [(o.cue, o.edge, o.offset) for o in offsets][2] == (2, "start", -0.011)
+
+
+def test_a_word_whisper_squeezed_shares_the_time_of_the_word_before_by_letters():
+    # acm-sample-acmtog: "in" 14.18-14.78 s and "general" 14.78-14.8 s; the voice turned at 14.352 s
+    words = [listening.Word("understood", 13.78, 14.18), listening.Word("in", 14.18, 14.78),
+             listening.Word("general", 14.78, 14.8), listening.Word("wireless", 14.8, 15.34)]
+    timed = listening.word_times(words, [(10.432, 16.416)])
+    assert (timed[1].end, timed[2].start) == (14.318, 14.318)
+    cues = [(13.0, 14.352, "understood in"), (14.352, 16.416, "general wireless")]
+    assert [o.offset for o in listening.cue_timing(cues, timed)[0]][1:3] == [0.034, 0.034]
+    # the same break 200 ms late is measured as such
+    late = listening.cue_timing([(13.0, 14.552, cues[0][2]), (14.552, 16.416, cues[1][2])], timed)[0]
+    assert [o.offset for o in late][1:3] == [0.234, 0.234]
+
+
+def test_a_stretchs_edges_move_out_to_where_the_audio_falls_silent():
+    # the detector starts a stretch ~100 ms after the voice and ends it before a last consonant's release
+    rate = listening.SAMPLE_RATE
+    noise = np.random.default_rng(0).standard_normal(3 * rate).astype(np.float32)
+    audio = np.zeros(3 * rate, dtype=np.float32)
+    audio[rate:2 * rate] = 0.1 * noise[rate:2 * rate]  # speech, 1.0-2.0 s
+    audio[round(2.03 * rate):round(2.08 * rate)] = 0.005 * noise[:round(0.05 * rate)]  # a release at -46 dBFS
+
+    def edges(stretches):  # to the 5 ms frame
+        return [x for pair in listening._edges_outward(audio, stretches) for x in pair]
+
+    assert edges([(1.1, 1.95)]) == pytest.approx([1.0, 2.08], abs=0.0051)
+    assert edges([(0.9, 2.2)]) == [0.9, 2.2]  # never inwards
+    assert edges([(1.1, 1.5), (1.6, 1.95)]) == pytest.approx([1.0, 1.55, 1.55, 2.08], abs=0.0051)  # halfway at most
+    audio[round(2.03 * rate):round(2.08 * rate)] *= 0.1  # at -66 dBFS it is silence
+    assert edges([(1.1, 1.95)]) == pytest.approx([1.0, 2.0], abs=0.0051)

@@ -368,6 +368,8 @@ def test_a_heading_is_said_in_a_sentence_as_a_person_says_it(writing_project):
     said = writer._lower_title("Common Format and MIME Type for Comma-Separated Values (CSV) Files")
     assert said == "common format and MIME type for comma-separated values (CSV) files"
     assert writer._lower_title("JavaScript Basics") == "JavaScript basics"
+    # subleq paper: "That was our look at A transformer that executes ..."
+    assert writer._lower_title("A Transformer That Executes a Program") == "a transformer that executes a program"
     assert writer._lower_title("Why should I use ripgrep?") == "why should I use ripgrep?"
     bridges = [writer.bridge(k, "Introduction", "Ben") for k in range(4)]
     bridges.append(writer.bridge(2, "Training Results", "Ben"))

@@ -136,3 +136,18 @@ def test_a_cue_ends_on_the_measured_silence_at_a_comma_but_not_at_a_silent_stop(
     assert (clock.before(1), clock.after(1)) == (1330, 1710)  # the silence the audio measured
     assert (clock.before(4), clock.after(4)) == (3000, 3000)  # no pause: until the next word begins
     assert (clock.before(2), clock.after(2)) == (2050, 2050)
+
+
+def test_a_pause_that_spans_where_the_voice_timed_the_next_word_is_where_the_cues_break():
+    # acm-sample-acmtog: "node," said to 55.345 s, "which" timed from 55.566 s, but the audio is silent from
+    # 55.28 to 55.76 s: the voice's comma lasted longer than its durations said
+    rate = 1000
+    text = "used by each node, which is easy to compute and does not depend"
+    times = [(54126, 54393), (54440, 54579), (54637, 54962), (55008, 55345), (55566, 55902), (55960, 56030),
+             (56077, 56367), (56448, 56518), (56564, 56994), (57087, 57191), (57226, 57438), (57438, 57598),
+             (57644, 57957)]
+    cues = segment_cues(text, 54126, 57957, rate, LIMITS, pauses=[(55280, 55760)], spoken=times)
+    assert cues[0].lines == ("used by each node,",) and (cues[0].end, cues[1].start) == (55.28, 55.76)
+    # a pause that ends long after (a stop inside the next word) is not the comma's
+    late = segment_cues(text, 54126, 57957, rate, LIMITS, pauses=[(55700, 55950)], spoken=times)
+    assert (late[0].end, late[1].start) == (55.566, 55.566)

@@ -493,6 +493,9 @@ class ScriptWriter:
         for k, word in enumerate(bare):
             if not word or not (k == 0 or title_case) or not word[0].isupper():
                 continue
+            if word == "A" and title_case:  # the article, which the capital-before-lower rule below misses
+                words_[k] = words_[k].replace("A", "a", 1)
+                continue
             if (len(word) > 1 and word.isupper()) or word in self.proper or \
                     any(c.isupper() for part in word.split("-") for c in part[1:]):
                 continue
