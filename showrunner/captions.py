@@ -85,13 +85,15 @@ def split_segment(text: str, seconds: float, limits: Acceptance) -> list[list[st
     return [wrap(" ".join(group), limits.caption_max_chars) for group in _groups(text.split(), seconds, limits, set())]
 
 
-def _groups(words: list[str], seconds: float, limits: Acceptance, paused: Container[int]) -> list[list[str]]:
+def _groups(words: list[str], seconds: float, limits: Acceptance, paused: Container[int],
+            lasts: Callable[[int, int], float] | None = None) -> list[list[str]]:
     """Cue-sized groups of words: the cheapest segmentation (above), by dynamic programming over
     consecutive pairs of cues.
 
-    A cue holds at most max_lines rows of max_chars, and at most the characters spoken in
-    max_seconds at this segment's pace (times are shared by characters, so that keeps every cue
-    short enough). `paused`: the indices of the words after which the voice paused.
+    A cue holds at most max_lines rows of max_chars, and lasts at most max_seconds: `lasts(a, b)`, the
+    seconds a cue of words[a:b] would be up, where the voice timed its words; otherwise at most the
+    characters spoken in max_seconds at this segment's pace (times are shared by characters, so that
+    keeps every cue short enough). `paused`: the indices of the words after which the voice paused.
     """
     n = len(words)
     total = len(" ".join(words))
@@ -100,8 +102,9 @@ def _groups(words: list[str], seconds: float, limits: Acceptance, paused: Contai
 
     @functools.cache
     def fits(a: int, b: int) -> bool:
+        short = lasts(a, b) <= limits.caption_max_seconds if lasts else size(a, b) <= budget
         return b - a == 1 or (len(wrap(" ".join(words[a:b]), limits.caption_max_chars)) <= limits.caption_max_lines
-                              and size(a, b) <= budget)
+                              and short)
 
     def plain(b: int) -> bool:
         return 0 < b < n and words[b - 1][-1] not in MARKS
@@ -162,13 +165,21 @@ def segment_cues(text: str, start_sample: int, end_sample: int, rate: int, limit
         clock = _WordClock(words, spoken, pauses, rate)
     else:
         clock = _Clock(words, start_sample, end_sample, pauses, rate, weigh)
-    groups = _groups(words, (end_sample - start_sample) / rate, limits, clock.matched)
+    def begin_at(first: int) -> int:  # where a cue whose first word is words[first] begins
+        return start_sample if first == 0 else clock.after(first - 1)
+
+    def finish_at(last: int) -> int:  # where a cue whose last word is words[last] ends
+        return end_sample if last == len(words) - 1 else clock.before(last)
+
+    # with the voice's word times a cue's length is known, not guessed from its characters: a slow stretch
+    # ("1.77.0", 'c"abc"') made a cue of average characters 7.9 s long, cut at 7 s while speech went on
+    lasts = (lambda a, b: (finish_at(b - 1) - begin_at(a)) / rate) if isinstance(clock, _WordClock) else None
+    groups = _groups(words, (end_sample - start_sample) / rate, limits, clock.matched, lasts)
     cues = []
     first = 0  # index of the cue's first word
-    for i, group in enumerate(groups):
+    for group in groups:
         last = first + len(group) - 1
-        begin = start_sample if i == 0 else clock.after(first - 1)
-        finish = end_sample if i == len(groups) - 1 else clock.before(last)
+        begin, finish = begin_at(first), finish_at(last)
         begin_s, finish_s = begin / rate, finish / rate
         if finish_s - begin_s > limits.caption_max_seconds:  # one very slow word: keep the limit
             finish_s = begin_s + limits.caption_max_seconds

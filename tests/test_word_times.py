@@ -151,3 +151,26 @@ def test_a_pause_that_spans_where_the_voice_timed_the_next_word_is_where_the_cue
     # a pause that ends long after (a stop inside the next word) is not the comma's
     late = segment_cues(text, 54126, 57957, rate, LIMITS, pauses=[(55700, 55950)], spoken=times)
     assert (late[0].end, late[1].start) == (55.566, 55.566)
+
+
+def test_a_cue_of_slowly_said_words_is_split_not_cut_at_the_time_limit():
+    # rust-1.77.0: "Finally, what's in 1.77.0 stable. Rust now supports C-string literals, c"abc"," is few letters
+    # but 7.3 s of speech (the version and the string are said at length); shared by letters it fitted one
+    # cue, which the 7 s limit then cut while the voice went on ('captions cover the speech' failed)
+    text = ('Finally, what\'s in 1.77.0 stable. Rust now supports C-string literals, c"abc", which expand to a '
+            "nul-byte terminated string in memory of type and 'static CStr.")
+    words = text.split()
+    rate = 24000
+    seconds = [0.6, 0.3, 0.2, 2.2, 0.6, 0.3, 0.3, 0.5, 0.7, 0.7, 1.2] + [0.3] * 14
+    assert len(seconds) == len(words)
+    spoken, at = [], 0.0
+    for s in seconds:
+        spoken.append((round(at * rate), round((at + s - 0.05) * rate)))
+        at += s
+    start, end = spoken[0][0], spoken[-1][1]
+    limits = Acceptance(caption_max_chars=42, caption_max_lines=2, caption_max_seconds=7.0)  # the defaults
+    cues = segment_cues(text, start, end, rate, limits, spoken=spoken)
+    assert all(c.end - c.start <= limits.caption_max_seconds for c in cues), cues
+    assert all(a.end == b.start for a, b in zip(cues, cues[1:], strict=False))  # no speech left uncaptioned
+    assert cues[0].start == start / rate and cues[-1].end == end / rate
+    assert " ".join(" ".join(c.lines) for c in cues) == text
