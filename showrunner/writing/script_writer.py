@@ -447,7 +447,11 @@ class ScriptWriter:
                 codes.setdefault((u.section_id, read_aloud.description_kind(u.text)), u)
         # a figure on screen is talked about while it is up: the sentence of its section that says its point
         figures = self.figure_units()
-        musts = self.key_point_units() + lists + list(codes.values()) + figures
+        # a list of another section (options, examples) is said when it ranks for its room, as any sentence: forced
+        # in, it took whatever room a little more budget left (go-race-detector.html's GORACE options displaced its
+        # usage and report points when the frame was four words shorter)
+        musts = self.key_point_units() + [u for u in lists if self._main(u.section_id)] + list(codes.values()) + \
+            figures
 
         def priority(u: Unit) -> tuple:
             return (u.section_id in secondary, u.group == u.uid, u.uid.startswith("code") or u in figures, -u.rank,
@@ -499,7 +503,9 @@ class ScriptWriter:
                                 key=lambda u: (-novel(u), u.order)):
                     pack = self._pack(u.uid, chosen)
                     if pack and total + self._words(pack) <= budget * 1.04:
-                        offers.append((said // 45, -u.rank, u.order, pack))
+                        # a section thin after the addition goes first: a whole list offered by a thin section
+                        # (go-race-detector.html's GORACE options, 100 words) waits for the others' sentences
+                        offers.append(((said + self._words(pack)) // 45, -u.rank, u.order, pack))
                         break
             added = False
             for *_, pack in sorted(offers):
