@@ -200,3 +200,23 @@ def test_each_figure_shown_gets_a_sentence_that_says_its_point(writing_project):
     text = " ".join(s.text for s in script.segments)
     said = [u.text for u in figures if u.text.split(",")[0] in text]
     assert len(said) >= 2, said  # none without them among the must-says; the budget holds two of five
+
+
+def test_a_specs_rule_list_is_said_in_part_when_the_room_shrinks_and_comes_back_when_it_grows(writing_project):
+    """rfc4180's rules are a list under a lead-in. When its items' heads did not fit the room, the whole list was
+    lost (1 of 5 points); and a summary made for a redraft's smaller budget was never undone for a larger one. Now
+    the lead-in and its best items that fit are said, and each draft starts from the list as drawn."""
+    name = "rfc4180.txt"
+    source = f"sources/corpus/{name}"
+    raw = writing_config(sources=[source], target_minutes=2)
+    del raw["episodes"]["ep1"]["title"]
+    project = writing_project(raw, {source: (REAL / name).read_bytes()})
+    project.run_until("script")
+    brief, outline = read_model(project.path("brief.json"), Brief), read_model(project.path("outline.json"), Outline)
+    writer = script_writer.ScriptWriter(brief, outline, read_model(project.path("research.json"), Research), 150, 25)
+    budget = writer.budget()
+    counts = []
+    for extra in range(-70, 41, 10):  # smaller budgets first, as a redraft may ask
+        said = points_said(name, brief, outline, writer.assemble(writer._select(budget + extra), 25))
+        counts.append(len(said))
+    assert min(counts) >= 3 and counts[-1] == 5, counts
