@@ -24,7 +24,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from showrunner.artifacts import Beat, Brief, Scene
+from showrunner.artifacts import Beat, Block, Brief, Scene
 from showrunner.writing import speakable as spk
 from showrunner.writing.outline import key_point, shorten
 from showrunner.writing.sentences import content_stems, split_sentences
@@ -550,7 +550,44 @@ def plan_episode(scenes: list[Scene], brief: Brief, sources_root: str = "") -> l
     return out
 
 
+_LABEL = re.compile(r"^\s*(fig(?:ure)?\.?|table|algorithm|listing)\s*(\d+)\b", re.I)
+_ROLE = {"caption": 2.0, "cited": 1.5, "near": 0.75, "heading": 0.5}  # how much a word of each says what a figure shows
+
+
+def _cited_by(label: re.Match[str] | None, text: str) -> bool:
+    """Whether a paragraph names the figure ('as Figure 3 shows', 'Fig. 3', 'Table 3')."""
+    if label is None:
+        return False
+    kind = label.group(1).lower().rstrip(".")
+    names = r"fig(?:ure|s?\.)?s?" if kind.startswith("fig") else re.escape(kind) + "s?"
+    return re.search(rf"\b{names}\s*{label.group(2)}\b(?!\.\d)", text, re.I) is not None
+
+
+def figure_words(blocks: list, n: int) -> dict[str, float]:
+    """What the document's figure at blocks[n] is about, each content word weighted by where it is
+    said: its caption most, then the paragraphs that cite it by number, the paragraphs either side
+    of it, and its section's heading least."""
+    block = blocks[n]
+    label = _LABEL.match(block.text)
+    heading = next((b.text for b in reversed(blocks[:n]) if b.kind == "heading"), "")
+    before = next((b.text for b in reversed(blocks[:n]) if b.kind == "paragraph"), "")
+    after = next((b.text for b in blocks[n + 1:] if b.kind == "paragraph"), "")
+    cited = " ".join(b.text for k, b in enumerate(blocks) if k != n and b.kind in ("paragraph", "list")
+                     and _cited_by(label, b.text))
+    weights: dict[str, float] = {}
+    for role, text in (("heading", heading), ("near", f"{before} {after}"), ("cited", cited), ("caption", block.text)):
+        for stem in content_stems(text):
+            weights[stem] = max(weights.get(stem, 0.0), _ROLE[role])
+    for generic in ("figur", "fig", "tabl", "algorithm", "listing"):
+        weights.pop(generic, None)
+    return weights
+
+
 def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element]]:
+    """Each local figure at the sentence whose narration best matches what it shows (its caption, the
+    paragraphs that cite it, those around it; words the whole episode keeps saying count less),
+    each at a sentence of its own while there are sentences enough, so every figure is shown and
+    none hides another; each quote where the narration says it."""
     hosts = [h.name for h in brief.hosts]
     # a greeting ("I'm Ada", the show's name) is no place for a figure
     sentences = [(scene, s) for scene in scenes for s in _sentences(scene)
@@ -566,43 +603,24 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
         for k, s in enumerate(mine):
             window[(scene.index, s.segment_id, s.word)] = set().union(
                 *(x.stems for x in mine[k:] if x.start_s - s.start_s < FIGURE_HOLD_S))
+    # a word most sentences say tells little about which one a figure belongs to
+    said = [s.stems for _, s in sentences]
+    rarity = {w: math.log(1 + len(said) / sum(1 for x in said if w in x)) for w in set().union(*said)}
+
+    def key(item: tuple[Scene, _Sentence]) -> tuple[int, str, int]:
+        return item[0].index, item[1].segment_id, item[1].word
+
+    figures: list[tuple[str, Block, dict[str, float], set[str]]] = []
     placed: dict[int, list[Element]] = {}
     used: set[tuple[int, str, int]] = set()
     for doc in brief.sources:
         heading = ""
-        before = ""
         for n, block in enumerate(doc.blocks):
             if block.kind == "heading":
-                heading, before = block.text, ""
-                continue
+                heading = block.text
             if block.kind == "figure" and block.path:
-                after = next((b.text for b in doc.blocks[n + 1:] if b.kind == "paragraph"), "")
-                # what it shows (its caption) counts most, then its section and the paragraph before it
-                caption_stems = set(content_stems(block.text))
-                topic = set(content_stems(" ".join([heading, before])))
-                near = set(content_stems(after))
-                section_titles = {s.section_id for s in scenes if s.title.removesuffix(", continued") == heading}
-
-                def score(item: tuple[Scene, _Sentence], caption=caption_stems, topic=topic, near=near,
-                          sections=section_titles):
-                    scene, s = item
-                    def overlap(said: set[str]) -> float:
-                        return 2 * len(said & caption) + len(said & (topic - caption)) + 0.5 * len(said & near)
-
-                    # its own sentence first, then what follows while it would be up
-                    later = window[(scene.index, s.segment_id, s.word)] - s.stems
-                    return ((scene.section_id in sections), overlap(s.stems) + 0.5 * overlap(later),
-                            -scene.index, -s.seg, -s.word)
-
-                free = [x for x in sentences if (x[0].index, x[1].segment_id, x[1].word) not in used] or sentences
-                scene, s = max(free, key=score)
-                used.add((scene.index, s.segment_id, s.word))
-                caption = block.text.strip() or key_point(s.text, POINT_WORDS)
-                page = re.fullmatch(r"page (\d+)", block.location) if block.region else None
-                placed.setdefault(scene.index, []).append(Element(
-                    "figure", s.segment_id, s.word, caption, path=block.path, element=f"{doc.path} {block.location}",
-                    page=int(page.group(1)) if page else None,
-                    region=tuple(block.region) if page and block.region else None))
+                sections = {s.section_id for s in scenes if s.title.removesuffix(", continued") == heading}
+                figures.append((doc.path, block, figure_words(doc.blocks, n), sections))
             elif block.kind == "quote":
                 stems = set(content_stems(block.text))
 
@@ -610,12 +628,84 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
                     return len(x[1].stems & stems) / max(len(stems), 1)
 
                 scene, s = max(sentences, key=overlap)
-                if stems and len(s.stems & stems) >= 0.6 * len(stems) and \
-                        (scene.index, s.segment_id, s.word) not in used:
-                    used.add((scene.index, s.segment_id, s.word))
+                if stems and len(s.stems & stems) >= 0.6 * len(stems) and key((scene, s)) not in used:
+                    used.add(key((scene, s)))
                     placed.setdefault(scene.index, []).append(Element(
                         "quote", s.segment_id, s.word, block.text.strip(), label=doc.title,
                         element=f"{doc.path} {block.location}"))
-            if block.kind == "paragraph":
-                before = block.text
+
+    def score(f: int, item: tuple[Scene, _Sentence]) -> float:
+        scene, s = item
+        weights, sections = figures[f][2], figures[f][3]
+
+        def match(stems: set[str]) -> float:
+            return sum(weights[w] * rarity.get(w, 1.0) for w in stems if w in weights)
+
+        value = match(s.stems) + 0.5 * match(window[key(item)] - s.stems)
+        quiet = s.text.rstrip().endswith("?") or len(s.text.split()) < 5
+        return value * (0.5 if quiet else 1.0) + (1.0 if scene.section_id in sections else 0.0)
+
+    # as many figures as can be each at a sentence of its own that talks about it (two of the words
+    # that say what it shows), the better match first; then each figure left at its best free
+    # sentence; what is left when sentences run out shares the best one, where the scene's plan
+    # gives each its own moment
+    scores = [[score(f, item) for item in sentences] for f in range(len(figures))]
+    talks = [sorted((k for k, item in enumerate(sentences)
+                     if len({w for w in item[1].stems if figures[f][2].get(w, 0.0) >= _ROLE["near"]}) >= 2),
+                    key=lambda k, f=f: -scores[f][k]) for f in range(len(figures))]
+    holder: dict[int, int] = {}  # sentence -> figure
+
+    def claim(f: int, seen: set[int]) -> bool:
+        for k in talks[f]:
+            if k in seen or key(sentences[k]) in used:
+                continue
+            seen.add(k)
+            if k not in holder or claim(holder[k], seen):
+                holder[k] = f
+                return True
+        return False
+
+    for f in sorted(range(len(figures)), key=lambda f: len(talks[f])):
+        claim(f, set())
+    at = {f: sentences[k] for k, f in holder.items()}
+    used.update(key(sentences[k]) for k in holder)
+    anchors: dict[int, tuple[str, int]] = {}
+    for f in sorted((f for f in range(len(figures)) if f not in at), key=lambda f: -max(scores[f], default=0.0)):
+        free = [k for k in range(len(sentences)) if key(sentences[k]) not in used]
+        if free:
+            k = max(free, key=lambda k, f=f: (scores[f][k], -k))
+            at[f] = sentences[k]
+            used.add(key(sentences[k]))
+            continue
+        # more figures than sentences: half way through the longest stretch between two taken
+        # moments of a scene, the one whose sentence matches best
+        best: tuple[float, int, Scene, str, int] | None = None
+        for scene in scenes:
+            words = [(seg.id, w) for seg in scene.segments for w in range(len(seg.text.split()))]
+            taken = sorted(n for n, (seg_id, w) in enumerate(words) if (scene.index, seg_id, w) in used)
+            for a, b in zip(taken, [*taken[1:], len(words)], strict=True):
+                if b - a >= 4:
+                    middle = words[(a + b) // 2]
+                    k = next(k for k in range(len(sentences) - 1, -1, -1) if sentences[k][0] is scene
+                             and (_seg_index(scene, sentences[k][1].segment_id), sentences[k][1].word)
+                             <= (_seg_index(scene, middle[0]), middle[1])) if any(
+                        x[0] is scene for x in sentences) else 0
+                    candidate = (scores[f][k], b - a, scene, *middle)
+                    if best is None or candidate[:2] > best[:2]:
+                        best = candidate
+        if best is None:
+            at[f] = max(sentences, key=lambda item, f=f: score(f, item))
+            continue
+        at[f] = next(x for x in sentences if x[0] is best[2])
+        anchors[f] = best[3], best[4]
+        used.add((best[2].index, best[3], best[4]))
+    for f, (path, block, _, _) in enumerate(figures):
+        scene, s = at[f]
+        segment_id, word = anchors.get(f, (s.segment_id, s.word))
+        caption = block.text.strip() or key_point(s.text, POINT_WORDS)
+        page = re.fullmatch(r"page (\d+)", block.location) if block.region else None
+        placed.setdefault(scene.index, []).append(Element(
+            "figure", segment_id, word, caption, path=block.path, element=f"{path} {block.location}",
+            page=int(page.group(1)) if page else None,
+            region=tuple(block.region) if page and block.region else None))
     return placed
