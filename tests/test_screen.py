@@ -12,7 +12,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from showrunner import media
-from showrunner.artifacts import Beat, Scene, SceneTimings, Segment, SegmentTiming
+from showrunner.artifacts import Beat, Brief, Scene, SceneTimings, Segment, SegmentTiming
 from showrunner.config import Style
 from showrunner.errors import ArtifactError
 from showrunner.screen import clip, draw, plan, themes
@@ -480,3 +480,69 @@ def test_a_wide_figure_in_a_tall_frame_gives_its_room_to_the_caption(tmp_path):
     text_rows = np.flatnonzero((grey < 100).any(axis=1))
     caption_top = text_rows[text_rows > magenta.max()].min()
     assert caption_top - magenta.max() < 0.08 * SIZES["9:16"][1], (magenta.max(), caption_top)
+
+
+def _brief(blocks: list[tuple[str, str]]) -> Brief:
+    from showrunner.artifacts import Block, BriefHost, SourceDocument
+
+    return Brief(slug="ep1", title="Build caches", show_name="Plain Circuits", hosts=[BriefHost(id="ada", name="Ada")],
+                 target_minutes=1, target_words=150, sources=[SourceDocument(
+                     path="doc.md", format="markdown", title="Build caches", sha256="0",
+                     blocks=[Block(kind=kind, text=text, location=f"line {n}", level=1 if kind == "heading" else None,
+                                   path=f"fig{n}.png" if kind == "figure" else None)
+                             for n, (kind, text) in enumerate(blocks)])])
+
+
+def test_each_figure_comes_where_the_narration_talks_about_it():
+    """Figure 1 (hashes of inputs and outputs) matches both sentences, the second best; Figure 2 (the
+    remote cache shared by the team) only the second. Taken in the document's order, Figure 1 would
+    take the second sentence and Figure 2 would come where nothing is said about it; each comes
+    where its own words are said instead."""
+    brief = _brief([("heading", "Content hashes"), ("figure", "Figure 1: hashes of the inputs and the outputs"),
+                    ("paragraph", "Every build keeps them."),
+                    ("figure", "Figure 2: a remote cache shared by every machine of the team")])
+    scene = _scene(title="Content hashes", segments=[
+        _seg(1, "So what changed?", "ada"),
+        _seg(2, "A hash of every input is kept between builds, so a rename costs nothing at all."),
+        _seg(3, "The remote cache keeps the outputs by the hashes of their inputs, shared by every machine of the "
+                "team.", "ada")])
+    beats = plan.plan_episode([scene], brief)[0].beats
+    at = {b.path: (b.segment_id, b.word) for b in beats if b.kind == "figure"}
+    assert at == {"fig1.png": ("seg2", 0), "fig3.png": ("seg3", 0)}, at
+
+
+def test_more_figures_than_sentences_are_all_shown_each_at_its_own_moment():
+    brief = _brief([("heading", "Content hashes"),
+                    *[("figure", f"Figure {n}: hashes of every input, view {n}") for n in range(1, 6)]])
+    scene = _scene(title="Content hashes", segments=[
+        _seg(1, "A hash of every input is kept between builds, and when the hashes of the inputs match, the "
+                "output that was stored is reused instead of being built again from the start.")])
+    beats = plan.plan_episode([scene], brief)[0].beats
+    shown = [b for b in beats if b.kind == "figure"]
+    assert {b.path for b in shown} == {f"fig{n}.png" for n in range(1, 6)}
+    assert len({(b.segment_id, b.word) for b in shown}) == 5  # none hidden under another
+
+
+def test_the_episode_opens_on_the_shows_card_then_its_title_as_the_topic_is_said():
+    scene = _scene(bullets=["Hashes kept for every input"], segments=[
+        _seg(1, "Welcome to Plain Circuits, short explainers on how the software we use every day really works. "
+                "I'm Ada, here with Ben. Today: how a build cache decides what to rebuild.", "ada"),
+        _seg(2, "Every build tool answers one question over and over: is this output still good?")])
+    beats = plan.plan_beats(scene, opening="title", show="Plain Circuits", episode_title="Build caches",
+                            hosts=("Ada", "Ben"), agenda=("Timestamps", "Content hashes"))
+    show, title = beats[0], beats[1]
+    assert (show.kind, show.heading, show.word) == ("title", "Plain Circuits", 0)
+    assert show.points == ["Short explainers on how the software we use every day really works"]
+    assert (title.kind, title.heading, title.word) == ("title", "Build caches", 21)  # at "Today: ..."
+    assert title.points == ["Timestamps", "Content hashes"]
+    holds = _estimated_holds(scene, beats)
+    assert min(holds[:-1]) >= plan.MIN_HOLD_S, holds
+
+
+@pytest.mark.parametrize("point", ["To make good use of async-await", "XDG_CONFIG_HOME, HOME Used to locate the "
+                                                                       "global ignore file"])
+def test_a_single_point_with_a_long_word_fills_the_tall_frame(point):
+    beat = Beat(kind="points", segment_id="seg1", heading="Environment", points=[point])
+    image, measured = draw.draw_beat(beat, SIZES["9:16"], themes.palette("dark"), FONTS, show="S", host="Ada",
+                                     root=".")
+    assert empty_share(np.asarray(image.convert("L"))) <= 2 / 3 and measured.smallest_fraction >= 0.025

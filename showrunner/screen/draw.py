@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,8 +69,17 @@ def font(path: str, size: int) -> ImageFont.FreeTypeFont:
 Box = tuple[int, int, int, int]  # left, top, width, height
 
 
+_BREAK = re.compile(r"(?<=[-_/])(?=[^-_/\s])")  # a long word may break after a hyphen, underscore or slash
+
+
+def pieces(word: str) -> list[str]:
+    """A word as the parts a line may end between: 'async-await' as 'async-' and 'await'."""
+    return [p for p in _BREAK.split(word) if p]
+
+
 def wrap(text: str, f: ImageFont.FreeTypeFont, width: float) -> list[str]:
-    """The text's lines at most `width` wide: words kept whole unless one alone is wider (then cut)."""
+    """The text's lines at most `width` wide: words kept whole unless one alone is wider (then
+    broken after a hyphen, underscore or slash, and cut only where a part alone is wider still)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
@@ -78,15 +88,21 @@ def wrap(text: str, f: ImageFont.FreeTypeFont, width: float) -> list[str]:
             if f.getlength(candidate) <= width:
                 current = candidate
                 continue
-            if current:
-                lines.append(current)
-            current = word
-            while f.getlength(current) > width and len(current) > 1:  # one long word: cut it
-                cut = len(current) - 1
-                while cut > 1 and f.getlength(current[:cut]) > width:
-                    cut -= 1
-                lines.append(current[:cut])
-                current = current[cut:]
+            parts = pieces(word) if f.getlength(word) > width else [word]
+            for n, part in enumerate(parts):
+                candidate = (f"{current}{part}" if n else f"{current} {part}") if current else part
+                if f.getlength(candidate) <= width:
+                    current = candidate
+                    continue
+                if current:
+                    lines.append(current)
+                current = part
+                while f.getlength(current) > width and len(current) > 1:  # one long part: cut it
+                    cut = len(current) - 1
+                    while cut > 1 and f.getlength(current[:cut]) > width:
+                        cut -= 1
+                    lines.append(current[:cut])
+                    current = current[cut:]
         lines.append(current)
     return lines
 
@@ -130,7 +146,8 @@ class Canvas:
             blocks = [wrap(text, f, width - indent) for text, _ in paragraphs]
             line_h = round(size * LINE)
             used = sum(len(b) * line_h for b in blocks) + round(size * gap) * max(len(blocks) - 1, 0)
-            words_fit = all(f.getlength(w) <= width - indent for text, _ in paragraphs for w in text.split())
+            words_fit = all(f.getlength(w) <= width - indent for text, _ in paragraphs for word in text.split()
+                            for w in pieces(word))
             if (used <= height and words_fit) or size <= self.min_px:
                 break
             size = max(self.min_px, min(int(size * 0.93), size - 1))
@@ -240,7 +257,8 @@ def _title(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
                      fill=c.pal.accent)
     y += round(0.05 * c.height)
     hosts_h = round(c.px(0.045) * 2.2) if beat.label else 0
-    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.26 if c.landscape else 0.2)
+    gap = round(0.025 * c.height) if beat.label else 0  # the hosts' line apart from what is above it
+    _card_body(c, beat, (left, y, width, top + height - y - hosts_h - gap), 0.26 if c.landscape else 0.2)
     if beat.label:
         c.fit([(f"with {beat.label}", c.pal.muted)], (left, top + height - hosts_h, width, hosts_h),
               c.fonts.regular, 0.045)

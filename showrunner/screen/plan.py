@@ -122,9 +122,21 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         taken.add(i)
 
     first = scene.segments[0].id
+    floor = 0 if opening is None else 1  # the first sentence a key point may come at
     if opening == "title":
-        at(0, Beat(kind="title", segment_id=first, heading=episode_title or scene.title, text=show,
-                   label=" and ".join(hosts), points=list(agenda)))
+        title = Beat(kind="title", segment_id=first, heading=episode_title or scene.title, text=show,
+                     label=" and ".join(hosts), points=list(agenda))
+        greeting = _greeting(sentences, show, hosts)
+        if 0 < greeting < len(sentences) and sentences[greeting].start_s >= MIN_HOLD_S:
+            # while the hosts greet: the show's card (its name, what it is, who is speaking); the
+            # episode's title card as the narration turns to the topic ("Today: ...")
+            at(0, Beat(kind="title", segment_id=first, heading=show, label=" and ".join(hosts),
+                       points=_tagline(sentences[:greeting], show) or list(agenda)))
+            s = sentences[greeting]
+            at(greeting, title.model_copy(update={"segment_id": s.segment_id, "word": s.word}))
+            floor = greeting + 1
+        else:
+            at(0, title)
     elif opening == "chapter":
         # the episode's parts with this one among them (a map of where we are), or the part's points
         parts = list(agenda) if heading in agenda else [shorten(p, 8, min_words=3) for p in scene.bullets[:3]]
@@ -153,7 +165,6 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
                      if sentences[j].start_s - sentences[i].start_s < FIGURE_HOLD_S)
 
     # the key points, each where the narration says it (in order, never before the last one)
-    floor = 0 if opening is None else 1
     for point in scene.bullets:
         stems = set(content_stems(point))
         candidates = [i for i in range(floor, min(code_from, len(sentences))) if i not in taken]
@@ -210,6 +221,25 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
             said = []
         beats.append(beat)
     return _with_speakers(scene, beats)
+
+
+def _greeting(sentences: list[_Sentence], show: str, hosts: tuple[str, ...]) -> int:
+    """How many of the scene's first sentences greet (name the show, 'I'm Ada', 'Welcome')."""
+    n = 0
+    while n < len(sentences) and (bool(show and show in sentences[n].text) or any(
+            f"I'm {h}" in sentences[n].text for h in hosts) or sentences[n].text.lower().startswith("welcome")):
+        n += 1
+    return n
+
+
+def _tagline(greeting: list[_Sentence], show: str) -> list[str]:
+    """What the greeting says the show is ('..., short explainers on how software works'), as a point."""
+    for s in greeting:
+        if show and show in s.text:
+            rest = s.text.split(show, 1)[1].strip(" ,.:;!\u2014-")
+            if len(rest.split()) >= 3:
+                return [shorten(rest[0].upper() + rest[1:], POINT_WORDS, min_words=3)]
+    return []
 
 
 def _one_per_moment(scene: Scene, sentences: list[_Sentence], planned: list[Beat]) -> list[Beat]:
@@ -545,7 +575,8 @@ def plan_episode(scenes: list[Scene], brief: Brief, sources_root: str = "") -> l
         window = parts[max(0, min(here - 2, len(parts) - AGENDA)):][:AGENDA]  # this part among its neighbours
         beats = plan_beats(scene, opening=opening, chapter=chapter, elements=tuple(placed.get(scene.index, ())),
                            show=brief.show_name, episode_title=brief.title, hosts=hosts,
-                           agenda=tuple(named[:4]) if k == 0 else tuple(window) if opening == "chapter" else ())
+                           agenda=tuple(named[:4] or [shorten(p, 8, min_words=3) for p in scene.bullets[:3]])
+                           if k == 0 else tuple(window) if opening == "chapter" else ())
         out.append(scene.model_copy(update={"beats": beats}))
     return out
 
@@ -650,9 +681,14 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
     # sentence; what is left when sentences run out shares the best one, where the scene's plan
     # gives each its own moment
     scores = [[score(f, item) for item in sentences] for f in range(len(figures))]
-    talks = [sorted((k for k, item in enumerate(sentences)
-                     if len({w for w in item[1].stems if figures[f][2].get(w, 0.0) >= _ROLE["near"]}) >= 2),
-                    key=lambda k, f=f: -scores[f][k]) for f in range(len(figures))]
+
+    def talking_about(f: int) -> list[int]:
+        """The sentences that say two of the words of the figure's caption, citations or neighbours, best first."""
+        said = [k for k, (_, x) in enumerate(sentences)
+                if len({w for w in x.stems if figures[f][2].get(w, 0.0) >= _ROLE["near"]}) >= 2]
+        return sorted(said, key=lambda k: -scores[f][k])
+
+    talks = [talking_about(f) for f in range(len(figures))]
     holder: dict[int, int] = {}  # sentence -> figure
 
     def claim(f: int, seen: set[int]) -> bool:
@@ -670,35 +706,41 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
     at = {f: sentences[k] for k, f in holder.items()}
     used.update(key(sentences[k]) for k in holder)
     anchors: dict[int, tuple[str, int]] = {}
-    for f in sorted((f for f in range(len(figures)) if f not in at), key=lambda f: -max(scores[f], default=0.0)):
+
+    def best_score(f: int) -> float:
+        return -max(scores[f], default=0.0)
+
+    def sentence_at(scene: Scene, segment_id: str, word: int) -> int:
+        """The sentence of `scene` that holds the word."""
+        here = (_seg_index(scene, segment_id), word)
+        mine = [k for k, (sc, x) in enumerate(sentences) if sc is scene and (x.seg, x.word) <= here]
+        return mine[-1] if mine else next(k for k, (sc, _) in enumerate(sentences) if sc is scene)
+
+    for f in sorted((f for f in range(len(figures)) if f not in at), key=best_score):
         free = [k for k in range(len(sentences)) if key(sentences[k]) not in used]
         if free:
-            k = max(free, key=lambda k, f=f: (scores[f][k], -k))
+            k = max(free, key=lambda k: (scores[f][k], -k))
             at[f] = sentences[k]
             used.add(key(sentences[k]))
             continue
         # more figures than sentences: half way through the longest stretch between two taken
         # moments of a scene, the one whose sentence matches best
-        best: tuple[float, int, Scene, str, int] | None = None
-        for scene in scenes:
+        best: tuple[float, int, int, str, int] | None = None
+        for scene in {id(sc): sc for sc, _ in sentences}.values():
             words = [(seg.id, w) for seg in scene.segments for w in range(len(seg.text.split()))]
             taken = sorted(n for n, (seg_id, w) in enumerate(words) if (scene.index, seg_id, w) in used)
             for a, b in zip(taken, [*taken[1:], len(words)], strict=True):
                 if b - a >= 4:
-                    middle = words[(a + b) // 2]
-                    k = next(k for k in range(len(sentences) - 1, -1, -1) if sentences[k][0] is scene
-                             and (_seg_index(scene, sentences[k][1].segment_id), sentences[k][1].word)
-                             <= (_seg_index(scene, middle[0]), middle[1])) if any(
-                        x[0] is scene for x in sentences) else 0
-                    candidate = (scores[f][k], b - a, scene, *middle)
-                    if best is None or candidate[:2] > best[:2]:
-                        best = candidate
-        if best is None:
-            at[f] = max(sentences, key=lambda item, f=f: score(f, item))
+                    segment_id, word = words[(a + b) // 2]
+                    k = sentence_at(scene, segment_id, word)
+                    if best is None or (scores[f][k], b - a) > best[:2]:
+                        best = (scores[f][k], b - a, k, segment_id, word)
+        if best is None:  # more figures than four words each: the best sentence, shared
+            at[f] = sentences[max(range(len(sentences)), key=lambda k: scores[f][k])]
             continue
-        at[f] = next(x for x in sentences if x[0] is best[2])
+        at[f] = sentences[best[2]]
         anchors[f] = best[3], best[4]
-        used.add((best[2].index, best[3], best[4]))
+        used.add((sentences[best[2]][0].index, best[3], best[4]))
     for f, (path, block, _, _) in enumerate(figures):
         scene, s = at[f]
         segment_id, word = anchors.get(f, (s.segment_id, s.word))
