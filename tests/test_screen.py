@@ -185,6 +185,8 @@ def test_every_shape_is_filled_by_points_and_cards(aspect):
                   points=["Today: how a build cache decides what to rebuild",
                           "Getting the answer right is the difference between a build of a second and an hour"]),
              Beat(kind="chapter", segment_id="seg1", heading="The action key", text="Part 3", points=parts),
+             Beat(kind="title", segment_id="seg1", heading="Plain Circuits", label="Ada and Ben",
+                  points=["Short explainers on how the software we use every day really works"]),
              Beat(kind="points", segment_id="seg1", heading="Sharing a cache between machines", points=[])]
     for beat in beats:
         image, measured = draw.draw_beat(beat, SIZES[aspect], themes.palette("dark"), FONTS, show="S", host="Ben",
@@ -533,8 +535,9 @@ def test_the_episode_opens_on_the_shows_card_then_its_title_as_the_topic_is_said
     show, title = beats[0], beats[1]
     assert (show.kind, show.heading, show.word) == ("title", "Plain Circuits", 0)
     assert show.points == ["Short explainers on how the software we use every day really works"]
-    assert (title.kind, title.heading, title.word) == ("title", "Build caches", 21)  # at "Today: ..."
+    assert (title.kind, title.heading, title.word) == ("title", "Build caches", 16)  # at "I'm Ada, ..."
     assert title.points == ["Timestamps", "Content hashes"]
+    assert beats[2].segment_id == "seg2"  # "Today: ..." is what the title card says: no point repeats it
     holds = _estimated_holds(scene, beats)
     assert min(holds[:-1]) >= plan.MIN_HOLD_S, holds
 
@@ -546,3 +549,38 @@ def test_a_single_point_with_a_long_word_fills_the_tall_frame(point):
     image, measured = draw.draw_beat(beat, SIZES["9:16"], themes.palette("dark"), FONTS, show="S", host="Ada",
                                      root=".")
     assert empty_share(np.asarray(image.convert("L"))) <= 2 / 3 and measured.smallest_fraction >= 0.025
+
+
+def test_the_text_inside_a_pdf_figure_is_measured_as_drawn(tmp_path):
+    """The subleq paper's Figure 6 (page 15) is a multiplication table set in 6 pt type: drawn in a
+    540-pixel-high frame it is about 2% of the height, under the 2.5% the frame's own text keeps; the
+    measure says so (not a rule: the figure is the document's). A PNG's text is not measured."""
+    from pathlib import Path
+
+    real = Path(__file__).parent / "corpus" / "real"
+    beat = Beat(kind="figure", segment_id="seg1", heading="Results", path="subleq-paper.pdf", page=15,
+                region=[200.8, 589.7, 394.5, 754.7], text="Figure 6: Complete multiplication table")
+    sizes = {}
+    for aspect, size in (("16:9", (960, 540)), ("9:16", (540, 960))):
+        _, measured = draw.draw_beat(beat, size, themes.palette("light"), FONTS, show="S", host="Ada", root=real)
+        sizes[aspect] = measured.figure_text
+        assert measured.smallest_fraction >= 0.025  # the frame's own text is not the figure's
+    assert sizes["16:9"] is not None and sizes["9:16"] is not None
+    # 6 pt drawn at the scale its region is shown at: (visual box height / 165 pt region) * 6 pt
+    assert 0.015 < sizes["16:9"] < 0.025, sizes
+    Image.new("RGB", (400, 300), (255, 255, 255)).save(tmp_path / "plain.png")
+    png = beat.model_copy(update={"path": "plain.png", "page": None, "region": None})
+    assert draw.draw_beat(png, (960, 540), themes.palette("light"), FONTS, show="S", host="Ada",
+                          root=tmp_path)[1].figure_text is None
+
+
+def test_a_figure_just_after_a_card_waits_until_the_card_has_been_up_long_enough():
+    scene = _scene()
+    figure = plan.Element("figure", "seg2", 0, "Figure 1: the hashes", path="fig.png", element="doc.md line 3")
+    beats = plan.plan_beats(scene, opening="chapter", chapter=2, elements=(figure,))
+    shown = next(b for b in beats if b.kind == "figure")
+    # "So what changed?" is 1.6 s: the card would flash past; "When the hashes match" is 4.4 s in
+    assert (shown.segment_id, shown.word) == ("seg2", 7)
+    changes = [b for k, b in enumerate(beats) if k == 0 or b.model_dump(exclude={"segment_id", "word"})
+               != beats[k - 1].model_dump(exclude={"segment_id", "word"})]  # (the card again for the next host)
+    assert min(_estimated_holds(scene, changes)[:-1]) >= plan.MIN_HOLD_S

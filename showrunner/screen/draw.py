@@ -46,6 +46,7 @@ class Measure:
     smallest: int = 1 << 30
     lowest: float = 21.0
     texts: int = 0
+    figure_text: float | None = None  # the small text inside a PDF figure, of the frame's height (not ruled)
     notes: list[str] = field(default_factory=list)
 
     def text(self, size: int, colour: Rgb, on: Rgb) -> None:
@@ -281,7 +282,7 @@ def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
     if not beat.points:
         c.fit([(beat.heading, c.pal.foreground)], box, c.fonts.bold, cap, valign="middle")
         return
-    if c.landscape:  # the title on the left, the list beside it
+    if c.landscape and len(beat.points) > 1:  # the title on the left, the list beside it (one point: under it)
         gap = round(0.04 * c.width)
         title_w = round(width * 0.55)
         title_box, list_box = (left, top, title_w, height), (left + title_w + gap, top, width - title_w - gap, height)
@@ -292,7 +293,8 @@ def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
     # a chapter's list is the episode's parts: this one marked, the others quiet
     here = beat.points.index(beat.heading) if beat.kind == "chapter" and beat.heading in beat.points else -1
     c.fit([(p, c.pal.foreground if k == here else c.pal.muted) for k, p in enumerate(beat.points)],
-          list_box, c.fonts.regular, 0.08 if c.landscape else 0.065, gap=0.3, valign="middle",
+          list_box, c.fonts.regular, 0.08 if c.landscape else 0.065, gap=0.3,
+          valign="middle",
           prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, here))
 
 
@@ -357,6 +359,11 @@ def _figure(c: Canvas, beat: Beat, r: dict[str, Box], *, root: Path, picture: by
             # (a small one, an icon, drawn up to 12 pixels a point: it fills its box like any other)
             image = visuals.render_pdf_region(root / (beat.path or ""), beat.page, beat.region, inner[2:], most=12.0)
             most = 1.0
+            points = visuals.pdf_region_text_points(root / (beat.path or ""), beat.page, beat.region)
+            if points is not None:  # its text as drawn: the points at the scale it was rendered and shown at
+                drawn = image.width / max(beat.region[2] - beat.region[0], 1e-9) * min(
+                    1.0, inner[2] / image.width, inner[3] / image.height)
+                c.measure.figure_text = points * drawn / c.height
         else:
             image, most = visuals.load_figure(root / (beat.path or "")), 8.0
         if not c.landscape:

@@ -127,13 +127,17 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         title = Beat(kind="title", segment_id=first, heading=episode_title or scene.title, text=show,
                      label=" and ".join(hosts), points=list(agenda))
         greeting = _greeting(sentences, show, hosts)
-        if 0 < greeting < len(sentences) and sentences[greeting].start_s >= MIN_HOLD_S:
-            # while the hosts greet: the show's card (its name, what it is, who is speaking); the
-            # episode's title card as the narration turns to the topic ("Today: ...")
+        # while the show is named: the show's card (its name and what it is); the episode's title
+        # card (its title, its parts, its hosts) as the hosts name themselves, or else as the
+        # narration turns to the topic ("Today: ...")
+        turn = next((i for i in range(1, greeting) if any(f"I'm {h}" in sentences[i].text for h in hosts)
+                     and sentences[i].start_s >= MIN_HOLD_S), greeting)
+        if 0 < turn < len(sentences) and sentences[turn].start_s >= MIN_HOLD_S:
             at(0, Beat(kind="title", segment_id=first, heading=show, label=" and ".join(hosts),
-                       points=_tagline(sentences[:greeting], show) or list(agenda)))
-            s = sentences[greeting]
-            at(greeting, title.model_copy(update={"segment_id": s.segment_id, "word": s.word}))
+                       points=_tagline(sentences[:turn], show) or list(agenda)))
+            s = sentences[turn]
+            at(turn, title.model_copy(update={"segment_id": s.segment_id, "word": s.word}))
+            taken.update(range(turn, greeting + 1))  # the title card is what "Today: ..." says
             floor = greeting + 1
         else:
             at(0, title)
@@ -210,6 +214,7 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         planned.append(_part_card(scene, heading))
 
     planned = _one_per_moment(scene, sentences, planned)
+    planned = _one_per_moment(scene, sentences, _clear_of_cards(scene, sentences, planned))  # (a moved one may clash)
     planned = _paced(scene, sentences, _steady(scene, planned), show=show, hosts=hosts)
     beats: list[Beat] = []
     said: list[str] = []
@@ -276,6 +281,26 @@ def _one_per_moment(scene: Scene, sentences: list[_Sentence], planned: list[Beat
         else:
             beats = [x for x in beats if x is not other]
     return beats
+
+
+def _clear_of_cards(scene: Scene, sentences: list[_Sentence], beats: list[Beat]) -> list[Beat]:
+    """A document's figure or quote that would end a title or chapter card within MIN_HOLD_S comes
+    at the first sentence that leaves the card up that long (when the scene has one)."""
+    starts, _ = _clock(scene)
+
+    def time_of(beat: Beat) -> float:
+        return starts[_seg_index(scene, beat.segment_id)] + beat.word / WORDS_PER_SECOND
+
+    out = list(beats)
+    for k in range(1, len(out)):
+        card, element = out[k - 1], out[k]
+        if card.kind in ("title", "chapter") and element.element and time_of(element) - time_of(card) < MIN_HOLD_S:
+            taken = {(_seg_index(scene, b.segment_id), b.word) for b in out if b.element}
+            to = next((x for x in sentences if x.start_s - time_of(card) >= MIN_HOLD_S
+                       and (x.seg, x.word) not in taken), None)
+            if to is not None:
+                out[k] = element.model_copy(update={"segment_id": to.segment_id, "word": to.word})
+    return sorted(out, key=lambda b: (_seg_index(scene, b.segment_id), b.word))
 
 
 HOLD_S = 6.5  # no picture stays longer than this (by the narration's words) while a sentence could change it

@@ -64,6 +64,29 @@ def render_pdf_region(path: Path, page: int, region: list[float], size: tuple[in
         pdf.close()
 
 
+def pdf_region_text_points(path: Path, page: int, region: list[float]) -> float | None:
+    """The size (points, the font's em) of the small text inside a PDF figure's region: the 5th
+    percentile of its characters', so a stray subscript does not count; None when the region has
+    no text (a raster image: its text cannot be measured without reading it)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_raw  # type: ignore[import-untyped]
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        text = pdf[page - 1].get_textpage()
+        x0, y0, x1, y1 = region
+        sizes = []
+        for i in range(text.count_chars()):
+            left, bottom, right, top = text.get_charbox(i)
+            if left >= x0 - 1 and right <= x1 + 1 and bottom >= y0 - 1 and top <= y1 + 1 \
+                    and text.get_text_range(i, 1).strip():
+                sizes.append(float(pdfium_raw.FPDFText_GetFontSize(text, i)))
+        sizes.sort()
+        return sizes[len(sizes) // 20] if sizes else None
+    finally:
+        pdf.close()
+
+
 # --- code --------------------------------------------------------------------------------------
 
 
