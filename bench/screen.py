@@ -147,7 +147,7 @@ def figures_of(brief: Brief, strict: bool = False) -> dict[str, set[str]]:
             else:
                 around = [next((b.text for b in reversed(doc.blocks[:n]) if b.kind == "paragraph"), ""),
                           next((b.text for b in doc.blocks[n + 1:] if b.kind == "paragraph"), "")]
-            out[f"{doc.path} {block.location}|{block.region}"] = set(content_stems(" ".join(
+            out[f"{doc.path} {block.location}|{block.text.strip()}"] = set(content_stems(" ".join(
                 [block.text, *around]))) - {"figur", "fig", "tabl", "algorithm", "listing"}
     return out
 
@@ -157,8 +157,10 @@ def _picture(beat: Beat) -> dict:
     return beat.model_dump(exclude={"segment_id", "word"})
 
 
-def _figure_key(beat: Beat, region_of: dict[str, list[float] | None]) -> str:
-    return f"{beat.element}|{beat.region if beat.region else region_of.get(beat.element)}"
+def _figure_key(beat: Beat) -> str:
+    """Which of the documents' figures a beat shows: its element (file and page or line) and caption
+    (a page can hold several figures, and one whose region was not found is shown as its page)."""
+    return f"{beat.element}|{beat.text}"
 
 
 # --- one document -------------------------------------------------------------------------------
@@ -187,7 +189,6 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
     brief = read_model(project.path("brief.json"), Brief)
     present = figures_of(brief)
     strict = figures_of(brief, strict=True)
-    region_of = {f"{d.path} {b.location}": b.region for d in brief.sources for b in d.blocks if b.kind == "figure"}
     scenes = [read_model(project.path(f"scenes/{n}.json"), Scene) for n in names]
     timings = [read_model(project.path(f"media/{n}/timings.json"), SceneTimings) for n in names]
     rows = []
@@ -228,7 +229,7 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
                 if measure.empty_share(gray) > measure.MOSTLY:
                     empty_s += s
                 if beat.kind == "figure":
-                    key = _figure_key(beat, region_of)
+                    key = _figure_key(beat)
                     # the figure is up until a beat that shows something else (not the same figure
                     # drawn again with the next host's name)
                     following = next((beats[j] for j, _ in shown[n + 1:] if _picture(beats[j]) != _picture(beat)),

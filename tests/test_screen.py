@@ -584,3 +584,33 @@ def test_a_figure_just_after_a_card_waits_until_the_card_has_been_up_long_enough
     changes = [b for k, b in enumerate(beats) if k == 0 or b.model_dump(exclude={"segment_id", "word"})
                != beats[k - 1].model_dump(exclude={"segment_id", "word"})]  # (the card again for the next host)
     assert min(_estimated_holds(scene, changes)[:-1]) >= plan.MIN_HOLD_S
+
+
+def test_a_pdf_figure_whose_region_was_not_found_is_shown_from_its_page(tmp_path):
+    """Every PDF figure is kept with its caption; one whose region the reader could not find (no
+    path) still comes where it is talked about, drawn as the band of its page above its caption
+    (the subleq paper's multiplication table, page 15) with the caption beside it."""
+    import shutil
+    from pathlib import Path
+
+    from showrunner.artifacts import Block, BriefHost, SourceDocument
+
+    shutil.copy(Path(__file__).parent / "corpus" / "real" / "subleq-paper.pdf", tmp_path / "paper.pdf")
+    brief = Brief(slug="ep1", title="Build caches", show_name="Plain Circuits", hosts=[BriefHost(id="ada", name="Ada")],
+                  target_minutes=1, target_words=150, sources=[SourceDocument(
+                      path="paper.pdf", format="pdf", title="Paper", sha256="0", blocks=[
+                          Block(kind="heading", level=1, text="Content hashes", location="page 15"),
+                          Block(kind="figure", text="Figure 6: Complete multiplication table computed by the model",
+                                location="page 15")])])
+    scene = _scene(title="Content hashes", segments=[
+        _seg(1, "So what changed?", "ada"),
+        _seg(2, "The model computed the whole multiplication table without one mistake, every product right.")])
+    beats = plan.plan_episode([scene], brief)[0].beats
+    figure = next(b for b in beats if b.kind == "figure")
+    assert (figure.path, figure.page, figure.region, figure.segment_id) == ("paper.pdf", 15, None, "seg2")
+    image, measured = draw.draw_beat(figure, SIZES["16:9"], themes.palette("light"), FONTS, show="S", host="Ada",
+                                     root=tmp_path)
+    assert measured.smallest_fraction >= 0.025 and measured.figure_text is not None
+    rgb = np.asarray(image).astype(int)
+    blue = (rgb[..., 2] - rgb[..., 0] > 60).mean()  # the table's shaded cells: the figure, not a blank page
+    assert blue > 0.01, blue

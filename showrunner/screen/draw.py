@@ -354,14 +354,17 @@ def _figure(c: Canvas, beat: Beat, r: dict[str, Box], *, root: Path, picture: by
         mat = visuals.FIGURE_MAT
         pad = round(0.02 * min(c.width, c.height))
         inner = (vx + pad, vy + pad, vw - 2 * pad, vh - 2 * pad)
-        if beat.region and beat.page:
-            # a PDF's figure: its region of the page, drawn at the size it is shown at (sharp)
-            # (a small one, an icon, drawn up to 12 pixels a point: it fills its box like any other)
-            image = visuals.render_pdf_region(root / (beat.path or ""), beat.page, beat.region, inner[2:], most=12.0)
+        if beat.page:
+            # a PDF's figure: its region of the page (its whole page when no region was found), drawn
+            # at the size it is shown at (sharp) (a small one, an icon, drawn up to 12 pixels a point:
+            # it fills its box like any other)
+            pdf = root / (beat.path or "")
+            region = beat.region or visuals.pdf_caption_region(pdf, beat.page, beat.text)
+            image = visuals.render_pdf_region(pdf, beat.page, region, inner[2:], most=12.0)
             most = 1.0
-            points = visuals.pdf_region_text_points(root / (beat.path or ""), beat.page, beat.region)
+            points = visuals.pdf_region_text_points(pdf, beat.page, region)
             if points is not None:  # its text as drawn: the points at the scale it was rendered and shown at
-                drawn = image.width / max(beat.region[2] - beat.region[0], 1e-9) * min(
+                drawn = image.width / max(visuals.pdf_region_width(pdf, beat.page, region), 1e-9) * min(
                     1.0, inner[2] / image.width, inner[3] / image.height)
                 c.measure.figure_text = points * drawn / c.height
         else:

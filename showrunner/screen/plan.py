@@ -674,7 +674,9 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
         for n, block in enumerate(doc.blocks):
             if block.kind == "heading":
                 heading = block.text
-            if block.kind == "figure" and block.path:
+            # a PDF's figure whose region was not found is shown as its page
+            pdf_page = doc.path.lower().endswith(".pdf") and re.fullmatch(r"page \d+", block.location)
+            if block.kind == "figure" and (block.path or pdf_page):
                 sections = {s.section_id for s in scenes if s.title.removesuffix(", continued") == heading}
                 figures.append((doc.path, block, figure_words(doc.blocks, n), sections))
             elif block.kind == "quote":
@@ -770,9 +772,9 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
         scene, s = at[f]
         segment_id, word = anchors.get(f, (s.segment_id, s.word))
         caption = block.text.strip() or key_point(s.text, POINT_WORDS)
-        page = re.fullmatch(r"page (\d+)", block.location) if block.region else None
+        page = re.fullmatch(r"page (\d+)", block.location) if block.region or not block.path else None
         placed.setdefault(scene.index, []).append(Element(
-            "figure", segment_id, word, caption, path=block.path, element=f"{path} {block.location}",
+            "figure", segment_id, word, caption, path=block.path or path, element=f"{path} {block.location}",
             page=int(page.group(1)) if page else None,
-            region=tuple(block.region) if page and block.region else None))
+            region=tuple(block.region) if page and block.region and block.path else None))
     return placed
