@@ -182,26 +182,6 @@ def test_the_judge_reads_a_hyphenated_compound_as_its_words():
     assert said("It learns from single-step examples.", "trained on single step examples")
 
 
-def test_each_figure_shown_gets_a_sentence_that_says_its_point(writing_project):
-    """acmart's sigconf sample shows its tables and figures; the narration came to them only by a heading word, so
-    the screen put them up while nothing about them was said. Each figure's best sentence (of its caption's words,
-    then of the paragraphs either side) is among the must-says, after the key points and lists."""
-    name = "acm-sample-sigconf.pdf"
-    source = f"sources/corpus/{name}"
-    raw = writing_config(sources=[source], target_minutes=2)
-    del raw["episodes"]["ep1"]["title"]
-    project = writing_project(raw, {source: (REAL / name).read_bytes()})
-    project.run_until("script")
-    brief, outline = read_model(project.path("brief.json"), Brief), read_model(project.path("outline.json"), Outline)
-    script = read_model(project.path("script.json"), Script)
-    writer = script_writer.ScriptWriter(brief, outline, read_model(project.path("research.json"), Research), 150, 25)
-    figures = writer.figure_units()
-    assert len(figures) >= 4
-    text = " ".join(s.text for s in script.segments)
-    said = [u.text for u in figures if u.text.split(",")[0] in text]
-    assert len(said) >= 2, said  # none without them among the must-says; the budget holds two of five
-
-
 def test_a_specs_rule_list_is_said_in_part_when_the_room_shrinks_and_comes_back_when_it_grows(writing_project):
     """rfc4180's rules are a list under a lead-in. When its items' heads did not fit the room, the whole list was
     lost (1 of 5 points); and a summary made for a redraft's smaller budget was never undone for a larger one. Now

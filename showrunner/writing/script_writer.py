@@ -414,43 +414,6 @@ class ScriptWriter:
                     found.append(best)
         return found
 
-    def figure_units(self) -> list[Unit]:
-        """For each figure the sources show (a local image, a PDF figure or table: on screen in its section), the
-        sentence of its section that says most of its point: of the caption's words first, then of the paragraphs
-        either side (the one that cites it), so that the narration talks about the figure while it is up. None
-        where no sentence shares two of those words."""
-        facts = {f.id: f for f in self.research.facts}
-        section_of = {fid: s.id for s in self.outline.sections for fid in s.fact_ids}
-        found: list[Unit] = []
-        for doc in self.brief.sources:
-            placed = sorted((f.block, section_of[f.id]) for f in self.research.facts
-                            if f.source == doc.path and f.block is not None and f.id in section_of)
-            for n, block in enumerate(doc.blocks):
-                if block.kind != "figure" or not (block.path or block.region) or not placed:
-                    continue
-                # its section: that of the nearest sentence before it (after it, for a figure before any text)
-                section = next((sid for b, sid in reversed(placed) if b < n), placed[0][1])
-                caption = set(content_stems(block.text)) - _FIGURE_WORDS
-                before = next((b.text for b in reversed(doc.blocks[:n]) if b.kind == "paragraph"), "")
-                after = next((b.text for b in doc.blocks[n + 1:] if b.kind == "paragraph"), "")
-                around = set(content_stems(f"{before} {after}")) - _FIGURE_WORDS
-                best: tuple | None = None
-                for u in self.units:
-                    fact = facts.get(u.uid)
-                    if u.banned or fact is None or fact.source != doc.path or u.section_id in self.secondary:
-                        continue
-                    stems = set(content_stems(u.text))
-                    said = (len(stems & caption), len(stems & (caption | around)))
-                    # its own section's sentence that shares two of its words; failing that (its heading is no
-                    # section of the outline), any main sentence that shares two words of its caption
-                    if (said[1] >= 2 and u.section_id == section) or said[0] >= 2:
-                        key = (u.section_id == section, *said, u.rank, -u.words)
-                        if best is None or key > best[0]:
-                            best = (key, u)
-                if best is not None and best[1] not in found:
-                    found.append(best[1])
-        return found
-
     def _select(self, budget: int) -> set[str]:
         """Key points and code descriptions first (in rank order, while they fit), a unit for every
         section, then more of each section in turn."""
@@ -465,17 +428,13 @@ class ScriptWriter:
         for u in self.units:
             if u.uid.startswith("code") and not u.banned:
                 codes.setdefault((u.section_id, read_aloud.description_kind(u.text)), u)
-        # a figure on screen is talked about while it is up: the sentence of its section that says its point
-        figures = self.figure_units()
         # a list of another section (options, examples) is said when it ranks for its room, as any sentence: forced
         # in, it took whatever room a little more budget left (go-race-detector.html's GORACE options displaced its
         # usage and report points when the frame was four words shorter)
-        musts = self.key_point_units() + [u for u in lists if self._main(u.section_id)] + list(codes.values()) + \
-            figures
+        musts = self.key_point_units() + [u for u in lists if self._main(u.section_id)] + list(codes.values())
 
         def priority(u: Unit) -> tuple:
-            return (u.section_id in secondary, u.group == u.uid, u.uid.startswith("code") or u in figures, -u.rank,
-                    u.order)
+            return (u.section_id in secondary, u.group == u.uid, u.uid.startswith("code"), -u.rank, u.order)
 
         # main points first: what the subject is (the opening), each section's topic sentence, then the main
         # sections' lists (summarised to fit when long), then the other key points and the code on screen
@@ -798,7 +757,6 @@ class ScriptWriter:
         return best
 
 
-_FIGURE_WORDS = frozenset(content_stems("figure fig table algorithm listing"))
 _DANGLING_END = re.compile(r"\b(?:because|the following(?: \w+)?|as follows|following|such as|include|includes|"
                            r"are|is|like|namely)$", re.I)
 
