@@ -39,6 +39,11 @@ voice, as the edit does. Its old value is printed beside too ("old edit floor").
    whole), then measuring both files' loudness side by side, as acceptance must. A rebuild can
    only approach it: every job adds its own Python start and Snakemake's scheduling.
 
+Beside each wall time it prints CPU seconds: a Snakemake run's whole process tree (its jobs and their
+tools, from RUSAGE_CHILDREN), and each floor's own (this process's threads and its tools), counting the
+same parts as the floor's seconds. On a machine others share, wall time says how busy it was; CPU
+seconds say how much work each did.
+
 6. prints what listening cost (the recogniser's CPU seconds per audio second, from
    transcript.json), the word error rate and caption timing acceptance measured, and every
    scene's voice made again one job at a time and two at once (is the `model` lane worth
