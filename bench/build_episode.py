@@ -39,6 +39,11 @@ voice, as the edit does. Its old value is printed beside too ("old edit floor").
    whole), then measuring both files' loudness side by side, as acceptance must. A rebuild can
    only approach it: every job adds its own Python start and Snakemake's scheduling.
 
+Beside each wall time it prints CPU seconds: a Snakemake run's whole process tree (its jobs and their
+tools, from RUSAGE_CHILDREN), and each floor's own (this process's threads and its tools), counting the
+same parts as the floor's seconds. On a machine others share, wall time says how busy it was; CPU
+seconds say how much work each did.
+
 6. prints what listening cost (the recogniser's CPU seconds per audio second, from
    transcript.json), the word error rate and caption timing acceptance measured, and every
    scene's voice made again one job at a time and two at once (is the `model` lane worth
@@ -53,6 +58,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -80,22 +86,29 @@ EDIT_TARGET = 0.20
 EDIT_FLOOR_TARGET = 1.5
 
 
-def snakemake(root: Path, slug: str, label: str) -> tuple[float, list[str]]:
-    """Build the episode's final files; (seconds, the rules of the jobs that ran). Snakemake's
-    output goes to bench-<label>.log in the copy (see --keep)."""
+def cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and of every child it has waited for, with theirs: a
+    Snakemake run's whole process tree (its jobs, their ffmpeg and piper), or a floor's threads and tools."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def snakemake(root: Path, slug: str, label: str) -> tuple[float, list[str], float]:
+    """Build the episode's final files; (seconds, the rules of the jobs that ran, CPU seconds of the whole
+    process tree). Snakemake's output goes to bench-<label>.log in the copy (see --keep)."""
     targets = [f"results/{slug}/{name}" for name in ("final.mp4", "podcast.mp3", "acceptance.json")]
     cmd = [sys.executable, "-m", "snakemake", "--profile", "profiles/default", "--config", "approval=auto",
            "--", *targets]
     env = {**os.environ, "PYTHONPATH": str(root)}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     (root / f"bench-{label}.log").write_text(proc.stdout + proc.stderr)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-8000:])
         raise SystemExit(f"bench: snakemake failed in {root} (exit {proc.returncode})")
     rules = re.findall(r"^\s*(?:local)?(?:rule|checkpoint) (\w+):", proc.stdout + proc.stderr, flags=re.M)
-    return seconds, rules
+    return seconds, rules, cpu
 
 
 def edit_scene(results: Path, scene: int) -> str:
@@ -170,9 +183,9 @@ def voice_lanes(root: Path, slug: str) -> dict[str, float]:
     return out
 
 
-def floor(root: Path, slug: str, noop: float) -> dict[str, float]:
+def floor(root: Path, slug: str, noop: float, noop_cpu: float) -> dict[str, float]:
     """The cold build's floor (see 4. above), its parts in seconds; and the old definition's parts
-    (the voices, then the slideshow encode alone)."""
+    (the voices, then the slideshow encode alone); and the floor's CPU seconds (floor_cpu_s)."""
     episode, results, refs = _episode(root, slug)
     segments, slides = [], []
     for ref in refs:
@@ -184,17 +197,20 @@ def floor(root: Path, slug: str, noop: float) -> dict[str, float]:
     _fresh_models()
     with tempfile.TemporaryDirectory(prefix="showrunner-floor-") as tmp, ThreadPoolExecutor(2) as pool:
         _fresh_cache(Path(tmp))  # a cold build makes piper's seeded voice too
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         _speak(episode, segments, Path(tmp))
-        out["voices_s"] = time.perf_counter() - started
+        out["voices_s"], cpu_s = time.perf_counter() - started, cpu_seconds() - cpu
         for name, tuned in (("encode_s", False), ("tuned_encode_s", True)):
             started = time.perf_counter()
             media.slideshow_floor(slides, Path(tmp) / f"{name}.mp4", video=episode.video, tuned=tuned)
             out[name] = time.perf_counter() - started
+        cpu = cpu_seconds()
         out["side_by_side_s"] = _side_by_side(pool, episode, media_of, [m / "voice.wav" for m in media_of], Path(tmp),
                                               lambda: media.slideshow_floor(slides, Path(tmp) / "side.mp4",
                                                                             video=episode.video, tuned=False))
         out["measure_s"] = _measure(pool, results)
+        cpu_s += cpu_seconds() - cpu
+    out["floor_cpu_s"] = noop_cpu + cpu_s
     out["seconds_of_video"] = sum(seconds for _, seconds in slides)
     out["floor_s"] = noop + out["voices_s"] + out["side_by_side_s"] + out["measure_s"]
     out["old_floor_s"] = out["voices_s"] + out["encode_s"]
@@ -233,8 +249,8 @@ def _beat_slides(media_dir: Path) -> list[tuple[Path, float]]:
     return [(media_dir / "beats" / files[row["beat"] - 1]["file"], row["seconds"]) for row in shown]
 
 
-def edit_floor(root: Path, slug: str, scene: int, noop: float) -> dict[str, float]:
-    """What a one-scene edit cannot avoid (see 5. above), in seconds."""
+def edit_floor(root: Path, slug: str, scene: int, noop: float, noop_cpu: float) -> dict[str, float]:
+    """What a one-scene edit cannot avoid (see 5. above), in seconds; and in CPU seconds (edit_floor_cpu_s)."""
     episode, results, refs = _episode(root, slug)
     media_of = [results / "media" / scene_name(r.index) for r in refs]
     edited = results / "media" / scene_name(scene)
@@ -243,14 +259,16 @@ def edit_floor(root: Path, slug: str, scene: int, noop: float) -> dict[str, floa
     with tempfile.TemporaryDirectory(prefix="showrunner-edit-floor-") as tmp, ThreadPoolExecutor(2) as pool:
         segments = read_model(results / "scenes" / f"{scene_name(scene)}.json", Scene).segments
         _fresh_cache(Path(tmp), root / ".showrunner-cache")  # an edit finds piper's seeded voice made
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         _speak(episode, segments, Path(tmp))
         out["voice_s"] = time.perf_counter() - started
         stills = [(still, round(seconds * episode.video.fps)) for still, seconds in _beat_slides(edited)]
         out["encode_s"] = _side_by_side(pool, episode, media_of, [edited / "voice.wav"], Path(tmp),
                                         lambda: encode_beats(stills, Path(tmp) / "clip.mp4", video=episode.video))
         out["measure_s"] = _measure(pool, results)
+        cpu_s = cpu_seconds() - cpu
         out["edit_floor_s"] = sum(out.values())
+        out["edit_floor_cpu_s"] = noop_cpu + cpu_s
         _fresh_cache(Path(tmp) / "warm")  # the old definition's voice: piper's voice seeded again, hibari
         started = time.perf_counter()  # already loaded (by the cold floor, before)
         _speak(episode, segments, Path(tmp) / "warm")
@@ -271,13 +289,13 @@ def main() -> None:
     root = tmp / "repo"
     shutil.copytree(REPO, root, ignore=IGNORE)
     try:
-        cold, cold_rules = snakemake(root, args.slug, "cold")
+        cold, cold_rules, cold_cpu = snakemake(root, args.slug, "cold")
         listened = read_json(root / "results" / args.slug / "transcript.json")  # the whole narration, cold
-        noop, noop_rules = snakemake(root, args.slug, "noop")
+        noop, noop_rules, noop_cpu = snakemake(root, args.slug, "noop")
         edited = edit_scene(root / "results" / args.slug, args.scene)
-        edit, edit_rules = snakemake(root, args.slug, "edit")
-        measured = floor(root, args.slug, noop)
-        least = edit_floor(root, args.slug, args.scene, noop)
+        edit, edit_rules, edit_cpu = snakemake(root, args.slug, "edit")
+        measured = floor(root, args.slug, noop, noop_cpu)
+        least = edit_floor(root, args.slug, args.scene, noop, noop_cpu)
         accepted = read_json(root / "results" / args.slug / "acceptance.json")
         lanes = voice_lanes(root, args.slug)
     finally:
@@ -296,11 +314,14 @@ def main() -> None:
         "cold_over_tuned_floor": round(cold / tuned_s, 2),
         "load_average_before": load_before, "load_average_after": os.getloadavg(),
         "edit_over_cold": round(edit / cold, 3), "cpus": os.cpu_count(),
-        **{(k if k.endswith("edit_floor_s") else f"edit_floor_{k}"): round(v, 2) for k, v in least.items()
-           if k != "noop_s"},  # the cold floor has encode_s and measure_s of its own
+        **{(k if k.endswith(("edit_floor_s", "edit_floor_cpu_s")) else f"edit_floor_{k}"): round(v, 2)
+           for k, v in least.items() if k != "noop_s"},  # the cold floor has encode_s and measure_s of its own
         "edit_floor_over_cold": round(least["edit_floor_s"] / cold, 3),
         "edit_over_edit_floor": round(edit / least["edit_floor_s"], 2),
         "edit_over_old_edit_floor": round(edit / least["old_edit_floor_s"], 2),
+        "cold_cpu_s": round(cold_cpu, 2), "noop_cpu_s": round(noop_cpu, 2), "edit_cpu_s": round(edit_cpu, 2),
+        "cold_cpu_over_floor_cpu": round(cold_cpu / measured["floor_cpu_s"], 2),
+        "edit_cpu_over_edit_floor_cpu": round(edit_cpu / least["edit_floor_cpu_s"], 2),
         "recogniser": listened["recogniser"], "recogniser_cost": listened["cost"],
         "recogniser_cpu_per_audio_s": round(listened["cost"]["cpu_s"] / max(listened["cost"]["audio_s"], 1e-9), 4),
         "words_heard": heard.get("words heard"), "caption_timing": heard.get("caption timing"),
@@ -329,6 +350,10 @@ def main() -> None:
           f"edit/edit floor = {edit_ratio:.2f}  (target <= {EDIT_FLOOR_TARGET})  "
           f"{'OK' if edit_ratio <= EDIT_FLOOR_TARGET else 'MISSED'};  edit/old edit floor "
           f"({least['old_edit_floor_s']:.2f} s, hibari already loaded) = {edit / least['old_edit_floor_s']:.2f}")
+    print(f"CPU seconds (the process tree's; what a busy machine does not blur): cold {cold_cpu:.2f} / floor "
+          f"{measured['floor_cpu_s']:.2f} = {cold_cpu / measured['floor_cpu_s']:.2f};  edit {edit_cpu:.2f} / "
+          "edit floor "
+          f"{least['edit_floor_cpu_s']:.2f} = {edit_cpu / least['edit_floor_cpu_s']:.2f};  no-op {noop_cpu:.2f}")
     cost = listened["cost"]
     print(f"listening: {listened['recogniser']['model']} ({listened['recogniser']['package']}) heard "
           f"{cost['audio_s']:.1f} s in {cost['cpu_s']:.2f} CPU s ({report['recogniser_cpu_per_audio_s']:.3f} CPU s "

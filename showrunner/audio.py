@@ -45,19 +45,20 @@ LOUDNESS_BLOCK_S = 0.4  # BS.1770's gating block: a shorter segment is measured 
 PEAK_DBFS = -1.0  # levelling never lifts a segment's peak above this
 
 
-def level(samples: np.ndarray, sample_rate: int, lufs: float, peak_dbfs: float = PEAK_DBFS) -> np.ndarray:
-    """int16: the segment with one gain that brings its loudness (ITU-R BS.1770, pyloudnorm) to `lufs`,
-    lowered if need be so that its peak stays at or below `peak_dbfs`. Silence stays silence."""
+def measurable(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """What a segment's loudness is measured on: the segment, looped to one gating block when shorter."""
+    block = samples_of(LOUDNESS_BLOCK_S, sample_rate) + 1
+    samples = np.asarray(samples, dtype=np.int16)
+    return samples if samples.size == 0 or samples.size >= block else np.tile(samples, math.ceil(block / samples.size))
+
+
+def level(samples: np.ndarray, loudness: float, lufs: float, peak_dbfs: float = PEAK_DBFS) -> np.ndarray:
+    """int16: the segment with one gain that brings its `loudness` (LUFS, ITU-R BS.1770, measured on
+    `measurable(samples)`: showrunner.media.integrated_loudness) to `lufs`, lowered if need be so that its
+    peak stays at or below `peak_dbfs`. Silence, and a segment whose loudness is not finite, stay as they are."""
     x = np.asarray(samples, dtype=np.float64) / 32768.0
     peak = float(np.abs(x).max()) if x.size else 0.0
-    if peak == 0.0:
-        return np.asarray(samples, dtype=np.int16)
-    import pyloudnorm  # MIT; imported here, so that the stages that never level do not load scipy
-
-    block = samples_of(LOUDNESS_BLOCK_S, sample_rate) + 1
-    measured = x if x.size >= block else np.tile(x, math.ceil(block / x.size))
-    loudness = pyloudnorm.Meter(sample_rate).integrated_loudness(measured)
-    if not math.isfinite(loudness):
+    if peak == 0.0 or not math.isfinite(loudness):
         return np.asarray(samples, dtype=np.int16)
     gain = min(10 ** ((lufs - loudness) / 20), 10 ** (peak_dbfs / 20) / peak)
     return to_int16(x * gain)

@@ -47,7 +47,7 @@ import importlib.metadata
 import math
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -364,25 +364,55 @@ def _compounds_joined(words: list[str], vocabulary: set[str], longest: int = 3) 
     return ["".join(words[i:j]) for i, j in _compound_spans(words, vocabulary, longest)]
 
 
+class _Sounds(Mapping[str, frozenset[str]]):
+    """{word: its American pronunciations, stress marks dropped}, each worked out when first asked for
+    (a comparison asks for a few hundred of the lexicon's 90,000 words)."""
+
+    def __init__(self, raw: dict):
+        self._raw = raw
+        self._said: dict[str, frozenset[str]] = {}
+
+    def _kept(self, word: str) -> bool:  # words, not names, acronyms or the letters the lexicon spells out
+        return word in self._raw and word.islower() and not spelled_out(word)
+
+    def __getitem__(self, word: str) -> frozenset[str]:
+        if word not in self._said:
+            if not self._kept(word):
+                raise KeyError(word)
+            how = self._raw[word]
+            self._said[word] = frozenset(p.replace("ˈ", "").replace("ˌ", "")
+                                         for p in (how.values() if isinstance(how, dict) else [how]) if p)
+        return self._said[word]
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._kept(word)
+
+    def __iter__(self) -> Iterator[str]:
+        return (word for word in self._raw if self._kept(word))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @functools.cache
-def _sounds() -> dict[str, frozenset[str]]:
+def _sounds() -> Mapping[str, frozenset[str]]:
     """{word: its American pronunciations, stress marks dropped}: the lower-case words of the gold lexicon
     (misaki's, Apache-2.0) that ships in hibari-tts, the voice package; {} where it is not installed. Not
-    its acronyms: "sequel" is no way to hear SQL, which the lexicon spells out."""
+    its acronyms: "sequel" is no way to hear SQL, which the lexicon spells out. The file is found without
+    importing hibari (whose import loads scipy: about a second on acceptance's critical path)."""
     import gzip
+    import importlib.util
     import json
-    from importlib import resources
 
-    try:
-        raw = json.loads(gzip.decompress(resources.files("hibari").joinpath("assets/lexicon_us_gold.json.gz")
-                                         .read_bytes()))
-    except (ModuleNotFoundError, FileNotFoundError):
+    spec = importlib.util.find_spec("hibari")
+    if spec is None or not spec.submodule_search_locations:
         return {}
-    def said(how) -> frozenset[str]:
-        return frozenset(p.replace("ˈ", "").replace("ˌ", "") for p in (how.values() if isinstance(how, dict)
-                                                                       else [how]) if p)
-    # words, not names, acronyms or the lower-case letters the lexicon spells out (sql, fd)
-    return {word: said(how) for word, how in raw.items() if word.islower() and not spelled_out(word)}
+    try:
+        raw = json.loads(gzip.decompress((Path(spec.submodule_search_locations[0]) / "assets" /
+                                          "lexicon_us_gold.json.gz").read_bytes()))
+    except FileNotFoundError:
+        return {}
+    return _Sounds(raw)
 
 
 def _homophones_joined(words: list[str], vocabulary: set[str]) -> list[str]:

@@ -162,15 +162,23 @@ def test_the_two_voices_are_levelled_to_one_loudness(neural_built):
 
 
 def test_level_reaches_the_target_and_never_clips():
+    """Segments are measured by ffmpeg's ebur128 meter (one run for all) and levelled: pyloudnorm, another
+    BS.1770 meter, hears the target."""
     rate = 24000
     t = np.arange(rate * 2) / rate
     quiet = audio.to_int16(0.01 * np.sin(2 * np.pi * 220 * t))
-    levelled = audio.level(quiet, rate, -23.0)
-    assert pyloudnorm.Meter(rate).integrated_loudness(levelled / 32768) == pytest.approx(-23.0, abs=0.2)
     spiky = quiet.copy()
     spiky[100] = 30000
-    assert np.abs(audio.level(spiky, rate, -10.0)).max() <= 32768 * 10 ** (-1 / 20) + 1
-    assert not audio.level(np.zeros(100, dtype=np.int16), rate, -23.0).any()
+    short = quiet[: rate // 10]  # 100 ms: measured looped to one 400 ms block
+    pieces = [quiet, spiky, short, np.zeros(100, dtype=np.int16), np.zeros(0, dtype=np.int16)]
+    loudness = media.integrated_loudness([audio.measurable(p, rate) for p in pieces], rate, what="test")
+    assert loudness[0] == pytest.approx(pyloudnorm.Meter(rate).integrated_loudness(quiet / 32768), abs=0.2)
+    assert loudness[2] == pytest.approx(loudness[0], abs=0.2)
+    assert loudness[3:] == [-np.inf, -np.inf]  # silence: nothing passes the gates
+    levelled = audio.level(quiet, loudness[0], -23.0)
+    assert pyloudnorm.Meter(rate).integrated_loudness(levelled / 32768) == pytest.approx(-23.0, abs=0.2)
+    assert np.abs(audio.level(spiky, loudness[1], -10.0)).max() <= 32768 * 10 ** (-1 / 20) + 1
+    assert not audio.level(pieces[3], loudness[3], -23.0).any()
 
 
 # --- listening ------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ from showrunner.media.mastering import (
 from showrunner.media.measuring import (
     LoudnessCurve,
     ebur128_summary,
+    integrated_loudness,
     loudness,
     loudness_curve,
     loudness_of,
@@ -82,6 +83,7 @@ __all__ = [
     "MediaError",
     "ToolMissing",
     "ebur128_summary",
+    "integrated_loudness",
     "AAC_BITRATE",
     "BASE",
     "BITEXACT",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +44,33 @@ def ebur128_summary(stderr: bytes) -> dict[str, float]:
 
 def loudness(path: str | Path) -> dict[str, float]:
     return loudness_of(["-i", path], what=f"measure the loudness of {Path(path).name}")
+
+
+def integrated_loudness(pieces: Sequence[np.ndarray], sample_rate: int, *, what: str) -> list[float]:
+    """The integrated loudness (ITU-R BS.1770, LUFS) of each int16 mono piece, by ffmpeg's ebur128 meter (the one
+    that masters and checks the episode), all pieces in one ffmpeg run; -inf where nothing passes its gates
+    (silence, or a piece shorter than one 400 ms block). To a thousandth of a LU (the meter's metadata), where
+    the summary it prints rounds to a tenth."""
+    measured = [i for i, piece in enumerate(pieces) if np.asarray(piece).size]
+    out = [-math.inf] * len(pieces)
+    if not measured:
+        return out
+    with tempfile.TemporaryDirectory(prefix="showrunner-loudness-") as tmp:
+        args: list[str | Path] = ["-v", "error"]
+        graph, outputs = [], []
+        for n, i in enumerate(measured):
+            source = Path(tmp) / f"in{n}.raw"
+            np.asarray(pieces[i], dtype="<i2").tofile(source)
+            args += ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", source]
+            graph.append(f"[{n}:a]ebur128=metadata=1,ametadata=mode=print:key=lavfi.r128.I:file={tmp}/i{n}.txt[m{n}]")
+            outputs += ["-map", f"[m{n}]", "-f", "null", "-"]
+        ffmpeg([*args, "-filter_complex", ";".join(graph), *outputs], what=what)
+        for n, i in enumerate(measured):
+            printed = Path(tmp) / f"i{n}.txt"
+            values = re.findall(r"lavfi\.r128\.I=(\S+)", printed.read_text()) if printed.exists() else []
+            value = float(values[-1]) if values else -math.inf
+            out[i] = value if value > -70.0 else -math.inf  # -70 LUFS: the meter's absolute gate, nothing passed
+    return out
 
 
 @dataclass

@@ -54,8 +54,12 @@ def run(job: StageJob) -> None:
     rate, fps = episode.audio.sample_rate, episode.video.fps
     decoded = media.decode_audio(spoken, rate)
     spans = [audio.speech_span(samples, rate) for samples in decoded]
-    voiced = [audio.level(samples[a:b], rate, episode.audio.voice_lufs) for samples, (a, b) in zip(decoded, spans,
-                                                                                                    strict=True)]
+    trimmed = [samples[a:b] for samples, (a, b) in zip(decoded, spans, strict=True)]
+    # every segment's loudness in one ffmpeg run (its ebur128 meter): no Python meter to import in each voice job
+    loudness = media.integrated_loudness([audio.measurable(samples, rate) for samples in trimmed], rate,
+                                         what=f"measure the loudness of scene {scene.index}'s segments")
+    voiced = [audio.level(samples, lufs, episode.audio.voice_lufs) for samples, lufs in zip(trimmed, loudness,
+                                                                                             strict=True)]
     lexicon = episode_lexicon(episode)
     timed = [words_in_segment(segment.text, file, first, len(samples), rate, lexicon)
              for segment, file, (first, _), samples in zip(scene.segments, spoken, spans, voiced, strict=True)]
