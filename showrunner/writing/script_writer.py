@@ -15,7 +15,7 @@ from showrunner.writing import sentences as sent
 from showrunner.writing import speakable as spk
 from showrunner.writing.outline import _code_key, _covered_penalty, _group_key, shorten
 from showrunner.writing.research import is_back_matter, is_main, is_secondary
-from showrunner.writing.sentences import content_stems, jaccard, split_sentences, word_count
+from showrunner.writing.sentences import content_stems, jaccard, spoken_words, split_sentences, word_count
 
 OPENING = 0.2  # share of the content budget the opening's first sentences may take before the rest
 REPEAT_WEIGHT = 1.0  # how much a unit's rank loses for each share of its words the chosen units already say
@@ -657,15 +657,17 @@ class ScriptWriter:
         return self._fitted(lambda budget: self.revise(previous, critique, budget))
 
     def _fitted(self, draft: Callable[[int], Script]) -> Script:
-        """Draft against the content budget; correct the budget by what the frame really took."""
+        """Draft against the content budget; correct the budget by what the frame really took and by how
+        long the draft's words take to say (spoken_words: a paper's long words take longer)."""
         budget = self.budget()
         target = self.brief.target_words
         script = draft(budget)
         for _ in range(2):
-            miss = target - script.words
+            spoken = spoken_words(" ".join(s.text for s in script.segments))
+            miss = target - spoken
             if abs(miss) <= 0.03 * target:
                 break
-            budget = max(20, budget + miss)
+            budget = max(20, budget + round(miss * script.words / max(spoken, 1.0)))
             script = draft(budget)
         return script
 
