@@ -80,8 +80,8 @@ def recogniser(settings: Listen) -> dict[str, str]:
             "max_compression_ratio": str(MAX_COMPRESSION_RATIO),
             "relisten": f"a stretch of speech whose first {RELISTEN_MIN_S:g} s were heard as no word, again without "
                         f"the hallucination filter, {RELISTEN_PAD_S:g} s of silence and {PAD_S:g} s of padding around "
-                        "it; where nothing was heard, the words over it or its start; else those before the first word heard, "
-                        "when all were heard again in order"}
+                        "it; where nothing was heard, the words over it or its start; else those before the first "
+                        "word heard, when all were heard again in order"}
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,7 +15,7 @@ from showrunner.writing import sentences as sent
 from showrunner.writing import speakable as spk
 from showrunner.writing.outline import _code_key, _covered_penalty, _group_key, shorten
 from showrunner.writing.research import is_back_matter, is_main, is_secondary
-from showrunner.writing.sentences import content_stems, jaccard, spoken_words, split_sentences, word_count
+from showrunner.writing.sentences import content_stems, jaccard, split_sentences, spoken_words, word_count
 
 OPENING = 0.2  # share of the content budget the opening's first sentences may take before the rest
 REPEAT_WEIGHT = 1.0  # how much a unit's rank loses for each share of its words the chosen units already say
