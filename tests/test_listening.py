@@ -19,7 +19,8 @@ from tests.media_episode import media_config
 SEGMENTS = ["A backreference matches the same text again.",
          "Run kubectl to list the pods, then nginx serves them.",
          "The GNU tools read from stdin and write to stdout.",
-         "Search with ripgrep, or with grep and a regex.",
+         "Search with ripgrep, or with grep and a regex. Ripgrep supports many features found in grep, such as showing "
+         "the context of search results.",
          "Rust is Turing-complete and has async-await; in Go each goroutine writes to stderr."]
 
 
