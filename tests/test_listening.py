@@ -348,3 +348,20 @@ def test_speech_the_hallucination_filter_left_unheard_at_a_stretchs_start_is_hea
     # a word the second hearing does not hold: the first hearing stands (it was the better one, fdb-load-balancing)
     odd = [listening.Word("elephant", unfiltered[4].start, unfiltered[4].end), *unfiltered[5:]]
     assert again(odd) == ["elephant", *said[5:]]
+
+
+def test_a_words_first_syllable_heard_as_a_stretch_of_its_own_starts_the_word():
+    # ripgrep README: "rip" (21.305-21.488 s) and "grep" (from 21.575 s) two stretches, Whisper's "Ripgrep" in the
+    # second; the cue starts at 21.313 with the word, which was measured -262 ms against the second stretch
+    words = [listening.Word("code", 20.29, 20.57), listening.Word("search.", 20.57, 21.15),
+             listening.Word("Ripgrep", 21.61, 21.87), listening.Word("defaults", 21.87, 22.19),
+             listening.Word("to", 22.19, 22.59)]
+    stretches = [(18.595, 20.976), (21.305, 21.488), (21.575, 21.744), (21.84, 24.912)]
+    timed = listening.word_times(words, stretches)
+    assert [(w.text, w.start) for w in timed][2] == ("Ripgrep", 21.305)
+    offsets, _ = listening.cue_timing([(18.603, 20.943, "code search,"), (21.313, 24.915, "ripgrep defaults to")],
+                                      timed)
+    assert [(o.cue, o.edge, round(o.offset, 3)) for o in offsets][2] == (2, "start", 0.008)
+    # a stretch no word belongs to, far from the next, still stands for words the recogniser left out
+    apart = listening.word_times(words, [(18.595, 20.976), (21.305, 21.488), (21.8, 24.912)])
+    assert listening.UNHEARD in [w.text for w in apart]
