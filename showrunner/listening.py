@@ -9,7 +9,8 @@
                    a silence ("Thank you for watching." twice after the fd README's last line)
     speech         the stretches of speech in the same audio, by the Silero voice activity detector
                    that ships inside faster-whisper (an ONNX model in its wheel), each edge moved out
-                   to where the audio itself falls below -50 dBFS (the detector lags by up to 100 ms)
+                   to where the audio itself falls below -50 dBFS (the detector lags by up to 100 ms),
+                   and an end moved in to it (after a comma the detector ends up to 180 ms late)
     word_times     the recognised words' times, with each stretch's first word starting where the
                    stretch starts and its last word ending where it ends: Whisper's own word times
                    (cross-attention) land up to half a second late after a pause, the detector's
@@ -75,7 +76,8 @@ def recogniser(settings: Listen) -> dict[str, str]:
     return {"model": settings.model, "package": bundled.distribution, "model_sha256": bundled.model_sha256,
             "faster_whisper": importlib.metadata.version("faster-whisper"), "beam_size": str(settings.beam_size),
             "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items())
-                      + f"; edges out to {EDGE_DBFS:g} dBFS across {EDGE_GAP_S:g} s, {EDGE_REACH_S:g} s at most",
+                      + f"; edges out to {EDGE_DBFS:g} dBFS across {EDGE_GAP_S:g} s, {EDGE_REACH_S:g} s at most"
+                      + ", ends in to it too",
             "vad_filter": "faster-whisper defaults", "hallucination_silence_threshold": str(HALLUCINATION_SILENCE_S),
             "max_compression_ratio": str(MAX_COMPRESSION_RATIO),
             "relisten": f"a stretch of speech whose first {RELISTEN_MIN_S:g} s were heard as no word, again without "
@@ -218,7 +220,9 @@ UNSURE = 0.2
 # 19.168 s, rust-async-await-beta). So each edge moves outwards to where the audio itself falls below
 # EDGE_DBFS (RMS over 10 ms, every 5 ms; the level at which the voice stage trims a segment's silence,
 # audio.SILENCE_DBFS), across dips shorter than EDGE_GAP_S (a stop's closure), at most EDGE_REACH_S and
-# halfway to the next stretch; never inwards.
+# halfway to the next stretch. A start never moves inwards; an end does: after a comma the detector also ends
+# a stretch up to 180 ms after the audio went silent ("already," below -50 dBFS from 17.58 s, stretch to
+# 17.76 s; "fields," from 47.0 s, to 47.156 s, rust-1.77.0), which measured cues ending on time as early.
 EDGE_DBFS = -50.0
 EDGE_GAP_S = 0.05
 EDGE_REACH_S = 0.25
@@ -267,7 +271,7 @@ def _edges_outward(audio: np.ndarray, stretches: list[tuple[float, float]]) -> l
             low = max(first - reach, math.ceil(before / _HOP_S), 0)
             start = min(start, out(first + int(inside[0]), -1, low) * _HOP_S)
             high = min(last + reach, int((after - _WINDOW_S) / _HOP_S), n - 1)
-            end = max(end, out(first + int(inside[-1]), 1, high) * _HOP_S + _WINDOW_S)
+            end = out(first + int(inside[-1]), 1, high) * _HOP_S + _WINDOW_S
         edged.append((round(start, 3), round(end, 3)))
     return edged
 

@@ -312,7 +312,9 @@ def test_a_stretchs_edges_move_out_to_where_the_audio_falls_silent():
         return [x for pair in listening._edges_outward(audio, stretches) for x in pair]
 
     assert edges([(1.1, 1.95)]) == pytest.approx([1.0, 2.08], abs=0.0051)
-    assert edges([(0.9, 2.2)]) == [0.9, 2.2]  # never inwards
+    # a start never moves inwards; an end does, to where the audio fell silent (the detector ends a stretch up to
+    # 180 ms late after a comma, rust-1.77.0)
+    assert edges([(0.9, 2.2)]) == pytest.approx([0.9, 2.08], abs=0.0051)
     assert edges([(1.1, 1.5), (1.6, 1.95)]) == pytest.approx([1.0, 1.55, 1.55, 2.08], abs=0.0051)  # halfway at most
     audio[round(2.03 * rate):round(2.08 * rate)] *= 0.1  # at -66 dBFS it is silence
     assert edges([(1.1, 1.95)]) == pytest.approx([1.0, 2.0], abs=0.0051)
