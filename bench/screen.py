@@ -23,8 +23,14 @@ the themes taken in turn. Per episode and shape it prints:
 - figures: the document's figures shown of those it has (a local image a Markdown or HTML file
   references, found beside it; every PDF figure, region or not), and of those shown, how many
   while the narration is about them (the words said while it is up share at least two content
-  words with its caption or the paragraphs around it; its section's heading does not count);
-- min text: the smallest text drawn, as a share of the frame's height (each text's font size);
+  words with its caption or the paragraphs around it; its section's heading does not count); the
+  totals also check that measure: each figure judged against what is said while the next different
+  figure is up (a figure put where the narration is about something else), which should rarely pass,
+  and again by the words of its caption and the paragraphs that cite it by number alone (stricter);
+- min text: the smallest text drawn, as a share of the frame's height (each text's font size); the
+  totals add the small text inside PDF figures as drawn (the 5th percentile of the region's
+  characters' font size, at the scale shown), which no rule holds yet; text inside an image file
+  (a PNG figure) is not measured (it would need reading the picture);
 - contrast: the lowest WCAG contrast of a text colour on what it is drawn on;
 - empty: the share of the time (one sample a second) the frame is more than two thirds empty
   (showrunner/screen/measure.py: flat cells of an 18-cells-high grid).
@@ -41,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -121,20 +128,27 @@ def said_between(scene: Scene, start: Beat, end: Beat | None) -> str:
     return " ".join(word for _, _, word in words[a:max(b, a + 1)])
 
 
-def figures_of(brief: Brief) -> dict[str, set[str]]:
+def figures_of(brief: Brief, strict: bool = False) -> dict[str, set[str]]:
     """Each figure the documents have (a local image, or any PDF figure), by its element name,
     with the content words it is about: its caption and the paragraphs either side, not its
-    section's heading (every sentence of the section shares that) nor 'figure' or 'table'."""
+    section's heading (every sentence of the section shares that) nor 'figure' or 'table'.
+    `strict`: its caption and only the paragraphs that cite it by its number ('Figure 3 shows')."""
     out: dict[str, set[str]] = {}
     for doc in brief.sources:
         pdf = doc.path.lower().endswith(".pdf")
         for n, block in enumerate(doc.blocks):
             if block.kind != "figure" or not (block.path or pdf):
                 continue
-            before = next((b.text for b in reversed(doc.blocks[:n]) if b.kind == "paragraph"), "")
-            after = next((b.text for b in doc.blocks[n + 1:] if b.kind == "paragraph"), "")
-            out[f"{doc.path} {block.location}|{block.region}"] = set(content_stems(" ".join(
-                [block.text, before, after]))) - {"figur", "fig", "tabl", "algorithm", "listing"}
+            if strict:
+                label = re.match(r"\s*(fig(?:ure)?\.?|table|algorithm|listing)\s*(\d+)\b", block.text, re.I)
+                name = label and (r"fig(?:ure|\.)?" if label.group(1).lower().startswith("fig") else label.group(1))
+                around = [b.text for k, b in enumerate(doc.blocks) if label and k != n and b.kind in (
+                    "paragraph", "list") and re.search(rf"\b{name}\s*{label.group(2)}\b", b.text, re.I)]
+            else:
+                around = [next((b.text for b in reversed(doc.blocks[:n]) if b.kind == "paragraph"), ""),
+                          next((b.text for b in doc.blocks[n + 1:] if b.kind == "paragraph"), "")]
+            out[f"{doc.path} {block.location}|{block.text.strip()}"] = set(content_stems(" ".join(
+                [block.text, *around]))) - {"figur", "fig", "tabl", "algorithm", "listing"}
     return out
 
 
@@ -143,8 +157,10 @@ def _picture(beat: Beat) -> dict:
     return beat.model_dump(exclude={"segment_id", "word"})
 
 
-def _figure_key(beat: Beat, region_of: dict[str, list[float] | None]) -> str:
-    return f"{beat.element}|{beat.region if beat.region else region_of.get(beat.element)}"
+def _figure_key(beat: Beat) -> str:
+    """Which of the documents' figures a beat shows: its element (file and page or line) and caption
+    (a page can hold several figures, and one whose region was not found is shown as its page)."""
+    return f"{beat.element}|{beat.text}"
 
 
 # --- one document -------------------------------------------------------------------------------
@@ -172,7 +188,7 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
     written = time.monotonic() - started
     brief = read_model(project.path("brief.json"), Brief)
     present = figures_of(brief)
-    region_of = {f"{d.path} {b.location}": b.region for d in brief.sources for b in d.blocks if b.kind == "figure"}
+    strict = figures_of(brief, strict=True)
     scenes = [read_model(project.path(f"scenes/{n}.json"), Scene) for n in names]
     timings = [read_model(project.path(f"media/{n}/timings.json"), SceneTimings) for n in names]
     rows = []
@@ -183,6 +199,8 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
         seconds, changes, pictures, empty_s = 0.0, 0, 0, 0.0
         smallest, lowest = 1.0, 21.0
         shown_figures: dict[str, bool] = {}
+        figure_text: list[float] = []  # the small text inside each PDF figure drawn (not ruled: measured)
+        windows: list[tuple[str, set[str]]] = []  # each figure's showing: what is said while it is up
         tiles = []
         holds: list[float] = []  # how long each visual change stays (beats that differ only by the host merged)
         for name, scene, timing in zip(names, scenes, timings, strict=True):
@@ -191,6 +209,7 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
                         provenance=str(out / "image.provenance.json"))
             listed = json.loads((out / "beats" / "beats.json").read_text(encoding="utf-8"))["beats"]
             smallest = min([smallest, *(b["smallest_text"] for b in listed)])
+            figure_text.extend(b["figure_text"] for b in listed if "figure_text" in b)
             lowest = min([lowest, *(b["lowest_contrast"] for b in listed)])
             beats = list(scene.beats)
             shown = clip.beat_frames(beats, scene, timing)
@@ -210,13 +229,15 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
                 if measure.empty_share(gray) > measure.MOSTLY:
                     empty_s += s
                 if beat.kind == "figure":
-                    key = _figure_key(beat, region_of)
+                    key = _figure_key(beat)
                     # the figure is up until a beat that shows something else (not the same figure
                     # drawn again with the next host's name)
                     following = next((beats[j] for j, _ in shown[n + 1:] if _picture(beats[j]) != _picture(beat)),
                                      None)
                     said = set(content_stems(said_between(scene, beat, following)))
                     about = len(said & present.get(key, set())) >= 2
+                    if n == 0 or _picture(beats[shown[n - 1][0]]) != _picture(beat):
+                        windows.append((key, said))
                     shown_figures[key] = shown_figures.get(key, False) or about
                 tiles.append((scene.index, k + 1, out / "beats" / listed[k]["file"], beat, s))
         rows.append({"episode": doc.name, "shape": f"{aspect} {theme}", "unseen": doc.unseen, "voices": doc.voices,
@@ -225,6 +246,11 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
                      "shortest": round(min(holds, default=0.0), 2), "flicker": sum(1 for h in holds if h < FLICKER_S),
                      "figures": len(present), "figures_shown": len(set(shown_figures) & set(present)),
                      "figures_about": sum(1 for key, ok in shown_figures.items() if ok and key in present),
+                     "control": _control(windows, present),
+                     "figures_about_strict": _about(windows, strict),
+                     "control_strict": _control(windows, strict),
+                     "figure_text": [round(min(figure_text, default=1.0), 4),
+                                     sum(1 for t in figure_text if t < MIN_TEXT), len(figure_text)],
                      "missing": sorted(k.split("|")[0] for k in set(present) - set(shown_figures)),
                      "smallest_text": round(smallest, 4), "lowest_contrast": round(lowest, 2),
                      "mostly_empty": round(empty_s / max(seconds, 1e-9), 3),
@@ -233,6 +259,23 @@ def build(doc: Doc, root: Path, height: int) -> list[dict]:
                      "sheet_font": (harness.job("scene_image", names[0]).episode.show.style.font,
                                     harness.job("scene_image", names[0]).episode.show.style.font_bold)})
     return rows
+
+
+def _about(windows: list[tuple[str, set[str]]], present: dict[str, set[str]]) -> int:
+    """The figures shown at least once while what is said shares two words with what they are about."""
+    return len({k for k, said in windows if k in present and len(said & present[k]) >= 2})
+
+
+def _control(windows: list[tuple[str, set[str]]], present: dict[str, set[str]]) -> list[int]:
+    """The check of 'talked about' itself: each figure judged against what is said while the next
+    different figure is up (a figure put where the narration is about something else). Returns
+    [judged talked about there, figures tried]; a fair measure passes few of them."""
+    keys = list(dict.fromkeys(k for k, _ in windows if k in present))
+    if len(keys) < 2:
+        return [0, 0]
+    said = {k: set().union(*(w for key, w in windows if key == k)) for k in keys}
+    passed = sum(len(said[keys[(i + 1) % len(keys)]] & present[k]) >= 2 for i, k in enumerate(keys))
+    return [passed, len(keys)]
 
 
 def _build_one(args: tuple[Doc, Path, int]) -> list[dict] | str:
@@ -286,8 +329,13 @@ def totals(rows: list[dict], label: str) -> str:
             f"worst {worst['per_change']:.2f} {worst['episode']} {worst['shape']}; target <= {TARGET_S:g}); "
             f"changes under {FLICKER_S:g} s {sum(r['flicker'] for r in rows)} of {changes}; "
             f"figures shown {sum(r['figures_shown'] for r in rows)} of {sum(r['figures'] for r in rows)}, "
-            f"while talked about {sum(r['figures_about'] for r in rows)}; smallest text "
-            f"{min(r['smallest_text'] for r in rows):.2%} (>= 2.5%); lowest contrast "
+            f"while talked about {sum(r['figures_about'] for r in rows)} (at another figure's moment "
+            f"{sum(r['control'][0] for r in rows)} of {sum(r['control'][1] for r in rows)}; by the words of its "
+            f"caption and citing paragraphs alone {sum(r['figures_about_strict'] for r in rows)}, at another "
+            f"figure's moment {sum(r['control_strict'][0] for r in rows)}); smallest text "
+            f"{min(r['smallest_text'] for r in rows):.2%} (>= 2.5%; inside PDF figures "
+            f"{min(r['figure_text'][0] for r in rows):.2%}, under 2.5% in {sum(r['figure_text'][1] for r in rows)} of "
+            f"{sum(r['figure_text'][2] for r in rows)} drawn); lowest contrast "
             f"{min(r['lowest_contrast'] for r in rows):.2f} (>= 4.5); mostly empty: 16:9 {empty(wide)}, "
             f"9:16 {empty(tall)}")
 

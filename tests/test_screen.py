@@ -12,7 +12,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from showrunner import media
-from showrunner.artifacts import Beat, Scene, SceneTimings, Segment, SegmentTiming
+from showrunner.artifacts import Beat, Brief, Scene, SceneTimings, Segment, SegmentTiming
 from showrunner.config import Style
 from showrunner.errors import ArtifactError
 from showrunner.screen import clip, draw, plan, themes
@@ -185,6 +185,8 @@ def test_every_shape_is_filled_by_points_and_cards(aspect):
                   points=["Today: how a build cache decides what to rebuild",
                           "Getting the answer right is the difference between a build of a second and an hour"]),
              Beat(kind="chapter", segment_id="seg1", heading="The action key", text="Part 3", points=parts),
+             Beat(kind="title", segment_id="seg1", heading="Plain Circuits", label="Ada and Ben",
+                  points=["Short explainers on how the software we use every day really works"]),
              Beat(kind="points", segment_id="seg1", heading="Sharing a cache between machines", points=[])]
     for beat in beats:
         image, measured = draw.draw_beat(beat, SIZES[aspect], themes.palette("dark"), FONTS, show="S", host="Ben",
@@ -480,3 +482,135 @@ def test_a_wide_figure_in_a_tall_frame_gives_its_room_to_the_caption(tmp_path):
     text_rows = np.flatnonzero((grey < 100).any(axis=1))
     caption_top = text_rows[text_rows > magenta.max()].min()
     assert caption_top - magenta.max() < 0.08 * SIZES["9:16"][1], (magenta.max(), caption_top)
+
+
+def _brief(blocks: list[tuple[str, str]]) -> Brief:
+    from showrunner.artifacts import Block, BriefHost, SourceDocument
+
+    return Brief(slug="ep1", title="Build caches", show_name="Plain Circuits", hosts=[BriefHost(id="ada", name="Ada")],
+                 target_minutes=1, target_words=150, sources=[SourceDocument(
+                     path="doc.md", format="markdown", title="Build caches", sha256="0",
+                     blocks=[Block(kind=kind, text=text, location=f"line {n}", level=1 if kind == "heading" else None,
+                                   path=f"fig{n}.png" if kind == "figure" else None)
+                             for n, (kind, text) in enumerate(blocks)])])
+
+
+def test_each_figure_comes_where_the_narration_talks_about_it():
+    """Figure 1 (hashes of inputs and outputs) matches both sentences, the second best; Figure 2 (the
+    remote cache shared by the team) only the second. Taken in the document's order, Figure 1 would
+    take the second sentence and Figure 2 would come where nothing is said about it; each comes
+    where its own words are said instead."""
+    brief = _brief([("heading", "Content hashes"), ("figure", "Figure 1: hashes of the inputs and the outputs"),
+                    ("paragraph", "Every build keeps them."),
+                    ("figure", "Figure 2: a remote cache shared by every machine of the team")])
+    scene = _scene(title="Content hashes", segments=[
+        _seg(1, "So what changed?", "ada"),
+        _seg(2, "A hash of every input is kept between builds, so a rename costs nothing at all."),
+        _seg(3, "The remote cache keeps the outputs by the hashes of their inputs, shared by every machine of the "
+                "team.", "ada")])
+    beats = plan.plan_episode([scene], brief)[0].beats
+    at = {b.path: (b.segment_id, b.word) for b in beats if b.kind == "figure"}
+    assert at == {"fig1.png": ("seg2", 0), "fig3.png": ("seg3", 0)}, at
+
+
+def test_more_figures_than_sentences_are_all_shown_each_at_its_own_moment():
+    brief = _brief([("heading", "Content hashes"),
+                    *[("figure", f"Figure {n}: hashes of every input, view {n}") for n in range(1, 6)]])
+    scene = _scene(title="Content hashes", segments=[
+        _seg(1, "A hash of every input is kept between builds, and when the hashes of the inputs match, the "
+                "output that was stored is reused instead of being built again from the start.")])
+    beats = plan.plan_episode([scene], brief)[0].beats
+    shown = [b for b in beats if b.kind == "figure"]
+    assert {b.path for b in shown} == {f"fig{n}.png" for n in range(1, 6)}
+    assert len({(b.segment_id, b.word) for b in shown}) == 5  # none hidden under another
+
+
+def test_the_episode_opens_on_the_shows_card_then_its_title_as_the_topic_is_said():
+    scene = _scene(bullets=["Hashes kept for every input"], segments=[
+        _seg(1, "Welcome to Plain Circuits, short explainers on how the software we use every day really works. "
+                "I'm Ada, here with Ben. Today: how a build cache decides what to rebuild.", "ada"),
+        _seg(2, "Every build tool answers one question over and over: is this output still good?")])
+    beats = plan.plan_beats(scene, opening="title", show="Plain Circuits", episode_title="Build caches",
+                            hosts=("Ada", "Ben"), agenda=("Timestamps", "Content hashes"))
+    show, title = beats[0], beats[1]
+    assert (show.kind, show.heading, show.word) == ("title", "Plain Circuits", 0)
+    assert show.points == ["Short explainers on how the software we use every day really works"]
+    assert (title.kind, title.heading, title.word) == ("title", "Build caches", 16)  # at "I'm Ada, ..."
+    assert title.points == ["Timestamps", "Content hashes"]
+    assert beats[2].segment_id == "seg2"  # "Today: ..." is what the title card says: no point repeats it
+    holds = _estimated_holds(scene, beats)
+    assert min(holds[:-1]) >= plan.MIN_HOLD_S, holds
+
+
+@pytest.mark.parametrize("point", ["To make good use of async-await", "XDG_CONFIG_HOME, HOME Used to locate the "
+                                                                       "global ignore file"])
+def test_a_single_point_with_a_long_word_fills_the_tall_frame(point):
+    beat = Beat(kind="points", segment_id="seg1", heading="Environment", points=[point])
+    image, measured = draw.draw_beat(beat, SIZES["9:16"], themes.palette("dark"), FONTS, show="S", host="Ada",
+                                     root=".")
+    assert empty_share(np.asarray(image.convert("L"))) <= 2 / 3 and measured.smallest_fraction >= 0.025
+
+
+def test_the_text_inside_a_pdf_figure_is_measured_as_drawn(tmp_path):
+    """The subleq paper's Figure 6 (page 15) is a multiplication table set in 6 pt type: drawn in a
+    540-pixel-high frame it is about 2% of the height, under the 2.5% the frame's own text keeps; the
+    measure says so (not a rule: the figure is the document's). A PNG's text is not measured."""
+    from pathlib import Path
+
+    real = Path(__file__).parent / "corpus" / "real"
+    beat = Beat(kind="figure", segment_id="seg1", heading="Results", path="subleq-paper.pdf", page=15,
+                region=[200.8, 589.7, 394.5, 754.7], text="Figure 6: Complete multiplication table")
+    sizes = {}
+    for aspect, size in (("16:9", (960, 540)), ("9:16", (540, 960))):
+        _, measured = draw.draw_beat(beat, size, themes.palette("light"), FONTS, show="S", host="Ada", root=real)
+        sizes[aspect] = measured.figure_text
+        assert measured.smallest_fraction >= 0.025  # the frame's own text is not the figure's
+    assert sizes["16:9"] is not None and sizes["9:16"] is not None
+    # 6 pt drawn at the scale its region is shown at: (visual box height / 165 pt region) * 6 pt
+    assert 0.015 < sizes["16:9"] < 0.025, sizes
+    Image.new("RGB", (400, 300), (255, 255, 255)).save(tmp_path / "plain.png")
+    png = beat.model_copy(update={"path": "plain.png", "page": None, "region": None})
+    assert draw.draw_beat(png, (960, 540), themes.palette("light"), FONTS, show="S", host="Ada",
+                          root=tmp_path)[1].figure_text is None
+
+
+def test_a_figure_just_after_a_card_waits_until_the_card_has_been_up_long_enough():
+    scene = _scene()
+    figure = plan.Element("figure", "seg2", 0, "Figure 1: the hashes", path="fig.png", element="doc.md line 3")
+    beats = plan.plan_beats(scene, opening="chapter", chapter=2, elements=(figure,))
+    shown = next(b for b in beats if b.kind == "figure")
+    # "So what changed?" is 1.6 s: the card would flash past; "When the hashes match" is 4.4 s in
+    assert (shown.segment_id, shown.word) == ("seg2", 7)
+    changes = [b for k, b in enumerate(beats) if k == 0 or b.model_dump(exclude={"segment_id", "word"})
+               != beats[k - 1].model_dump(exclude={"segment_id", "word"})]  # (the card again for the next host)
+    assert min(_estimated_holds(scene, changes)[:-1]) >= plan.MIN_HOLD_S
+
+
+def test_a_pdf_figure_whose_region_was_not_found_is_shown_from_its_page(tmp_path):
+    """Every PDF figure is kept with its caption; one whose region the reader could not find (no
+    path) still comes where it is talked about, drawn as the band of its page above its caption
+    (the subleq paper's multiplication table, page 15) with the caption beside it."""
+    import shutil
+    from pathlib import Path
+
+    from showrunner.artifacts import Block, BriefHost, SourceDocument
+
+    shutil.copy(Path(__file__).parent / "corpus" / "real" / "subleq-paper.pdf", tmp_path / "paper.pdf")
+    brief = Brief(slug="ep1", title="Build caches", show_name="Plain Circuits", hosts=[BriefHost(id="ada", name="Ada")],
+                  target_minutes=1, target_words=150, sources=[SourceDocument(
+                      path="paper.pdf", format="pdf", title="Paper", sha256="0", blocks=[
+                          Block(kind="heading", level=1, text="Content hashes", location="page 15"),
+                          Block(kind="figure", text="Figure 6: Complete multiplication table computed by the model",
+                                location="page 15")])])
+    scene = _scene(title="Content hashes", segments=[
+        _seg(1, "So what changed?", "ada"),
+        _seg(2, "The model computed the whole multiplication table without one mistake, every product right.")])
+    beats = plan.plan_episode([scene], brief)[0].beats
+    figure = next(b for b in beats if b.kind == "figure")
+    assert (figure.path, figure.page, figure.region, figure.segment_id) == ("paper.pdf", 15, None, "seg2")
+    image, measured = draw.draw_beat(figure, SIZES["16:9"], themes.palette("light"), FONTS, show="S", host="Ada",
+                                     root=tmp_path)
+    assert measured.smallest_fraction >= 0.025 and measured.figure_text is not None
+    rgb = np.asarray(image).astype(int)
+    blue = (rgb[..., 2] - rgb[..., 0] > 60).mean()  # the table's shaded cells: the figure, not a blank page
+    assert blue > 0.01, blue

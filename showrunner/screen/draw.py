@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ class Measure:
     smallest: int = 1 << 30
     lowest: float = 21.0
     texts: int = 0
+    figure_text: float | None = None  # the small text inside a PDF figure, of the frame's height (not ruled)
     notes: list[str] = field(default_factory=list)
 
     def text(self, size: int, colour: Rgb, on: Rgb) -> None:
@@ -68,8 +70,17 @@ def font(path: str, size: int) -> ImageFont.FreeTypeFont:
 Box = tuple[int, int, int, int]  # left, top, width, height
 
 
+_BREAK = re.compile(r"(?<=[-_/])(?=[^-_/\s])")  # a long word may break after a hyphen, underscore or slash
+
+
+def pieces(word: str) -> list[str]:
+    """A word as the parts a line may end between: 'async-await' as 'async-' and 'await'."""
+    return [p for p in _BREAK.split(word) if p]
+
+
 def wrap(text: str, f: ImageFont.FreeTypeFont, width: float) -> list[str]:
-    """The text's lines at most `width` wide: words kept whole unless one alone is wider (then cut)."""
+    """The text's lines at most `width` wide: words kept whole unless one alone is wider (then
+    broken after a hyphen, underscore or slash, and cut only where a part alone is wider still)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
@@ -78,15 +89,21 @@ def wrap(text: str, f: ImageFont.FreeTypeFont, width: float) -> list[str]:
             if f.getlength(candidate) <= width:
                 current = candidate
                 continue
-            if current:
-                lines.append(current)
-            current = word
-            while f.getlength(current) > width and len(current) > 1:  # one long word: cut it
-                cut = len(current) - 1
-                while cut > 1 and f.getlength(current[:cut]) > width:
-                    cut -= 1
-                lines.append(current[:cut])
-                current = current[cut:]
+            parts = pieces(word) if f.getlength(word) > width else [word]
+            for n, part in enumerate(parts):
+                candidate = (f"{current}{part}" if n else f"{current} {part}") if current else part
+                if f.getlength(candidate) <= width:
+                    current = candidate
+                    continue
+                if current:
+                    lines.append(current)
+                current = part
+                while f.getlength(current) > width and len(current) > 1:  # one long part: cut it
+                    cut = len(current) - 1
+                    while cut > 1 and f.getlength(current[:cut]) > width:
+                        cut -= 1
+                    lines.append(current[:cut])
+                    current = current[cut:]
         lines.append(current)
     return lines
 
@@ -130,7 +147,8 @@ class Canvas:
             blocks = [wrap(text, f, width - indent) for text, _ in paragraphs]
             line_h = round(size * LINE)
             used = sum(len(b) * line_h for b in blocks) + round(size * gap) * max(len(blocks) - 1, 0)
-            words_fit = all(f.getlength(w) <= width - indent for text, _ in paragraphs for w in text.split())
+            words_fit = all(f.getlength(w) <= width - indent for text, _ in paragraphs for word in text.split()
+                            for w in pieces(word))
             if (used <= height and words_fit) or size <= self.min_px:
                 break
             size = max(self.min_px, min(int(size * 0.93), size - 1))
@@ -240,7 +258,8 @@ def _title(c: Canvas, beat: Beat, r: dict[str, Box]) -> None:
                      fill=c.pal.accent)
     y += round(0.05 * c.height)
     hosts_h = round(c.px(0.045) * 2.2) if beat.label else 0
-    _card_body(c, beat, (left, y, width, top + height - y - hosts_h), 0.26 if c.landscape else 0.2)
+    gap = round(0.025 * c.height) if beat.label else 0  # the hosts' line apart from what is above it
+    _card_body(c, beat, (left, y, width, top + height - y - hosts_h - gap), 0.26 if c.landscape else 0.2)
     if beat.label:
         c.fit([(f"with {beat.label}", c.pal.muted)], (left, top + height - hosts_h, width, hosts_h),
               c.fonts.regular, 0.045)
@@ -263,7 +282,7 @@ def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
     if not beat.points:
         c.fit([(beat.heading, c.pal.foreground)], box, c.fonts.bold, cap, valign="middle")
         return
-    if c.landscape:  # the title on the left, the list beside it
+    if c.landscape and len(beat.points) > 1:  # the title on the left, the list beside it (one point: under it)
         gap = round(0.04 * c.width)
         title_w = round(width * 0.55)
         title_box, list_box = (left, top, title_w, height), (left + title_w + gap, top, width - title_w - gap, height)
@@ -274,7 +293,8 @@ def _card_body(c: Canvas, beat: Beat, box: Box, cap: float) -> None:
     # a chapter's list is the episode's parts: this one marked, the others quiet
     here = beat.points.index(beat.heading) if beat.kind == "chapter" and beat.heading in beat.points else -1
     c.fit([(p, c.pal.foreground if k == here else c.pal.muted) for k, p in enumerate(beat.points)],
-          list_box, c.fonts.regular, 0.08 if c.landscape else 0.065, gap=0.3, valign="middle",
+          list_box, c.fonts.regular, 0.08 if c.landscape else 0.065, gap=0.3,
+          valign="middle",
           prefix=lambda cv, x, y, size, k: _bullet(cv, x, y, size, k, here))
 
 
@@ -334,11 +354,19 @@ def _figure(c: Canvas, beat: Beat, r: dict[str, Box], *, root: Path, picture: by
         mat = visuals.FIGURE_MAT
         pad = round(0.02 * min(c.width, c.height))
         inner = (vx + pad, vy + pad, vw - 2 * pad, vh - 2 * pad)
-        if beat.region and beat.page:
-            # a PDF's figure: its region of the page, drawn at the size it is shown at (sharp)
-            # (a small one, an icon, drawn up to 12 pixels a point: it fills its box like any other)
-            image = visuals.render_pdf_region(root / (beat.path or ""), beat.page, beat.region, inner[2:], most=12.0)
+        if beat.page:
+            # a PDF's figure: its region of the page (its whole page when no region was found), drawn
+            # at the size it is shown at (sharp) (a small one, an icon, drawn up to 12 pixels a point:
+            # it fills its box like any other)
+            pdf = root / (beat.path or "")
+            region = beat.region or visuals.pdf_caption_region(pdf, beat.page, beat.text)
+            image = visuals.render_pdf_region(pdf, beat.page, region, inner[2:], most=12.0)
             most = 1.0
+            points = visuals.pdf_region_text_points(pdf, beat.page, region)
+            if points is not None:  # its text as drawn: the points at the scale it was rendered and shown at
+                drawn = image.width / max(visuals.pdf_region_width(pdf, beat.page, region), 1e-9) * min(
+                    1.0, inner[2] / image.width, inner[3] / image.height)
+                c.measure.figure_text = points * drawn / c.height
         else:
             image, most = visuals.load_figure(root / (beat.path or "")), 8.0
         if not c.landscape:

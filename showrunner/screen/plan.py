@@ -24,7 +24,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from showrunner.artifacts import Beat, Brief, Scene
+from showrunner.artifacts import Beat, Block, Brief, Scene
 from showrunner.writing import speakable as spk
 from showrunner.writing.outline import key_point, shorten
 from showrunner.writing.sentences import content_stems, split_sentences
@@ -122,9 +122,25 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         taken.add(i)
 
     first = scene.segments[0].id
+    floor = 0 if opening is None else 1  # the first sentence a key point may come at
     if opening == "title":
-        at(0, Beat(kind="title", segment_id=first, heading=episode_title or scene.title, text=show,
-                   label=" and ".join(hosts), points=list(agenda)))
+        title = Beat(kind="title", segment_id=first, heading=episode_title or scene.title, text=show,
+                     label=" and ".join(hosts), points=list(agenda))
+        greeting = _greeting(sentences, show, hosts)
+        # while the show is named: the show's card (its name and what it is); the episode's title
+        # card (its title, its parts, its hosts) as the hosts name themselves, or else as the
+        # narration turns to the topic ("Today: ...")
+        turn = next((i for i in range(1, greeting) if any(f"I'm {h}" in sentences[i].text for h in hosts)
+                     and sentences[i].start_s >= MIN_HOLD_S), greeting)
+        if 0 < turn < len(sentences) and sentences[turn].start_s >= MIN_HOLD_S:
+            at(0, Beat(kind="title", segment_id=first, heading=show, label=" and ".join(hosts),
+                       points=_tagline(sentences[:turn], show) or list(agenda)))
+            s = sentences[turn]
+            at(turn, title.model_copy(update={"segment_id": s.segment_id, "word": s.word}))
+            taken.update(range(turn, greeting + 1))  # the title card is what "Today: ..." says
+            floor = greeting + 1
+        else:
+            at(0, title)
     elif opening == "chapter":
         # the episode's parts with this one among them (a map of where we are), or the part's points
         parts = list(agenda) if heading in agenda else [shorten(p, 8, min_words=3) for p in scene.bullets[:3]]
@@ -153,7 +169,6 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
                      if sentences[j].start_s - sentences[i].start_s < FIGURE_HOLD_S)
 
     # the key points, each where the narration says it (in order, never before the last one)
-    floor = 0 if opening is None else 1
     for point in scene.bullets:
         stems = set(content_stems(point))
         candidates = [i for i in range(floor, min(code_from, len(sentences))) if i not in taken]
@@ -199,6 +214,7 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         planned.append(_part_card(scene, heading))
 
     planned = _one_per_moment(scene, sentences, planned)
+    planned = _one_per_moment(scene, sentences, _clear_of_cards(scene, sentences, planned))  # (a moved one may clash)
     planned = _paced(scene, sentences, _steady(scene, planned), show=show, hosts=hosts)
     beats: list[Beat] = []
     said: list[str] = []
@@ -210,6 +226,25 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
             said = []
         beats.append(beat)
     return _with_speakers(scene, beats)
+
+
+def _greeting(sentences: list[_Sentence], show: str, hosts: tuple[str, ...]) -> int:
+    """How many of the scene's first sentences greet (name the show, 'I'm Ada', 'Welcome')."""
+    n = 0
+    while n < len(sentences) and (bool(show and show in sentences[n].text) or any(
+            f"I'm {h}" in sentences[n].text for h in hosts) or sentences[n].text.lower().startswith("welcome")):
+        n += 1
+    return n
+
+
+def _tagline(greeting: list[_Sentence], show: str) -> list[str]:
+    """What the greeting says the show is ('..., short explainers on how software works'), as a point."""
+    for s in greeting:
+        if show and show in s.text:
+            rest = s.text.split(show, 1)[1].strip(" ,.:;!\u2014-")
+            if len(rest.split()) >= 3:
+                return [shorten(rest[0].upper() + rest[1:], POINT_WORDS, min_words=3)]
+    return []
 
 
 def _one_per_moment(scene: Scene, sentences: list[_Sentence], planned: list[Beat]) -> list[Beat]:
@@ -246,6 +281,26 @@ def _one_per_moment(scene: Scene, sentences: list[_Sentence], planned: list[Beat
         else:
             beats = [x for x in beats if x is not other]
     return beats
+
+
+def _clear_of_cards(scene: Scene, sentences: list[_Sentence], beats: list[Beat]) -> list[Beat]:
+    """A document's figure or quote that would end a title or chapter card within MIN_HOLD_S comes
+    at the first sentence that leaves the card up that long (when the scene has one)."""
+    starts, _ = _clock(scene)
+
+    def time_of(beat: Beat) -> float:
+        return starts[_seg_index(scene, beat.segment_id)] + beat.word / WORDS_PER_SECOND
+
+    out = list(beats)
+    for k in range(1, len(out)):
+        card, element = out[k - 1], out[k]
+        if card.kind in ("title", "chapter") and element.element and time_of(element) - time_of(card) < MIN_HOLD_S:
+            taken = {(_seg_index(scene, b.segment_id), b.word) for b in out if b.element}
+            to = next((x for x in sentences if x.start_s - time_of(card) >= MIN_HOLD_S
+                       and (x.seg, x.word) not in taken), None)
+            if to is not None:
+                out[k] = element.model_copy(update={"segment_id": to.segment_id, "word": to.word})
+    return sorted(out, key=lambda b: (_seg_index(scene, b.segment_id), b.word))
 
 
 HOLD_S = 6.5  # no picture stays longer than this (by the narration's words) while a sentence could change it
@@ -545,12 +600,50 @@ def plan_episode(scenes: list[Scene], brief: Brief, sources_root: str = "") -> l
         window = parts[max(0, min(here - 2, len(parts) - AGENDA)):][:AGENDA]  # this part among its neighbours
         beats = plan_beats(scene, opening=opening, chapter=chapter, elements=tuple(placed.get(scene.index, ())),
                            show=brief.show_name, episode_title=brief.title, hosts=hosts,
-                           agenda=tuple(named[:4]) if k == 0 else tuple(window) if opening == "chapter" else ())
+                           agenda=tuple(named[:4] or [shorten(p, 8, min_words=3) for p in scene.bullets[:3]])
+                           if k == 0 else tuple(window) if opening == "chapter" else ())
         out.append(scene.model_copy(update={"beats": beats}))
     return out
 
 
+_LABEL = re.compile(r"^\s*(fig(?:ure)?\.?|table|algorithm|listing)\s*(\d+)\b", re.I)
+_ROLE = {"caption": 2.0, "cited": 1.5, "near": 0.75, "heading": 0.5}  # how much a word of each says what a figure shows
+
+
+def _cited_by(label: re.Match[str] | None, text: str) -> bool:
+    """Whether a paragraph names the figure ('as Figure 3 shows', 'Fig. 3', 'Table 3')."""
+    if label is None:
+        return False
+    kind = label.group(1).lower().rstrip(".")
+    names = r"fig(?:ure|s?\.)?s?" if kind.startswith("fig") else re.escape(kind) + "s?"
+    return re.search(rf"\b{names}\s*{label.group(2)}\b(?!\.\d)", text, re.I) is not None
+
+
+def figure_words(blocks: list, n: int) -> dict[str, float]:
+    """What the document's figure at blocks[n] is about, each content word weighted by where it is
+    said: its caption most, then the paragraphs that cite it by number, the paragraphs either side
+    of it, and its section's heading least."""
+    block = blocks[n]
+    label = _LABEL.match(block.text)
+    heading = next((b.text for b in reversed(blocks[:n]) if b.kind == "heading"), "")
+    before = next((b.text for b in reversed(blocks[:n]) if b.kind == "paragraph"), "")
+    after = next((b.text for b in blocks[n + 1:] if b.kind == "paragraph"), "")
+    cited = " ".join(b.text for k, b in enumerate(blocks) if k != n and b.kind in ("paragraph", "list")
+                     and _cited_by(label, b.text))
+    weights: dict[str, float] = {}
+    for role, text in (("heading", heading), ("near", f"{before} {after}"), ("cited", cited), ("caption", block.text)):
+        for stem in content_stems(text):
+            weights[stem] = max(weights.get(stem, 0.0), _ROLE[role])
+    for generic in ("figur", "fig", "tabl", "algorithm", "listing"):
+        weights.pop(generic, None)
+    return weights
+
+
 def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element]]:
+    """Each local figure at the sentence whose narration best matches what it shows (its caption, the
+    paragraphs that cite it, those around it; words the whole episode keeps saying count less),
+    each at a sentence of its own while there are sentences enough, so every figure is shown and
+    none hides another; each quote where the narration says it."""
     hosts = [h.name for h in brief.hosts]
     # a greeting ("I'm Ada", the show's name) is no place for a figure
     sentences = [(scene, s) for scene in scenes for s in _sentences(scene)
@@ -566,43 +659,26 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
         for k, s in enumerate(mine):
             window[(scene.index, s.segment_id, s.word)] = set().union(
                 *(x.stems for x in mine[k:] if x.start_s - s.start_s < FIGURE_HOLD_S))
+    # a word most sentences say tells little about which one a figure belongs to
+    said = [s.stems for _, s in sentences]
+    rarity = {w: math.log(1 + len(said) / sum(1 for x in said if w in x)) for w in set().union(*said)}
+
+    def key(item: tuple[Scene, _Sentence]) -> tuple[int, str, int]:
+        return item[0].index, item[1].segment_id, item[1].word
+
+    figures: list[tuple[str, Block, dict[str, float], set[str]]] = []
     placed: dict[int, list[Element]] = {}
     used: set[tuple[int, str, int]] = set()
     for doc in brief.sources:
         heading = ""
-        before = ""
         for n, block in enumerate(doc.blocks):
             if block.kind == "heading":
-                heading, before = block.text, ""
-                continue
-            if block.kind == "figure" and block.path:
-                after = next((b.text for b in doc.blocks[n + 1:] if b.kind == "paragraph"), "")
-                # what it shows (its caption) counts most, then its section and the paragraph before it
-                caption_stems = set(content_stems(block.text))
-                topic = set(content_stems(" ".join([heading, before])))
-                near = set(content_stems(after))
-                section_titles = {s.section_id for s in scenes if s.title.removesuffix(", continued") == heading}
-
-                def score(item: tuple[Scene, _Sentence], caption=caption_stems, topic=topic, near=near,
-                          sections=section_titles):
-                    scene, s = item
-                    def overlap(said: set[str]) -> float:
-                        return 2 * len(said & caption) + len(said & (topic - caption)) + 0.5 * len(said & near)
-
-                    # its own sentence first, then what follows while it would be up
-                    later = window[(scene.index, s.segment_id, s.word)] - s.stems
-                    return ((scene.section_id in sections), overlap(s.stems) + 0.5 * overlap(later),
-                            -scene.index, -s.seg, -s.word)
-
-                free = [x for x in sentences if (x[0].index, x[1].segment_id, x[1].word) not in used] or sentences
-                scene, s = max(free, key=score)
-                used.add((scene.index, s.segment_id, s.word))
-                caption = block.text.strip() or key_point(s.text, POINT_WORDS)
-                page = re.fullmatch(r"page (\d+)", block.location) if block.region else None
-                placed.setdefault(scene.index, []).append(Element(
-                    "figure", s.segment_id, s.word, caption, path=block.path, element=f"{doc.path} {block.location}",
-                    page=int(page.group(1)) if page else None,
-                    region=tuple(block.region) if page and block.region else None))
+                heading = block.text
+            # a PDF's figure whose region was not found is shown as its page
+            pdf_page = doc.path.lower().endswith(".pdf") and re.fullmatch(r"page \d+", block.location)
+            if block.kind == "figure" and (block.path or pdf_page):
+                sections = {s.section_id for s in scenes if s.title.removesuffix(", continued") == heading}
+                figures.append((doc.path, block, figure_words(doc.blocks, n), sections))
             elif block.kind == "quote":
                 stems = set(content_stems(block.text))
 
@@ -610,12 +686,95 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
                     return len(x[1].stems & stems) / max(len(stems), 1)
 
                 scene, s = max(sentences, key=overlap)
-                if stems and len(s.stems & stems) >= 0.6 * len(stems) and \
-                        (scene.index, s.segment_id, s.word) not in used:
-                    used.add((scene.index, s.segment_id, s.word))
+                if stems and len(s.stems & stems) >= 0.6 * len(stems) and key((scene, s)) not in used:
+                    used.add(key((scene, s)))
                     placed.setdefault(scene.index, []).append(Element(
                         "quote", s.segment_id, s.word, block.text.strip(), label=doc.title,
                         element=f"{doc.path} {block.location}"))
-            if block.kind == "paragraph":
-                before = block.text
+
+    def score(f: int, item: tuple[Scene, _Sentence]) -> float:
+        scene, s = item
+        weights, sections = figures[f][2], figures[f][3]
+
+        def match(stems: set[str]) -> float:
+            return sum(weights[w] * rarity.get(w, 1.0) for w in stems if w in weights)
+
+        value = match(s.stems) + 0.5 * match(window[key(item)] - s.stems)
+        quiet = s.text.rstrip().endswith("?") or len(s.text.split()) < 5
+        return value * (0.5 if quiet else 1.0) + (1.0 if scene.section_id in sections else 0.0)
+
+    # as many figures as can be each at a sentence of its own that talks about it (two of the words
+    # that say what it shows), the better match first; then each figure left at its best free
+    # sentence; what is left when sentences run out shares the best one, where the scene's plan
+    # gives each its own moment
+    scores = [[score(f, item) for item in sentences] for f in range(len(figures))]
+
+    def talking_about(f: int) -> list[int]:
+        """The sentences that say two of the words of the figure's caption, citations or neighbours, best first."""
+        said = [k for k, (_, x) in enumerate(sentences)
+                if len({w for w in x.stems if figures[f][2].get(w, 0.0) >= _ROLE["near"]}) >= 2]
+        return sorted(said, key=lambda k: -scores[f][k])
+
+    talks = [talking_about(f) for f in range(len(figures))]
+    holder: dict[int, int] = {}  # sentence -> figure
+
+    def claim(f: int, seen: set[int]) -> bool:
+        for k in talks[f]:
+            if k in seen or key(sentences[k]) in used:
+                continue
+            seen.add(k)
+            if k not in holder or claim(holder[k], seen):
+                holder[k] = f
+                return True
+        return False
+
+    for f in sorted(range(len(figures)), key=lambda f: len(talks[f])):
+        claim(f, set())
+    at = {f: sentences[k] for k, f in holder.items()}
+    used.update(key(sentences[k]) for k in holder)
+    anchors: dict[int, tuple[str, int]] = {}
+
+    def best_score(f: int) -> float:
+        return -max(scores[f], default=0.0)
+
+    def sentence_at(scene: Scene, segment_id: str, word: int) -> int:
+        """The sentence of `scene` that holds the word."""
+        here = (_seg_index(scene, segment_id), word)
+        mine = [k for k, (sc, x) in enumerate(sentences) if sc is scene and (x.seg, x.word) <= here]
+        return mine[-1] if mine else next(k for k, (sc, _) in enumerate(sentences) if sc is scene)
+
+    for f in sorted((f for f in range(len(figures)) if f not in at), key=best_score):
+        free = [k for k in range(len(sentences)) if key(sentences[k]) not in used]
+        if free:
+            k = max(free, key=lambda k: (scores[f][k], -k))
+            at[f] = sentences[k]
+            used.add(key(sentences[k]))
+            continue
+        # more figures than sentences: half way through the longest stretch between two taken
+        # moments of a scene, the one whose sentence matches best
+        best: tuple[float, int, int, str, int] | None = None
+        for scene in {id(sc): sc for sc, _ in sentences}.values():
+            words = [(seg.id, w) for seg in scene.segments for w in range(len(seg.text.split()))]
+            taken = sorted(n for n, (seg_id, w) in enumerate(words) if (scene.index, seg_id, w) in used)
+            for a, b in zip(taken, [*taken[1:], len(words)], strict=True):
+                if b - a >= 4:
+                    segment_id, word = words[(a + b) // 2]
+                    k = sentence_at(scene, segment_id, word)
+                    if best is None or (scores[f][k], b - a) > best[:2]:
+                        best = (scores[f][k], b - a, k, segment_id, word)
+        if best is None:  # more figures than four words each: the best sentence, shared
+            at[f] = sentences[max(range(len(sentences)), key=lambda k: scores[f][k])]
+            continue
+        at[f] = sentences[best[2]]
+        anchors[f] = best[3], best[4]
+        used.add((sentences[best[2]][0].index, best[3], best[4]))
+    for f, (path, block, _, _) in enumerate(figures):
+        scene, s = at[f]
+        segment_id, word = anchors.get(f, (s.segment_id, s.word))
+        caption = block.text.strip() or key_point(s.text, POINT_WORDS)
+        page = re.fullmatch(r"page (\d+)", block.location) if block.region or not block.path else None
+        placed.setdefault(scene.index, []).append(Element(
+            "figure", segment_id, word, caption, path=block.path or path, element=f"{path} {block.location}",
+            page=int(page.group(1)) if page else None,
+            region=tuple(block.region) if page and block.region and block.path else None))
     return placed

@@ -35,10 +35,10 @@ def load_figure(path: Path) -> Image.Image:
         raise ArtifactError(f"{path}: not an image Pillow can read ({err})") from None
 
 
-def render_pdf_region(path: Path, page: int, region: list[float], size: tuple[int, int],
+def render_pdf_region(path: Path, page: int, region: list[float] | None, size: tuple[int, int],
                       most: float = 4.0) -> Image.Image:
-    """A PDF figure: its region (x0, y0, x1, y1 in points, origin bottom left) of page `page`,
-    drawn by PDFium at the scale that fits `size` (at most `most` pixels a point), on white."""
+    """A PDF figure: its region (x0, y0, x1, y1 in points, origin bottom left) of page `page` (None:
+    the whole page), drawn by PDFium at the scale that fits `size` (at most `most` pixels a point), on white."""
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
     try:
@@ -52,6 +52,7 @@ def render_pdf_region(path: Path, page: int, region: list[float], size: tuple[in
             raise ArtifactError(f"{path}: the figure's page {page} is not in the PDF ({len(pdf)} pages)")
         sheet = pdf[page - 1]
         left, bottom, right, top = sheet.get_bbox()  # the page's box, in the same points as the region
+        region = region or [left, bottom, right, top]
         x0, y0 = max(region[0], left), max(region[1], bottom)
         x1, y1 = min(region[2], right), min(region[3], top)
         if x1 - x0 < 1 or y1 - y0 < 1:
@@ -60,6 +61,78 @@ def render_pdf_region(path: Path, page: int, region: list[float], size: tuple[in
         bitmap = sheet.render(scale=scale, crop=(x0 - left, y0 - bottom, right - x1, top - y1),
                               fill_color=(*FIGURE_MAT, 255), may_draw_forms=False)
         return bitmap.to_pil().convert("RGB")
+    finally:
+        pdf.close()
+
+
+BAND = 0.4  # of the page's height: the band a figure whose region was not found is looked for in
+
+
+def pdf_caption_region(path: Path, page: int, caption: str) -> list[float]:
+    """Where a PDF figure whose own region was not found most likely is, in points (x0, y0, x1, y1,
+    origin bottom left): the band of the page's drawn width next to its caption (above a figure's,
+    under a table's), BAND of the page high, the caption in it; the page's drawn part when the
+    caption is not found on the page."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        sheet = pdf[page - 1]
+        left, bottom, right, top = sheet.get_bbox()
+        image = sheet.render(scale=1.0, fill_color=(255, 255, 255, 255), may_draw_forms=False).to_pil().convert("L")
+        box = image.point(lambda v: 255 if v < 245 else 0).getbbox()
+        pad = 6.0
+        x0, y0, x1, y1 = (left, bottom, right, top) if box is None else (
+            max(left, left + box[0] - pad), max(bottom, top - box[3] - pad), min(right, left + box[2] + pad),
+            min(top, top - box[1] + pad))
+        text = sheet.get_textpage()
+        words = caption.split()
+        found = next((hit for n in (3, 2) if len(words) >= n
+                      for hit in [text.search(" ".join(words[:n]), match_case=False).get_next()] if hit), None)
+        if not found:
+            return [x0, y0, x1, y1]
+        boxes = [text.get_charbox(k) for k in range(found[0], found[0] + found[1])]
+        low, high = min(b[1] for b in boxes), max(b[3] for b in boxes)
+        band = BAND * (top - bottom)
+        if caption.lstrip().lower().startswith("table"):  # a table's caption is above it
+            return [x0, max(y0, high - band), x1, min(y1, high + pad)]
+        return [x0, max(y0, low - 3 * pad), x1, min(y1, low + band)]  # a figure's under it
+    finally:
+        pdf.close()
+
+
+def pdf_region_width(path: Path, page: int, region: list[float] | None) -> float:
+    """The width in points of a PDF figure's region (None: its page's) as render_pdf_region draws it."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        left, _, right, _ = pdf[page - 1].get_bbox()
+        return min(region[2], right) - max(region[0], left) if region else right - left
+    finally:
+        pdf.close()
+
+
+def pdf_region_text_points(path: Path, page: int, region: list[float] | None) -> float | None:
+    """The size (points, the font's em) of the small text inside a PDF figure's region: the 5th
+    percentile of its characters', so a stray subscript does not count; None when the region has
+    no text (a raster image: its text cannot be measured without reading it)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_raw  # type: ignore[import-untyped]
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        sheet = pdf[page - 1]
+        text = sheet.get_textpage()
+        x0, y0, x1, y1 = region or sheet.get_bbox()
+        sizes = []
+        for i in range(text.count_chars()):
+            left, bottom, right, top = text.get_charbox(i)
+            if left >= x0 - 1 and right <= x1 + 1 and bottom >= y0 - 1 and top <= y1 + 1 \
+                    and text.get_text_range(i, 1).strip():
+                sizes.append(float(pdfium_raw.FPDFText_GetFontSize(text, i)))
+        sizes.sort()
+        return sizes[len(sizes) // 20] if sizes else None
     finally:
         pdf.close()
 

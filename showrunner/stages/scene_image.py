@@ -73,7 +73,8 @@ def run(job: StageJob) -> None:
         manifest.append({"file": name, "kind": beat.kind, "segment_id": beat.segment_id, "word": beat.word,
                          "element": beat.element, "path": beat.path,
                          "smallest_text": round(measure.smallest_fraction, 5),
-                         "lowest_contrast": round(measure.lowest, 3)})
+                         "lowest_contrast": round(measure.lowest, 3),
+                         **({"figure_text": round(measure.figure_text, 5)} if measure.figure_text is not None else {})})
     (tmp / "beats.json").write_text(canonical_json({"scene": scene.index, "size": list(size), "beats": manifest}),
                                     encoding="utf-8")
     if out_dir.exists():
