@@ -39,6 +39,7 @@ class Unit:
     item: str | None = None  # a list item's place ("line 12, item 3"): its sentences share it
     full: str = ""  # a main list's member as said whole, before its list was summarised
     banned_at_start: bool = False
+    home: str | None = None  # its list as drawn from the source, whatever a summary for one budget left out
     base: float = 0.0  # the rank without the key points' weight
     points: dict[str, float] = field(default_factory=dict)  # the key points it says ("s2:0"), with how much of each
 
@@ -157,7 +158,7 @@ class ScriptWriter:
         self.units = self._units()
         self.by_id = {u.uid: u for u in self.units}
         for u in self.units:
-            u.banned_at_start = u.banned
+            u.banned_at_start, u.home = u.banned, u.group
         self._summarise_lists()
 
     # -- units ------------------------------------------------------------------------------
@@ -317,7 +318,10 @@ class ScriptWriter:
         room = budget - sum(u.words for u in opening) - sum(u.words for u in leads)
         # the main sections' lists first; another section's list is summarised the same way in the room left,
         # rather than said whole or not at all (a tutorial's steps: each step's first sentence)
-        for members in sorted(self._lists(), key=lambda m: not self._main(m[0].section_id)):
+        # each list as drawn from the source: a summary for a smaller budget (a redraft's) is undone first
+        whole = [sorted((u for u in self.units if u.home == h.uid), key=lambda u: u.order) for h in self.units
+                 if h.home == h.uid and h.section_id not in self.secondary]
+        for members in sorted(whole, key=lambda m: not self._main(m[0].section_id)):
             head = members[0].uid
             for u in members:  # as drawn from the source, before any summary
                 u.group, u.banned = head, u.banned_at_start
@@ -346,6 +350,22 @@ class ScriptWriter:
                     else:
                         said += u.words
                 words = said
+            elif words > room and self._main(members[0].section_id):
+                # a main list whose lead-in counts its items ("... consists of seven parts."), when even its items'
+                # heads do not fit: the lead-in and its best items that do, said as some of them, rather than the
+                # spec's whole rule list lost at once
+                items = [u for u in firsts[1:] if u.item is not None]
+                said, kept = firsts[0].words + 5, []
+                for u in sorted(items, key=lambda u: (-u.rank, u.order)):
+                    if said + u.words <= room:
+                        said += u.words
+                        kept.append(u)
+                if len(kept) >= 2:
+                    for u in items:
+                        if u not in kept:
+                            u.group, u.banned = None, True
+                    firsts[0].text = f"{firsts[0].full} Here are {spk.number_word(len(kept))} of them."
+                    words = said
             room -= min(words, room)
 
     def _fact_location(self, uid: str) -> str:
@@ -415,7 +435,10 @@ class ScriptWriter:
         for u in self.units:
             if u.uid.startswith("code") and not u.banned:
                 codes.setdefault((u.section_id, read_aloud.description_kind(u.text)), u)
-        musts = self.key_point_units() + lists + list(codes.values())
+        # a list of another section (options, examples) is said when it ranks for its room, as any sentence: forced
+        # in, it took whatever room a little more budget left (go-race-detector.html's GORACE options displaced its
+        # usage and report points when the frame was four words shorter)
+        musts = self.key_point_units() + [u for u in lists if self._main(u.section_id)] + list(codes.values())
 
         def priority(u: Unit) -> tuple:
             return (u.section_id in secondary, u.group == u.uid, u.uid.startswith("code"), -u.rank, u.order)
@@ -466,7 +489,9 @@ class ScriptWriter:
                                 key=lambda u: (-novel(u), u.order)):
                     pack = self._pack(u.uid, chosen)
                     if pack and total + self._words(pack) <= budget * 1.04:
-                        offers.append((said // 45, -u.rank, u.order, pack))
+                        # a section thin after the addition goes first: a whole list offered by a thin section
+                        # (go-race-detector.html's GORACE options, 100 words) waits for the others' sentences
+                        offers.append(((said + self._words(pack)) // 45, -u.rank, u.order, pack))
                         break
             added = False
             for *_, pack in sorted(offers):

@@ -224,8 +224,11 @@ _FRAME_WORDS = ("welcome today tell about next now finally then what's takeaway 
 
 
 def _judged_stems(text: str) -> set[str]:
+    """A text's content stems, a hyphenated compound judged as its words: a point written "zero-cost" is said by
+    "zero cost", and "single step" says "single-step"."""
     from showrunner.writing.sentences import content_stems, stem, words
 
+    text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text)  # between letters: "2-3" and "-x" stay as they are
     return set(content_stems(text)) | {stem(w) for w in words(text) if w in _JUDGED}
 
 
