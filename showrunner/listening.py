@@ -9,7 +9,8 @@
                    a silence ("Thank you for watching." twice after the fd README's last line)
     speech         the stretches of speech in the same audio, by the Silero voice activity detector
                    that ships inside faster-whisper (an ONNX model in its wheel), each edge moved out
-                   to where the audio itself falls below -50 dBFS (the detector lags by up to 100 ms)
+                   to where the audio itself falls below -50 dBFS (the detector lags by up to 100 ms),
+                   and an end moved in to it (after a comma the detector ends up to 180 ms late)
     word_times     the recognised words' times, with each stretch's first word starting where the
                    stretch starts and its last word ending where it ends: Whisper's own word times
                    (cross-attention) land up to half a second late after a pause, the detector's
@@ -58,6 +59,7 @@ from showrunner.config import Listen
 from showrunner.pronunciation import american, spelled_out
 
 SAMPLE_RATE = 16000  # what Whisper listens at
+PAD_S = 0.5  # silence around a scene while it is heard: the recogniser times first and last words better
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,14 @@ def recogniser(settings: Listen) -> dict[str, str]:
     return {"model": settings.model, "package": bundled.distribution, "model_sha256": bundled.model_sha256,
             "faster_whisper": importlib.metadata.version("faster-whisper"), "beam_size": str(settings.beam_size),
             "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items())
-                      + f"; edges out to {EDGE_DBFS:g} dBFS across {EDGE_GAP_S:g} s, {EDGE_REACH_S:g} s at most",
+                      + f"; edges out to {EDGE_DBFS:g} dBFS across {EDGE_GAP_S:g} s, {EDGE_REACH_S:g} s at most"
+                      + ", ends in to it too",
             "vad_filter": "faster-whisper defaults", "hallucination_silence_threshold": str(HALLUCINATION_SILENCE_S),
-            "max_compression_ratio": str(MAX_COMPRESSION_RATIO)}
+            "max_compression_ratio": str(MAX_COMPRESSION_RATIO),
+            "relisten": f"a stretch of speech whose first {RELISTEN_MIN_S:g} s were heard as no word, again without "
+                        f"the hallucination filter, {RELISTEN_PAD_S:g} s of silence and {PAD_S:g} s of padding around "
+                        "it; where nothing was heard, the words over it or its start; else those before the first "
+                        "word heard, when all were heard again in order"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -113,20 +120,88 @@ def glossary(terms: list[str]) -> str | None:
 
 
 def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = None,
-               threads: int = 1, vocabulary: list[str] | tuple[str, ...] = ()) -> tuple[list[Word], dict]:
+               threads: int = 1, vocabulary: list[str] | tuple[str, ...] = (),
+               filtered: bool = True) -> tuple[list[Word], dict]:
     """Words heard in float32 mono samples at 16 kHz, and the cost (wall and CPU seconds); `vocabulary`:
-    terms the speech may hold, given to the recogniser as a glossary."""
+    terms the speech may hold, given to the recogniser as a glossary; `filtered`: with the hallucination
+    filter (HALLUCINATION_SILENCE_S)."""
     started, cpu = time.perf_counter(), time.process_time()
     model = _model(settings.model, threads, cache_dir)
     segments, _ = model.transcribe(np.asarray(samples, dtype=np.float32), language="en", beam_size=settings.beam_size,
                                    temperature=0.0, word_timestamps=True, condition_on_previous_text=False,
                                    vad_filter=True, initial_prompt=glossary(list(vocabulary)),
-                                   hallucination_silence_threshold=HALLUCINATION_SILENCE_S)
+                                   hallucination_silence_threshold=HALLUCINATION_SILENCE_S if filtered else None)
     words = [Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3))
              for segment in decoded(segments) for w in (segment.words or []) if w.word.strip()]
     cost = {"wall_s": round(time.perf_counter() - started, 3), "cpu_s": round(time.process_time() - cpu, 3),
             "audio_s": round(samples.size / SAMPLE_RATE, 3)}
     return words, cost
+
+
+# The hallucination filter also drops real speech: a scene's opening phrase after the padding ("Tell us about
+# the body of the paper," heard as nothing, then "Ben.", acm-sample-sigconf; "Tell us about the" of "Tell us
+# about the introduction, Ben." heard as "introduction.", acm-sample-acmtog). Without the filter those are
+# heard, but other scenes gain hallucinated words (12 of 16 documents 0.6-3.9 points worse, measured). So a
+# stretch of speech (`speech`) that starts with RELISTEN_MIN_S or more heard as no word is listened to again
+# without the filter, alone, with up to RELISTEN_PAD_S of the silence around it (never more than half the way
+# to the next stretch) and as much padding as a scene has. A stretch no word was heard in takes the words
+# heard again over it (timed over it, or over its start: the first may begin in the padding). One
+# whose later words were heard takes only the words heard again before them, and only when it heard them all
+# again, in order: else the second hearing is the worse ("alternative pick up algorithm" heard again as "I'll
+# turn it to pick up algorithm", fdb-load-balancing), and what it adds after them is what the filter is for
+# ("Introduction. Thank you for your attention.", subleq-paper).
+RELISTEN_MIN_S = 0.4
+RELISTEN_PAD_S = 0.3
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def relisten(samples: np.ndarray, words: list[Word], stretches: list[tuple[float, float]], settings: Listen,
+             cache_dir: Path | None = None, threads: int = 1,
+             vocabulary: list[str] | tuple[str, ...] = ()) -> tuple[list[Word], dict]:
+    """`words` heard in `samples` (float32 mono, 16 kHz), and the words heard again without the hallucination
+    filter at the start of each stretch of `stretches` that starts with RELISTEN_MIN_S or more heard as no
+    word; and the cost of listening again."""
+    cost = {"wall_s": 0.0, "cpu_s": 0.0, "audio_s": 0.0}
+    if not stretches:
+        return list(words), cost
+    owner = _owners(stretches, words)
+    heard = list(words)
+    for k, (start, end) in enumerate(stretches):
+        held = [w for w, o in zip(words, owner, strict=True) if o == k]
+        if min([end] + [w.start for w in held]) - start < RELISTEN_MIN_S:
+            continue
+        before = stretches[k - 1][1] if k else 0.0
+        after = stretches[k + 1][0] if k + 1 < len(stretches) else samples.size / SAMPLE_RATE
+        low = max(start - min(RELISTEN_PAD_S, (start - before) / 2), 0.0)
+        high = min(end + min(RELISTEN_PAD_S, (after - end) / 2), samples.size / SAMPLE_RATE)
+        pad = np.zeros(round(PAD_S * SAMPLE_RATE), dtype=np.float32)  # as a scene is padded to be heard
+        clip = np.concatenate([pad, samples[round(low * SAMPLE_RATE):round(high * SAMPLE_RATE)], pad])
+        again, spent = transcribe(clip, settings, cache_dir, threads, vocabulary, filtered=False)
+        for name in cost:
+            cost[name] += spent[name]
+        shift = low - PAD_S
+        found = [Word(w.text, round(max(w.start + shift, 0.0), 3), round(w.end + shift, 3), w.probability)
+                 for w in again]
+        if not held:
+            heard += [w for w in found if start <= (w.start + w.end) / 2 <= end or w.start < start < w.end]
+            continue
+        texts = [_letters(w.text) for w in found]
+        at, first = 0, None
+        for w in held:  # every word heard before, in order, in what was heard again
+            while at < len(texts) and texts[at] != _letters(w.text):
+                at += 1
+            if at == len(texts):
+                break
+            first = at if first is None else first
+            at += 1
+        else:  # before the first word heard before, which keeps its time
+            turn = held[0].start
+            heard += [Word(w.text, min(w.start, turn), min(w.end, turn), w.probability) for w in found[:first]
+                      if w.end > start]
+    return sorted(heard, key=lambda w: (w.start, w.end)), {k: round(v, 3) for k, v in cost.items()}
 
 
 # Silero VAD's settings: a pause of 60 ms (two of its frames) ends a stretch of speech, and a stretch ends
@@ -145,7 +220,9 @@ UNSURE = 0.2
 # 19.168 s, rust-async-await-beta). So each edge moves outwards to where the audio itself falls below
 # EDGE_DBFS (RMS over 10 ms, every 5 ms; the level at which the voice stage trims a segment's silence,
 # audio.SILENCE_DBFS), across dips shorter than EDGE_GAP_S (a stop's closure), at most EDGE_REACH_S and
-# halfway to the next stretch; never inwards.
+# halfway to the next stretch. A start never moves inwards; an end does: after a comma the detector also ends
+# a stretch up to 180 ms after the audio went silent ("already," below -50 dBFS from 17.58 s, stretch to
+# 17.76 s; "fields," from 47.0 s, to 47.156 s, rust-1.77.0), which measured cues ending on time as early.
 EDGE_DBFS = -50.0
 EDGE_GAP_S = 0.05
 EDGE_REACH_S = 0.25
@@ -194,7 +271,7 @@ def _edges_outward(audio: np.ndarray, stretches: list[tuple[float, float]]) -> l
             low = max(first - reach, math.ceil(before / _HOP_S), 0)
             start = min(start, out(first + int(inside[0]), -1, low) * _HOP_S)
             high = min(last + reach, int((after - _WINDOW_S) / _HOP_S), n - 1)
-            end = max(end, out(first + int(inside[-1]), 1, high) * _HOP_S + _WINDOW_S)
+            end = out(first + int(inside[-1]), 1, high) * _HOP_S + _WINDOW_S
         edged.append((round(start, 3), round(end, 3)))
     return edged
 
@@ -206,12 +283,19 @@ TAIL_GAP_S = 0.15  # a stretch that holds no word and follows another this close
 def _tails_joined(stretches: list[tuple[float, float]], words: list[Word]) -> list[tuple[float, float]]:
     """Stretches with a short one that no word belongs to (_owners) joined to the one before: the detector
     hears the hiss of a last "s" after a dip of a frame or two as speech of its own (ep1: "once." ends
-    at 101.535 s, the stretch holding its middle at 101.279 s)."""
+    at 101.535 s, the stretch holding its middle at 101.279 s); else to the one after, as close after it:
+    a word's first syllable before a stop ("rip" of "ripgrep", 21.305-21.488 s, then "grep" from 21.575 s
+    heard as "Ripgrep", ripgrep README)."""
     owned = set(_owners(stretches, words))
     out: list[tuple[float, float]] = []
+    onset: float | None = None
     for i, (start, end) in enumerate(stretches):
+        if onset is not None:
+            start, onset = onset, None
         if out and i not in owned and start - out[-1][1] <= TAIL_GAP_S:
             out[-1] = (out[-1][0], end)
+        elif i not in owned and i + 1 < len(stretches) and stretches[i + 1][0] - end <= TAIL_GAP_S:
+            onset = start  # its word's onset: the voice's stop inside "rip|grep" (87 ms) split one word in two
         else:
             out.append((start, end))
     return out
