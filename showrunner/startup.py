@@ -19,7 +19,7 @@ from showrunner.config import Config, load_config
 from showrunner.config_files import MAIN_CONFIG, Origins, read_sources, snakemake_order
 from showrunner.errors import ArtifactError, ConfigError, ShowrunnerError
 from showrunner.files import read_model, sweep_temporaries
-from showrunner.locks import clear_stale_snakemake_lock
+from showrunner.locks import clear_stale_snakemake_lock, remove_incomplete_outputs
 from showrunner.rule_kinds import OUTPUT_FILES
 
 # The checkpoint that writes storyboard.json and the scene files. Its name is spelled here because
@@ -47,9 +47,25 @@ def read_origins(workflow: Any) -> Origins:
         refuse(err)
 
 
+def asks_dry_run(argv: list[str]) -> bool:
+    """Whether Snakemake's command line asks for a dry run (-n, in a cluster of short flags too, or
+    --dry-run and what argparse takes for it). Read from the command line because the Snakefile is
+    parsed before Snakemake knows its executor (workflow.dryrun is False then, even under -n)."""
+    for arg in argv:
+        if arg == "--":
+            break
+        if re.fullmatch(r"-[A-Za-z]+", arg) and "n" in arg:
+            return True
+        if arg.startswith("--dry"):
+            return True
+    return False
+
+
 def clear_stale_lock(workflow: Any, root: Path) -> None:
     """Snakemake's lock left by a run killed with SIGKILL (or a power loss), that no live Snakemake in
-    this folder holds, is cleared with a message, so the next plain run resumes without `--unlock`."""
+    this folder holds, is cleared with a message, so the next plain run resumes without `--unlock`;
+    and the outputs that run left marked unfinished are removed, so it makes them again
+    (locks.remove_incomplete_outputs)."""
     if workflow.subprocess_exec or workflow.remote_exec:
         return  # a job's own process (--mode subprocess/remote): its main run holds the lock
     cleared = clear_stale_snakemake_lock(root)
@@ -57,6 +73,12 @@ def clear_stale_lock(workflow: Any, root: Path) -> None:
         names = ", ".join(str(p.relative_to(root)) for p in cleared)
         sys.stderr.write(f"showrunner: cleared Snakemake's lock ({names}): left by a run that was killed; "
                          "no Snakemake is running in this folder\n")
+    if asks_dry_run(sys.argv[1:]):
+        return  # a dry run changes nothing
+    removed = remove_incomplete_outputs(root)
+    if removed:
+        sys.stderr.write(f"showrunner: removed {len(removed)} output(s) a killed run left unfinished "
+                         f"({', '.join(removed[:3])}{', ...' if len(removed) > 3 else ''}); they will be made again\n")
 
 
 def one_scheduler_timer() -> None:

@@ -7,8 +7,10 @@ What may differ is named here, and is a record of the run, never of the episode'
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -125,3 +127,30 @@ def test_a_build_killed_with_sigkill_finishes_on_the_next_plain_run_as_the_same_
     resumed = project.snakemake()  # no --unlock
     assert "showrunner: cleared Snakemake's lock" in resumed.stderr
     assert differences(content(first, after_crash=True), content(project, after_crash=True)) == []
+
+
+def test_a_job_killed_after_writing_its_outputs_is_made_again_on_the_next_plain_run(first, tmp_path):
+    """Killed after scene_image wrote its stills but before Snakemake finished the job: the outputs stay
+    marked incomplete, and Snakemake 9 checks the marks only for jobs planned before the storyboard
+    checkpoint, so it took them as done (bench/kill9.py: the beats folder without .snakemake_timestamp).
+    The next run must make the job again, not take its outputs as finished."""
+    project = Project.__new__(Project)
+    project.root = tmp_path / "project"
+    shutil.copytree(first.root, project.root, symlinks=True)
+    media = project.path("results/tea/media/01")
+    for later in (media / "clip.mp4", media / "clip.provenance.json", project.path("results/tea/final.mp4")):
+        later.unlink()  # what the killed run had not reached
+    (media / "beats" / ".snakemake_timestamp").unlink()
+    for output in ("beats", "image.png", "image.provenance.json"):
+        key = base64.urlsafe_b64encode(f"results/tea/media/01/{output}".encode()).decode()
+        marker = project.path(".snakemake/incomplete", key)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps({"external_jobid": None}))
+    locks = project.path(".snakemake/locks")
+    locks.mkdir(parents=True, exist_ok=True)
+    (locks / "0.output.lock").write_text("results/tea/final.mp4\n")
+
+    resumed = project.snakemake()
+    assert differences(content(first, after_crash=True), content(project, after_crash=True)) == []
+    assert "a killed run left unfinished (results/tea/media/01/beats" in resumed.stderr
+    assert not any(project.path(".snakemake/incomplete").iterdir())
