@@ -147,19 +147,25 @@ def test_instead_of_opens_a_sentence_that_stands_on_its_own():
     assert leans_back("Instead, it returns a future.") == 2
 
 
-def test_a_little_more_room_never_lets_another_sections_list_displace_the_main_points(writing_project):
-    """go-race-detector.html: its Options section is a list of GORACE settings. Forced in as a must whenever the room
-    left held it, or offered first because its section was the thinnest, more budget let the whole list (about 100
-    words) in, and it displaced the usage and report points (4 -> 1 of 4 with 24 more words). A list outside the
-    main sections is said when it ranks for its room, and a section's offer counts the words it would add."""
-    name = "go-race-detector.html"
+def _two_minute_writer(writing_project, name: str):
+    """The brief, outline and offline writer of a two-minute episode of corpus document `name`."""
     source = f"sources/corpus/{name}"
     raw = writing_config(sources=[source], target_minutes=2)
     del raw["episodes"]["ep1"]["title"]
     project = writing_project(raw, {source: (REAL / name).read_bytes()})
     project.run_until("script")
     brief, outline = read_model(project.path("brief.json"), Brief), read_model(project.path("outline.json"), Outline)
-    writer = script_writer.ScriptWriter(brief, outline, read_model(project.path("research.json"), Research), 150, 25)
+    research = read_model(project.path("research.json"), Research)
+    return brief, outline, script_writer.ScriptWriter(brief, outline, research, 150, 25)
+
+
+def test_a_little_more_room_never_lets_another_sections_list_displace_the_main_points(writing_project):
+    """go-race-detector.html: its Options section is a list of GORACE settings. Forced in as a must whenever the room
+    left held it, or offered first because its section was the thinnest, more budget let the whole list (about 100
+    words) in, and it displaced the usage and report points (4 -> 1 of 4 with 24 more words). A list outside the
+    main sections is said when it ranks for its room, and a section's offer counts the words it would add."""
+    name = "go-race-detector.html"
+    brief, outline, writer = _two_minute_writer(writing_project, name)
     budget = writer.budget()
     for extra in range(0, 41, 4):
         script = writer.assemble(writer._select(budget + extra), 25)
@@ -188,13 +194,7 @@ def test_a_specs_rule_list_is_said_in_part_when_the_room_shrinks_and_comes_back_
     lost (1 of 5 points); and a summary made for a redraft's smaller budget was never undone for a larger one. Now
     the lead-in and its best items that fit are said, and each draft starts from the list as drawn."""
     name = "rfc4180.txt"
-    source = f"sources/corpus/{name}"
-    raw = writing_config(sources=[source], target_minutes=2)
-    del raw["episodes"]["ep1"]["title"]
-    project = writing_project(raw, {source: (REAL / name).read_bytes()})
-    project.run_until("script")
-    brief, outline = read_model(project.path("brief.json"), Brief), read_model(project.path("outline.json"), Outline)
-    writer = script_writer.ScriptWriter(brief, outline, read_model(project.path("research.json"), Research), 150, 25)
+    brief, outline, writer = _two_minute_writer(writing_project, name)
     budget = writer.budget()
     counts = []
     for extra in range(-70, 41, 10):  # smaller budgets first, as a redraft may ask
