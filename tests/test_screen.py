@@ -396,8 +396,18 @@ def test_a_graphviz_block_is_a_diagram_and_a_numeric_table_also_a_chart():
 
 def _estimated_holds(scene: Scene, beats: list[Beat]) -> list[float]:
     starts, end = plan._clock(scene)
-    times = [starts[int(b.segment_id[3:]) - 1] + b.word / plan.WORDS_PER_SECOND for b in beats]
+    times = [starts[plan._seg_index(scene, b.segment_id)] + b.word / plan.WORDS_PER_SECOND for b in beats]
     return [b - a for a, b in zip(times, [*times[1:], end], strict=True)]
+
+
+def _visual_holds(scene: Scene, beats: list[Beat]) -> list[float]:
+    """The estimated holds of what is seen: a beat drawn again for the next host's name is the same picture."""
+    holds: list[float] = []
+    for k, (beat, hold) in enumerate(zip(beats, _estimated_holds(scene, beats), strict=True)):
+        same = k > 0 and beat.model_dump(exclude={"segment_id", "word"}) == \
+            beats[k - 1].model_dump(exclude={"segment_id", "word"})
+        holds[-1:] = [holds[-1] + hold] if same else [*holds[-1:], hold]
+    return holds
 
 
 def test_no_picture_stays_long_or_flickers_past():
@@ -543,8 +553,11 @@ def test_the_episode_opens_on_the_shows_card_then_its_title_as_the_topic_is_said
 
 
 @pytest.mark.parametrize("point", ["To make good use of async-await", "XDG_CONFIG_HOME, HOME Used to locate the "
-                                                                       "global ignore file"])
+                                                                       "global ignore file",
+                                   "In basicLoadBalance, a best alternative is picked up and used at the beginning"])
 def test_a_single_point_with_a_long_word_fills_the_tall_frame(point):
+    """A word too long for the line breaks after a hyphen, an underscore or inside a camelCase name
+    (fdb-load-balancing's 'basicLoadBalance,' held its 9:16 point to a third of the frame, 69% empty)."""
     beat = Beat(kind="points", segment_id="seg1", heading="Environment", points=[point])
     image, measured = draw.draw_beat(beat, SIZES["9:16"], themes.palette("dark"), FONTS, show="S", host="Ada",
                                      root=".")
@@ -614,3 +627,61 @@ def test_a_pdf_figure_whose_region_was_not_found_is_shown_from_its_page(tmp_path
     rgb = np.asarray(image).astype(int)
     blue = (rgb[..., 2] - rgb[..., 0] > 60).mean()  # the table's shaded cells: the figure, not a blank page
     assert blue > 0.01, blue
+
+
+def test_a_chapter_card_over_a_short_question_gives_way_a_few_words_into_the_long_sentence_after_it():
+    """acm-sample-acmtog's last part: 'So, Ben, what's the takeaway?' (2.4 s by its words), then one
+    sentence of 22 words. No sentence began MIN_HOLD_S after the card, so the card stayed 13.6 s; the
+    sentence comes as a point a word into it instead."""
+    scene = _scene(bullets=[], segments=[
+        _seg(1, "So, Ben, what's the takeaway?", "ada"),
+        _seg(2, "In this article, we develop the first multifrequency MAC protocol for sensor network applications "
+                "in which each device adopts a single radio transceiver.")])
+    beats = plan.plan_beats(scene, opening="chapter", chapter=6)
+    holds = _visual_holds(scene, beats)
+    changes = [b for b in beats if b.kind != "chapter"]
+    assert beats[0].kind == "chapter" and plan.MIN_HOLD_S <= holds[0] <= plan.HOLD_S, (beats, holds)
+    assert changes and changes[0].segment_id == "seg2" and 0 < changes[0].word <= plan.INTO_WORDS
+
+
+def test_the_episode_closes_on_the_shows_card_as_the_goodbye_names_it():
+    """The closing line then the goodbye held one point 12.9 s (subleq-paper), and a figure up before
+    the goodbye stayed over it with the next host's name (the bloom PDF showed its figure twice)."""
+    first = _scene(segments=[_seg(1, "Welcome to Plain Circuits, short explainers on how the software we use every "
+                                     "day really works. I'm Ada, here with Ben. Today: build caches.", "ada"),
+                             _seg(2, "A hash of every input is kept. When the hashes match, the output is reused.")])
+    last = _scene(index=2, section_id="s2", title="Conclusion", segments=[
+        Segment(id="seg3", speaker="ada", section_id="s2", text="So, Ben, what's the takeaway?"),
+        Segment(id="seg4", speaker="ben", section_id="s2",
+                text="Keep the hashes of the inputs, and a build does only what changed."),
+        Segment(id="seg5", speaker="ada", section_id="s2",
+                text="And that was our look at build caches. Thanks for listening to Plain Circuits. "
+                     "See you next time.")])
+    brief = _brief([("heading", "Content hashes"), ("paragraph", "Every build keeps them.")])
+    beats = plan.plan_episode([first, last], brief)[1].beats
+    card = beats[-1]
+    assert card.kind == "title" and card.heading == "Plain Circuits" and card.segment_id == "seg5", beats
+    assert card.word == len("And that was our look at build caches.".split())
+    assert card.points == ["Short explainers on how the software we use every day really works"]
+    assert min(_visual_holds(last, beats)) >= plan.MIN_HOLD_S
+
+
+def test_no_figure_is_matched_to_the_words_a_chapter_card_covers():
+    """subleq-paper: Table 3 matched the part's opening question ('And scaling experiments, Ben?'),
+    under the chapter card; moved past the card it met Figure 5 at the next sentence and came at its
+    second clause, where nothing about it was said. A figure is matched where it can be shown: here
+    the earlier sentence that says which model was chosen."""
+    brief = _brief([("heading", "Scaling experiments"),
+                    ("figure", "Figure 5: accuracy over the training steps of the wide model"),
+                    ("figure", "Table 3: model configurations. The wide model was chosen from the scaling "
+                               "experiments")])
+    opening = _scene(segments=[_seg(1, "Welcome to Plain Circuits. I'm Ada, here with Ben. Today: scaling.", "ada"),
+                               _seg(2, "In the end we chose its configuration for the full run.")])
+    part = _scene(index=2, section_id="s2", title="Scaling experiments", segments=[
+        Segment(id="seg3", speaker="ada", section_id="s2", text="And scaling experiments, Ben? Where do they come in?"),
+        Segment(id="seg4", speaker="ben", section_id="s2",
+                text="Before the full run, we measured accuracy over the training steps of the wide model, and the "
+                     "loss curve of every single run was kept for a later comparison by the whole team.")])
+    scenes = plan.plan_episode([opening, part], brief)
+    at = {b.path: (b.segment_id, b.word) for scene in scenes for b in scene.beats if b.kind == "figure"}
+    assert at == {"fig1.png": ("seg4", 0), "fig2.png": ("seg2", 0)}, at

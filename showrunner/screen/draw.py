@@ -70,17 +70,21 @@ def font(path: str, size: int) -> ImageFont.FreeTypeFont:
 Box = tuple[int, int, int, int]  # left, top, width, height
 
 
-_BREAK = re.compile(r"(?<=[-_/])(?=[^-_/\s])")  # a long word may break after a hyphen, underscore or slash
+# a long word may break after a hyphen, underscore or slash, or between the words of a camelCase name
+# ('basicLoadBalance' held a 9:16 point to a third of the frame's width)
+_BREAK = re.compile(r"(?<=[-_/])(?=[^-_/\s])|(?<=[a-z])(?=[A-Z][a-z])")
 
 
 def pieces(word: str) -> list[str]:
-    """A word as the parts a line may end between: 'async-await' as 'async-' and 'await'."""
+    """A word as the parts a line may end between: 'async-await' as 'async-' and 'await', 'loadBalance' as
+    'load' and 'Balance'."""
     return [p for p in _BREAK.split(word) if p]
 
 
 def wrap(text: str, f: ImageFont.FreeTypeFont, width: float) -> list[str]:
-    """The text's lines at most `width` wide: words kept whole unless one alone is wider (then
-    broken after a hyphen, underscore or slash, and cut only where a part alone is wider still)."""
+    """The text's lines at most `width` wide: words kept whole unless one alone is wider (then broken
+    after a hyphen, underscore or slash or inside a camelCase name, and cut only where a part alone is
+    wider still)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""

@@ -109,9 +109,10 @@ def scene_beats(scene: Scene) -> list[Beat]:
 
 def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements: tuple[Element, ...] = (),
                show: str = "", episode_title: str = "", hosts: tuple[str, ...] = (),
-               agenda: tuple[str, ...] = ()) -> list[Beat]:
+               agenda: tuple[str, ...] = (), closing: bool = False, tagline: tuple[str, ...] = ()) -> list[Beat]:
     """The scene's beats in order. `opening`: 'title' (the episode's first scene), 'chapter' (a
-    new section) or None."""
+    new section) or None; `closing`: the episode's last scene (its goodbye names the show: the show's
+    card, with `tagline` under its name)."""
     sentences = _sentences(scene)
     planned: list[Beat] = []
     taken: set[int] = set()  # sentences that already bring a picture
@@ -212,6 +213,8 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         last = s.start_s
     if not any((_seg_index(scene, b.segment_id), b.word) == (0, 0) for b in planned):
         planned.append(_part_card(scene, heading))
+    if closing and show:
+        planned = _end_card(scene, sentences, planned, show, hosts, tagline)
 
     planned = _one_per_moment(scene, sentences, planned)
     planned = _one_per_moment(scene, sentences, _clear_of_cards(scene, sentences, planned))  # (a moved one may clash)
@@ -226,6 +229,28 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
             said = []
         beats.append(beat)
     return _with_speakers(scene, beats)
+
+
+def _end_card(scene: Scene, sentences: list[_Sentence], planned: list[Beat], show: str, hosts: tuple[str, ...],
+              tagline: tuple[str, ...]) -> list[Beat]:
+    """The show's card as the goodbye names the show ('Thanks for listening to Plain Circuits'), when
+    what is up before it has been up MIN_HOLD_S: the closing line held 12.9 s, or a figure stayed up
+    over the goodbye with the next host's name. A key point or number planned over the goodbye goes."""
+    starts, _ = _clock(scene)
+    bye = next((s for i, s in enumerate(sentences) if i > 0 and show in s.text and not s.clause), None)
+    if bye is None:
+        return planned
+
+    def anchor(b: Beat) -> tuple[int, int]:
+        return _seg_index(scene, b.segment_id), b.word
+
+    here = (bye.seg, bye.word)
+    before = [starts[anchor(b)[0]] + b.word / WORDS_PER_SECOND for b in planned if anchor(b) < here]
+    if not before or bye.start_s - max(before) < MIN_HOLD_S:
+        return planned
+    card = Beat(kind="title", segment_id=bye.segment_id, word=bye.word, heading=show, label=" and ".join(hosts),
+                points=list(tagline))
+    return [b for b in planned if anchor(b) < here or (b.element and anchor(b) != here)] + [card]
 
 
 def _greeting(sentences: list[_Sentence], show: str, hosts: tuple[str, ...]) -> int:
@@ -306,6 +331,7 @@ def _clear_of_cards(scene: Scene, sentences: list[_Sentence], beats: list[Beat])
 HOLD_S = 6.5  # no picture stays longer than this (by the narration's words) while a sentence could change it
 FIGURE_HOLD_MAX_S = 10.0  # a figure may stay this long while the narration is about it
 MIN_HOLD_S = 2.5  # a change this close to another is not made: no picture flickers past
+INTO_WORDS = 3  # a long hold may be split this many words into a sentence that begins too soon to split it at
 
 
 def _clock(scene: Scene) -> tuple[list[float], float]:
@@ -355,8 +381,9 @@ def _steady(scene: Scene, planned: list[Beat]) -> list[Beat]:
 def _paced(scene: Scene, sentences: list[_Sentence], planned: list[Beat], *, show: str,
            hosts: tuple[str, ...]) -> list[Beat]:
     """Split every hold longer than HOLD_S (a figure: FIGURE_HOLD_MAX_S) at the sentence nearest its
-    middle that leaves MIN_HOLD_S on both sides: a listing, table or chart stays with its caption
-    following what is said; any other picture gives way to the sentence as a key point."""
+    middle that leaves MIN_HOLD_S on both sides (as it begins, or a few words into it): a listing,
+    table or chart stays with its caption following what is said; any other picture gives way to the
+    sentence as a key point."""
     starts, end = _clock(scene)
 
     def time_of(beat: Beat) -> float:
@@ -365,6 +392,18 @@ def _paced(scene: Scene, sentences: list[_Sentence], planned: list[Beat], *, sho
     def usable(s: _Sentence) -> bool:
         greeting = bool(show and show in s.text) or any(f"I'm {h}" in s.text for h in hosts)
         return len(s.text.split()) >= 5 and bool(key_point(s.text, POINT_WORDS).strip()) and not greeting
+
+    def start(s: _Sentence, begin: float, finish: float, inside: bool) -> tuple[float, int] | None:
+        """When, and at which of its first words, the sentence may change a picture up from `begin` to
+        `finish`: as it begins, or (`inside`) a few words in where it begins too soon after the picture
+        came (a chapter card's question of two seconds, then one long sentence, held the card 13.6 s)."""
+        for w in range(min(len(s.text.split()) // 3, INTO_WORDS) + 1 if inside else 1):
+            at = s.start_s + w / WORDS_PER_SECOND
+            if at > finish - MIN_HOLD_S:
+                return None
+            if at >= begin + MIN_HOLD_S:
+                return at, w
+        return None
 
     beats = list(planned)
     for _ in range(4 * len(sentences) + 4):
@@ -376,24 +415,25 @@ def _paced(scene: Scene, sentences: list[_Sentence], planned: list[Beat], *, sho
             if ends[k] - times[k] <= limit:
                 continue
             middle = (times[k] + ends[k]) / 2
-            inside = [s for s in sentences if times[k] + MIN_HOLD_S <= s.start_s <= ends[k] - MIN_HOLD_S and usable(s)
-                      and (s.segment_id, s.word) != (beat.segment_id, beat.word)]
+            inside = [(s, *when) for s in sentences if usable(s)
+                      # (not into the episode's title card's 'Today: ...': a point there would say the title again)
+                      and (when := start(s, times[k], ends[k], beat.kind != "title")) is not None
+                      and (s.segment_id, s.word + when[1]) != (beat.segment_id, beat.word)]
             if inside:
-                split = k, min(inside, key=lambda s: abs(s.start_s - middle))
+                split = k, min(inside, key=lambda x: abs(x[1] - middle))
                 break
         if split is None:
             break
-        k, s = split
+        k, (s, _, offset) = split
         beat, point = beats[k], key_point(s.text, POINT_WORDS)
-        anchor = {"segment_id": s.segment_id, "word": s.word}
+        anchor = {"segment_id": s.segment_id, "word": s.word + offset}
         if beat.kind in ("code", "table"):
             new = beat.model_copy(update={**anchor, "points": [point]})
         elif beat.kind == "chart":  # back to the table, its caption what is said now
             new = beat.model_copy(update={**anchor, "kind": "table", "label": "", "points": [point]})
         else:
             new = Beat(kind="points", heading=beat.heading if beat.kind not in ("title", "chapter")
-                       else scene.title.removesuffix(", continued"), points=[point], segment_id=s.segment_id,
-                       word=s.word)
+                       else scene.title.removesuffix(", continued"), points=[point], **anchor)
         beats.insert(k + 1, new)
     return beats
 
@@ -592,6 +632,8 @@ def plan_episode(scenes: list[Scene], brief: Brief, sources_root: str = "") -> l
     hosts = tuple(h.name for h in brief.hosts)
     parts = [s.title for k, s in enumerate(scenes) if k == 0 or scenes[k - 1].section_id != s.section_id]
     named = [t for t in parts[1:] if t.lower() not in ("overview", "introduction")]
+    first = _sentences(scenes[0]) if scenes else []
+    tagline = tuple(_tagline(first[:_greeting(first, brief.show_name, hosts)], brief.show_name))
     for k, scene in enumerate(scenes):
         new_section = k == 0 or scenes[k - 1].section_id != scene.section_id
         chapter += 1 if new_section else 0
@@ -601,9 +643,21 @@ def plan_episode(scenes: list[Scene], brief: Brief, sources_root: str = "") -> l
         beats = plan_beats(scene, opening=opening, chapter=chapter, elements=tuple(placed.get(scene.index, ())),
                            show=brief.show_name, episode_title=brief.title, hosts=hosts,
                            agenda=tuple(named[:4] or [shorten(p, 8, min_words=3) for p in scene.bullets[:3]])
-                           if k == 0 else tuple(window) if opening == "chapter" else ())
+                           if k == 0 else tuple(window) if opening == "chapter" else (),
+                           closing=k == len(scenes) - 1 and k > 0, tagline=tagline)
         out.append(scene.model_copy(update={"beats": beats}))
     return out
+
+
+def _free_of_cards(scenes: list[Scene], k: int, show: str, hosts: tuple[str, ...]) -> list[_Sentence]:
+    """The sentences of scenes[k] where a document's figure can come: not a greeting, not what the
+    episode's title card covers (the greeting and the sentence after it), not the words of a new part
+    said while its chapter card has been up less than MIN_HOLD_S."""
+    sentences = _sentences(scenes[k])
+    greeting = _greeting(sentences, show, hosts) + 1 if k == 0 else 0
+    card = k > 0 and scenes[k - 1].section_id != scenes[k].section_id  # (the first scene's card: its greeting)
+    return [s for i, s in enumerate(sentences) if i >= greeting and not (card and s.start_s < MIN_HOLD_S)
+            and not (show and show in s.text) and not any(f"I'm {h}" in s.text for h in hosts)]
 
 
 _LABEL = re.compile(r"^\s*(fig(?:ure)?\.?|table|algorithm|listing)\s*(\d+)\b", re.I)
@@ -645,10 +699,13 @@ def _place_elements(scenes: list[Scene], brief: Brief) -> dict[int, list[Element
     each at a sentence of its own while there are sentences enough, so every figure is shown and
     none hides another; each quote where the narration says it."""
     hosts = [h.name for h in brief.hosts]
-    # a greeting ("I'm Ada", the show's name) is no place for a figure
-    sentences = [(scene, s) for scene in scenes for s in _sentences(scene)
-                 if not (brief.show_name and brief.show_name in s.text)
-                 and not any(f"I'm {h}" in s.text for h in hosts)]
+    # a greeting ("I'm Ada", the show's name) is no place for a figure, nor a sentence a card covers: the
+    # title card's ("Today: ...") or a part's opening words under its chapter card (a figure matched to
+    # "And scaling experiments, Ben?" was moved past the card onto a clause about something else)
+    show = brief.show_name
+    sentences = [(scene, s) for k, scene in enumerate(scenes) for s in _free_of_cards(scenes, k, show, tuple(hosts))] \
+        or [(scene, s) for scene in scenes for s in _sentences(scene) if not (show and show in s.text)
+            and not any(f"I'm {h}" in s.text for h in hosts)]  # (an episode too short for that: any but a greeting)
     if not sentences:
         return {}
     # what is said while a figure placed at a sentence would be up: that sentence and those within
