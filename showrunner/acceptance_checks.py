@@ -81,8 +81,7 @@ def measure(job: StageJob) -> list[Check]:
         if has_video:
             decoded = [pool.submit(_decode, clip, cache) for clip in clips]
             final_info = pool.submit(_probe, job.input["video"])
-            video_loudness = pool.submit(_safely, media.loudness, job.input["video"])
-            final_quiet = pool.submit(_safely, _silences, job.input["video"], limits)
+            heard = pool.submit(_safely, _loudness_and_silences, job.input["video"], limits)  # one decode
         if has_podcast:
             podcast_info = pool.submit(_probe, job.input["podcast"])
             podcast_loudness = pool.submit(_safely, measurements.recall, cache, "loudness", job.input["podcast"],
@@ -92,11 +91,12 @@ def measure(job: StageJob) -> list[Check]:
             checks += _scene_checks(storyboard, timings, clips, [d.result() for d in decoded])
             checks += _caption_checks(job, timings)
         checks += _listening_checks(job, timings)
-        checks += _silence_checks(final_quiet.result() if has_video else None, speech_quiet.result(), limits)
+        video_loudness, final_quiet = _split(heard.result()) if has_video else (None, None)
+        checks += _silence_checks(final_quiet, speech_quiet.result(), limits)
         if has_podcast:
             checks += _podcast_checks(job, podcast_info.result(), podcast_loudness.result())
         if has_video:
-            checks += _video_loudness_checks(job, video_loudness.result())
+            checks += _video_loudness_checks(job, video_loudness)
     return checks
 
 
@@ -126,8 +126,14 @@ def _decode(path: Path, cache: Path) -> media.Decoded:
                                                keep=lambda found: not found["errors"]))
 
 
-def _silences(path: Path, limits) -> list[tuple[float, float]]:
-    return media.silences(path, threshold_db=limits.silence_threshold_db, min_seconds=limits.max_silence_s)
+def _loudness_and_silences(path: Path, limits) -> tuple[dict[str, float], list[tuple[float, float]]]:
+    return media.loudness_and_silences(path, threshold_db=limits.silence_threshold_db,
+                                       min_seconds=limits.max_silence_s)
+
+
+def _split(measured: Any) -> tuple[Any, Any]:
+    """(loudness, silences) of _loudness_and_silences, or its error twice (each check fails with it)."""
+    return (measured, measured) if isinstance(measured, Exception) else measured
 
 
 def _narration_silences(job: StageJob, limits) -> list[tuple[float, float]]:

@@ -24,8 +24,6 @@ from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from showrunner.artifacts import SceneTimings
 from showrunner.config import Acceptance
 from showrunner.errors import ArtifactError
@@ -256,6 +254,7 @@ class _Clock:
         return matched
 
     def _at(self, char: float) -> int:
+        import numpy as np
         return round(float(np.interp(char, self.chars, self.samples)))
 
     def before(self, i: int) -> int:

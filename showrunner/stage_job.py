@@ -8,6 +8,7 @@ Snakemake by building a StageJob by hand.
 from __future__ import annotations
 
 import logging
+import os
 import resource
 import sys
 import time
@@ -107,3 +108,17 @@ def run_stage(smk, stage: Callable[[StageJob], None]) -> None:
         print(f"\nshowrunner: {smk.rule} failed unexpectedly: {redact(repr(err))}\n"
               f"(traceback in {smk.log[0] if smk.log else 'stderr'})\n", file=sys.stderr)
         sys.exit(1)
+    _leave(smk)
+
+
+def _leave(smk) -> None:
+    """The job's process ends here, its outputs written and its log closed: without the interpreter's
+    teardown, which frees every module and model one object at a time (about 0.05 CPU s for a plain job,
+    0.2 s with a voice or the recogniser loaded, 32 jobs in a cold build). Only in the process Snakemake
+    started for this job (its script's globals hold `snakemake`), never in a caller's process."""
+    if getattr(sys.modules.get("__main__"), "snakemake", None) is not smk:
+        return
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

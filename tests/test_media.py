@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -24,6 +27,38 @@ def test_a_missing_tool_names_itself_and_how_to_install_it(monkeypatch):
 def test_versions_are_recorded():
     assert media.version(media.FFMPEG).startswith("ffmpeg version")
     assert "eSpeak NG" in media.version(media.ESPEAK)
+
+
+def test_a_version_is_asked_once_per_program_file(tmp_path, monkeypatch):
+    """Kept across processes (jobs) by the program file: the same file is not started again, a replaced one is."""
+    monkeypatch.setattr(media.tools.tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    program = tmp_path / "bin" / "ffmpeg"
+    program.parent.mkdir()
+    calls = tmp_path / "calls"
+    program.write_text(f"#!/bin/sh\necho run >> {calls}\necho 'ffmpeg version 1.0 Copyright (c) someone'\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{program.parent}:/usr/bin:/bin")
+    media.version.cache_clear()
+    try:
+        assert media.version(media.FFMPEG) == "ffmpeg version 1.0"
+        media.version.cache_clear()  # as in the next job's process
+        assert media.version(media.FFMPEG) == "ffmpeg version 1.0"
+        assert calls.read_text().count("run") == 1
+        program.write_text(f"#!/bin/sh\necho run >> {calls}\necho 'ffmpeg version 1.1 Copyright (c) someone'\n")
+        media.version.cache_clear()
+        assert media.version(media.FFMPEG) == "ffmpeg version 1.1"  # upgraded: asked again
+        assert calls.read_text().count("run") == 2
+    finally:
+        media.version.cache_clear()
+
+
+def test_media_imports_no_numpy():
+    """A job that only runs ffmpeg (final, scene_clip) or reads a WAV's length (show_notes) does not pay
+    numpy's import (about 0.1 CPU s) by importing showrunner.media."""
+    code = "import sys, showrunner.stage_job, showrunner.media, showrunner.captions; print('numpy' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize(("rate", "fps", "per_frame"), [(48000, 30, 1600), (24000, 12, 2000), (44100, 25, 1764)])

@@ -24,6 +24,7 @@ from showrunner.media.decoding import (
     decode_video,
     read_wav,
     resample,
+    wav_length,
     write_wav,
 )
 from showrunner.media.encoding import (
@@ -54,6 +55,7 @@ from showrunner.media.measuring import (
     ebur128_summary,
     integrated_loudness,
     loudness,
+    loudness_and_silences,
     loudness_curve,
     loudness_of,
     silences,
@@ -114,6 +116,7 @@ __all__ = [
     "ffmetadata",
     "ffmpeg",
     "loudness",
+    "loudness_and_silences",
     "loudness_curve",
     "loudness_of",
     "master",
@@ -130,5 +133,6 @@ __all__ = [
     "slideshow_floor",
     "version",
     "versions",
+    "wav_length",
     "write_wav",
 ]

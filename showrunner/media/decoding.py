@@ -12,18 +12,21 @@ import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from showrunner.errors import MediaError
 from showrunner.files import atomic_path
 from showrunner.media.tools import FFMPEG, ffmpeg, pcm_input, require
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
 
 def read_wav(path: str | Path) -> tuple[np.ndarray, int]:
     """(int16 mono samples, sample rate) of a 16-bit mono PCM WAV file."""
+    import numpy as np
     try:
         with wave.open(str(path), "rb") as w:
             if w.getsampwidth() != 2 or w.getnchannels() != 1:
@@ -36,8 +39,23 @@ def read_wav(path: str | Path) -> tuple[np.ndarray, int]:
         raise MediaError(f"{path}: not a readable WAV file ({err})") from None
 
 
+def wav_length(path: str | Path) -> tuple[int, int]:
+    """(samples, sample rate) of a 16-bit mono PCM WAV file, its samples left unread (read_wav's checks)."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            if w.getsampwidth() != 2 or w.getnchannels() != 1:
+                raise MediaError(f"{path}: expected 16-bit mono PCM WAV, got {w.getnchannels()} channel(s) "
+                                 f"of {8 * w.getsampwidth()} bits")
+            return w.getnframes(), w.getframerate()
+    except FileNotFoundError:
+        raise MediaError(f"{path}: file is missing") from None
+    except (wave.Error, EOFError) as err:
+        raise MediaError(f"{path}: not a readable WAV file ({err})") from None
+
+
 def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int) -> None:
     """Write int16 mono samples as a PCM WAV, atomically; the same samples give the same bytes."""
+    import numpy as np
     data = np.asarray(samples, dtype="<i2").tobytes()
     with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as w:
         w.setnchannels(1)
@@ -48,6 +66,7 @@ def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int) -> None:
 
 def decode_audio(blobs: Sequence[bytes], sample_rate: int, *, what: str = "decode speech") -> list[np.ndarray]:
     """Decode audio files held in memory (WAV, MP3, ...) to int16 mono at `sample_rate`: one ffmpeg run."""
+    import numpy as np
     if not blobs:
         return []
     with tempfile.TemporaryDirectory(prefix="showrunner-decode-") as tmp:
@@ -65,6 +84,7 @@ def decode_audio(blobs: Sequence[bytes], sample_rate: int, *, what: str = "decod
 
 def resample(samples: np.ndarray, sample_rate: int, to_rate: int, *, what: str = "resample") -> np.ndarray:
     """int16 mono samples at `sample_rate`, as float32 at `to_rate` (ffmpeg's resampler)."""
+    import numpy as np
     if sample_rate == to_rate:
         return np.asarray(samples, dtype=np.float32) / 32768.0
     proc = ffmpeg([*pcm_input(sample_rate, "s16le"), "-ar", str(to_rate), "-c:a", "pcm_f32le", "-f", "f32le",
@@ -74,6 +94,7 @@ def resample(samples: np.ndarray, sample_rate: int, to_rate: int, *, what: str =
 
 def decode_file(path: str | Path, sample_rate: int, *, what: str) -> np.ndarray:
     """Any audio file ffmpeg reads, as int16 mono samples at `sample_rate`."""
+    import numpy as np
     proc = ffmpeg(["-i", path, "-map", "0:a:0", "-ac", "1", "-ar", str(sample_rate), "-c:a", "pcm_s16le",
                    "-f", "s16le", "pipe:1"], what=what)
     samples = np.frombuffer(proc.stdout, dtype="<i2").astype(np.int16)

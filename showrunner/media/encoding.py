@@ -24,13 +24,15 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from showrunner.config import Video
 from showrunner.errors import MediaError
 from showrunner.files import atomic_path
 from showrunner.media.tools import ffmpeg, pcm_input
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +201,7 @@ def encode_soundtrack(samples: np.ndarray, sample_rate: int, out: str | Path) ->
     """The episode's soundtrack (float32 mono, already mastered) as one AAC stream in an M4A file:
     encoded once for the whole episode, so final.mp4 takes it by stream copy with no per-clip
     priming and no drift at the scene boundaries."""
+    import numpy as np
     pcm = np.asarray(samples, dtype="<f4").tobytes()
     with atomic_path(out) as part:
         ffmpeg([*pcm_input(sample_rate), "-map", "0:a:0",

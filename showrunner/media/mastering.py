@@ -9,13 +9,15 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from showrunner.errors import MediaError
 from showrunner.files import atomic_path
 from showrunner.media.measuring import ebur128_summary, loudness, loudness_of
 from showrunner.media.tools import ffmpeg, pcm_input
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ def master(samples: np.ndarray, sample_rate: int, *, lufs: float, limit: float,
     the limiter took more, the gain before it is raised by that much and it runs once more, so
     the peaks stay held.
     """
+    import numpy as np
     pcm = np.asarray(samples, dtype="<f4").tobytes()
     source = pcm_input(sample_rate)
     raw = loudness_of(source, stdin=pcm, what=f"{what}: measure the mix", true_peak=False)
@@ -93,6 +96,7 @@ def master_podcast(samples: np.ndarray, sample_rate: int, out: str | Path, *, lu
     second), the one full encode is aimed that much higher, then the file itself is measured and
     encoded again only if it is still off by more than CODEC_SLACK_LU.
     """
+    import numpy as np
     limit = max(10 ** ((true_peak - 2.0) / 20), 0.0625)
     mastered, levels = master(samples, sample_rate, lufs=lufs, limit=limit, what="podcast")
 
@@ -121,6 +125,7 @@ def master_podcast(samples: np.ndarray, sample_rate: int, out: str | Path, *, lu
 
 def _codec_allowance(samples: np.ndarray, sample_rate: int, bitrate: str, seconds: float = 30.0) -> float:
     """How much loudness (LU) MP3 encoding takes from the middle `seconds` of the program."""
+    import numpy as np
     take = min(samples.size, int(seconds * sample_rate))
     start = (samples.size - take) // 2
     pcm = np.asarray(samples[start:start + take], dtype="<f4").tobytes()

@@ -9,12 +9,14 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from showrunner.errors import MediaError
 from showrunner.media.probing import duration_of
 from showrunner.media.tools import ffmpeg, pcm_input
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,7 @@ def integrated_loudness(pieces: Sequence[np.ndarray], sample_rate: int, *, what:
     that masters and checks the episode), all pieces in one ffmpeg run; -inf where nothing passes its gates
     (silence, or a piece shorter than one 400 ms block). To a thousandth of a LU (the meter's metadata), where
     the summary it prints rounds to a tenth."""
+    import numpy as np
     measured = [i for i, piece in enumerate(pieces) if np.asarray(piece).size]
     out = [-math.inf] * len(pieces)
     if not measured:
@@ -110,16 +113,34 @@ def silences(path: str | Path, *, threshold_db: float, min_seconds: float) -> li
 def silences_in(samples: np.ndarray, sample_rate: int, *, threshold_db: float,
                 min_seconds: float) -> list[tuple[float, float]]:
     """The same for int16 mono samples held in memory."""
+    import numpy as np
     source = pcm_input(sample_rate, "s16le")
     return _silences(source, threshold_db, min_seconds, what="find silences in the narration",
                      duration=lambda: samples.size / sample_rate, stdin=np.asarray(samples, dtype="<i2").tobytes())
 
 
+def loudness_and_silences(path: str | Path, *, threshold_db: float,
+                          min_seconds: float) -> tuple[dict[str, float], list[tuple[float, float]]]:
+    """loudness(path) and silences(path, ...) from one decode of its first audio stream, not two: the
+    meter passes the audio on unchanged, so both give the numbers they give apart."""
+    proc = ffmpeg(["-i", path, "-map", "0:a:0", "-af", f"ebur128=peak=true,{_detector(threshold_db, min_seconds)}",
+                   "-f", "null", "-"], what=f"measure the loudness and find the silences of {Path(path).name}")
+    return ebur128_summary(proc.stderr), _silence_spans(proc.stderr, duration=lambda: duration_of(path))
+
+
+def _detector(threshold_db: float, min_seconds: float) -> str:
+    return f"silencedetect=noise={threshold_db}dB:d={min_seconds}"
+
+
 def _silences(source: Sequence[str | Path], threshold_db: float, min_seconds: float, *, what: str, duration,
               stdin: bytes | None = None) -> list[tuple[float, float]]:
-    proc = ffmpeg([*source, "-map", "0:a:0", "-af", f"silencedetect=noise={threshold_db}dB:d={min_seconds}",
-                   "-f", "null", "-"], what=what, stdin=stdin)
-    text = proc.stderr.decode("utf-8", "replace")
+    proc = ffmpeg([*source, "-map", "0:a:0", "-af", _detector(threshold_db, min_seconds), "-f", "null", "-"],
+                  what=what, stdin=stdin)
+    return _silence_spans(proc.stderr, duration=duration)
+
+
+def _silence_spans(stderr: bytes, *, duration) -> list[tuple[float, float]]:
+    text = stderr.decode("utf-8", "replace")
     starts = [float(s) for s in re.findall(r"silence_start: (-?[\d.]+)", text)]
     ends = [float(e) for e in re.findall(r"silence_end: (-?[\d.]+)", text)]
     if len(ends) < len(starts):  # silent to the end
