@@ -433,7 +433,8 @@ def _paced(scene: Scene, sentences: list[_Sentence], planned: list[Beat], *, sho
             new = beat.model_copy(update={**anchor, "kind": "table", "label": "", "points": [point]})
         else:
             new = Beat(kind="points", heading=beat.heading if beat.kind not in ("title", "chapter")
-                       else scene.title.removesuffix(", continued"), points=[point], **anchor)
+                       else scene.title.removesuffix(", continued"), points=[point], segment_id=s.segment_id,
+                       word=s.word + offset)
         beats.insert(k + 1, new)
     return beats
 

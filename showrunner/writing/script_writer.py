@@ -5,7 +5,7 @@ length and split between the hosts; a revision answers the critique's measured p
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 
 from showrunner.artifacts import Brief, Critique, Outline, Research, Script, Segment
@@ -804,7 +804,7 @@ _ASIDES = (
 )
 
 
-def compress(text: str, max_words: int, key: set[str] = frozenset()) -> str:
+def compress(text: str, max_words: int, key: Set[str] = frozenset()) -> str:
     """A long sentence said by its claim: asides in brackets or dashes and a trailing relative or participle
     clause left out while it is over max_words, unless the part left out names something of `key` (the title's
     and headings' words) that the rest does not."""
