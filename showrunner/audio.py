@@ -70,20 +70,27 @@ MIN_PAUSE_S = 0.08
 
 def pauses_in(samples: np.ndarray, sample_rate: int, threshold_dbfs: float = PAUSE_DBFS,
               min_seconds: float = MIN_PAUSE_S) -> list[tuple[int, int]]:
-    """(first, one past last) sample of each silence at least `min_seconds` long inside a segment."""
+    """(first, one past last) sample of each silence at least `min_seconds` long in a segment: inside it,
+    and at its edges, where the trim kept quiet (a quiet end reaches the segment's last sample).
+
+    The trim (speech_span) keeps all that a sample's peak lifts above SILENCE_DBFS before levelling; a
+    voice levelled down leaves quiet there that nobody hears (fd README: "default." below -45 dBFS from
+    47.14 s, a faint click at 47.26 s kept the segment, and the caption on its last word, to 47.32 s)."""
     block = max(samples_of(0.01, sample_rate), 1)
     n = samples.size // block
     if n == 0:
         return []
     x = np.asarray(samples[: n * block], dtype=np.float64).reshape(n, block) / 32768.0
     quiet = np.sqrt(np.mean(x**2, axis=1)) < 10 ** (threshold_dbfs / 20)
+    if quiet.all():
+        return []
     out, start = [], None
     for i, q in enumerate(np.append(quiet, False)):
         if q and start is None:
             start = i
         elif not q and start is not None:
-            if start > 0 and i < n and (i - start) * block >= samples_of(min_seconds, sample_rate):
-                out.append((start * block, i * block))
+            if (i - start) * block >= samples_of(min_seconds, sample_rate):
+                out.append((start * block, samples.size if i == n else i * block))
             start = None
     return out
 

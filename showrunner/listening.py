@@ -31,8 +31,8 @@
     terms_heard    each term a segment says (the lexicon's, the words no voice is sure of): heard as
                    itself or as the respelling the voice was told to say ("standard error"), or
                    not, with the scene and the time; the recogniser is given the scene's terms as
-                   a glossary (Whisper's initial prompt), which helps it spell a term it heard but
-                   does not make it write one it did not (tests/test_listening.py)
+                   a glossary (Whisper's initial prompt: its first 30 s window), which helps it spell a
+                   term it heard but does not make it write one it did not (tests/test_listening.py)
     cue_timing     each caption cue's start and end against the recognised words it holds
                    (tokens aligned with the fewest edits, ties broken by time; a stretch of speech
                    where no word was recognised stands for the words said there), and the worst
@@ -75,6 +75,7 @@ def recogniser(settings: Listen) -> dict[str, str]:
     bundled = voices.WHISPER_MODELS[settings.model]
     return {"model": settings.model, "package": bundled.distribution, "model_sha256": bundled.model_sha256,
             "faster_whisper": importlib.metadata.version("faster-whisper"), "beam_size": str(settings.beam_size),
+            "prompt": "initial prompt 'Glossary: the scene's lexicon terms.', a hyphen inside one as a space",
             "speech": "silero-vad " + " ".join(f"{k}={v}" for k, v in VAD.items())
                       + f"; edges out to {EDGE_DBFS:g} dBFS across {EDGE_GAP_S:g} s, {EDGE_REACH_S:g} s at most"
                       + ", ends in to it too",
@@ -115,8 +116,14 @@ def decoded(segments):
 
 
 def glossary(terms: list[str]) -> str | None:
-    """The recogniser's initial prompt for these terms: how they are written, not how they sound."""
-    return f"Glossary: {', '.join(terms)}." if terms else None
+    """The recogniser's prompt for these terms: how they are written, not how they sound; a hyphen
+    inside a term as a space. Prompted with "async-await", Whisper began other words with a hyphen: "async -f
+    n" for "async fn", "the data -weight operator" for "the dot await operator" (rust-async-await-beta, heard
+    right with "async await"); a term heard as its parts is heard (key())."""
+    return f"Glossary: {', '.join(_HYPHEN.sub(' ', t) for t in terms)}." if terms else None
+
+
+_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
 def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = None,
@@ -127,6 +134,11 @@ def transcribe(samples: np.ndarray, settings: Listen, cache_dir: Path | None = N
     filter (HALLUCINATION_SILENCE_S)."""
     started, cpu = time.perf_counter(), time.process_time()
     model = _model(settings.model, threads, cache_dir)
+    # the glossary is the initial prompt, which faster-whisper drops after the first 30 s window it decodes
+    # (condition_on_previous_text=False): a longer scene's later words are heard without it ("Redgret supports",
+    # scene 2 of ripgrep's README, 34 s). As hotwords, before every window, it was heard there, but the later
+    # windows wrote what was never said into the padding after a scene ("Thank you very much for joining us
+    # today.", subleq README 6.7 -> 14.2%; "Glossary", rust-async-await-beta): 16 seen documents pooled 4.6 -> 5.0%
     segments, _ = model.transcribe(np.asarray(samples, dtype=np.float32), language="en", beam_size=settings.beam_size,
                                    temperature=0.0, word_timestamps=True, condition_on_previous_text=False,
                                    vad_filter=True, initial_prompt=glossary(list(vocabulary)),
@@ -372,10 +384,17 @@ def word_times(words: list[Word], stretches: list[tuple[float, float]]) -> list[
     # segment early: "transformer" at 9.8 s, "execute" at 10.18 s, the voice turned at 10.19 s, subleq
     # README): the first ends where the next starts. After a phrase's end the gap is a pause too short for
     # the detector ("requests." to 12.56 s, 90 ms of silence, "Two", fdb-load-balancing)
+    # A word Whisper gave no time after such a gap, even after a phrase's end, was said in it: it starts where
+    # the word before ended ("await," to 27.09 s, "you" 27.49-27.49 s; the voice ran on, "you" from 27.196 s
+    # with no pause, rust-async-await-beta)
     for k in range(len(out) - 1):
         if owner[k] == owner[k + 1] and out[k].end < out[k + 1].start \
                 and out[k].text.rstrip()[-1:] not in PHRASE_ENDS:
             out[k] = Word(out[k].text, out[k].start, out[k + 1].start, out[k].probability)
+        elif owner[k] == owner[k + 1] and out[k].end < out[k + 1].start \
+                and out[k + 1].end - out[k + 1].start < SQUEEZED_S:
+            w = out[k + 1]
+            out[k + 1] = Word(w.text, out[k].end, w.end, w.probability)
     # a word Whisper gave almost no time, right after a word of the same stretch: its alignment gave the
     # time of both to the first ("in" 14.18-14.78 s, "general" 14.78-14.8 s; the voice turned at 14.352 s,
     # acm-sample-acmtog): the two share it by their letters
@@ -407,6 +426,8 @@ def tokens(text: str) -> list[str]:
     # a version's dots ("1.77.0", heard "177 .0") joined away on both sides: Whisper's normaliser reads
     # "1.77.0" as "one.77.0", and the recogniser writes the same sounds in several ways
     text = re.sub(r"(?<=\d) ?\.(?=\d)", "", text)
+    # a percent sign Whisper wrote as a word of its own ("100 %", subleq README) is the number's, as written
+    text = re.sub(r"(?<=\d) +%", "%", text)
     return [american(w) for w in _normaliser()(text).split()]
 
 

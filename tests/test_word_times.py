@@ -138,6 +138,44 @@ def test_a_cue_ends_on_the_measured_silence_at_a_comma_but_not_at_a_silent_stop(
     assert (clock.before(2), clock.after(2)) == (2050, 2050)
 
 
+def test_a_pause_longer_than_a_stops_closure_breaks_the_cues_without_punctuation():
+    # go-race-detector-blog: the voice paused 190 ms between "conditions" and "only" (no comma) and held it in
+    # the last sound's duration; the cue that ran on to "only" ended 215 ms after the speech did
+    rate = 1000
+    words = ["race", "conditions", "only", "when", "that", "fetch"]
+    spoken = [(34625, 34875), (34925, 35625), (35700, 35950), (36000, 36100), (36125, 36225), (36275, 36400)]
+    pauses = [(35481, 35671), (36180, 36270)]  # the pause; the closure of "that"'s final t (90 ms)
+    from showrunner.captions import _WordClock
+
+    clock = _WordClock(words, spoken, pauses, rate)
+    assert (clock.before(1), clock.after(1)) == (35481, 35671)  # the silence the audio measured
+    assert 1 in clock.matched  # a break there costs less
+    assert (clock.before(4), clock.after(4)) == (36275, 36275)  # a stop's closure: until the next word begins
+
+
+def test_the_quiet_a_segments_trim_kept_at_its_end_is_no_speech():
+    # fd README: "default." is below -45 dBFS from 47.14 s, but a faint click at 47.26 s (its peak above -50 dBFS
+    # before the voice was levelled down) kept the segment to 47.32 s, and the last cue ended there: +152 ms
+    from showrunner.audio import pauses_in
+
+    rate = 1000
+    loud = np.full(1000, 3000, dtype=np.int16)  # a second of speech
+    quiet = np.full(170, 50, dtype=np.int16)  # about -56 dBFS
+    samples = np.concatenate([loud, quiet])
+    assert pauses_in(samples, rate) == [(1000, 1170)]  # reaches the last sample
+    assert pauses_in(np.concatenate([loud, quiet[:50]]), rate) == []  # too short to be a pause
+    assert pauses_in(quiet, rate) == []  # silence throughout: no speech to pause in
+    text = "Remember that fd ignores hidden directories and files by default."
+    words = text.split()
+    step = 920 / len(words)  # the voice timed them from 130 to 1050 ms
+    spoken = [(round(130 + k * step), round(130 + (k + 0.9) * step)) for k in range(len(words))]
+    for timed in (spoken, []):  # with the voice's word times and without
+        cues = segment_cues(text, 0, 1170, rate, LIMITS, pauses=[(1000, 1170)], spoken=timed)
+        assert cues[-1].end == 1.0
+        cues = segment_cues(text, 0, 1170, rate, LIMITS, pauses=[(0, 120), (1000, 1170)], spoken=timed)
+        assert cues[0].start == 0.12  # the same at its start
+
+
 def test_a_pause_that_spans_where_the_voice_timed_the_next_word_is_where_the_cues_break():
     # acm-sample-acmtog: "node," said to 55.345 s, "which" timed from 55.566 s, but the audio is silent from
     # 55.28 to 55.76 s: the voice's comma lasted longer than its durations said
