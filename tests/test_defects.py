@@ -22,6 +22,12 @@ def kinds(sentence: str, **kw) -> set[str]:
     ("pdf artefact", "Servers agree on a log [12] before they apply it."),
     ("pdf artefact", "Figure 2: A condensed summary of the Raft consensus algorithm."),
     ("pdf artefact", "It is concen-."),
+    # issue 17, acm-sample-acmtog.pdf as the reader read it: a heading's number, a formula's letter and
+    # comma opening a sentence, a section heading run into its sentence
+    ("pdf artefact", "1 As a new technology, Wireless Sensor Networks, WSNs, has a wide range of applications."),
+    ("pdf artefact", "b It can be easily proven that the distribution of i conforms to Equation (1)."),
+    ("pdf artefact", ", In our algorithm, we use the suboptimal approach for simplicity and generality."),
+    ("pdf artefact", "Frequency Assignment We propose a suboptimal distribution to be used by each node."),
     ("boilerplate", "Network Working Group Request for Comments: 4180 Category: Informational."),
     ("boilerplate", "Definitions of terms and conventions used................ 4"),
     ("boilerplate", "Distribution of this memo is unlimited."),
@@ -56,6 +62,10 @@ def test_each_class_catches_the_bad_narration(kind, bad):
     "In summary, if you've an interest in using Async I O in Rust, this is a very exciting time!",
     "Version 1.39 arrives on November 7th, 2019.",
     "The race flag turns the detector on.",
+    "A Multifrequency MAC protocol gives each node its own frequency.",
+    "In this article, we develop the first multifrequency MAC protocol for WSN applications.",
+    "Frequency Assignment. We propose a suboptimal distribution to be used by each node.",
+    "I think the log is the heart of it.",
 ])
 def test_a_plain_sentence_passes(good):
     assert kinds(good) == set()

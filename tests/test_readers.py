@@ -4,6 +4,8 @@ prose left in the prose."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from showrunner.sources import read_source
@@ -177,6 +179,52 @@ def test_journal_layout_alternating_running_heads_and_author_year_citations():
     assert text.count("A Multifrequency MAC Specially Designed") == 1  # the title once, as the title
     assert [b.text for b in doc.blocks if b.kind == "heading" and b.last][:2] == ["A switching times",
                                                                                   "B supplementary materials"]
+
+
+def test_a_heading_number_set_apart_and_formula_pieces_never_open_a_paragraph():
+    """acm-sample-acmtog.pdf: "1" of "1 INTRODUCTION" lies in the paragraph's box on the heading's
+    baseline, "2.1 Frequency Assignment" is set in the sans-serif heading type (neither bold nor
+    larger), a displayed formula leaves a comma and a subscript "b" on lines of their own."""
+    doc = read_source(REAL / "acm-sample-acmtog.pdf")
+    paragraphs = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    assert any(p.startswith("As a new technology, Wireless Sensor Networks") for p in paragraphs)
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert {"Frequency Assignment", "Basic Notations", "Problem Formulation"} <= set(headings)
+    assert any(p.startswith("We propose a suboptimal distribution") for p in paragraphs)
+    assert any(p.startswith("In our algorithm, we use the suboptimal approach") for p in paragraphs)
+    assert any(p.startswith("It can be easily proven") for p in paragraphs)
+    for p in paragraphs:
+        assert not re.match(r"(?:\d+(?:\.\d+)*|[B-Zb-z])\s+[A-Z]|[,;)]", p), p
+    # a heading's number the layout set in a box of its own ("12.3" left of its words) joins them
+    paper = read_source(REAL / "subleq-paper.pdf")
+    assert "Integer Division and Square Root" in [b.text for b in paper.blocks if b.kind == "heading"]
+
+
+def test_a_run_in_heading_is_set_apart_from_its_sentence(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    body = ("Each node picks a frequency from the ones its neighbours within two hops do not use, so that no "
+            "two nodes that can hear each other send on the same channel. ")
+    pdf.multi_cell(0, 6, body * 3)
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.write(6, "Frequency Assignment ")
+    pdf.set_font("Helvetica", size=11)
+    pdf.write(6, "We propose a simple distribution that every node can compute on its own. " + body)
+    pdf.ln(10)
+    pdf.set_font("Helvetica", "I", 11)
+    pdf.write(6, "Eavesdropping. ")
+    pdf.set_font("Helvetica", size=11)
+    pdf.write(6, "Nodes listen to their neighbours' broadcasts instead of asking. " + body)
+    path = tmp_path / "paper.pdf"
+    pdf.output(str(path))
+    text = said(read_source(path))
+    assert "Frequency Assignment. We propose a simple distribution" in text
+    assert "Eavesdropping. Nodes listen" in text and "Eavesdropping.." not in text
+    assert "Each node picks a frequency" in text
 
 
 def test_single_column_manual_keeps_code_and_appendix_last():

@@ -6,7 +6,10 @@ in column order, with the furniture taken out and a record kept:
 - running headers and footers (lines near the top or bottom repeated on most pages) and page
   numbers; footnotes (small type at the foot of a page); superscript markers;
 - headings from numbering ("1 Introduction", "5.2 Leader election", "A Appendix") with bold or
-  larger type, and from type clearly larger than the body;
+  larger type or another typeface than the body's, and from type clearly larger than the body; a
+  heading's number the layout set apart is put back before its words; a run-in heading ("Frequency
+  Assignment We propose ...") is ended with a full stop; a displayed formula's stray pieces (a
+  subscript, a comma on a line of its own) are not prose;
 - a word split at a line end joined against a word list (pyspellchecker's English list) and the
   document's own words; Unicode NFKC (ligatures such as "ﬁ" become "fi");
 - numbered citation markers ([12], [3, 4]) removed; figure and table captions kept as figure
@@ -38,6 +41,7 @@ _BULLET = re.compile(r"^\s*[\u2022\u2023\u25e6\u25aa\u25cf\u2013*-]\s+")
 _MATH = re.compile(r"[\u2200-\u22ff\u2A00-\u2AFF\U0001D400-\U0001D7FF∑∏∫√≤≥≈≠±×÷]")
 _MONO = ("courier", "mono", "consol", "menlo", "cmtt", "sftt", "inconsolata", "typewriter", "txtt", "lmtt")
 _BOLD = ("bold", "black", "heavy", "semibold", "demi", ".b", "-b", "cmbx", "sfbx")
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "vs."}
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 EDGE = 0.085  # share of the page height at the top and bottom where running headers and footers live
 
@@ -52,6 +56,9 @@ class Line:
     y0: float
     x1: float
     y1: float
+    font: str = ""  # the font most of its letters are set in (subset prefix dropped)
+    lead_font: str = ""  # the font of its first letter
+    lead: str = ""  # its first words set in that font, up to where another font starts
 
 
 @dataclass
@@ -142,13 +149,60 @@ def _page_boxes(page, number: int) -> list[Box]:
                 mono = bool(fonts) and mono_chars >= 0.85 * sum(fonts.values())
                 if not mono and mono_chars:
                     text = _inline_code(text_line, kept)
-                lines.append(Line(text, size, bold, mono, text_line.x0, text_line.y0, text_line.x1, text_line.y1))
+                font = fonts.most_common(1)[0][0].split("+")[-1] if fonts else ""
+                lead = next((c.fontname.split("+")[-1] for c in chars if c.get_text().strip()), "")
+                run = ""
+                for c in text_line:
+                    if isinstance(c, LTChar) and c.get_text().strip() and c.fontname.split("+")[-1] != lead:
+                        break
+                    run += c.get_text()
+                run = run.replace("\n", " ").strip()
+                lines.append(Line(text, size, bold, mono, text_line.x0, text_line.y0, text_line.x1, text_line.y1,
+                                  font, lead, run if text.startswith(run) else ""))
             if lines:
                 boxes.append(Box(lines, item.x0, item.y0, item.x1, item.y1, number))
         elif isinstance(item, (LTFigure, LTImage)) or (isinstance(item, LTCurve) and item.width * item.height > 2000):
             if item.width > 20 and item.height > 20:
                 boxes.append(Box([], item.x0, item.y0, item.x1, item.y1, number, kind="figure"))
     return boxes
+
+
+_BARE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){0,3})\.?$")
+
+
+def _joined_section_numbers(boxes: list[Box], body_font: str) -> list[Box]:
+    """A heading's number that the layout analysis set apart from its words ("1" in the paragraph
+    box under "INTRODUCTION", "2.2.1" before "Inline Equations. A formula ..."): a line that is only a
+    section number, in heading type (bold, or another typeface than the body's; a table's row numbers
+    are in the body's) and in the type of the line that starts just right of it on the same baseline,
+    is put back in front of that line (else it is read as the paragraph's first word)."""
+    text_lines = [(box, line) for box in boxes if box.kind == "text" for line in box.lines]
+    changed = False
+    for box, line in text_lines:
+        if not _BARE_NUMBER.match(line.text.strip()) or line.mono or (line.font == body_font and not line.bold):
+            continue
+        size = line.size or 10.0
+        after = [(b, other) for b, other in text_lines if other is not line and abs(other.y0 - line.y0) < 0.25 * size
+                 and 0 <= other.x0 - line.x1 < 3 * size and round(other.size) == round(line.size)
+                 and other.lead_font == line.lead_font and re.match(r"[A-Z]", other.text.strip())]
+        if len(after) != 1:
+            continue
+        other = after[0][1]
+        other.text = f"{line.text.strip()} {other.text.strip()}"
+        other.x0 = line.x0
+        box.lines.remove(line)
+        changed = True
+    if not changed:
+        return boxes
+    out = []
+    for box in boxes:
+        if box.kind == "text" and not box.lines:
+            continue
+        if box.kind == "text":
+            box.x0, box.y0 = min(ln.x0 for ln in box.lines), min(ln.y0 for ln in box.lines)
+            box.x1, box.y1 = max(ln.x1 for ln in box.lines), max(ln.y1 for ln in box.lines)
+        out.append(box)
+    return out
 
 
 class _Reader:
@@ -163,6 +217,14 @@ class _Reader:
                     sizes[round(line.size)] += len(line.text)
         self.body = sizes.most_common(1)[0][0] if sizes else 10.0
         self.larger = sorted({s for s in sizes if s >= self.body * 1.15}, reverse=True)
+        fonts: Counter[str] = Counter()
+        for boxes in boxes_by_page:
+            for box in boxes:
+                for line in box.lines:
+                    if round(line.size) == self.body:
+                        fonts[line.font] += len(line.text)
+        self.body_font = fonts.most_common(1)[0][0] if fonts else ""
+        self.boxes_by_page = [_joined_section_numbers(boxes, self.body_font) for boxes in boxes_by_page]
 
     # --- page order and furniture ----------------------------------------------------------
 
@@ -252,8 +314,12 @@ class _Reader:
         if not words or len(words) > 14 or len(text) > 100:
             return None
         rounded = round(line.size)
-        emphasised = line.bold or rounded in self.larger or (text.isupper() and len(text) > 3)
         numbered = _NUMBERED_HEADING.match(text)
+        # a numbered line set wholly in another typeface than the body's ("2.1 Frequency Assignment"
+        # in a sans-serif over serif text) is a heading though neither bold nor larger
+        styled = bool(numbered) and not line.mono and line.font != self.body_font and \
+            line.lead_font == line.font and rounded >= self.body
+        emphasised = line.bold or rounded in self.larger or (text.isupper() and len(text) > 3) or styled
         unfinished = re.search(r"\b(?:to|the|of|and|a|an|in|for|with|is|are|by|from|that)$", text) or \
             re.search(r"\(.*\):\s", text)
         if numbered and emphasised and not text.rstrip().endswith((",", ";")) and not unfinished:
@@ -268,6 +334,32 @@ class _Reader:
         if rounded in self.larger and box_lines <= 3 and not text.endswith("."):
             return self.larger.index(rounded) + 1
         return None
+
+    def _run_in(self, line: Line, text: str) -> str:
+        """A paragraph's first line that opens on a run-in heading (a few capitalised words in bold,
+        italic or another typeface, the body's type resuming after them on the same line, "Frequency
+        Assignment We propose ..."): the heading ends with a full stop, so it is never read as the
+        sentence's subject. One that ends in a stop or a colon already is left as it is."""
+        lead = nfkc(line.lead).strip()
+        if not lead or line.mono or line.lead_font == self.body_font or not text.startswith(lead):
+            return text
+        rest = text[len(lead):].lstrip()
+        words = lead.split()
+        title = all(w[0].isupper() or w[0].isdigit() or w in _SMALL_WORDS for w in words) and \
+            (words[0][0].isupper() or _NUMBERED_HEADING.match(lead) is not None)
+        if not rest or not re.match(r"[A-Z][a-z]", rest) or len(words) > 8 or not title or \
+                re.search(r"[.:!?;,]$", lead) or not re.search(r"[A-Za-z]{2}", lead):
+            return text
+        return f"{lead}. {rest}"
+
+    def _is_formula_piece(self, line: Line, text: str) -> bool:
+        """A displayed formula's stray piece on a line of its own: a sub- or superscript ("t", "T + 1"
+        in small type), a variable or a comma in a math or italic font ("b", ","); no word, a few
+        characters, smaller than the body or in another font than the body's."""
+        chars = text.replace(" ", "")
+        if not chars or len(chars) > 6 or re.search(r"[A-Za-z]{2}", chars) or _BULLET.match(text + " "):
+            return False
+        return line.size < 0.85 * self.body or (line.font != self.body_font and not line.bold and not line.mono)
 
     def _structure(self, items, own: set[str]) -> tuple[list[Block], dict[str, str]]:
         blocks: list[Block] = []
@@ -388,10 +480,12 @@ class _Reader:
                     flush()
                     blocks.append(Block(kind="heading", level=level, text=clean(text), location=where))
                     continue
-                if _is_math(line.text, text):
+                if _is_math(line.text, text) or self._is_formula_piece(line, text):
                     record.drop("equation", text, where)
                     continue
-                text = re.sub(r"^(?:[A-Z]?\d+(?:\.\d+)+\.?\s+)+(?=[A-Z])", "", text)  # run-in heading numbers
+                if not para or re.search(r"[.!?:]\)?[\"']?$", para[-1].rstrip()):
+                    text = self._run_in(line, text)
+                text = re.sub(r"^(?:(?:[A-Z]\.?)?\d+(?:\.\d+)+\.?\s+)+(?=[A-Z])", "", text)  # run-in heading numbers
                 if _BULLET.match(text):
                     if para:
                         flush()

@@ -6,7 +6,10 @@ check needs it, on what the sources held: what was dropped, the console sessions
 
 - front matter: metadata read as text ("title equals ...", "+++", "authors: ...")
 - pdf artefact: words split at line ends ("leader- ship"), ligature characters (ﬁ, ﬂ), citation
-  numbers ("[12]", "Replication 29, 22", "consensus12"), captions read ("Figure 2: ..."), glyph codes
+  numbers ("[12]", "Replication 29, 22", "consensus12"), captions read ("Figure 2: ..."), glyph codes,
+  a stray mark opening a sentence (a section number, a formula's letter or comma: "1 As a new
+  technology", "b It can be", ", In our"), a heading glued to its sentence ("Frequency Assignment We
+  propose")
 - boilerplate: RFC header and status lines, copyright, page headers and footers, dot-leader
   contents, navigation, badges (and the furniture rules of showrunner.writing.read_aloud)
 - console as commands: a terminal session's output named as commands to run
@@ -39,6 +42,12 @@ _LIGATURE = re.compile(r"[\ufb00-\ufb06]")
 _CITATION = re.compile(r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]|\b[a-z]{5,}\d{1,2}\b(?![\d.])|"
                        r"\b[A-Za-z]{4,} \d{1,3}, \d{1,3}\s*[.;]?$|\(cid:\d+\)")
 _CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Listing|Algorithm)\s+\d+\s*[:.]", re.I)
+# a sentence opening on a section number or a lone letter other than "A" and "I" before a capitalised
+# word, or on a comma, semicolon or closing bracket
+_STRAY_MARK = re.compile(r"^(?:(?:\d{1,2}(?:\.\d{1,2}){0,3}|[B-HJ-Zb-z])\.?\s+[A-Z][a-z]|[,;:)\]]\s*\w)")
+# capitalised words (a heading) run into a capitalised word that opens a sentence
+_GLUED_HEADING = re.compile(r"^(?:[A-Z][\w-]*\s+){1,6}(?:We|The|This|These|In|It|Our|As|Each|For|Here|There|When|If|"
+                            r"To|Let|Given|Since|Consider)\s+[a-z]")
 _BOILERPLATE = re.compile(r"\b(?:Network Working Group|Request for Comments:|Status of (?:this|This) Memo|"
                           r"Copyright \(C\)|Internet Society \(\d{4}\)|Distribution of this memo is unlimited|"
                           r"BCP 78|Full Copyright Statement|all rights reserved|Table of Contents|"
@@ -86,7 +95,8 @@ def sentence_defects(sentence: str, *, show_notes: bool = False) -> list[Defect]
              if d.rule in _READ_ALOUD]
     checks = (("front matter", "front-matter", _FRONT_MATTER), ("pdf artefact", "split-word", _SPLIT),
               ("pdf artefact", "ligature", _LIGATURE), ("pdf artefact", "citation", _CITATION),
-              ("pdf artefact", "caption", _CAPTION), ("boilerplate", "boilerplate", _BOILERPLATE),
+              ("pdf artefact", "caption", _CAPTION), ("pdf artefact", "stray-mark", _STRAY_MARK),
+              ("pdf artefact", "glued-heading", _GLUED_HEADING), ("boilerplate", "boilerplate", _BOILERPLATE),
               ("raw option", "raw-option", _RAW_OPTION), ("first person", "first-person", _FIRST_PERSON),
               ("cut-off sentence", "cut-off", _CUT_OFF), ("normalisation", "unit-or", _NORMALISATION))
     for kind, rule, pattern in checks:
