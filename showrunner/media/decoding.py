@@ -9,10 +9,10 @@ import shlex
 import subprocess
 import tempfile
 import wave
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from showrunner.errors import MediaError
 from showrunner.files import atomic_path
@@ -22,31 +22,30 @@ if TYPE_CHECKING:
     import numpy as np
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def read_wav(path: str | Path) -> tuple[np.ndarray, int]:
     """(int16 mono samples, sample rate) of a 16-bit mono PCM WAV file."""
     import numpy as np
-    try:
-        with wave.open(str(path), "rb") as w:
-            if w.getsampwidth() != 2 or w.getnchannels() != 1:
-                raise MediaError(f"{path}: expected 16-bit mono PCM WAV, got {w.getnchannels()} channel(s) "
-                                 f"of {8 * w.getsampwidth()} bits")
-            return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.int16), w.getframerate()
-    except FileNotFoundError:
-        raise MediaError(f"{path}: file is missing") from None
-    except (wave.Error, EOFError) as err:
-        raise MediaError(f"{path}: not a readable WAV file ({err})") from None
+    data, rate = _checked_wav(path, lambda w: w.readframes(w.getnframes()))
+    return np.frombuffer(data, dtype="<i2").astype(np.int16), rate
 
 
 def wav_length(path: str | Path) -> tuple[int, int]:
     """(samples, sample rate) of a 16-bit mono PCM WAV file, its samples left unread (read_wav's checks)."""
+    return _checked_wav(path, lambda w: w.getnframes())
+
+
+def _checked_wav(path: str | Path, read: Callable[[wave.Wave_read], T]) -> tuple[T, int]:
+    """read(the open file) and its sample rate, where it is a 16-bit mono PCM WAV file; else a MediaError
+    that names the file."""
     try:
         with wave.open(str(path), "rb") as w:
             if w.getsampwidth() != 2 or w.getnchannels() != 1:
                 raise MediaError(f"{path}: expected 16-bit mono PCM WAV, got {w.getnchannels()} channel(s) "
                                  f"of {8 * w.getsampwidth()} bits")
-            return w.getnframes(), w.getframerate()
+            return read(w), w.getframerate()
     except FileNotFoundError:
         raise MediaError(f"{path}: file is missing") from None
     except (wave.Error, EOFError) as err:

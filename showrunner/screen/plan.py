@@ -194,15 +194,15 @@ def plan_beats(scene: Scene, *, opening: str | None, chapter: int = 0, elements:
         number = _number_in(s.text)
         signpost = bool(_SIGNPOST.match(s.text)) and not s.clause
         quiet = s.text.rstrip().endswith("?") or len(s.text.split()) < 5 or signpost \
-            or bool(show and show in s.text) or any(f"I'm {h}" in s.text for h in hosts)
+            or _greets(s.text, show, hosts)
         if number and not quiet:
             at(i, Beat(kind="number", segment_id=s.segment_id, word=s.word, heading=heading, text=number,
                        label=key_point(s.text, POINT_WORDS)))
         elif i == 0 and quiet:  # (a sentence already showing something was skipped above)
             # a scene that opens on a question or a signpost: the question is the card; a greeting or
             # a word or two leaves the part's name up
-            question = len(s.text.split()) >= 5 and not (show and show in s.text) \
-                and not any(f"I'm {h}" in s.text for h in hosts) and key_point(s.text, POINT_WORDS).strip()
+            question = len(s.text.split()) >= 5 and not _greets(s.text, show, hosts) \
+                and key_point(s.text, POINT_WORDS).strip()
             at(i, Beat(kind="points", segment_id=s.segment_id, word=s.word, heading=heading,
                        points=[key_point(s.text, POINT_WORDS)]) if question else _part_card(scene, heading))
         elif s.start_s - last >= PACE_S and not quiet:
@@ -253,11 +253,16 @@ def _end_card(scene: Scene, sentences: list[_Sentence], planned: list[Beat], sho
     return [b for b in planned if anchor(b) < here or (b.element and anchor(b) != here)] + [card]
 
 
+def _greets(text: str, show: str, hosts: tuple[str, ...]) -> bool:
+    """Whether a sentence names the show or a host names themself ('I'm Ada')."""
+    return bool(show and show in text) or any(f"I'm {h}" in text for h in hosts)
+
+
 def _greeting(sentences: list[_Sentence], show: str, hosts: tuple[str, ...]) -> int:
     """How many of the scene's first sentences greet (name the show, 'I'm Ada', 'Welcome')."""
     n = 0
-    while n < len(sentences) and (bool(show and show in sentences[n].text) or any(
-            f"I'm {h}" in sentences[n].text for h in hosts) or sentences[n].text.lower().startswith("welcome")):
+    while n < len(sentences) and (_greets(sentences[n].text, show, hosts)
+                                  or sentences[n].text.lower().startswith("welcome")):
         n += 1
     return n
 
@@ -390,8 +395,8 @@ def _paced(scene: Scene, sentences: list[_Sentence], planned: list[Beat], *, sho
         return starts[_seg_index(scene, beat.segment_id)] + beat.word / WORDS_PER_SECOND
 
     def usable(s: _Sentence) -> bool:
-        greeting = bool(show and show in s.text) or any(f"I'm {h}" in s.text for h in hosts)
-        return len(s.text.split()) >= 5 and bool(key_point(s.text, POINT_WORDS).strip()) and not greeting
+        return len(s.text.split()) >= 5 and bool(key_point(s.text, POINT_WORDS).strip()) \
+            and not _greets(s.text, show, hosts)
 
     def start(s: _Sentence, begin: float, finish: float, inside: bool) -> tuple[float, int] | None:
         """When, and at which of its first words, the sentence may change a picture up from `begin` to
@@ -658,7 +663,7 @@ def _free_of_cards(scenes: list[Scene], k: int, show: str, hosts: tuple[str, ...
     greeting = _greeting(sentences, show, hosts) + 1 if k == 0 else 0
     card = k > 0 and scenes[k - 1].section_id != scenes[k].section_id  # (the first scene's card: its greeting)
     return [s for i, s in enumerate(sentences) if i >= greeting and not (card and s.start_s < MIN_HOLD_S)
-            and not (show and show in s.text) and not any(f"I'm {h}" in s.text for h in hosts)]
+            and not _greets(s.text, show, hosts)]
 
 
 _LABEL = re.compile(r"^\s*(fig(?:ure)?\.?|table|algorithm|listing)\s*(\d+)\b", re.I)

@@ -162,6 +162,9 @@ class ScriptWriter:
         facts = {f.id: f for f in research.facts}
         self.secondary = {s.id for s in outline.sections if is_secondary(s.title) or
                           is_back_matter(brief, [facts[i] for i in s.fact_ids if i in facts])}
+        # the episode's title's and the outline's headings' words: what a long sentence's aside keeps (_compressed)
+        self.heading_stems = set(content_stems(brief.title)) | {stem for s in outline.sections
+                                                                for stem in content_stems(s.title)}
         self.units = self._units()
         self.by_id = {u.uid: u for u in self.units}
         for u in self.units:
@@ -386,9 +389,7 @@ class ScriptWriter:
         list item is left whole (a list too long for its room is said by its items' heads)."""
         if fact.kind == "list":
             return fact.text
-        key = set(content_stems(self.brief.title)) | set(content_stems(fact.section)) | \
-            {stem for s in self.outline.sections for stem in content_stems(s.title)}
-        return compress(fact.text, COMPRESS_WORDS, key)
+        return compress(fact.text, COMPRESS_WORDS, self.heading_stems | set(content_stems(fact.section)))
 
     def _speakable(self, text: str) -> str:
         return spk.speakable(text)
